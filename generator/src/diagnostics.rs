@@ -77,6 +77,8 @@ codes! {
     DuplicateDefinition = "GD032", Warning, "Two pages define the same type with different kinds or keys.";
     TypeEnumClash = "GD033", Warning, "A name is defined both as a type and as an enum.";
     InheritanceDepth = "GD034", Error, "An inheritance chain is deeper than the reader follows.";
+    RouteType = "GD035", Warning, "A method page names another type than the walk of its path through the model reaches; the walk wins.";
+    ImpliedBase = "GD036", Warning, "A type's rows say they are inherited from a type that is not among its named ancestors.";
 }
 
 impl fmt::Display for Code {

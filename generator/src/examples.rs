@@ -950,6 +950,8 @@ mod tests {
             permissions: Vec::new().into(),
             examples,
             source: src(1),
+            walk: None,
+            disagreements: Vec::new(),
         };
         Api {
             types: vec![

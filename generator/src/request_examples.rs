@@ -443,6 +443,8 @@ mod tests {
                 file: "x.md".into(),
                 line: 1,
             },
+            walk: None,
+            disagreements: Vec::new(),
         }
     }
 

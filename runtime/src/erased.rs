@@ -40,6 +40,18 @@ impl CallArgs {
         }
     }
 
+    /// The body as raw bytes (file content): a JSON string's text, else the JSON written out.
+    pub fn bytes(&mut self) -> Result<Vec<u8>, Error> {
+        match self.body.take() {
+            Some(Value::String(text)) => Ok(text.into_bytes()),
+            Some(value) => serde_json::to_vec(&value)
+                .map_err(|e| Error::custom(format!("the body does not convert: {e}"))),
+            None => Err(Error::custom(
+                "the operation takes a body and none was given",
+            )),
+        }
+    }
+
     /// Whether every argument and the body were used.
     pub fn is_spent(&self) -> bool {
         self.args.is_empty() && self.body.is_none()

@@ -189,6 +189,25 @@ pub fn into_object(value: Value, type_name: &'static str) -> Result<JsonMap, Err
     }
 }
 
+/// `value` written as JSON with `"@odata.type": "#<type_name>"` first, unless it names one
+/// already: a derived type written where its base type is declared (an attachment of a
+/// message, the body of a create on a collection of the base type), which Graph reads only with
+/// its `@odata.type`.
+pub fn typed_json<T: ToJson + ?Sized>(value: &T, type_name: &str) -> Result<Value, Error> {
+    match value.to_json()? {
+        Value::Object(map) if !map.contains_key("@odata.type") => {
+            let mut out = JsonMap::new();
+            out.insert(
+                "@odata.type".to_owned(),
+                Value::String(format!("#{type_name}")),
+            );
+            out.extend(map);
+            Ok(Value::Object(out))
+        }
+        other => Ok(other),
+    }
+}
+
 /// The `@odata.type` of an object without its leading `#`, if it has one that is a string.
 pub fn odata_type(map: &JsonMap) -> Option<&str> {
     match map.get("@odata.type") {
@@ -470,6 +489,16 @@ impl<T: ToJson> ToJson for Vec<T> {
     }
 }
 
+/// `None` is written as `null`: what an operation answered with no body reads as.
+impl<T: ToJson> ToJson for Option<T> {
+    fn to_json(&self) -> Result<Value, Error> {
+        match self {
+            Some(value) => value.to_json(),
+            None => Ok(Value::Null),
+        }
+    }
+}
+
 impl<T: FromJson> FromJson for Box<T> {
     fn from_json(value: Value) -> Result<Self, Error> {
         T::from_json(value).map(Box::new)
@@ -567,6 +596,13 @@ mod tests {
         assert_eq!(odata_type(&m), Some("microsoft.graph.group"));
         assert_eq!(odata_type(&map(json!({"@odata.type": 1}))), None);
         assert_eq!(odata_type(&JsonMap::new()), None);
+        let typed = typed_json(&json!({"name": "a"}), "microsoft.graph.fileAttachment").unwrap();
+        assert_eq!(
+            typed.to_string(),
+            r##"{"@odata.type":"#microsoft.graph.fileAttachment","name":"a"}"##
+        );
+        let kept = json!({"name": "a", "@odata.type": "#microsoft.graph.x"});
+        assert_eq!(typed_json(&kept, "microsoft.graph.y").unwrap(), kept);
     }
 
     #[test]

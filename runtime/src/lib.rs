@@ -123,12 +123,13 @@ pub use crate::erased::{CallArgs, ErasedRequest};
 pub use crate::error::Error;
 pub use crate::field::Field;
 pub use crate::json::{
-    into_object, odata_type, put, put_additional, strict, take, FromJson, Model, Reader, ToJson,
-    Writer,
+    into_object, odata_type, put, put_additional, strict, take, typed_json, FromJson, Model,
+    Reader, ToJson, Writer,
 };
 pub use crate::path::{encode_query_value, odata_string, percent_decode, Arg, UrlPath};
 pub use crate::request::{
-    decode, Body, Decoder, Method, NoOptions, Options, Order, Page, Prop, RawResponse, Request,
+    decode, Body, Decoder, Method, NoOptions, Options, Order, Page, Permission, PermissionKind,
+    Prop, RawResponse, Request,
 };
 pub use crate::time::{Date, DateTimeOffset, TimeOfDay};
 

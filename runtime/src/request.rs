@@ -107,6 +107,15 @@ pub mod decode {
         Page::from_json(raw.json()?)
     }
 
+    /// One JSON value of type `T`, or none: Graph answers a `PATCH` with the updated entity or
+    /// with `204 No Content`, and an empty body is "no representation", not an error.
+    pub fn optional<T: FromJson>(raw: RawResponse) -> Result<Option<T>, Error> {
+        if raw.status == 204 || raw.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        T::from_json(raw.json()?).map(Some)
+    }
+
     /// No content is expected; whatever came is ignored.
     pub fn empty(_raw: RawResponse) -> Result<(), Error> {
         Ok(())
@@ -316,6 +325,28 @@ pub enum Body {
     },
 }
 
+/// Who calls: a user of a work or school account, of a personal account, or an application
+/// with no user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PermissionKind {
+    /// Delegated, work or school account.
+    DelegatedWork,
+    /// Delegated, personal Microsoft account.
+    DelegatedPersonal,
+    /// Application (no signed-in user).
+    Application,
+}
+
+/// The scopes the docs of an operation list for one kind of caller, least privileged first;
+/// any one of them is enough.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Permission {
+    /// Who calls.
+    pub kind: PermissionKind,
+    /// The scopes, least privileged first.
+    pub scopes: &'static [&'static str],
+}
+
 /// Where a request goes: a path below the API version, or an absolute link the service gave
 /// (`@odata.nextLink`, `@odata.deltaLink`).
 #[derive(Debug, Clone)]
@@ -347,6 +378,7 @@ struct Parts {
     /// The first problem met while building (a body that does not convert, an unsafe key).
     problem: Option<String>,
     status: Option<u16>,
+    permissions: &'static [Permission],
     retry_non_idempotent: bool,
 }
 
@@ -362,6 +394,7 @@ impl Parts {
             body: Body::None,
             problem,
             status: None,
+            permissions: &[],
             retry_non_idempotent: false,
         }
     }
@@ -462,6 +495,27 @@ impl<T, S, Q> Request<T, S, Q> {
     pub fn documented_status(mut self, status: u16) -> Self {
         self.parts.status = Some(status);
         self
+    }
+
+    /// The permissions the docs list for this operation (generated code sets them).
+    pub fn with_permissions(mut self, permissions: &'static [Permission]) -> Self {
+        self.parts.permissions = permissions;
+        self
+    }
+
+    /// The permissions the docs list for this operation, by kind of caller, each least
+    /// privileged first; empty when the docs list none.
+    pub fn permissions(&self) -> &'static [Permission] {
+        self.parts.permissions
+    }
+
+    /// The least privileged scope that lets `kind` call this operation, when the docs list one.
+    pub fn least_privileged(&self, kind: PermissionKind) -> Option<&'static str> {
+        self.parts
+            .permissions
+            .iter()
+            .find(|p| p.kind == kind)
+            .and_then(|p| p.scopes.first().copied())
     }
 
     /// Adds a request header (`ConsistencyLevel`, `Prefer`, `If-Match`, …).
@@ -847,5 +901,18 @@ mod tests {
         assert_eq!(decode::count(raw("\u{feff}42")).ok(), Some(42));
         assert!(decode::json::<i64>(raw("nope")).is_err());
         assert_eq!(decode::any(raw("")).ok(), Some(Value::Null));
+        assert_eq!(decode::optional::<String>(raw("")).ok(), Some(None));
+        assert_eq!(decode::optional::<String>(raw("  ")).ok(), Some(None));
+        assert_eq!(
+            decode::optional::<String>(raw(r#""x""#)).ok(),
+            Some(Some("x".to_owned()))
+        );
+        let no_content = RawResponse {
+            status: 204,
+            headers: vec![],
+            body: b"{}".to_vec(),
+        };
+        assert_eq!(decode::optional::<Value>(no_content).ok(), Some(None));
+        assert!(decode::optional::<i64>(raw("nope")).is_err());
     }
 }

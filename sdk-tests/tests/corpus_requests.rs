@@ -31,6 +31,17 @@ fn dispatch(
 
 #[test]
 fn example_requests_are_built_sent_and_read() {
+    // Reading ~7,000 responses into `Any…` enums of hundreds of variants (`AnyEntity`, now that
+    // every keyed type derives from `entity`) needs more than a test thread's 2 MB of stack.
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(run_every_example)
+        .expect("a thread")
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+}
+
+fn run_every_example() {
     let runner = Runner::new().expect("loopback server and client");
     let mut report = String::new();
     let mut total = RequestTally::default();

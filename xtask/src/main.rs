@@ -8,6 +8,7 @@ mod diff;
 mod docs_update;
 mod examples;
 mod fuzz;
+mod routes;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -38,6 +39,10 @@ commands:
                                              round-trip every typed example body through the SDK
                                              (generated/, or a crate generated from DIR)
   ir    --docs DIR [--out FILE] [--strict]   print the resolved model of a docs tree as JSON
+  routes [--version v1.0|beta] [--format markdown|json] [--docs DIR] [--docs-root DIR]
+                                             every builder operation: method, path, response
+                                             (type, collection, decoder), body, status,
+                                             permissions, page, disagreements with the walk
   lint  --docs DIR [--strict]                print the diagnostics and a count by code
   diff  --old DIR --new DIR [--format markdown|json] [--out FILE] [--type NAME]
                                              what changed in the API between two docs trees,
@@ -189,6 +194,24 @@ fn run() -> Result<ExitCode> {
             };
             args.finish()?;
             diff::run(&options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "routes" => {
+            let format = args.values("--format").pop();
+            let options = routes::Options {
+                docs: args.path("--docs"),
+                docs_root: args.path("--docs-root"),
+                version: args.values("--version").pop(),
+                json: match format.as_deref() {
+                    None | Some("markdown") => false,
+                    Some("json") => true,
+                    Some(other) => bail!("--format is markdown or json, not `{other}`"),
+                },
+            };
+            args.finish()?;
+            let text = routes::run(&options)?;
+            let mut stdout = std::io::stdout().lock();
+            write!(stdout, "{text}")?;
             Ok(ExitCode::SUCCESS)
         }
         "lint" => {

@@ -97,7 +97,22 @@ impl graph_rt::ToJson for AnyAccessPackageAnswer {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::AccessPackageAnswer(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AccessPackageAnswerString(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AccessPackageAnswerString(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.accessPackageAnswerString",
+                )
+            }
         }
+    }
+}
+impl From<super::AccessPackageAnswer> for AnyAccessPackageAnswer {
+    fn from(value: super::AccessPackageAnswer) -> Self {
+        Self::AccessPackageAnswer(Box::new(value))
+    }
+}
+impl From<super::AccessPackageAnswerString> for AnyAccessPackageAnswer {
+    fn from(value: super::AccessPackageAnswerString) -> Self {
+        Self::AccessPackageAnswerString(Box::new(value))
     }
 }

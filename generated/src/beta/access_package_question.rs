@@ -119,11 +119,32 @@ impl graph_rt::ToJson for AnyAccessPackageQuestion {
         match self {
             Self::AccessPackageQuestion(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::AccessPackageMultipleChoiceQuestion(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.accessPackageMultipleChoiceQuestion",
+                )
             }
             Self::AccessPackageTextInputQuestion(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.accessPackageTextInputQuestion",
+                )
             }
         }
+    }
+}
+impl From<super::AccessPackageQuestion> for AnyAccessPackageQuestion {
+    fn from(value: super::AccessPackageQuestion) -> Self {
+        Self::AccessPackageQuestion(Box::new(value))
+    }
+}
+impl From<super::AccessPackageMultipleChoiceQuestion> for AnyAccessPackageQuestion {
+    fn from(value: super::AccessPackageMultipleChoiceQuestion) -> Self {
+        Self::AccessPackageMultipleChoiceQuestion(Box::new(value))
+    }
+}
+impl From<super::AccessPackageTextInputQuestion> for AnyAccessPackageQuestion {
+    fn from(value: super::AccessPackageTextInputQuestion) -> Self {
+        Self::AccessPackageTextInputQuestion(Box::new(value))
     }
 }

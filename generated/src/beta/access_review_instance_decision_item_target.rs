@@ -115,11 +115,37 @@ impl graph_rt::ToJson for AnyAccessReviewInstanceDecisionItemTarget {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AccessReviewInstanceDecisionItemServicePrincipalTarget(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalTarget",
+                )
             }
             Self::AccessReviewInstanceDecisionItemUserTarget(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.accessReviewInstanceDecisionItemUserTarget",
+                )
             }
         }
+    }
+}
+impl From<super::AccessReviewInstanceDecisionItemTarget>
+for AnyAccessReviewInstanceDecisionItemTarget {
+    fn from(value: super::AccessReviewInstanceDecisionItemTarget) -> Self {
+        Self::AccessReviewInstanceDecisionItemTarget(Box::new(value))
+    }
+}
+impl From<super::AccessReviewInstanceDecisionItemServicePrincipalTarget>
+for AnyAccessReviewInstanceDecisionItemTarget {
+    fn from(
+        value: super::AccessReviewInstanceDecisionItemServicePrincipalTarget,
+    ) -> Self {
+        Self::AccessReviewInstanceDecisionItemServicePrincipalTarget(Box::new(value))
+    }
+}
+impl From<super::AccessReviewInstanceDecisionItemUserTarget>
+for AnyAccessReviewInstanceDecisionItemTarget {
+    fn from(value: super::AccessReviewInstanceDecisionItemUserTarget) -> Self {
+        Self::AccessReviewInstanceDecisionItemUserTarget(Box::new(value))
     }
 }

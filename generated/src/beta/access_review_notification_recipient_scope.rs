@@ -98,8 +98,23 @@ impl graph_rt::ToJson for AnyAccessReviewNotificationRecipientScope {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AccessReviewNotificationRecipientQueryScope(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.accessReviewNotificationRecipientQueryScope",
+                )
             }
         }
+    }
+}
+impl From<super::AccessReviewNotificationRecipientScope>
+for AnyAccessReviewNotificationRecipientScope {
+    fn from(value: super::AccessReviewNotificationRecipientScope) -> Self {
+        Self::AccessReviewNotificationRecipientScope(Box::new(value))
+    }
+}
+impl From<super::AccessReviewNotificationRecipientQueryScope>
+for AnyAccessReviewNotificationRecipientScope {
+    fn from(value: super::AccessReviewNotificationRecipientQueryScope) -> Self {
+        Self::AccessReviewNotificationRecipientQueryScope(Box::new(value))
     }
 }

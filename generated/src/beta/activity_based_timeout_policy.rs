@@ -8,7 +8,7 @@ Derived from `microsoft.graph.stsPolicy`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/activitybasedtimeoutpolicy?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct ActivityBasedTimeoutPolicy {
-    /// Unique identifier for this policy. Read-only. Inherited from `microsoft.graph.policyBase`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Description for this policy. Inherited from `microsoft.graph.policyBase`.
     pub description: graph_rt::Field<String>,

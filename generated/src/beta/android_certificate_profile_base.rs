@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androidcertificateprofilebase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AndroidCertificateProfileBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -358,17 +358,56 @@ impl graph_rt::ToJson for AnyAndroidCertificateProfileBase {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AndroidForWorkImportedPfxCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidForWorkImportedPFXCertificateProfile",
+                )
             }
             Self::AndroidImportedPfxCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidImportedPFXCertificateProfile",
+                )
             }
             Self::AndroidPkcsCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidPkcsCertificateProfile",
+                )
             }
             Self::AndroidScepCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidScepCertificateProfile",
+                )
             }
         }
+    }
+}
+impl From<super::AndroidCertificateProfileBase> for AnyAndroidCertificateProfileBase {
+    fn from(value: super::AndroidCertificateProfileBase) -> Self {
+        Self::AndroidCertificateProfileBase(Box::new(value))
+    }
+}
+impl From<super::AndroidForWorkImportedPfxCertificateProfile>
+for AnyAndroidCertificateProfileBase {
+    fn from(value: super::AndroidForWorkImportedPfxCertificateProfile) -> Self {
+        Self::AndroidForWorkImportedPfxCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::AndroidImportedPfxCertificateProfile>
+for AnyAndroidCertificateProfileBase {
+    fn from(value: super::AndroidImportedPfxCertificateProfile) -> Self {
+        Self::AndroidImportedPfxCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::AndroidPkcsCertificateProfile> for AnyAndroidCertificateProfileBase {
+    fn from(value: super::AndroidPkcsCertificateProfile) -> Self {
+        Self::AndroidPkcsCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::AndroidScepCertificateProfile> for AnyAndroidCertificateProfileBase {
+    fn from(value: super::AndroidScepCertificateProfile) -> Self {
+        Self::AndroidScepCertificateProfile(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownercertificateprofilebase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AndroidDeviceOwnerCertificateProfileBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -353,14 +353,47 @@ impl graph_rt::ToJson for AnyAndroidDeviceOwnerCertificateProfileBase {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AndroidDeviceOwnerImportedPfxCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidDeviceOwnerImportedPFXCertificateProfile",
+                )
             }
             Self::AndroidDeviceOwnerPkcsCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidDeviceOwnerPkcsCertificateProfile",
+                )
             }
             Self::AndroidDeviceOwnerScepCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidDeviceOwnerScepCertificateProfile",
+                )
             }
         }
+    }
+}
+impl From<super::AndroidDeviceOwnerCertificateProfileBase>
+for AnyAndroidDeviceOwnerCertificateProfileBase {
+    fn from(value: super::AndroidDeviceOwnerCertificateProfileBase) -> Self {
+        Self::AndroidDeviceOwnerCertificateProfileBase(Box::new(value))
+    }
+}
+impl From<super::AndroidDeviceOwnerImportedPfxCertificateProfile>
+for AnyAndroidDeviceOwnerCertificateProfileBase {
+    fn from(value: super::AndroidDeviceOwnerImportedPfxCertificateProfile) -> Self {
+        Self::AndroidDeviceOwnerImportedPfxCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::AndroidDeviceOwnerPkcsCertificateProfile>
+for AnyAndroidDeviceOwnerCertificateProfileBase {
+    fn from(value: super::AndroidDeviceOwnerPkcsCertificateProfile) -> Self {
+        Self::AndroidDeviceOwnerPkcsCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::AndroidDeviceOwnerScepCertificateProfile>
+for AnyAndroidDeviceOwnerCertificateProfileBase {
+    fn from(value: super::AndroidDeviceOwnerScepCertificateProfile) -> Self {
+        Self::AndroidDeviceOwnerScepCertificateProfile(Box::new(value))
     }
 }

@@ -109,11 +109,34 @@ impl graph_rt::ToJson for AnyAndroidDeviceOwnerGlobalProxy {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AndroidDeviceOwnerGlobalProxyAutoConfig(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidDeviceOwnerGlobalProxyAutoConfig",
+                )
             }
             Self::AndroidDeviceOwnerGlobalProxyDirect(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidDeviceOwnerGlobalProxyDirect",
+                )
             }
         }
+    }
+}
+impl From<super::AndroidDeviceOwnerGlobalProxy> for AnyAndroidDeviceOwnerGlobalProxy {
+    fn from(value: super::AndroidDeviceOwnerGlobalProxy) -> Self {
+        Self::AndroidDeviceOwnerGlobalProxy(Box::new(value))
+    }
+}
+impl From<super::AndroidDeviceOwnerGlobalProxyAutoConfig>
+for AnyAndroidDeviceOwnerGlobalProxy {
+    fn from(value: super::AndroidDeviceOwnerGlobalProxyAutoConfig) -> Self {
+        Self::AndroidDeviceOwnerGlobalProxyAutoConfig(Box::new(value))
+    }
+}
+impl From<super::AndroidDeviceOwnerGlobalProxyDirect>
+for AnyAndroidDeviceOwnerGlobalProxy {
+    fn from(value: super::AndroidDeviceOwnerGlobalProxyDirect) -> Self {
+        Self::AndroidDeviceOwnerGlobalProxyDirect(Box::new(value))
     }
 }

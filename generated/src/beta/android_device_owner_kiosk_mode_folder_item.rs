@@ -111,11 +111,35 @@ impl graph_rt::ToJson for AnyAndroidDeviceOwnerKioskModeFolderItem {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AndroidDeviceOwnerKioskModeApp(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidDeviceOwnerKioskModeApp",
+                )
             }
             Self::AndroidDeviceOwnerKioskModeWeblink(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidDeviceOwnerKioskModeWeblink",
+                )
             }
         }
+    }
+}
+impl From<super::AndroidDeviceOwnerKioskModeFolderItem>
+for AnyAndroidDeviceOwnerKioskModeFolderItem {
+    fn from(value: super::AndroidDeviceOwnerKioskModeFolderItem) -> Self {
+        Self::AndroidDeviceOwnerKioskModeFolderItem(Box::new(value))
+    }
+}
+impl From<super::AndroidDeviceOwnerKioskModeApp>
+for AnyAndroidDeviceOwnerKioskModeFolderItem {
+    fn from(value: super::AndroidDeviceOwnerKioskModeApp) -> Self {
+        Self::AndroidDeviceOwnerKioskModeApp(Box::new(value))
+    }
+}
+impl From<super::AndroidDeviceOwnerKioskModeWeblink>
+for AnyAndroidDeviceOwnerKioskModeFolderItem {
+    fn from(value: super::AndroidDeviceOwnerKioskModeWeblink) -> Self {
+        Self::AndroidDeviceOwnerKioskModeWeblink(Box::new(value))
     }
 }

@@ -141,17 +141,59 @@ impl graph_rt::ToJson for AnyAndroidDeviceOwnerKioskModeHomeScreenItem {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AndroidDeviceOwnerKioskModeApp(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidDeviceOwnerKioskModeApp",
+                )
             }
             Self::AndroidDeviceOwnerKioskModeFolderItem(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidDeviceOwnerKioskModeFolderItem",
+                )
             }
             Self::AndroidDeviceOwnerKioskModeManagedFolderReference(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidDeviceOwnerKioskModeManagedFolderReference",
+                )
             }
             Self::AndroidDeviceOwnerKioskModeWeblink(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidDeviceOwnerKioskModeWeblink",
+                )
             }
         }
+    }
+}
+impl From<super::AndroidDeviceOwnerKioskModeHomeScreenItem>
+for AnyAndroidDeviceOwnerKioskModeHomeScreenItem {
+    fn from(value: super::AndroidDeviceOwnerKioskModeHomeScreenItem) -> Self {
+        Self::AndroidDeviceOwnerKioskModeHomeScreenItem(Box::new(value))
+    }
+}
+impl From<super::AndroidDeviceOwnerKioskModeApp>
+for AnyAndroidDeviceOwnerKioskModeHomeScreenItem {
+    fn from(value: super::AndroidDeviceOwnerKioskModeApp) -> Self {
+        Self::AndroidDeviceOwnerKioskModeApp(Box::new(value))
+    }
+}
+impl From<super::AndroidDeviceOwnerKioskModeFolderItem>
+for AnyAndroidDeviceOwnerKioskModeHomeScreenItem {
+    fn from(value: super::AndroidDeviceOwnerKioskModeFolderItem) -> Self {
+        Self::AndroidDeviceOwnerKioskModeFolderItem(Box::new(value))
+    }
+}
+impl From<super::AndroidDeviceOwnerKioskModeManagedFolderReference>
+for AnyAndroidDeviceOwnerKioskModeHomeScreenItem {
+    fn from(value: super::AndroidDeviceOwnerKioskModeManagedFolderReference) -> Self {
+        Self::AndroidDeviceOwnerKioskModeManagedFolderReference(Box::new(value))
+    }
+}
+impl From<super::AndroidDeviceOwnerKioskModeWeblink>
+for AnyAndroidDeviceOwnerKioskModeHomeScreenItem {
+    fn from(value: super::AndroidDeviceOwnerKioskModeWeblink) -> Self {
+        Self::AndroidDeviceOwnerKioskModeWeblink(Box::new(value))
     }
 }

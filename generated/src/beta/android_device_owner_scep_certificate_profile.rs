@@ -8,7 +8,7 @@ Derived from `microsoft.graph.androidDeviceOwnerCertificateProfileBase`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownerscepcertificateprofile?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AndroidDeviceOwnerScepCertificateProfile {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownerwificonfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AndroidDeviceOwnerWiFiConfiguration {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -313,8 +313,23 @@ impl graph_rt::ToJson for AnyAndroidDeviceOwnerWiFiConfiguration {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AndroidDeviceOwnerEnterpriseWiFiConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidDeviceOwnerEnterpriseWiFiConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::AndroidDeviceOwnerWiFiConfiguration>
+for AnyAndroidDeviceOwnerWiFiConfiguration {
+    fn from(value: super::AndroidDeviceOwnerWiFiConfiguration) -> Self {
+        Self::AndroidDeviceOwnerWiFiConfiguration(Box::new(value))
+    }
+}
+impl From<super::AndroidDeviceOwnerEnterpriseWiFiConfiguration>
+for AnyAndroidDeviceOwnerWiFiConfiguration {
+    fn from(value: super::AndroidDeviceOwnerEnterpriseWiFiConfiguration) -> Self {
+        Self::AndroidDeviceOwnerEnterpriseWiFiConfiguration(Box::new(value))
     }
 }

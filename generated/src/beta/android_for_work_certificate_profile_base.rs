@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androidforworkcertificateprofilebase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AndroidForWorkCertificateProfileBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -334,11 +334,35 @@ impl graph_rt::ToJson for AnyAndroidForWorkCertificateProfileBase {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AndroidForWorkPkcsCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidForWorkPkcsCertificateProfile",
+                )
             }
             Self::AndroidForWorkScepCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidForWorkScepCertificateProfile",
+                )
             }
         }
+    }
+}
+impl From<super::AndroidForWorkCertificateProfileBase>
+for AnyAndroidForWorkCertificateProfileBase {
+    fn from(value: super::AndroidForWorkCertificateProfileBase) -> Self {
+        Self::AndroidForWorkCertificateProfileBase(Box::new(value))
+    }
+}
+impl From<super::AndroidForWorkPkcsCertificateProfile>
+for AnyAndroidForWorkCertificateProfileBase {
+    fn from(value: super::AndroidForWorkPkcsCertificateProfile) -> Self {
+        Self::AndroidForWorkPkcsCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::AndroidForWorkScepCertificateProfile>
+for AnyAndroidForWorkCertificateProfileBase {
+    fn from(value: super::AndroidForWorkScepCertificateProfile) -> Self {
+        Self::AndroidForWorkScepCertificateProfile(Box::new(value))
     }
 }

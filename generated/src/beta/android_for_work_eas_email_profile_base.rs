@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androidforworkeasemailprofilebase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AndroidForWorkEasEmailProfileBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -324,11 +324,35 @@ impl graph_rt::ToJson for AnyAndroidForWorkEasEmailProfileBase {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AndroidForWorkGmailEasConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidForWorkGmailEasConfiguration",
+                )
             }
             Self::AndroidForWorkNineWorkEasConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidForWorkNineWorkEasConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::AndroidForWorkEasEmailProfileBase>
+for AnyAndroidForWorkEasEmailProfileBase {
+    fn from(value: super::AndroidForWorkEasEmailProfileBase) -> Self {
+        Self::AndroidForWorkEasEmailProfileBase(Box::new(value))
+    }
+}
+impl From<super::AndroidForWorkGmailEasConfiguration>
+for AnyAndroidForWorkEasEmailProfileBase {
+    fn from(value: super::AndroidForWorkGmailEasConfiguration) -> Self {
+        Self::AndroidForWorkGmailEasConfiguration(Box::new(value))
+    }
+}
+impl From<super::AndroidForWorkNineWorkEasConfiguration>
+for AnyAndroidForWorkEasEmailProfileBase {
+    fn from(value: super::AndroidForWorkNineWorkEasConfiguration) -> Self {
+        Self::AndroidForWorkNineWorkEasConfiguration(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.managedDeviceMobileAppConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-androidforworkmobileappconfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AndroidForWorkMobileAppConfiguration {
-    /// Key of the entity. Inherited from `microsoft.graph.managedDeviceMobileAppConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// the associated app. Inherited from `microsoft.graph.managedDeviceMobileAppConfiguration`.
     pub targeted_mobile_apps: graph_rt::Field<Vec<String>>,

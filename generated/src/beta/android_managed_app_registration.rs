@@ -8,6 +8,8 @@ Derived from `microsoft.graph.managedAppRegistration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-androidmanagedappregistration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AndroidManagedAppRegistration {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// Date and time of creation Inherited from `microsoft.graph.managedAppRegistration`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Date and time of last the app synced with management service. Inherited from `microsoft.graph.managedAppRegistration`.
@@ -38,8 +40,6 @@ pub struct AndroidManagedAppRegistration {
     pub user_id: graph_rt::Field<String>,
     /// The app package Identifier Inherited from `microsoft.graph.managedAppRegistration`.
     pub app_identifier: graph_rt::Field<super::AnyMobileAppIdentifier>,
-    /// Key of the entity. Inherited from `microsoft.graph.managedAppRegistration`.
-    pub id: graph_rt::Field<String>,
     /// Version of the entity. Inherited from `microsoft.graph.managedAppRegistration`.
     pub version: graph_rt::Field<String>,
     /// Zero or more policys already applied on the registered app when it last synchronized with managment service. Inherited from `microsoft.graph.managedAppRegistration`. (Navigation property.)
@@ -64,7 +64,6 @@ impl graph_rt::Model for AndroidManagedAppRegistration {
             intended_policies: r.take("intendedPolicies"),
             applied_policies: r.take("appliedPolicies"),
             version: r.take("version"),
-            id: r.take("id"),
             app_identifier: r.take("appIdentifier"),
             user_id: r.take("userId"),
             flagged_reasons: r.take("flaggedReasons"),
@@ -80,6 +79,7 @@ impl graph_rt::Model for AndroidManagedAppRegistration {
             application_version: r.take("applicationVersion"),
             last_sync_date_time: r.take("lastSyncDateTime"),
             created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -88,6 +88,7 @@ impl graph_rt::Model for AndroidManagedAppRegistration {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("createdDateTime", &self.created_date_time);
         w.put("lastSyncDateTime", &self.last_sync_date_time);
         w.put("applicationVersion", &self.application_version);
@@ -103,7 +104,6 @@ impl graph_rt::Model for AndroidManagedAppRegistration {
         w.put("flaggedReasons", &self.flagged_reasons);
         w.put("userId", &self.user_id);
         w.put("appIdentifier", &self.app_identifier);
-        w.put("id", &self.id);
         w.put("version", &self.version);
         w.put("appliedPolicies", &self.applied_policies);
         w.put("intendedPolicies", &self.intended_policies);
@@ -115,6 +115,8 @@ impl graph_rt::Model for AndroidManagedAppRegistration {
 graph_rt::impl_model_json!(AndroidManagedAppRegistration);
 /// The properties, by name, for query options.
 impl AndroidManagedAppRegistration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "createdDateTime",
@@ -165,8 +167,6 @@ impl AndroidManagedAppRegistration {
     pub const APP_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "appIdentifier",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `version`, for `$select`, `$expand` and `$orderby`.
     pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
     /// `appliedPolicies`, for `$select`, `$expand` and `$orderby`.

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.mobileApp`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-androidmanagedstoreapp?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AndroidManagedStoreApp {
-    /// Key of the entity. Inherited from `microsoft.graph.mobileApp`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The admin provided or imported title of the app. Inherited from `microsoft.graph.mobileApp`.
     pub display_name: graph_rt::Field<String>,
@@ -334,7 +334,22 @@ impl graph_rt::ToJson for AnyAndroidManagedStoreApp {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::AndroidManagedStoreApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AndroidManagedStoreWebApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AndroidManagedStoreWebApp(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidManagedStoreWebApp",
+                )
+            }
         }
+    }
+}
+impl From<super::AndroidManagedStoreApp> for AnyAndroidManagedStoreApp {
+    fn from(value: super::AndroidManagedStoreApp) -> Self {
+        Self::AndroidManagedStoreApp(Box::new(value))
+    }
+}
+impl From<super::AndroidManagedStoreWebApp> for AnyAndroidManagedStoreApp {
+    fn from(value: super::AndroidManagedStoreWebApp) -> Self {
+        Self::AndroidManagedStoreWebApp(Box::new(value))
     }
 }

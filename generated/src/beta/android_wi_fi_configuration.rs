@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androidwificonfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AndroidWiFiConfiguration {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -293,8 +293,21 @@ impl graph_rt::ToJson for AnyAndroidWiFiConfiguration {
         match self {
             Self::AndroidWiFiConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::AndroidEnterpriseWiFiConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidEnterpriseWiFiConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::AndroidWiFiConfiguration> for AnyAndroidWiFiConfiguration {
+    fn from(value: super::AndroidWiFiConfiguration) -> Self {
+        Self::AndroidWiFiConfiguration(Box::new(value))
+    }
+}
+impl From<super::AndroidEnterpriseWiFiConfiguration> for AnyAndroidWiFiConfiguration {
+    fn from(value: super::AndroidEnterpriseWiFiConfiguration) -> Self {
+        Self::AndroidEnterpriseWiFiConfiguration(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androidworkprofilecertificateprofilebase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AndroidWorkProfileCertificateProfileBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -336,11 +336,35 @@ impl graph_rt::ToJson for AnyAndroidWorkProfileCertificateProfileBase {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AndroidWorkProfilePkcsCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidWorkProfilePkcsCertificateProfile",
+                )
             }
             Self::AndroidWorkProfileScepCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidWorkProfileScepCertificateProfile",
+                )
             }
         }
+    }
+}
+impl From<super::AndroidWorkProfileCertificateProfileBase>
+for AnyAndroidWorkProfileCertificateProfileBase {
+    fn from(value: super::AndroidWorkProfileCertificateProfileBase) -> Self {
+        Self::AndroidWorkProfileCertificateProfileBase(Box::new(value))
+    }
+}
+impl From<super::AndroidWorkProfilePkcsCertificateProfile>
+for AnyAndroidWorkProfileCertificateProfileBase {
+    fn from(value: super::AndroidWorkProfilePkcsCertificateProfile) -> Self {
+        Self::AndroidWorkProfilePkcsCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::AndroidWorkProfileScepCertificateProfile>
+for AnyAndroidWorkProfileCertificateProfileBase {
+    fn from(value: super::AndroidWorkProfileScepCertificateProfile) -> Self {
+        Self::AndroidWorkProfileScepCertificateProfile(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androidworkprofileeasemailprofilebase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AndroidWorkProfileEasEmailProfileBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -328,11 +328,35 @@ impl graph_rt::ToJson for AnyAndroidWorkProfileEasEmailProfileBase {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AndroidWorkProfileGmailEasConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidWorkProfileGmailEasConfiguration",
+                )
             }
             Self::AndroidWorkProfileNineWorkEasConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidWorkProfileNineWorkEasConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::AndroidWorkProfileEasEmailProfileBase>
+for AnyAndroidWorkProfileEasEmailProfileBase {
+    fn from(value: super::AndroidWorkProfileEasEmailProfileBase) -> Self {
+        Self::AndroidWorkProfileEasEmailProfileBase(Box::new(value))
+    }
+}
+impl From<super::AndroidWorkProfileGmailEasConfiguration>
+for AnyAndroidWorkProfileEasEmailProfileBase {
+    fn from(value: super::AndroidWorkProfileGmailEasConfiguration) -> Self {
+        Self::AndroidWorkProfileGmailEasConfiguration(Box::new(value))
+    }
+}
+impl From<super::AndroidWorkProfileNineWorkEasConfiguration>
+for AnyAndroidWorkProfileEasEmailProfileBase {
+    fn from(value: super::AndroidWorkProfileNineWorkEasConfiguration) -> Self {
+        Self::AndroidWorkProfileNineWorkEasConfiguration(Box::new(value))
     }
 }

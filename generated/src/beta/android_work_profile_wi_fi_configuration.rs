@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androidworkprofilewificonfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AndroidWorkProfileWiFiConfiguration {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -297,8 +297,23 @@ impl graph_rt::ToJson for AnyAndroidWorkProfileWiFiConfiguration {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AndroidWorkProfileEnterpriseWiFiConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidWorkProfileEnterpriseWiFiConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::AndroidWorkProfileWiFiConfiguration>
+for AnyAndroidWorkProfileWiFiConfiguration {
+    fn from(value: super::AndroidWorkProfileWiFiConfiguration) -> Self {
+        Self::AndroidWorkProfileWiFiConfiguration(Box::new(value))
+    }
+}
+impl From<super::AndroidWorkProfileEnterpriseWiFiConfiguration>
+for AnyAndroidWorkProfileWiFiConfiguration {
+    fn from(value: super::AndroidWorkProfileEnterpriseWiFiConfiguration) -> Self {
+        Self::AndroidWorkProfileEnterpriseWiFiConfiguration(Box::new(value))
     }
 }

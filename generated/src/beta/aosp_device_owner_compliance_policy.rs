@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceCompliancePolicy`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-aospdeviceownercompliancepolicy?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AospDeviceOwnerCompliancePolicy {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// List of Scope Tags for this Entity instance. Inherited from `microsoft.graph.deviceCompliancePolicy`.
     pub role_scope_tag_ids: graph_rt::Field<Vec<String>>,

@@ -115,11 +115,40 @@ impl graph_rt::ToJson for AnyApiAuthenticationConfigurationBase {
             Self::ApiAuthenticationConfigurationBase(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            Self::BasicAuthentication(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ClientCertificateAuthentication(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+            Self::BasicAuthentication(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.basicAuthentication")
             }
-            Self::Pkcs12Certificate(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ClientCertificateAuthentication(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.clientCertificateAuthentication",
+                )
+            }
+            Self::Pkcs12Certificate(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.pkcs12Certificate")
+            }
         }
+    }
+}
+impl From<super::ApiAuthenticationConfigurationBase>
+for AnyApiAuthenticationConfigurationBase {
+    fn from(value: super::ApiAuthenticationConfigurationBase) -> Self {
+        Self::ApiAuthenticationConfigurationBase(Box::new(value))
+    }
+}
+impl From<super::BasicAuthentication> for AnyApiAuthenticationConfigurationBase {
+    fn from(value: super::BasicAuthentication) -> Self {
+        Self::BasicAuthentication(Box::new(value))
+    }
+}
+impl From<super::ClientCertificateAuthentication>
+for AnyApiAuthenticationConfigurationBase {
+    fn from(value: super::ClientCertificateAuthentication) -> Self {
+        Self::ClientCertificateAuthentication(Box::new(value))
+    }
+}
+impl From<super::Pkcs12Certificate> for AnyApiAuthenticationConfigurationBase {
+    fn from(value: super::Pkcs12Certificate) -> Self {
+        Self::Pkcs12Certificate(Box::new(value))
     }
 }

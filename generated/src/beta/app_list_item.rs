@@ -98,7 +98,19 @@ impl graph_rt::ToJson for AnyAppListItem {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::AppListItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AppleAppListItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AppleAppListItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.appleAppListItem")
+            }
         }
+    }
+}
+impl From<super::AppListItem> for AnyAppListItem {
+    fn from(value: super::AppListItem) -> Self {
+        Self::AppListItem(Box::new(value))
+    }
+}
+impl From<super::AppleAppListItem> for AnyAppListItem {
+    fn from(value: super::AppleAppListItem) -> Self {
+        Self::AppleAppListItem(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-appledevicefeaturesconfigurationbase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AppleDeviceFeaturesConfigurationBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -278,11 +278,35 @@ impl graph_rt::ToJson for AnyAppleDeviceFeaturesConfigurationBase {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::IosDeviceFeaturesConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosDeviceFeaturesConfiguration",
+                )
             }
             Self::MacOsDeviceFeaturesConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSDeviceFeaturesConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::AppleDeviceFeaturesConfigurationBase>
+for AnyAppleDeviceFeaturesConfigurationBase {
+    fn from(value: super::AppleDeviceFeaturesConfigurationBase) -> Self {
+        Self::AppleDeviceFeaturesConfigurationBase(Box::new(value))
+    }
+}
+impl From<super::IosDeviceFeaturesConfiguration>
+for AnyAppleDeviceFeaturesConfigurationBase {
+    fn from(value: super::IosDeviceFeaturesConfiguration) -> Self {
+        Self::IosDeviceFeaturesConfiguration(Box::new(value))
+    }
+}
+impl From<super::MacOsDeviceFeaturesConfiguration>
+for AnyAppleDeviceFeaturesConfigurationBase {
+    fn from(value: super::MacOsDeviceFeaturesConfiguration) -> Self {
+        Self::MacOsDeviceFeaturesConfiguration(Box::new(value))
     }
 }

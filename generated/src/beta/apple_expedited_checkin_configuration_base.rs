@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-appleexpeditedcheckinconfigurationbase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AppleExpeditedCheckinConfigurationBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -265,8 +265,23 @@ impl graph_rt::ToJson for AnyAppleExpeditedCheckinConfigurationBase {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::IosExpeditedCheckinConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosExpeditedCheckinConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::AppleExpeditedCheckinConfigurationBase>
+for AnyAppleExpeditedCheckinConfigurationBase {
+    fn from(value: super::AppleExpeditedCheckinConfigurationBase) -> Self {
+        Self::AppleExpeditedCheckinConfigurationBase(Box::new(value))
+    }
+}
+impl From<super::IosExpeditedCheckinConfiguration>
+for AnyAppleExpeditedCheckinConfigurationBase {
+    fn from(value: super::IosExpeditedCheckinConfiguration) -> Self {
+        Self::IosExpeditedCheckinConfiguration(Box::new(value))
     }
 }

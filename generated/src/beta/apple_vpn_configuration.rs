@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-applevpnconfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AppleVpnConfiguration {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -441,9 +441,38 @@ impl graph_rt::ToJson for AnyAppleVpnConfiguration {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::AppleVpnConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::IosVpnConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::IosikEv2VpnConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::MacOsVpnConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::IosVpnConfiguration(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iosVpnConfiguration")
+            }
+            Self::IosikEv2VpnConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosikEv2VpnConfiguration",
+                )
+            }
+            Self::MacOsVpnConfiguration(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.macOSVpnConfiguration")
+            }
         }
+    }
+}
+impl From<super::AppleVpnConfiguration> for AnyAppleVpnConfiguration {
+    fn from(value: super::AppleVpnConfiguration) -> Self {
+        Self::AppleVpnConfiguration(Box::new(value))
+    }
+}
+impl From<super::IosVpnConfiguration> for AnyAppleVpnConfiguration {
+    fn from(value: super::IosVpnConfiguration) -> Self {
+        Self::IosVpnConfiguration(Box::new(value))
+    }
+}
+impl From<super::IosikEv2VpnConfiguration> for AnyAppleVpnConfiguration {
+    fn from(value: super::IosikEv2VpnConfiguration) -> Self {
+        Self::IosikEv2VpnConfiguration(Box::new(value))
+    }
+}
+impl From<super::MacOsVpnConfiguration> for AnyAppleVpnConfiguration {
+    fn from(value: super::MacOsVpnConfiguration) -> Self {
+        Self::MacOsVpnConfiguration(Box::new(value))
     }
 }

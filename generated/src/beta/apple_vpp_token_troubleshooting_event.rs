@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceManagementTroubleshootingEvent`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-applevpptokentroubleshootingevent?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AppleVppTokenTroubleshootingEvent {
-    /// UUID for the object Inherited from `microsoft.graph.deviceManagementTroubleshootingEvent`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Time when the event occurred . Inherited from `microsoft.graph.deviceManagementTroubleshootingEvent`.
     pub event_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

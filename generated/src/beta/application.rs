@@ -8,7 +8,7 @@ Derived from `microsoft.graph.directoryObject`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/application?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct Application {
-    /// The unique identifier for the object. For example, 12345678-9abc-def0-1234-56789abcde. The value of the id property is often but not exclusively in the form of a GUID; treat it as an opaque identifier and do not rely on it being a GUID. Key. Not nullable. Read-only. Inherited from `microsoft.graph.directoryObject`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Defines custom behavior that a consuming service can use to call an app in specific contexts. For example, applications that can render file streams may set the addIns property for its "FileHandler" functionality. This will let services like Office 365 call the application in the context of a document the user is working on.
     #[cfg(feature = "core")]

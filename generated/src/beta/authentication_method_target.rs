@@ -159,14 +159,52 @@ impl graph_rt::ToJson for AnyAuthenticationMethodTarget {
         match self {
             Self::AuthenticationMethodTarget(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::MicrosoftAuthenticatorAuthenticationMethodTarget(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget",
+                )
             }
             Self::PasswordlessMicrosoftAuthenticatorAuthenticationMethodTarget(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethodTarget",
+                )
             }
             Self::SmsAuthenticationMethodTarget(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.smsAuthenticationMethodTarget",
+                )
             }
         }
+    }
+}
+impl From<super::AuthenticationMethodTarget> for AnyAuthenticationMethodTarget {
+    fn from(value: super::AuthenticationMethodTarget) -> Self {
+        Self::AuthenticationMethodTarget(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::MicrosoftAuthenticatorAuthenticationMethodTarget>
+for AnyAuthenticationMethodTarget {
+    fn from(value: super::MicrosoftAuthenticatorAuthenticationMethodTarget) -> Self {
+        Self::MicrosoftAuthenticatorAuthenticationMethodTarget(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::PasswordlessMicrosoftAuthenticatorAuthenticationMethodTarget>
+for AnyAuthenticationMethodTarget {
+    fn from(
+        value: super::PasswordlessMicrosoftAuthenticatorAuthenticationMethodTarget,
+    ) -> Self {
+        Self::PasswordlessMicrosoftAuthenticatorAuthenticationMethodTarget(
+            Box::new(value),
+        )
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::SmsAuthenticationMethodTarget> for AnyAuthenticationMethodTarget {
+    fn from(value: super::SmsAuthenticationMethodTarget) -> Self {
+        Self::SmsAuthenticationMethodTarget(Box::new(value))
     }
 }

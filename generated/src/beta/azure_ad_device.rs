@@ -8,7 +8,7 @@ Derived from `microsoft.graph.windowsUpdates.updatableAsset`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-azureaddevice?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AzureAdDevice {
-    /// An identifier for the asset. Key. Not nullable. Read-only. Returned by default. Inherited from `microsoft.graph.windowsUpdates.updatableAsset`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Specifies areas of the service in which the device is enrolled. Read-only. Returned by default.
     pub enrollments: graph_rt::Field<Vec<super::AnyUpdatableAssetEnrollment>>,

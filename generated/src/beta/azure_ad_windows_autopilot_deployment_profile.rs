@@ -8,7 +8,7 @@ Derived from `microsoft.graph.windowsAutopilotDeploymentProfile`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-azureadwindowsautopilotdeploymentprofile?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AzureAdWindowsAutopilotDeploymentProfile {
-    /// Profile Key Inherited from `microsoft.graph.windowsAutopilotDeploymentProfile`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Name of the profile Inherited from `microsoft.graph.windowsAutopilotDeploymentProfile`.
     pub display_name: graph_rt::Field<String>,

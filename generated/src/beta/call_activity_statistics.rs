@@ -8,6 +8,8 @@ Derived from `microsoft.graph.activityStatistics`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callactivitystatistics?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct CallActivityStatistics {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The type of activity for which statistics are returned. The possible values are: `call`, `chat`, `email`, `focus`, and `meeting`. Inherited from `microsoft.graph.activityStatistics`.
     #[cfg(feature = "core")]
     pub activity: graph_rt::Field<super::AnalyticsActivityType>,
@@ -15,8 +17,6 @@ pub struct CallActivityStatistics {
     pub duration: graph_rt::Field<graph_rt::Duration>,
     /// Date when the activity ended, expressed in ISO 8601 format for calendar dates. For example, the property value could be "2019-07-03" that follows the YYYY-MM-DD format. Inherited from `microsoft.graph.activityStatistics`.
     pub end_date: graph_rt::Field<graph_rt::Date>,
-    /// Read-only ID for the activity. Do not parse or customize the value for your scenarios. Inherited from `microsoft.graph.activityStatistics`.
-    pub id: graph_rt::Field<String>,
     /// Date when the activity started, expressed in ISO 8601 format for calendar dates. For example, the property value could be "2019-07-04" that follows the YYYY-MM-DD format. Inherited from `microsoft.graph.activityStatistics`.
     pub start_date: graph_rt::Field<graph_rt::Date>,
     /// The time zone that the user sets in Microsoft Outlook is used for the computation. For example, the property value could be "Pacific Standard Time." Inherited from `microsoft.graph.activityStatistics`.
@@ -35,11 +35,11 @@ impl graph_rt::Model for CallActivityStatistics {
             after_hours: r.take("afterHours"),
             time_zone_used: r.take("timeZoneUsed"),
             start_date: r.take("startDate"),
-            id: r.take("id"),
             end_date: r.take("endDate"),
             duration: r.take("duration"),
             #[cfg(feature = "core")]
             activity: r.take("activity"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -48,10 +48,10 @@ impl graph_rt::Model for CallActivityStatistics {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("activity", &self.activity);
         w.put("duration", &self.duration);
         w.put("endDate", &self.end_date);
-        w.put("id", &self.id);
         w.put("startDate", &self.start_date);
         w.put("timeZoneUsed", &self.time_zone_used);
         w.put("afterHours", &self.after_hours);
@@ -61,14 +61,14 @@ impl graph_rt::Model for CallActivityStatistics {
 graph_rt::impl_model_json!(CallActivityStatistics);
 /// The properties, by name, for query options.
 impl CallActivityStatistics {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `activity`, for `$select`, `$expand` and `$orderby`.
     pub const ACTIVITY: graph_rt::Prop<Self> = graph_rt::Prop::new("activity");
     /// `duration`, for `$select`, `$expand` and `$orderby`.
     pub const DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new("duration");
     /// `endDate`, for `$select`, `$expand` and `$orderby`.
     pub const END_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("endDate");
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `startDate`, for `$select`, `$expand` and `$orderby`.
     pub const START_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("startDate");
     /// `timeZoneUsed`, for `$select`, `$expand` and `$orderby`.

@@ -104,8 +104,33 @@ impl graph_rt::ToJson for AnyCallRecordsEndpoint {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::CallRecordsEndpoint(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ParticipantEndpoint(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ServiceEndpoint(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ParticipantEndpoint(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.callRecords.participantEndpoint",
+                )
+            }
+            Self::ServiceEndpoint(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.callRecords.serviceEndpoint",
+                )
+            }
         }
+    }
+}
+impl From<super::CallRecordsEndpoint> for AnyCallRecordsEndpoint {
+    fn from(value: super::CallRecordsEndpoint) -> Self {
+        Self::CallRecordsEndpoint(Box::new(value))
+    }
+}
+impl From<super::ParticipantEndpoint> for AnyCallRecordsEndpoint {
+    fn from(value: super::ParticipantEndpoint) -> Self {
+        Self::ParticipantEndpoint(Box::new(value))
+    }
+}
+impl From<super::ServiceEndpoint> for AnyCallRecordsEndpoint {
+    fn from(value: super::ServiceEndpoint) -> Self {
+        Self::ServiceEndpoint(Box::new(value))
     }
 }

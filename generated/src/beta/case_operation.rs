@@ -187,10 +187,55 @@ impl graph_rt::ToJson for AnyCaseOperation {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::CaseOperation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AddToReviewSetOperation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::CaseExportOperation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::EstimateStatisticsOperation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::TagOperation(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AddToReviewSetOperation(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.ediscovery.addToReviewSetOperation",
+                )
+            }
+            Self::CaseExportOperation(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.ediscovery.caseExportOperation",
+                )
+            }
+            Self::EstimateStatisticsOperation(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.ediscovery.estimateStatisticsOperation",
+                )
+            }
+            Self::TagOperation(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.ediscovery.tagOperation",
+                )
+            }
         }
+    }
+}
+impl From<super::CaseOperation> for AnyCaseOperation {
+    fn from(value: super::CaseOperation) -> Self {
+        Self::CaseOperation(Box::new(value))
+    }
+}
+impl From<super::AddToReviewSetOperation> for AnyCaseOperation {
+    fn from(value: super::AddToReviewSetOperation) -> Self {
+        Self::AddToReviewSetOperation(Box::new(value))
+    }
+}
+impl From<super::CaseExportOperation> for AnyCaseOperation {
+    fn from(value: super::CaseExportOperation) -> Self {
+        Self::CaseExportOperation(Box::new(value))
+    }
+}
+impl From<super::EstimateStatisticsOperation> for AnyCaseOperation {
+    fn from(value: super::EstimateStatisticsOperation) -> Self {
+        Self::EstimateStatisticsOperation(Box::new(value))
+    }
+}
+impl From<super::TagOperation> for AnyCaseOperation {
+    fn from(value: super::TagOperation) -> Self {
+        Self::TagOperation(Box::new(value))
     }
 }

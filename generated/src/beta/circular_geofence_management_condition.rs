@@ -8,7 +8,7 @@ Derived from `microsoft.graph.locationManagementCondition`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-circulargeofencemanagementcondition?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct CircularGeofenceManagementCondition {
-    /// Unique identifier for the management condition. System generated value assigned when created. Inherited from `microsoft.graph.managementCondition`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Unique name for the management condition. Used in management condition expressions. Inherited from `microsoft.graph.managementCondition`.
     pub unique_name: graph_rt::Field<String>,

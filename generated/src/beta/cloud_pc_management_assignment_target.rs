@@ -96,8 +96,23 @@ impl graph_rt::ToJson for AnyCloudPcManagementAssignmentTarget {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::CloudPcManagementGroupAssignmentTarget(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.cloudPcManagementGroupAssignmentTarget",
+                )
             }
         }
+    }
+}
+impl From<super::CloudPcManagementAssignmentTarget>
+for AnyCloudPcManagementAssignmentTarget {
+    fn from(value: super::CloudPcManagementAssignmentTarget) -> Self {
+        Self::CloudPcManagementAssignmentTarget(Box::new(value))
+    }
+}
+impl From<super::CloudPcManagementGroupAssignmentTarget>
+for AnyCloudPcManagementAssignmentTarget {
+    fn from(value: super::CloudPcManagementGroupAssignmentTarget) -> Self {
+        Self::CloudPcManagementGroupAssignmentTarget(Box::new(value))
     }
 }

@@ -142,18 +142,61 @@ impl graph_rt::ToJson for AnyConditionalAccessSessionControl {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::ApplicationEnforcedRestrictionsSessionControl(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.applicationEnforcedRestrictionsSessionControl",
+                )
             }
             Self::CloudAppSecuritySessionControl(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.cloudAppSecuritySessionControl",
+                )
             }
             Self::PersistentBrowserSessionControl(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.persistentBrowserSessionControl",
+                )
             }
             #[cfg(feature = "identity")]
             Self::SignInFrequencySessionControl(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.signInFrequencySessionControl",
+                )
             }
         }
+    }
+}
+impl From<super::ConditionalAccessSessionControl>
+for AnyConditionalAccessSessionControl {
+    fn from(value: super::ConditionalAccessSessionControl) -> Self {
+        Self::ConditionalAccessSessionControl(Box::new(value))
+    }
+}
+#[cfg(feature = "applications")]
+impl From<super::ApplicationEnforcedRestrictionsSessionControl>
+for AnyConditionalAccessSessionControl {
+    fn from(value: super::ApplicationEnforcedRestrictionsSessionControl) -> Self {
+        Self::ApplicationEnforcedRestrictionsSessionControl(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::CloudAppSecuritySessionControl> for AnyConditionalAccessSessionControl {
+    fn from(value: super::CloudAppSecuritySessionControl) -> Self {
+        Self::CloudAppSecuritySessionControl(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::PersistentBrowserSessionControl>
+for AnyConditionalAccessSessionControl {
+    fn from(value: super::PersistentBrowserSessionControl) -> Self {
+        Self::PersistentBrowserSessionControl(Box::new(value))
+    }
+}
+impl From<super::SignInFrequencySessionControl> for AnyConditionalAccessSessionControl {
+    fn from(value: super::SignInFrequencySessionControl) -> Self {
+        Self::SignInFrequencySessionControl(Box::new(value))
     }
 }

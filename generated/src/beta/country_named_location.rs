@@ -8,12 +8,12 @@ Derived from `microsoft.graph.namedLocation`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/countrynamedlocation?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct CountryNamedLocation {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The Timestamp type represents creation date and time of the location using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Read-only. Inherited from `microsoft.graph.namedLocation`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Human-readable name of the location. Inherited from `microsoft.graph.namedLocation`.
     pub display_name: graph_rt::Field<String>,
-    /// Identifier of a namedLocation object. Read-only. Inherited from `microsoft.graph.namedLocation`.
-    pub id: graph_rt::Field<String>,
     /// The Timestamp type represents last modified date and time of the location using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Read-only. Inherited from `microsoft.graph.namedLocation`.
     pub modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// List of countries and/or regions in two-letter format specified by ISO 3166-2.
@@ -38,9 +38,9 @@ impl graph_rt::Model for CountryNamedLocation {
             country_lookup_method: r.take("countryLookupMethod"),
             countries_and_regions: r.take("countriesAndRegions"),
             modified_date_time: r.take("modifiedDateTime"),
-            id: r.take("id"),
             display_name: r.take("displayName"),
             created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -49,9 +49,9 @@ impl graph_rt::Model for CountryNamedLocation {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("createdDateTime", &self.created_date_time);
         w.put("displayName", &self.display_name);
-        w.put("id", &self.id);
         w.put("modifiedDateTime", &self.modified_date_time);
         w.put("countriesAndRegions", &self.countries_and_regions);
         #[cfg(feature = "core")]
@@ -66,14 +66,14 @@ impl graph_rt::Model for CountryNamedLocation {
 graph_rt::impl_model_json!(CountryNamedLocation);
 /// The properties, by name, for query options.
 impl CountryNamedLocation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "createdDateTime",
     );
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
     pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "modifiedDateTime",

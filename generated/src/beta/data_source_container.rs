@@ -138,7 +138,22 @@ impl graph_rt::ToJson for AnyDataSourceContainer {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::DataSourceContainer(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::NoncustodialDataSource(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::NoncustodialDataSource(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.ediscovery.noncustodialDataSource",
+                )
+            }
         }
+    }
+}
+impl From<super::DataSourceContainer> for AnyDataSourceContainer {
+    fn from(value: super::DataSourceContainer) -> Self {
+        Self::DataSourceContainer(Box::new(value))
+    }
+}
+impl From<super::NoncustodialDataSource> for AnyDataSourceContainer {
+    fn from(value: super::NoncustodialDataSource) -> Self {
+        Self::NoncustodialDataSource(Box::new(value))
     }
 }

@@ -128,14 +128,46 @@ impl graph_rt::ToJson for AnyDeliveryOptimizationBandwidth {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeliveryOptimizationBandwidthAbsolute(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deliveryOptimizationBandwidthAbsolute",
+                )
             }
             Self::DeliveryOptimizationBandwidthHoursWithPercentage(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deliveryOptimizationBandwidthHoursWithPercentage",
+                )
             }
             Self::DeliveryOptimizationBandwidthPercentage(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deliveryOptimizationBandwidthPercentage",
+                )
             }
         }
+    }
+}
+impl From<super::DeliveryOptimizationBandwidth> for AnyDeliveryOptimizationBandwidth {
+    fn from(value: super::DeliveryOptimizationBandwidth) -> Self {
+        Self::DeliveryOptimizationBandwidth(Box::new(value))
+    }
+}
+impl From<super::DeliveryOptimizationBandwidthAbsolute>
+for AnyDeliveryOptimizationBandwidth {
+    fn from(value: super::DeliveryOptimizationBandwidthAbsolute) -> Self {
+        Self::DeliveryOptimizationBandwidthAbsolute(Box::new(value))
+    }
+}
+impl From<super::DeliveryOptimizationBandwidthHoursWithPercentage>
+for AnyDeliveryOptimizationBandwidth {
+    fn from(value: super::DeliveryOptimizationBandwidthHoursWithPercentage) -> Self {
+        Self::DeliveryOptimizationBandwidthHoursWithPercentage(Box::new(value))
+    }
+}
+impl From<super::DeliveryOptimizationBandwidthPercentage>
+for AnyDeliveryOptimizationBandwidth {
+    fn from(value: super::DeliveryOptimizationBandwidthPercentage) -> Self {
+        Self::DeliveryOptimizationBandwidthPercentage(Box::new(value))
     }
 }

@@ -109,11 +109,35 @@ impl graph_rt::ToJson for AnyDeliveryOptimizationGroupIdSource {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeliveryOptimizationGroupIdCustom(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deliveryOptimizationGroupIdCustom",
+                )
             }
             Self::DeliveryOptimizationGroupIdSourceOptions(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deliveryOptimizationGroupIdSourceOptions",
+                )
             }
         }
+    }
+}
+impl From<super::DeliveryOptimizationGroupIdSource>
+for AnyDeliveryOptimizationGroupIdSource {
+    fn from(value: super::DeliveryOptimizationGroupIdSource) -> Self {
+        Self::DeliveryOptimizationGroupIdSource(Box::new(value))
+    }
+}
+impl From<super::DeliveryOptimizationGroupIdCustom>
+for AnyDeliveryOptimizationGroupIdSource {
+    fn from(value: super::DeliveryOptimizationGroupIdCustom) -> Self {
+        Self::DeliveryOptimizationGroupIdCustom(Box::new(value))
+    }
+}
+impl From<super::DeliveryOptimizationGroupIdSourceOptions>
+for AnyDeliveryOptimizationGroupIdSource {
+    fn from(value: super::DeliveryOptimizationGroupIdSourceOptions) -> Self {
+        Self::DeliveryOptimizationGroupIdSourceOptions(Box::new(value))
     }
 }

@@ -111,11 +111,35 @@ impl graph_rt::ToJson for AnyDeliveryOptimizationMaxCacheSize {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeliveryOptimizationMaxCacheSizeAbsolute(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deliveryOptimizationMaxCacheSizeAbsolute",
+                )
             }
             Self::DeliveryOptimizationMaxCacheSizePercentage(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deliveryOptimizationMaxCacheSizePercentage",
+                )
             }
         }
+    }
+}
+impl From<super::DeliveryOptimizationMaxCacheSize>
+for AnyDeliveryOptimizationMaxCacheSize {
+    fn from(value: super::DeliveryOptimizationMaxCacheSize) -> Self {
+        Self::DeliveryOptimizationMaxCacheSize(Box::new(value))
+    }
+}
+impl From<super::DeliveryOptimizationMaxCacheSizeAbsolute>
+for AnyDeliveryOptimizationMaxCacheSize {
+    fn from(value: super::DeliveryOptimizationMaxCacheSizeAbsolute) -> Self {
+        Self::DeliveryOptimizationMaxCacheSizeAbsolute(Box::new(value))
+    }
+}
+impl From<super::DeliveryOptimizationMaxCacheSizePercentage>
+for AnyDeliveryOptimizationMaxCacheSize {
+    fn from(value: super::DeliveryOptimizationMaxCacheSizePercentage) -> Self {
+        Self::DeliveryOptimizationMaxCacheSizePercentage(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.enrollmentProfile`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-depenrollmentbaseprofile?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct DepEnrollmentBaseProfile {
-    /// The GUID for the object Inherited from `microsoft.graph.enrollmentProfile`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Name of the profile Inherited from `microsoft.graph.enrollmentProfile`.
     pub display_name: graph_rt::Field<String>,
@@ -313,8 +313,33 @@ impl graph_rt::ToJson for AnyDepEnrollmentBaseProfile {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::DepEnrollmentBaseProfile(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DepIosEnrollmentProfile(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DepMacOsEnrollmentProfile(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::DepIosEnrollmentProfile(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.depIOSEnrollmentProfile",
+                )
+            }
+            Self::DepMacOsEnrollmentProfile(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.depMacOSEnrollmentProfile",
+                )
+            }
         }
+    }
+}
+impl From<super::DepEnrollmentBaseProfile> for AnyDepEnrollmentBaseProfile {
+    fn from(value: super::DepEnrollmentBaseProfile) -> Self {
+        Self::DepEnrollmentBaseProfile(Box::new(value))
+    }
+}
+impl From<super::DepIosEnrollmentProfile> for AnyDepEnrollmentBaseProfile {
+    fn from(value: super::DepIosEnrollmentProfile) -> Self {
+        Self::DepIosEnrollmentProfile(Box::new(value))
+    }
+}
+impl From<super::DepMacOsEnrollmentProfile> for AnyDepEnrollmentBaseProfile {
+    fn from(value: super::DepMacOsEnrollmentProfile) -> Self {
+        Self::DepMacOsEnrollmentProfile(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.depEnrollmentBaseProfile`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-depiosenrollmentprofile?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct DepIosEnrollmentProfile {
-    /// The GUID for the object Inherited from `microsoft.graph.enrollmentProfile`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Name of the profile Inherited from `microsoft.graph.enrollmentProfile`.
     pub display_name: graph_rt::Field<String>,

@@ -99,7 +99,22 @@ impl graph_rt::ToJson for AnyDeploymentSettings {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::DeploymentSettings(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsDeploymentSettings(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WindowsDeploymentSettings(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdates.windowsDeploymentSettings",
+                )
+            }
         }
+    }
+}
+impl From<super::DeploymentSettings> for AnyDeploymentSettings {
+    fn from(value: super::DeploymentSettings) -> Self {
+        Self::DeploymentSettings(Box::new(value))
+    }
+}
+impl From<super::WindowsDeploymentSettings> for AnyDeploymentSettings {
+    fn from(value: super::WindowsDeploymentSettings) -> Self {
+        Self::WindowsDeploymentSettings(Box::new(value))
     }
 }

@@ -212,26 +212,109 @@ impl graph_rt::ToJson for AnyDeviceActionResult {
         match self {
             Self::DeviceActionResult(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::ActivateDeviceEsimActionResult(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.activateDeviceEsimActionResult",
+                )
             }
             Self::ConfigurationManagerActionResult(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.configurationManagerActionResult",
+                )
             }
             Self::DeleteUserFromSharedAppleDeviceActionResult(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deleteUserFromSharedAppleDeviceActionResult",
+                )
             }
-            Self::LocateDeviceActionResult(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::RemoteLockActionResult(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ResetPasscodeActionResult(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::LocateDeviceActionResult(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.locateDeviceActionResult",
+                )
+            }
+            Self::RemoteLockActionResult(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.remoteLockActionResult",
+                )
+            }
+            Self::ResetPasscodeActionResult(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.resetPasscodeActionResult",
+                )
+            }
             Self::RevokeAppleVppLicensesActionResult(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.revokeAppleVppLicensesActionResult",
+                )
             }
             Self::RotateBitLockerKeysDeviceActionResult(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.rotateBitLockerKeysDeviceActionResult",
+                )
             }
             Self::WindowsDefenderScanActionResult(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsDefenderScanActionResult",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceActionResult> for AnyDeviceActionResult {
+    fn from(value: super::DeviceActionResult) -> Self {
+        Self::DeviceActionResult(Box::new(value))
+    }
+}
+impl From<super::ActivateDeviceEsimActionResult> for AnyDeviceActionResult {
+    fn from(value: super::ActivateDeviceEsimActionResult) -> Self {
+        Self::ActivateDeviceEsimActionResult(Box::new(value))
+    }
+}
+impl From<super::ConfigurationManagerActionResult> for AnyDeviceActionResult {
+    fn from(value: super::ConfigurationManagerActionResult) -> Self {
+        Self::ConfigurationManagerActionResult(Box::new(value))
+    }
+}
+impl From<super::DeleteUserFromSharedAppleDeviceActionResult> for AnyDeviceActionResult {
+    fn from(value: super::DeleteUserFromSharedAppleDeviceActionResult) -> Self {
+        Self::DeleteUserFromSharedAppleDeviceActionResult(Box::new(value))
+    }
+}
+impl From<super::LocateDeviceActionResult> for AnyDeviceActionResult {
+    fn from(value: super::LocateDeviceActionResult) -> Self {
+        Self::LocateDeviceActionResult(Box::new(value))
+    }
+}
+impl From<super::RemoteLockActionResult> for AnyDeviceActionResult {
+    fn from(value: super::RemoteLockActionResult) -> Self {
+        Self::RemoteLockActionResult(Box::new(value))
+    }
+}
+impl From<super::ResetPasscodeActionResult> for AnyDeviceActionResult {
+    fn from(value: super::ResetPasscodeActionResult) -> Self {
+        Self::ResetPasscodeActionResult(Box::new(value))
+    }
+}
+impl From<super::RevokeAppleVppLicensesActionResult> for AnyDeviceActionResult {
+    fn from(value: super::RevokeAppleVppLicensesActionResult) -> Self {
+        Self::RevokeAppleVppLicensesActionResult(Box::new(value))
+    }
+}
+impl From<super::RotateBitLockerKeysDeviceActionResult> for AnyDeviceActionResult {
+    fn from(value: super::RotateBitLockerKeysDeviceActionResult) -> Self {
+        Self::RotateBitLockerKeysDeviceActionResult(Box::new(value))
+    }
+}
+impl From<super::WindowsDefenderScanActionResult> for AnyDeviceActionResult {
+    fn from(value: super::WindowsDefenderScanActionResult) -> Self {
+        Self::WindowsDefenderScanActionResult(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.roleDefinition`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rbac-deviceandappmanagementroledefinition?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct DeviceAndAppManagementRoleDefinition {
-    /// Key of the entity. This is read-only and automatically generated. Inherited from `microsoft.graph.roleDefinition`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Display Name of the Role definition. Inherited from `microsoft.graph.roleDefinition`.
     pub display_name: graph_rt::Field<String>,

@@ -110,8 +110,21 @@ impl graph_rt::ToJson for AnyDeviceComplianceScriptError {
         match self {
             Self::DeviceComplianceScriptError(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::DeviceComplianceScriptRuleError(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceComplianceScriptRuleError",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceComplianceScriptError> for AnyDeviceComplianceScriptError {
+    fn from(value: super::DeviceComplianceScriptError) -> Self {
+        Self::DeviceComplianceScriptError(Box::new(value))
+    }
+}
+impl From<super::DeviceComplianceScriptRuleError> for AnyDeviceComplianceScriptError {
+    fn from(value: super::DeviceComplianceScriptRuleError) -> Self {
+        Self::DeviceComplianceScriptRuleError(Box::new(value))
     }
 }

@@ -138,14 +138,43 @@ impl graph_rt::ToJson for AnyDeviceHealthScriptParameter {
         match self {
             Self::DeviceHealthScriptParameter(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::DeviceHealthScriptBooleanParameter(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceHealthScriptBooleanParameter",
+                )
             }
             Self::DeviceHealthScriptIntegerParameter(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceHealthScriptIntegerParameter",
+                )
             }
             Self::DeviceHealthScriptStringParameter(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceHealthScriptStringParameter",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceHealthScriptParameter> for AnyDeviceHealthScriptParameter {
+    fn from(value: super::DeviceHealthScriptParameter) -> Self {
+        Self::DeviceHealthScriptParameter(Box::new(value))
+    }
+}
+impl From<super::DeviceHealthScriptBooleanParameter> for AnyDeviceHealthScriptParameter {
+    fn from(value: super::DeviceHealthScriptBooleanParameter) -> Self {
+        Self::DeviceHealthScriptBooleanParameter(Box::new(value))
+    }
+}
+impl From<super::DeviceHealthScriptIntegerParameter> for AnyDeviceHealthScriptParameter {
+    fn from(value: super::DeviceHealthScriptIntegerParameter) -> Self {
+        Self::DeviceHealthScriptIntegerParameter(Box::new(value))
+    }
+}
+impl From<super::DeviceHealthScriptStringParameter> for AnyDeviceHealthScriptParameter {
+    fn from(value: super::DeviceHealthScriptStringParameter) -> Self {
+        Self::DeviceHealthScriptStringParameter(Box::new(value))
     }
 }

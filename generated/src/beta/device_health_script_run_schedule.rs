@@ -137,17 +137,55 @@ impl graph_rt::ToJson for AnyDeviceHealthScriptRunSchedule {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeviceHealthScriptDailySchedule(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceHealthScriptDailySchedule",
+                )
             }
             Self::DeviceHealthScriptHourlySchedule(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceHealthScriptHourlySchedule",
+                )
             }
             Self::DeviceHealthScriptRunOnceSchedule(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceHealthScriptRunOnceSchedule",
+                )
             }
             Self::DeviceHealthScriptTimeSchedule(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceHealthScriptTimeSchedule",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceHealthScriptRunSchedule> for AnyDeviceHealthScriptRunSchedule {
+    fn from(value: super::DeviceHealthScriptRunSchedule) -> Self {
+        Self::DeviceHealthScriptRunSchedule(Box::new(value))
+    }
+}
+impl From<super::DeviceHealthScriptDailySchedule> for AnyDeviceHealthScriptRunSchedule {
+    fn from(value: super::DeviceHealthScriptDailySchedule) -> Self {
+        Self::DeviceHealthScriptDailySchedule(Box::new(value))
+    }
+}
+impl From<super::DeviceHealthScriptHourlySchedule> for AnyDeviceHealthScriptRunSchedule {
+    fn from(value: super::DeviceHealthScriptHourlySchedule) -> Self {
+        Self::DeviceHealthScriptHourlySchedule(Box::new(value))
+    }
+}
+impl From<super::DeviceHealthScriptRunOnceSchedule>
+for AnyDeviceHealthScriptRunSchedule {
+    fn from(value: super::DeviceHealthScriptRunOnceSchedule) -> Self {
+        Self::DeviceHealthScriptRunOnceSchedule(Box::new(value))
+    }
+}
+impl From<super::DeviceHealthScriptTimeSchedule> for AnyDeviceHealthScriptRunSchedule {
+    fn from(value: super::DeviceHealthScriptTimeSchedule) -> Self {
+        Self::DeviceHealthScriptTimeSchedule(Box::new(value))
     }
 }

@@ -121,11 +121,33 @@ impl graph_rt::ToJson for AnyDeviceHealthScriptTimeSchedule {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeviceHealthScriptDailySchedule(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceHealthScriptDailySchedule",
+                )
             }
             Self::DeviceHealthScriptRunOnceSchedule(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceHealthScriptRunOnceSchedule",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceHealthScriptTimeSchedule> for AnyDeviceHealthScriptTimeSchedule {
+    fn from(value: super::DeviceHealthScriptTimeSchedule) -> Self {
+        Self::DeviceHealthScriptTimeSchedule(Box::new(value))
+    }
+}
+impl From<super::DeviceHealthScriptDailySchedule> for AnyDeviceHealthScriptTimeSchedule {
+    fn from(value: super::DeviceHealthScriptDailySchedule) -> Self {
+        Self::DeviceHealthScriptDailySchedule(Box::new(value))
+    }
+}
+impl From<super::DeviceHealthScriptRunOnceSchedule>
+for AnyDeviceHealthScriptTimeSchedule {
+    fn from(value: super::DeviceHealthScriptRunOnceSchedule) -> Self {
+        Self::DeviceHealthScriptRunOnceSchedule(Box::new(value))
     }
 }

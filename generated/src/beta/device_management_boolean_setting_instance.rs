@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceManagementSettingInstance`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementbooleansettinginstance?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct DeviceManagementBooleanSettingInstance {
-    /// The setting instance ID Inherited from `microsoft.graph.deviceManagementSettingInstance`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The ID of the setting definition for this instance Inherited from `microsoft.graph.deviceManagementSettingInstance`.
     pub definition_id: graph_rt::Field<String>,

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceManagementSettingDefinition`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementcomplexsettingdefinition?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct DeviceManagementComplexSettingDefinition {
-    /// The ID of the setting definition Inherited from `microsoft.graph.deviceManagementSettingDefinition`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The data type of the value. Possible values are: `integer`, `boolean`, `string`, `complex`, `collection`, `abstractComplex`. Inherited from `microsoft.graph.deviceManagementSettingDefinition`.
     pub value_type: graph_rt::Field<super::DeviceManangementIntentValueType>,

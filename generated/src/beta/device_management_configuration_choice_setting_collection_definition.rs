@@ -8,6 +8,8 @@ Derived from `microsoft.graph.deviceManagementConfigurationChoiceSettingDefiniti
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationchoicesettingcollectiondefinition?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationChoiceSettingCollectionDefinition {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// Details which device setting is applicable on Inherited from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
     pub applicability: graph_rt::Field<
         super::AnyDeviceManagementConfigurationSettingApplicability,
@@ -44,8 +46,6 @@ pub struct DeviceManagementConfigurationChoiceSettingCollectionDefinition {
     pub referred_setting_information_list: graph_rt::Field<
         Vec<super::DeviceManagementConfigurationReferredSettingInformation>,
     >,
-    /// Identifier for item Inherited from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
-    pub id: graph_rt::Field<String>,
     /// Description of the item Inherited from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
     pub description: graph_rt::Field<String>,
     /// Help text of the item Inherited from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
@@ -84,7 +84,6 @@ impl graph_rt::Model for DeviceManagementConfigurationChoiceSettingCollectionDef
             name: r.take("name"),
             help_text: r.take("helpText"),
             description: r.take("description"),
-            id: r.take("id"),
             referred_setting_information_list: r.take("referredSettingInformationList"),
             visibility: r.take("visibility"),
             ux_behavior: r.take("uxBehavior"),
@@ -98,6 +97,7 @@ impl graph_rt::Model for DeviceManagementConfigurationChoiceSettingCollectionDef
             keywords: r.take("keywords"),
             access_types: r.take("accessTypes"),
             applicability: r.take("applicability"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -106,6 +106,7 @@ impl graph_rt::Model for DeviceManagementConfigurationChoiceSettingCollectionDef
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("applicability", &self.applicability);
         w.put("accessTypes", &self.access_types);
         w.put("keywords", &self.keywords);
@@ -119,7 +120,6 @@ impl graph_rt::Model for DeviceManagementConfigurationChoiceSettingCollectionDef
         w.put("uxBehavior", &self.ux_behavior);
         w.put("visibility", &self.visibility);
         w.put("referredSettingInformationList", &self.referred_setting_information_list);
-        w.put("id", &self.id);
         w.put("description", &self.description);
         w.put("helpText", &self.help_text);
         w.put("name", &self.name);
@@ -137,6 +137,8 @@ graph_rt::impl_model_json!(
 );
 /// The properties, by name, for query options.
 impl DeviceManagementConfigurationChoiceSettingCollectionDefinition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `applicability`, for `$select`, `$expand` and `$orderby`.
     pub const APPLICABILITY: graph_rt::Prop<Self> = graph_rt::Prop::new("applicability");
     /// `accessTypes`, for `$select`, `$expand` and `$orderby`.
@@ -167,8 +169,6 @@ impl DeviceManagementConfigurationChoiceSettingCollectionDefinition {
     pub const REFERRED_SETTING_INFORMATION_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "referredSettingInformationList",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `description`, for `$select`, `$expand` and `$orderby`.
     pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
     /// `helpText`, for `$select`, `$expand` and `$orderby`.

@@ -112,7 +112,32 @@ for AnyDeviceManagementConfigurationChoiceSettingValueDefaultTemplate {
             }
             Self::DeviceManagementConfigurationChoiceSettingValueConstantDefaultTemplate(
                 v,
-            ) => graph_rt::ToJson::to_json(v.as_ref()),
+            ) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationChoiceSettingValueConstantDefaultTemplate",
+                )
+            }
         }
+    }
+}
+impl From<super::DeviceManagementConfigurationChoiceSettingValueDefaultTemplate>
+for AnyDeviceManagementConfigurationChoiceSettingValueDefaultTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationChoiceSettingValueDefaultTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationChoiceSettingValueDefaultTemplate(
+            Box::new(value),
+        )
+    }
+}
+impl From<super::DeviceManagementConfigurationChoiceSettingValueConstantDefaultTemplate>
+for AnyDeviceManagementConfigurationChoiceSettingValueDefaultTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationChoiceSettingValueConstantDefaultTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationChoiceSettingValueConstantDefaultTemplate(
+            Box::new(value),
+        )
     }
 }

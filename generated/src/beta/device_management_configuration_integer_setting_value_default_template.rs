@@ -113,7 +113,32 @@ for AnyDeviceManagementConfigurationIntegerSettingValueDefaultTemplate {
             }
             Self::DeviceManagementConfigurationIntegerSettingValueConstantDefaultTemplate(
                 v,
-            ) => graph_rt::ToJson::to_json(v.as_ref()),
+            ) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationIntegerSettingValueConstantDefaultTemplate",
+                )
+            }
         }
+    }
+}
+impl From<super::DeviceManagementConfigurationIntegerSettingValueDefaultTemplate>
+for AnyDeviceManagementConfigurationIntegerSettingValueDefaultTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationIntegerSettingValueDefaultTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationIntegerSettingValueDefaultTemplate(
+            Box::new(value),
+        )
+    }
+}
+impl From<super::DeviceManagementConfigurationIntegerSettingValueConstantDefaultTemplate>
+for AnyDeviceManagementConfigurationIntegerSettingValueDefaultTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationIntegerSettingValueConstantDefaultTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationIntegerSettingValueConstantDefaultTemplate(
+            Box::new(value),
+        )
     }
 }

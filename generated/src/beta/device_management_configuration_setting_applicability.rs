@@ -120,8 +120,25 @@ impl graph_rt::ToJson for AnyDeviceManagementConfigurationSettingApplicability {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeviceManagementConfigurationWindowsSettingApplicability(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationWindowsSettingApplicability",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceManagementConfigurationSettingApplicability>
+for AnyDeviceManagementConfigurationSettingApplicability {
+    fn from(value: super::DeviceManagementConfigurationSettingApplicability) -> Self {
+        Self::DeviceManagementConfigurationSettingApplicability(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationWindowsSettingApplicability>
+for AnyDeviceManagementConfigurationSettingApplicability {
+    fn from(
+        value: super::DeviceManagementConfigurationWindowsSettingApplicability,
+    ) -> Self {
+        Self::DeviceManagementConfigurationWindowsSettingApplicability(Box::new(value))
     }
 }

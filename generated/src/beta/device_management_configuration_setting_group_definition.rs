@@ -8,6 +8,8 @@ Derived from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationsettinggroupdefinition?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationSettingGroupDefinition {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// Details which device setting is applicable on Inherited from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
     pub applicability: graph_rt::Field<
         super::AnyDeviceManagementConfigurationSettingApplicability,
@@ -44,8 +46,6 @@ pub struct DeviceManagementConfigurationSettingGroupDefinition {
     pub referred_setting_information_list: graph_rt::Field<
         Vec<super::DeviceManagementConfigurationReferredSettingInformation>,
     >,
-    /// Identifier for item Inherited from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
-    pub id: graph_rt::Field<String>,
     /// Description of the item Inherited from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
     pub description: graph_rt::Field<String>,
     /// Help text of the item Inherited from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
@@ -83,7 +83,6 @@ impl graph_rt::Model for DeviceManagementConfigurationSettingGroupDefinition {
             name: r.take("name"),
             help_text: r.take("helpText"),
             description: r.take("description"),
-            id: r.take("id"),
             referred_setting_information_list: r.take("referredSettingInformationList"),
             visibility: r.take("visibility"),
             ux_behavior: r.take("uxBehavior"),
@@ -97,6 +96,7 @@ impl graph_rt::Model for DeviceManagementConfigurationSettingGroupDefinition {
             keywords: r.take("keywords"),
             access_types: r.take("accessTypes"),
             applicability: r.take("applicability"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -105,6 +105,7 @@ impl graph_rt::Model for DeviceManagementConfigurationSettingGroupDefinition {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("applicability", &self.applicability);
         w.put("accessTypes", &self.access_types);
         w.put("keywords", &self.keywords);
@@ -118,7 +119,6 @@ impl graph_rt::Model for DeviceManagementConfigurationSettingGroupDefinition {
         w.put("uxBehavior", &self.ux_behavior);
         w.put("visibility", &self.visibility);
         w.put("referredSettingInformationList", &self.referred_setting_information_list);
-        w.put("id", &self.id);
         w.put("description", &self.description);
         w.put("helpText", &self.help_text);
         w.put("name", &self.name);
@@ -133,6 +133,8 @@ impl graph_rt::Model for DeviceManagementConfigurationSettingGroupDefinition {
 graph_rt::impl_model_json!(DeviceManagementConfigurationSettingGroupDefinition);
 /// The properties, by name, for query options.
 impl DeviceManagementConfigurationSettingGroupDefinition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `applicability`, for `$select`, `$expand` and `$orderby`.
     pub const APPLICABILITY: graph_rt::Prop<Self> = graph_rt::Prop::new("applicability");
     /// `accessTypes`, for `$select`, `$expand` and `$orderby`.
@@ -163,8 +165,6 @@ impl DeviceManagementConfigurationSettingGroupDefinition {
     pub const REFERRED_SETTING_INFORMATION_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "referredSettingInformationList",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `description`, for `$select`, `$expand` and `$orderby`.
     pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
     /// `helpText`, for `$select`, `$expand` and `$orderby`.
@@ -255,8 +255,27 @@ impl graph_rt::ToJson for AnyDeviceManagementConfigurationSettingGroupDefinition
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeviceManagementConfigurationSettingGroupCollectionDefinition(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationSettingGroupCollectionDefinition",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceManagementConfigurationSettingGroupDefinition>
+for AnyDeviceManagementConfigurationSettingGroupDefinition {
+    fn from(value: super::DeviceManagementConfigurationSettingGroupDefinition) -> Self {
+        Self::DeviceManagementConfigurationSettingGroupDefinition(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationSettingGroupCollectionDefinition>
+for AnyDeviceManagementConfigurationSettingGroupDefinition {
+    fn from(
+        value: super::DeviceManagementConfigurationSettingGroupCollectionDefinition,
+    ) -> Self {
+        Self::DeviceManagementConfigurationSettingGroupCollectionDefinition(
+            Box::new(value),
+        )
     }
 }

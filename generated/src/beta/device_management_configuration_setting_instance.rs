@@ -233,29 +233,123 @@ impl graph_rt::ToJson for AnyDeviceManagementConfigurationSettingInstance {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeviceManagementConfigurationChoiceSettingCollectionInstance(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationChoiceSettingCollectionInstance",
+                )
             }
             Self::DeviceManagementConfigurationChoiceSettingInstance(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationChoiceSettingInstance",
+                )
             }
             Self::DeviceManagementConfigurationGroupSettingCollectionInstance(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationGroupSettingCollectionInstance",
+                )
             }
             Self::DeviceManagementConfigurationGroupSettingInstance(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationGroupSettingInstance",
+                )
             }
             Self::DeviceManagementConfigurationSettingGroupCollectionInstance(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationSettingGroupCollectionInstance",
+                )
             }
             Self::DeviceManagementConfigurationSettingGroupInstance(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationSettingGroupInstance",
+                )
             }
             Self::DeviceManagementConfigurationSimpleSettingCollectionInstance(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationSimpleSettingCollectionInstance",
+                )
             }
             Self::DeviceManagementConfigurationSimpleSettingInstance(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationSimpleSettingInstance",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceManagementConfigurationSettingInstance>
+for AnyDeviceManagementConfigurationSettingInstance {
+    fn from(value: super::DeviceManagementConfigurationSettingInstance) -> Self {
+        Self::DeviceManagementConfigurationSettingInstance(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationChoiceSettingCollectionInstance>
+for AnyDeviceManagementConfigurationSettingInstance {
+    fn from(
+        value: super::DeviceManagementConfigurationChoiceSettingCollectionInstance,
+    ) -> Self {
+        Self::DeviceManagementConfigurationChoiceSettingCollectionInstance(
+            Box::new(value),
+        )
+    }
+}
+impl From<super::DeviceManagementConfigurationChoiceSettingInstance>
+for AnyDeviceManagementConfigurationSettingInstance {
+    fn from(value: super::DeviceManagementConfigurationChoiceSettingInstance) -> Self {
+        Self::DeviceManagementConfigurationChoiceSettingInstance(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationGroupSettingCollectionInstance>
+for AnyDeviceManagementConfigurationSettingInstance {
+    fn from(
+        value: super::DeviceManagementConfigurationGroupSettingCollectionInstance,
+    ) -> Self {
+        Self::DeviceManagementConfigurationGroupSettingCollectionInstance(
+            Box::new(value),
+        )
+    }
+}
+impl From<super::DeviceManagementConfigurationGroupSettingInstance>
+for AnyDeviceManagementConfigurationSettingInstance {
+    fn from(value: super::DeviceManagementConfigurationGroupSettingInstance) -> Self {
+        Self::DeviceManagementConfigurationGroupSettingInstance(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationSettingGroupCollectionInstance>
+for AnyDeviceManagementConfigurationSettingInstance {
+    fn from(
+        value: super::DeviceManagementConfigurationSettingGroupCollectionInstance,
+    ) -> Self {
+        Self::DeviceManagementConfigurationSettingGroupCollectionInstance(
+            Box::new(value),
+        )
+    }
+}
+impl From<super::DeviceManagementConfigurationSettingGroupInstance>
+for AnyDeviceManagementConfigurationSettingInstance {
+    fn from(value: super::DeviceManagementConfigurationSettingGroupInstance) -> Self {
+        Self::DeviceManagementConfigurationSettingGroupInstance(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationSimpleSettingCollectionInstance>
+for AnyDeviceManagementConfigurationSettingInstance {
+    fn from(
+        value: super::DeviceManagementConfigurationSimpleSettingCollectionInstance,
+    ) -> Self {
+        Self::DeviceManagementConfigurationSimpleSettingCollectionInstance(
+            Box::new(value),
+        )
+    }
+}
+impl From<super::DeviceManagementConfigurationSimpleSettingInstance>
+for AnyDeviceManagementConfigurationSettingInstance {
+    fn from(value: super::DeviceManagementConfigurationSimpleSettingInstance) -> Self {
+        Self::DeviceManagementConfigurationSimpleSettingInstance(Box::new(value))
     }
 }

@@ -204,22 +204,106 @@ impl graph_rt::ToJson for AnyDeviceManagementConfigurationSettingInstanceTemplat
             }
             Self::DeviceManagementConfigurationChoiceSettingCollectionInstanceTemplate(
                 v,
-            ) => graph_rt::ToJson::to_json(v.as_ref()),
+            ) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationChoiceSettingCollectionInstanceTemplate",
+                )
+            }
             Self::DeviceManagementConfigurationChoiceSettingInstanceTemplate(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationChoiceSettingInstanceTemplate",
+                )
             }
             Self::DeviceManagementConfigurationGroupSettingCollectionInstanceTemplate(
                 v,
-            ) => graph_rt::ToJson::to_json(v.as_ref()),
+            ) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationGroupSettingCollectionInstanceTemplate",
+                )
+            }
             Self::DeviceManagementConfigurationGroupSettingInstanceTemplate(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationGroupSettingInstanceTemplate",
+                )
             }
             Self::DeviceManagementConfigurationSimpleSettingCollectionInstanceTemplate(
                 v,
-            ) => graph_rt::ToJson::to_json(v.as_ref()),
+            ) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationSimpleSettingCollectionInstanceTemplate",
+                )
+            }
             Self::DeviceManagementConfigurationSimpleSettingInstanceTemplate(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationSimpleSettingInstanceTemplate",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceManagementConfigurationSettingInstanceTemplate>
+for AnyDeviceManagementConfigurationSettingInstanceTemplate {
+    fn from(value: super::DeviceManagementConfigurationSettingInstanceTemplate) -> Self {
+        Self::DeviceManagementConfigurationSettingInstanceTemplate(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationChoiceSettingCollectionInstanceTemplate>
+for AnyDeviceManagementConfigurationSettingInstanceTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationChoiceSettingCollectionInstanceTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationChoiceSettingCollectionInstanceTemplate(
+            Box::new(value),
+        )
+    }
+}
+impl From<super::DeviceManagementConfigurationChoiceSettingInstanceTemplate>
+for AnyDeviceManagementConfigurationSettingInstanceTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationChoiceSettingInstanceTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationChoiceSettingInstanceTemplate(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationGroupSettingCollectionInstanceTemplate>
+for AnyDeviceManagementConfigurationSettingInstanceTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationGroupSettingCollectionInstanceTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationGroupSettingCollectionInstanceTemplate(
+            Box::new(value),
+        )
+    }
+}
+impl From<super::DeviceManagementConfigurationGroupSettingInstanceTemplate>
+for AnyDeviceManagementConfigurationSettingInstanceTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationGroupSettingInstanceTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationGroupSettingInstanceTemplate(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationSimpleSettingCollectionInstanceTemplate>
+for AnyDeviceManagementConfigurationSettingInstanceTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationSimpleSettingCollectionInstanceTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationSimpleSettingCollectionInstanceTemplate(
+            Box::new(value),
+        )
+    }
+}
+impl From<super::DeviceManagementConfigurationSimpleSettingInstanceTemplate>
+for AnyDeviceManagementConfigurationSettingInstanceTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationSimpleSettingInstanceTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationSimpleSettingInstanceTemplate(Box::new(value))
     }
 }

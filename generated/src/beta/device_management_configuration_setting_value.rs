@@ -191,23 +191,83 @@ impl graph_rt::ToJson for AnyDeviceManagementConfigurationSettingValue {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeviceManagementConfigurationChoiceSettingValue(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationChoiceSettingValue",
+                )
             }
             Self::DeviceManagementConfigurationGroupSettingValue(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationGroupSettingValue",
+                )
             }
             Self::DeviceManagementConfigurationIntegerSettingValue(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationIntegerSettingValue",
+                )
             }
             Self::DeviceManagementConfigurationReferenceSettingValue(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationReferenceSettingValue",
+                )
             }
             Self::DeviceManagementConfigurationSimpleSettingValue(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationSimpleSettingValue",
+                )
             }
             Self::DeviceManagementConfigurationStringSettingValue(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationStringSettingValue",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceManagementConfigurationSettingValue>
+for AnyDeviceManagementConfigurationSettingValue {
+    fn from(value: super::DeviceManagementConfigurationSettingValue) -> Self {
+        Self::DeviceManagementConfigurationSettingValue(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationChoiceSettingValue>
+for AnyDeviceManagementConfigurationSettingValue {
+    fn from(value: super::DeviceManagementConfigurationChoiceSettingValue) -> Self {
+        Self::DeviceManagementConfigurationChoiceSettingValue(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationGroupSettingValue>
+for AnyDeviceManagementConfigurationSettingValue {
+    fn from(value: super::DeviceManagementConfigurationGroupSettingValue) -> Self {
+        Self::DeviceManagementConfigurationGroupSettingValue(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationIntegerSettingValue>
+for AnyDeviceManagementConfigurationSettingValue {
+    fn from(value: super::DeviceManagementConfigurationIntegerSettingValue) -> Self {
+        Self::DeviceManagementConfigurationIntegerSettingValue(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationReferenceSettingValue>
+for AnyDeviceManagementConfigurationSettingValue {
+    fn from(value: super::DeviceManagementConfigurationReferenceSettingValue) -> Self {
+        Self::DeviceManagementConfigurationReferenceSettingValue(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationSimpleSettingValue>
+for AnyDeviceManagementConfigurationSettingValue {
+    fn from(value: super::DeviceManagementConfigurationSimpleSettingValue) -> Self {
+        Self::DeviceManagementConfigurationSimpleSettingValue(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationStringSettingValue>
+for AnyDeviceManagementConfigurationSettingValue {
+    fn from(value: super::DeviceManagementConfigurationStringSettingValue) -> Self {
+        Self::DeviceManagementConfigurationStringSettingValue(Box::new(value))
     }
 }

@@ -117,11 +117,39 @@ impl graph_rt::ToJson for AnyDeviceManagementConfigurationSettingValueDefinition
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeviceManagementConfigurationIntegerSettingValueDefinition(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationIntegerSettingValueDefinition",
+                )
             }
             Self::DeviceManagementConfigurationStringSettingValueDefinition(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationStringSettingValueDefinition",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceManagementConfigurationSettingValueDefinition>
+for AnyDeviceManagementConfigurationSettingValueDefinition {
+    fn from(value: super::DeviceManagementConfigurationSettingValueDefinition) -> Self {
+        Self::DeviceManagementConfigurationSettingValueDefinition(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationIntegerSettingValueDefinition>
+for AnyDeviceManagementConfigurationSettingValueDefinition {
+    fn from(
+        value: super::DeviceManagementConfigurationIntegerSettingValueDefinition,
+    ) -> Self {
+        Self::DeviceManagementConfigurationIntegerSettingValueDefinition(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationStringSettingValueDefinition>
+for AnyDeviceManagementConfigurationSettingValueDefinition {
+    fn from(
+        value: super::DeviceManagementConfigurationStringSettingValueDefinition,
+    ) -> Self {
+        Self::DeviceManagementConfigurationStringSettingValueDefinition(Box::new(value))
     }
 }

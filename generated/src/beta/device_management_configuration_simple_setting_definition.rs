@@ -8,6 +8,8 @@ Derived from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationsimplesettingdefinition?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationSimpleSettingDefinition {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// Details which device setting is applicable on Inherited from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
     pub applicability: graph_rt::Field<
         super::AnyDeviceManagementConfigurationSettingApplicability,
@@ -44,8 +46,6 @@ pub struct DeviceManagementConfigurationSimpleSettingDefinition {
     pub referred_setting_information_list: graph_rt::Field<
         Vec<super::DeviceManagementConfigurationReferredSettingInformation>,
     >,
-    /// Identifier for item Inherited from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
-    pub id: graph_rt::Field<String>,
     /// Description of the item Inherited from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
     pub description: graph_rt::Field<String>,
     /// Help text of the item Inherited from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
@@ -90,7 +90,6 @@ impl graph_rt::Model for DeviceManagementConfigurationSimpleSettingDefinition {
             name: r.take("name"),
             help_text: r.take("helpText"),
             description: r.take("description"),
-            id: r.take("id"),
             referred_setting_information_list: r.take("referredSettingInformationList"),
             visibility: r.take("visibility"),
             ux_behavior: r.take("uxBehavior"),
@@ -104,6 +103,7 @@ impl graph_rt::Model for DeviceManagementConfigurationSimpleSettingDefinition {
             keywords: r.take("keywords"),
             access_types: r.take("accessTypes"),
             applicability: r.take("applicability"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -112,6 +112,7 @@ impl graph_rt::Model for DeviceManagementConfigurationSimpleSettingDefinition {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("applicability", &self.applicability);
         w.put("accessTypes", &self.access_types);
         w.put("keywords", &self.keywords);
@@ -125,7 +126,6 @@ impl graph_rt::Model for DeviceManagementConfigurationSimpleSettingDefinition {
         w.put("uxBehavior", &self.ux_behavior);
         w.put("visibility", &self.visibility);
         w.put("referredSettingInformationList", &self.referred_setting_information_list);
-        w.put("id", &self.id);
         w.put("description", &self.description);
         w.put("helpText", &self.help_text);
         w.put("name", &self.name);
@@ -141,6 +141,8 @@ impl graph_rt::Model for DeviceManagementConfigurationSimpleSettingDefinition {
 graph_rt::impl_model_json!(DeviceManagementConfigurationSimpleSettingDefinition);
 /// The properties, by name, for query options.
 impl DeviceManagementConfigurationSimpleSettingDefinition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `applicability`, for `$select`, `$expand` and `$orderby`.
     pub const APPLICABILITY: graph_rt::Prop<Self> = graph_rt::Prop::new("applicability");
     /// `accessTypes`, for `$select`, `$expand` and `$orderby`.
@@ -171,8 +173,6 @@ impl DeviceManagementConfigurationSimpleSettingDefinition {
     pub const REFERRED_SETTING_INFORMATION_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "referredSettingInformationList",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `description`, for `$select`, `$expand` and `$orderby`.
     pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
     /// `helpText`, for `$select`, `$expand` and `$orderby`.
@@ -267,8 +267,27 @@ impl graph_rt::ToJson for AnyDeviceManagementConfigurationSimpleSettingDefinitio
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeviceManagementConfigurationSimpleSettingCollectionDefinition(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationSimpleSettingCollectionDefinition",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceManagementConfigurationSimpleSettingDefinition>
+for AnyDeviceManagementConfigurationSimpleSettingDefinition {
+    fn from(value: super::DeviceManagementConfigurationSimpleSettingDefinition) -> Self {
+        Self::DeviceManagementConfigurationSimpleSettingDefinition(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationSimpleSettingCollectionDefinition>
+for AnyDeviceManagementConfigurationSimpleSettingDefinition {
+    fn from(
+        value: super::DeviceManagementConfigurationSimpleSettingCollectionDefinition,
+    ) -> Self {
+        Self::DeviceManagementConfigurationSimpleSettingCollectionDefinition(
+            Box::new(value),
+        )
     }
 }

@@ -142,14 +142,47 @@ impl graph_rt::ToJson for AnyDeviceManagementConfigurationSimpleSettingValue {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeviceManagementConfigurationIntegerSettingValue(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationIntegerSettingValue",
+                )
             }
             Self::DeviceManagementConfigurationReferenceSettingValue(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationReferenceSettingValue",
+                )
             }
             Self::DeviceManagementConfigurationStringSettingValue(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationStringSettingValue",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceManagementConfigurationSimpleSettingValue>
+for AnyDeviceManagementConfigurationSimpleSettingValue {
+    fn from(value: super::DeviceManagementConfigurationSimpleSettingValue) -> Self {
+        Self::DeviceManagementConfigurationSimpleSettingValue(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationIntegerSettingValue>
+for AnyDeviceManagementConfigurationSimpleSettingValue {
+    fn from(value: super::DeviceManagementConfigurationIntegerSettingValue) -> Self {
+        Self::DeviceManagementConfigurationIntegerSettingValue(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationReferenceSettingValue>
+for AnyDeviceManagementConfigurationSimpleSettingValue {
+    fn from(value: super::DeviceManagementConfigurationReferenceSettingValue) -> Self {
+        Self::DeviceManagementConfigurationReferenceSettingValue(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationStringSettingValue>
+for AnyDeviceManagementConfigurationSimpleSettingValue {
+    fn from(value: super::DeviceManagementConfigurationStringSettingValue) -> Self {
+        Self::DeviceManagementConfigurationStringSettingValue(Box::new(value))
     }
 }

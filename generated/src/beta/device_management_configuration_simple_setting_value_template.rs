@@ -121,11 +121,41 @@ impl graph_rt::ToJson for AnyDeviceManagementConfigurationSimpleSettingValueTemp
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeviceManagementConfigurationIntegerSettingValueTemplate(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationIntegerSettingValueTemplate",
+                )
             }
             Self::DeviceManagementConfigurationStringSettingValueTemplate(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationStringSettingValueTemplate",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceManagementConfigurationSimpleSettingValueTemplate>
+for AnyDeviceManagementConfigurationSimpleSettingValueTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationSimpleSettingValueTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationSimpleSettingValueTemplate(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationIntegerSettingValueTemplate>
+for AnyDeviceManagementConfigurationSimpleSettingValueTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationIntegerSettingValueTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationIntegerSettingValueTemplate(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationStringSettingValueTemplate>
+for AnyDeviceManagementConfigurationSimpleSettingValueTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationStringSettingValueTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationStringSettingValueTemplate(Box::new(value))
     }
 }

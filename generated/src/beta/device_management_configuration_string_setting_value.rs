@@ -112,8 +112,23 @@ impl graph_rt::ToJson for AnyDeviceManagementConfigurationStringSettingValue {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::DeviceManagementConfigurationReferenceSettingValue(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationReferenceSettingValue",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceManagementConfigurationStringSettingValue>
+for AnyDeviceManagementConfigurationStringSettingValue {
+    fn from(value: super::DeviceManagementConfigurationStringSettingValue) -> Self {
+        Self::DeviceManagementConfigurationStringSettingValue(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementConfigurationReferenceSettingValue>
+for AnyDeviceManagementConfigurationStringSettingValue {
+    fn from(value: super::DeviceManagementConfigurationReferenceSettingValue) -> Self {
+        Self::DeviceManagementConfigurationReferenceSettingValue(Box::new(value))
     }
 }

@@ -112,7 +112,32 @@ for AnyDeviceManagementConfigurationStringSettingValueDefaultTemplate {
             }
             Self::DeviceManagementConfigurationStringSettingValueConstantDefaultTemplate(
                 v,
-            ) => graph_rt::ToJson::to_json(v.as_ref()),
+            ) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementConfigurationStringSettingValueConstantDefaultTemplate",
+                )
+            }
         }
+    }
+}
+impl From<super::DeviceManagementConfigurationStringSettingValueDefaultTemplate>
+for AnyDeviceManagementConfigurationStringSettingValueDefaultTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationStringSettingValueDefaultTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationStringSettingValueDefaultTemplate(
+            Box::new(value),
+        )
+    }
+}
+impl From<super::DeviceManagementConfigurationStringSettingValueConstantDefaultTemplate>
+for AnyDeviceManagementConfigurationStringSettingValueDefaultTemplate {
+    fn from(
+        value: super::DeviceManagementConfigurationStringSettingValueConstantDefaultTemplate,
+    ) -> Self {
+        Self::DeviceManagementConfigurationStringSettingValueConstantDefaultTemplate(
+            Box::new(value),
+        )
     }
 }

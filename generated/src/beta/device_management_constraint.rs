@@ -306,50 +306,191 @@ impl graph_rt::ToJson for AnyDeviceManagementConstraint {
         match self {
             Self::DeviceManagementConstraint(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::DeviceManagementEnumConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementEnumConstraint",
+                )
             }
             Self::DeviceManagementIntentSettingSecretConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementIntentSettingSecretConstraint",
+                )
             }
             Self::DeviceManagementSettingAbstractImplementationConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementSettingAbstractImplementationConstraint",
+                )
             }
             Self::DeviceManagementSettingAppConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementSettingAppConstraint",
+                )
             }
             Self::DeviceManagementSettingBooleanConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementSettingBooleanConstraint",
+                )
             }
             Self::DeviceManagementSettingCollectionConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementSettingCollectionConstraint",
+                )
             }
             Self::DeviceManagementSettingEnrollmentTypeConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementSettingEnrollmentTypeConstraint",
+                )
             }
             Self::DeviceManagementSettingFileConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementSettingFileConstraint",
+                )
             }
             Self::DeviceManagementSettingIntegerConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementSettingIntegerConstraint",
+                )
             }
             Self::DeviceManagementSettingProfileConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementSettingProfileConstraint",
+                )
             }
             Self::DeviceManagementSettingRegexConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementSettingRegexConstraint",
+                )
             }
             Self::DeviceManagementSettingRequiredConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementSettingRequiredConstraint",
+                )
             }
             Self::DeviceManagementSettingSddlConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementSettingSddlConstraint",
+                )
             }
             Self::DeviceManagementSettingStringLengthConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementSettingStringLengthConstraint",
+                )
             }
             Self::DeviceManagementSettingXmlConstraint(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementSettingXmlConstraint",
+                )
             }
         }
+    }
+}
+impl From<super::DeviceManagementConstraint> for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementConstraint) -> Self {
+        Self::DeviceManagementConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementEnumConstraint> for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementEnumConstraint) -> Self {
+        Self::DeviceManagementEnumConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementIntentSettingSecretConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementIntentSettingSecretConstraint) -> Self {
+        Self::DeviceManagementIntentSettingSecretConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementSettingAbstractImplementationConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(
+        value: super::DeviceManagementSettingAbstractImplementationConstraint,
+    ) -> Self {
+        Self::DeviceManagementSettingAbstractImplementationConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementSettingAppConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementSettingAppConstraint) -> Self {
+        Self::DeviceManagementSettingAppConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementSettingBooleanConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementSettingBooleanConstraint) -> Self {
+        Self::DeviceManagementSettingBooleanConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementSettingCollectionConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementSettingCollectionConstraint) -> Self {
+        Self::DeviceManagementSettingCollectionConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementSettingEnrollmentTypeConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementSettingEnrollmentTypeConstraint) -> Self {
+        Self::DeviceManagementSettingEnrollmentTypeConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementSettingFileConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementSettingFileConstraint) -> Self {
+        Self::DeviceManagementSettingFileConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementSettingIntegerConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementSettingIntegerConstraint) -> Self {
+        Self::DeviceManagementSettingIntegerConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementSettingProfileConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementSettingProfileConstraint) -> Self {
+        Self::DeviceManagementSettingProfileConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementSettingRegexConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementSettingRegexConstraint) -> Self {
+        Self::DeviceManagementSettingRegexConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementSettingRequiredConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementSettingRequiredConstraint) -> Self {
+        Self::DeviceManagementSettingRequiredConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementSettingSddlConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementSettingSddlConstraint) -> Self {
+        Self::DeviceManagementSettingSddlConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementSettingStringLengthConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementSettingStringLengthConstraint) -> Self {
+        Self::DeviceManagementSettingStringLengthConstraint(Box::new(value))
+    }
+}
+impl From<super::DeviceManagementSettingXmlConstraint>
+for AnyDeviceManagementConstraint {
+    fn from(value: super::DeviceManagementSettingXmlConstraint) -> Self {
+        Self::DeviceManagementSettingXmlConstraint(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceManagementSettingCategory`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementtemplatesettingcategory?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct DeviceManagementTemplateSettingCategory {
-    /// The category ID Inherited from `microsoft.graph.deviceManagementSettingCategory`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The category name Inherited from `microsoft.graph.deviceManagementSettingCategory`.
     pub display_name: graph_rt::Field<String>,

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.directoryObject`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/directoryroletemplate?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct DirectoryRoleTemplate {
-    /// The unique identifier for the object. For example, 12345678-9abc-def0-1234-56789abcde. The value of the id property is often but not exclusively in the form of a GUID; treat it as an opaque identifier and do not rely on it being a GUID. Key. Not nullable. Read-only. Inherited from `microsoft.graph.directoryObject`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The description to set for the directory role. Read-only.
     pub description: graph_rt::Field<String>,

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-easemailprofileconfigurationbase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct EasEmailProfileConfigurationBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -317,14 +317,47 @@ impl graph_rt::ToJson for AnyEasEmailProfileConfigurationBase {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::IosEasEmailProfileConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosEasEmailProfileConfiguration",
+                )
             }
             Self::Windows10EasEmailProfileConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10EasEmailProfileConfiguration",
+                )
             }
             Self::WindowsPhoneEasEmailProfileConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsPhoneEASEmailProfileConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::EasEmailProfileConfigurationBase>
+for AnyEasEmailProfileConfigurationBase {
+    fn from(value: super::EasEmailProfileConfigurationBase) -> Self {
+        Self::EasEmailProfileConfigurationBase(Box::new(value))
+    }
+}
+impl From<super::IosEasEmailProfileConfiguration>
+for AnyEasEmailProfileConfigurationBase {
+    fn from(value: super::IosEasEmailProfileConfiguration) -> Self {
+        Self::IosEasEmailProfileConfiguration(Box::new(value))
+    }
+}
+impl From<super::Windows10EasEmailProfileConfiguration>
+for AnyEasEmailProfileConfigurationBase {
+    fn from(value: super::Windows10EasEmailProfileConfiguration) -> Self {
+        Self::Windows10EasEmailProfileConfiguration(Box::new(value))
+    }
+}
+impl From<super::WindowsPhoneEasEmailProfileConfiguration>
+for AnyEasEmailProfileConfigurationBase {
+    fn from(value: super::WindowsPhoneEasEmailProfileConfiguration) -> Self {
+        Self::WindowsPhoneEasEmailProfileConfiguration(Box::new(value))
     }
 }

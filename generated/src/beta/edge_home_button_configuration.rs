@@ -128,14 +128,52 @@ impl graph_rt::ToJson for AnyEdgeHomeButtonConfiguration {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::EdgeHomeButtonConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::EdgeHomeButtonHidden(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::EdgeHomeButtonHidden(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.edgeHomeButtonHidden")
+            }
             Self::EdgeHomeButtonLoadsStartPage(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.edgeHomeButtonLoadsStartPage",
+                )
             }
             Self::EdgeHomeButtonOpensCustomUrl(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.edgeHomeButtonOpensCustomURL",
+                )
             }
-            Self::EdgeHomeButtonOpensNewTab(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::EdgeHomeButtonOpensNewTab(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.edgeHomeButtonOpensNewTab",
+                )
+            }
         }
+    }
+}
+impl From<super::EdgeHomeButtonConfiguration> for AnyEdgeHomeButtonConfiguration {
+    fn from(value: super::EdgeHomeButtonConfiguration) -> Self {
+        Self::EdgeHomeButtonConfiguration(Box::new(value))
+    }
+}
+impl From<super::EdgeHomeButtonHidden> for AnyEdgeHomeButtonConfiguration {
+    fn from(value: super::EdgeHomeButtonHidden) -> Self {
+        Self::EdgeHomeButtonHidden(Box::new(value))
+    }
+}
+impl From<super::EdgeHomeButtonLoadsStartPage> for AnyEdgeHomeButtonConfiguration {
+    fn from(value: super::EdgeHomeButtonLoadsStartPage) -> Self {
+        Self::EdgeHomeButtonLoadsStartPage(Box::new(value))
+    }
+}
+impl From<super::EdgeHomeButtonOpensCustomUrl> for AnyEdgeHomeButtonConfiguration {
+    fn from(value: super::EdgeHomeButtonOpensCustomUrl) -> Self {
+        Self::EdgeHomeButtonOpensCustomUrl(Box::new(value))
+    }
+}
+impl From<super::EdgeHomeButtonOpensNewTab> for AnyEdgeHomeButtonConfiguration {
+    fn from(value: super::EdgeHomeButtonOpensNewTab) -> Self {
+        Self::EdgeHomeButtonOpensNewTab(Box::new(value))
     }
 }

@@ -98,8 +98,30 @@ impl graph_rt::ToJson for AnyEdgeSearchEngineBase {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::EdgeSearchEngineBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::EdgeSearchEngine(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::EdgeSearchEngineCustom(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::EdgeSearchEngine(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.edgeSearchEngine")
+            }
+            Self::EdgeSearchEngineCustom(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.edgeSearchEngineCustom",
+                )
+            }
         }
+    }
+}
+impl From<super::EdgeSearchEngineBase> for AnyEdgeSearchEngineBase {
+    fn from(value: super::EdgeSearchEngineBase) -> Self {
+        Self::EdgeSearchEngineBase(Box::new(value))
+    }
+}
+impl From<super::EdgeSearchEngine> for AnyEdgeSearchEngineBase {
+    fn from(value: super::EdgeSearchEngine) -> Self {
+        Self::EdgeSearchEngine(Box::new(value))
+    }
+}
+impl From<super::EdgeSearchEngineCustom> for AnyEdgeSearchEngineBase {
+    fn from(value: super::EdgeSearchEngineCustom) -> Self {
+        Self::EdgeSearchEngineCustom(Box::new(value))
     }
 }

@@ -98,8 +98,23 @@ impl graph_rt::ToJson for AnyEducationIdentitySynchronizationConfiguration {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::EducationIdentityCreationConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationIdentityCreationConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::EducationIdentitySynchronizationConfiguration>
+for AnyEducationIdentitySynchronizationConfiguration {
+    fn from(value: super::EducationIdentitySynchronizationConfiguration) -> Self {
+        Self::EducationIdentitySynchronizationConfiguration(Box::new(value))
+    }
+}
+impl From<super::EducationIdentityCreationConfiguration>
+for AnyEducationIdentitySynchronizationConfiguration {
+    fn from(value: super::EducationIdentityCreationConfiguration) -> Self {
+        Self::EducationIdentityCreationConfiguration(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.authenticationMethod`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/emailauthenticationmethod?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct EmailAuthenticationMethod {
-    /// The identifier of this instance of an authentication method registered to this user. Read-only. Inherited from `microsoft.graph.authenticationMethod`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The email address registered to this user.
     pub email_address: graph_rt::Field<String>,

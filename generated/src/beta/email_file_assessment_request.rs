@@ -8,6 +8,8 @@ Derived from `microsoft.graph.threatAssessmentRequest`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/emailfileassessmentrequest?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct EmailFileAssessmentRequest {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The threat category. Possible values are: `spam`, `phishing`, `malware`. Inherited from `microsoft.graph.threatAssessmentRequest`.
     pub category: graph_rt::Field<super::ThreatCategory>,
     /// The content type of threat assessment. Possible values are: `mail`, `url`, `file`. Inherited from `microsoft.graph.threatAssessmentRequest`.
@@ -18,8 +20,6 @@ pub struct EmailFileAssessmentRequest {
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The expected assessment from submitter. Possible values are: `block`, `unblock`. Inherited from `microsoft.graph.threatAssessmentRequest`.
     pub expected_assessment: graph_rt::Field<super::ThreatExpectedAssessment>,
-    /// The threat assessment request ID is a globally unique identifier (GUID). Inherited from `microsoft.graph.threatAssessmentRequest`.
-    pub id: graph_rt::Field<String>,
     /// The source of the threat assessment request. Possible values are: `user`, `administrator`. Inherited from `microsoft.graph.threatAssessmentRequest`.
     pub request_source: graph_rt::Field<super::ThreatAssessmentRequestSource>,
     /// The assessment process status. Possible values are: `pending`, `completed`. Inherited from `microsoft.graph.threatAssessmentRequest`.
@@ -49,12 +49,12 @@ impl graph_rt::Model for EmailFileAssessmentRequest {
             results: r.take("results"),
             status: r.take("status"),
             request_source: r.take("requestSource"),
-            id: r.take("id"),
             expected_assessment: r.take("expectedAssessment"),
             created_date_time: r.take("createdDateTime"),
             created_by: r.take("createdBy"),
             content_type: r.take("contentType"),
             category: r.take("category"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -63,12 +63,12 @@ impl graph_rt::Model for EmailFileAssessmentRequest {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("category", &self.category);
         w.put("contentType", &self.content_type);
         w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("expectedAssessment", &self.expected_assessment);
-        w.put("id", &self.id);
         w.put("requestSource", &self.request_source);
         w.put("status", &self.status);
         #[cfg(feature = "security")] w.put("results", &self.results);
@@ -81,6 +81,8 @@ impl graph_rt::Model for EmailFileAssessmentRequest {
 graph_rt::impl_model_json!(EmailFileAssessmentRequest);
 /// The properties, by name, for query options.
 impl EmailFileAssessmentRequest {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `category`, for `$select`, `$expand` and `$orderby`.
     pub const CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new("category");
     /// `contentType`, for `$select`, `$expand` and `$orderby`.
@@ -95,8 +97,6 @@ impl EmailFileAssessmentRequest {
     pub const EXPECTED_ASSESSMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "expectedAssessment",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `requestSource`, for `$select`, `$expand` and `$orderby`.
     pub const REQUEST_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "requestSource",

@@ -8,6 +8,8 @@ Derived from `microsoft.graph.message`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/eventmessage?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct EventMessage {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The Bcc: recipients for the message. Inherited from `microsoft.graph.message`.
     #[cfg(feature = "core")]
     pub bcc_recipients: graph_rt::Field<Vec<super::AnyRecipient>>,
@@ -37,8 +39,6 @@ pub struct EventMessage {
     pub from: graph_rt::Field<super::AnyRecipient>,
     /// Indicates whether the message has attachments. This property doesn't include inline attachments, so if a message contains only inline attachments, this property is false. To verify the existence of inline attachments, parse the body property to look for a `src` attribute, such as `<IMG src="cid:image001.jpg@01D26CD8.6C05F070">`. Inherited from `microsoft.graph.message`.
     pub has_attachments: graph_rt::Field<bool>,
-    /// Unique identifier for the message. \[!INCLUDE outlook-beta-id\] Read-only. Inherited from `microsoft.graph.message`.
-    pub id: graph_rt::Field<String>,
     /// The importance of the message. The possible values are: `low`, `normal`, and `high`. Inherited from `microsoft.graph.message`.
     #[cfg(feature = "core")]
     pub importance: graph_rt::Field<super::Importance>,
@@ -198,7 +198,6 @@ impl graph_rt::Model for EventMessage {
             inference_classification: r.take("inferenceClassification"),
             #[cfg(feature = "core")]
             importance: r.take("importance"),
-            id: r.take("id"),
             has_attachments: r.take("hasAttachments"),
             #[cfg(feature = "core")]
             from: r.take("from"),
@@ -216,6 +215,7 @@ impl graph_rt::Model for EventMessage {
             body: r.take("body"),
             #[cfg(feature = "core")]
             bcc_recipients: r.take("bccRecipients"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -224,6 +224,7 @@ impl graph_rt::Model for EventMessage {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("bccRecipients", &self.bcc_recipients);
         #[cfg(feature = "core")] w.put("body", &self.body);
         w.put("bodyPreview", &self.body_preview);
@@ -236,7 +237,6 @@ impl graph_rt::Model for EventMessage {
         #[cfg(feature = "core")] w.put("flag", &self.flag);
         #[cfg(feature = "core")] w.put("from", &self.from);
         w.put("hasAttachments", &self.has_attachments);
-        w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("importance", &self.importance);
         #[cfg(feature = "core")]
         w.put("inferenceClassification", &self.inference_classification);
@@ -285,6 +285,8 @@ impl graph_rt::Model for EventMessage {
 graph_rt::impl_model_json!(EventMessage);
 /// The properties, by name, for query options.
 impl EventMessage {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `bccRecipients`, for `$select`, `$expand` and `$orderby`.
     pub const BCC_RECIPIENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "bccRecipients",
@@ -319,8 +321,6 @@ impl EventMessage {
     pub const HAS_ATTACHMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "hasAttachments",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `importance`, for `$select`, `$expand` and `$orderby`.
     pub const IMPORTANCE: graph_rt::Prop<Self> = graph_rt::Prop::new("importance");
     /// `inferenceClassification`, for `$select`, `$expand` and `$orderby`.
@@ -498,8 +498,27 @@ impl graph_rt::ToJson for AnyEventMessage {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::EventMessage(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::EventMessageRequest(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::EventMessageResponse(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::EventMessageRequest(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eventMessageRequest")
+            }
+            Self::EventMessageResponse(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eventMessageResponse")
+            }
         }
+    }
+}
+impl From<super::EventMessage> for AnyEventMessage {
+    fn from(value: super::EventMessage) -> Self {
+        Self::EventMessage(Box::new(value))
+    }
+}
+impl From<super::EventMessageRequest> for AnyEventMessage {
+    fn from(value: super::EventMessageRequest) -> Self {
+        Self::EventMessageRequest(Box::new(value))
+    }
+}
+impl From<super::EventMessageResponse> for AnyEventMessage {
+    fn from(value: super::EventMessageResponse) -> Self {
+        Self::EventMessageResponse(Box::new(value))
     }
 }

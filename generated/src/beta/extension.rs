@@ -86,7 +86,19 @@ impl graph_rt::ToJson for AnyExtension {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::Extension(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OpenTypeExtension(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OpenTypeExtension(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.openTypeExtension")
+            }
         }
+    }
+}
+impl From<super::Extension> for AnyExtension {
+    fn from(value: super::Extension) -> Self {
+        Self::Extension(Box::new(value))
+    }
+}
+impl From<super::OpenTypeExtension> for AnyExtension {
+    fn from(value: super::OpenTypeExtension) -> Self {
+        Self::OpenTypeExtension(Box::new(value))
     }
 }

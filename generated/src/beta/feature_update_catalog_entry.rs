@@ -8,12 +8,12 @@ Derived from `microsoft.graph.windowsUpdates.softwareUpdateCatalogEntry`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-featureupdatecatalogentry?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct FeatureUpdateCatalogEntry {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The date on which the content is no longer available to deploy using the service. Read-only. Inherited from `microsoft.graph.windowsUpdates.catalogEntry`.
     pub deployable_until_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The display name of the content. Read-only. Inherited from `microsoft.graph.windowsUpdates.catalogEntry`.
     pub display_name: graph_rt::Field<String>,
-    /// The unique identifier for the catalog entry. Read-only. Inherited from `microsoft.graph.windowsUpdates.catalogEntry`.
-    pub id: graph_rt::Field<String>,
     /// The release date for the content. Read-only. Inherited from `microsoft.graph.windowsUpdates.catalogEntry`.
     pub release_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The version of the feature update. Read-only.
@@ -29,9 +29,9 @@ impl graph_rt::Model for FeatureUpdateCatalogEntry {
         let mut value = Self {
             version: r.take("version"),
             release_date_time: r.take("releaseDateTime"),
-            id: r.take("id"),
             display_name: r.take("displayName"),
             deployable_until_date_time: r.take("deployableUntilDateTime"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -40,9 +40,9 @@ impl graph_rt::Model for FeatureUpdateCatalogEntry {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("deployableUntilDateTime", &self.deployable_until_date_time);
         w.put("displayName", &self.display_name);
-        w.put("id", &self.id);
         w.put("releaseDateTime", &self.release_date_time);
         w.put("version", &self.version);
         w.finish(&self.additional_properties)
@@ -51,14 +51,14 @@ impl graph_rt::Model for FeatureUpdateCatalogEntry {
 graph_rt::impl_model_json!(FeatureUpdateCatalogEntry);
 /// The properties, by name, for query options.
 impl FeatureUpdateCatalogEntry {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `deployableUntilDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const DEPLOYABLE_UNTIL_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "deployableUntilDateTime",
     );
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
     pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `releaseDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const RELEASE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "releaseDateTime",

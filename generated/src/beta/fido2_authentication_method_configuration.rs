@@ -8,7 +8,7 @@ Derived from `microsoft.graph.authenticationMethodConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/fido2authenticationmethodconfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct Fido2AuthenticationMethodConfiguration {
-    /// The policy name. Inherited from `microsoft.graph.authenticationMethodConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The state of the policy. Possible values are: `enabled`, `disabled`. Inherited from `microsoft.graph.authenticationMethodConfiguration`.
     pub state: graph_rt::Field<super::AuthenticationMethodState>,

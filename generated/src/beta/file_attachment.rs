@@ -8,10 +8,10 @@ Derived from `microsoft.graph.attachment`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/fileattachment?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct FileAttachment {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The MIME type. Inherited from `microsoft.graph.attachment`.
     pub content_type: graph_rt::Field<String>,
-    /// Read-only. Inherited from `microsoft.graph.attachment`.
-    pub id: graph_rt::Field<String>,
     /// `true` if the attachment is an inline attachment; otherwise, `false`. Inherited from `microsoft.graph.attachment`.
     pub is_inline: graph_rt::Field<bool>,
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z` Inherited from `microsoft.graph.attachment`.
@@ -42,8 +42,8 @@ impl graph_rt::Model for FileAttachment {
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
             is_inline: r.take("isInline"),
-            id: r.take("id"),
             content_type: r.take("contentType"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -52,8 +52,8 @@ impl graph_rt::Model for FileAttachment {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        w.put("contentType", &self.content_type);
         w.put("id", &self.id);
+        w.put("contentType", &self.content_type);
         w.put("isInline", &self.is_inline);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
@@ -67,10 +67,10 @@ impl graph_rt::Model for FileAttachment {
 graph_rt::impl_model_json!(FileAttachment);
 /// The properties, by name, for query options.
 impl FileAttachment {
-    /// `contentType`, for `$select`, `$expand` and `$orderby`.
-    pub const CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("contentType");
     /// `id`, for `$select`, `$expand` and `$orderby`.
     pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `contentType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("contentType");
     /// `isInline`, for `$select`, `$expand` and `$orderby`.
     pub const IS_INLINE: graph_rt::Prop<Self> = graph_rt::Prop::new("isInline");
     /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.

@@ -8,14 +8,14 @@ Derived from `microsoft.graph.activityStatistics`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/focusactivitystatistics?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct FocusActivityStatistics {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The type of activity for which statistics are returned. The possible values are: `call`, `chat`, `email`, `focus`, and `meeting`. Inherited from `microsoft.graph.activityStatistics`.
     pub activity: graph_rt::Field<super::AnalyticsActivityType>,
     /// Total hours spent on the activity. The value is represented in ISO 8601 format for durations. Inherited from `microsoft.graph.activityStatistics`.
     pub duration: graph_rt::Field<graph_rt::Duration>,
     /// Date when the activity ended, expressed in ISO 8601 format for calendar dates. For example, the property value could be "2019-07-03" that follows the YYYY-MM-DD format. Inherited from `microsoft.graph.activityStatistics`.
     pub end_date: graph_rt::Field<graph_rt::Date>,
-    /// Read-only ID for the activity. Do not parse or customize the value for your scenarios. Inherited from `microsoft.graph.activityStatistics`.
-    pub id: graph_rt::Field<String>,
     /// Date when the activity started, expressed in ISO 8601 format for calendar dates. For example, the property value could be "2019-07-04" that follows the YYYY-MM-DD format. Inherited from `microsoft.graph.activityStatistics`.
     pub start_date: graph_rt::Field<graph_rt::Date>,
     /// The time zone that the user sets in Microsoft Outlook is used for the computation. For example, the property value could be "Pacific Standard Time." Inherited from `microsoft.graph.activityStatistics`.
@@ -31,10 +31,10 @@ impl graph_rt::Model for FocusActivityStatistics {
         let mut value = Self {
             time_zone_used: r.take("timeZoneUsed"),
             start_date: r.take("startDate"),
-            id: r.take("id"),
             end_date: r.take("endDate"),
             duration: r.take("duration"),
             activity: r.take("activity"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -43,10 +43,10 @@ impl graph_rt::Model for FocusActivityStatistics {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("activity", &self.activity);
         w.put("duration", &self.duration);
         w.put("endDate", &self.end_date);
-        w.put("id", &self.id);
         w.put("startDate", &self.start_date);
         w.put("timeZoneUsed", &self.time_zone_used);
         w.finish(&self.additional_properties)
@@ -55,14 +55,14 @@ impl graph_rt::Model for FocusActivityStatistics {
 graph_rt::impl_model_json!(FocusActivityStatistics);
 /// The properties, by name, for query options.
 impl FocusActivityStatistics {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `activity`, for `$select`, `$expand` and `$orderby`.
     pub const ACTIVITY: graph_rt::Prop<Self> = graph_rt::Prop::new("activity");
     /// `duration`, for `$select`, `$expand` and `$orderby`.
     pub const DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new("duration");
     /// `endDate`, for `$select`, `$expand` and `$orderby`.
     pub const END_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("endDate");
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `startDate`, for `$select`, `$expand` and `$orderby`.
     pub const START_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("startDate");
     /// `timeZoneUsed`, for `$select`, `$expand` and `$orderby`.

@@ -114,8 +114,21 @@ impl graph_rt::ToJson for AnyGroupAssignmentTarget {
         match self {
             Self::GroupAssignmentTarget(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::ExclusionGroupAssignmentTarget(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.exclusionGroupAssignmentTarget",
+                )
             }
         }
+    }
+}
+impl From<super::GroupAssignmentTarget> for AnyGroupAssignmentTarget {
+    fn from(value: super::GroupAssignmentTarget) -> Self {
+        Self::GroupAssignmentTarget(Box::new(value))
+    }
+}
+impl From<super::ExclusionGroupAssignmentTarget> for AnyGroupAssignmentTarget {
+    fn from(value: super::ExclusionGroupAssignmentTarget) -> Self {
+        Self::ExclusionGroupAssignmentTarget(Box::new(value))
     }
 }

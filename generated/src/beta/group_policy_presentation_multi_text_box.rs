@@ -8,10 +8,10 @@ Derived from `microsoft.graph.groupPolicyPresentation`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicypresentationmultitextbox?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct GroupPolicyPresentationMultiTextBox {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// Localized text label for any presentation entity. The default value is empty. Inherited from `microsoft.graph.groupPolicyPresentation`.
     pub label: graph_rt::Field<String>,
-    /// Key of the entity. Inherited from `microsoft.graph.groupPolicyPresentation`.
-    pub id: graph_rt::Field<String>,
     /// The date and time the entity was last modified. Inherited from `microsoft.graph.groupPolicyPresentation`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The group policy definition associated with the presentation. Inherited from `microsoft.graph.groupPolicyPresentation`. (Navigation property.)
@@ -36,8 +36,8 @@ impl graph_rt::Model for GroupPolicyPresentationMultiTextBox {
             required: r.take("required"),
             definition: r.take("definition"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            id: r.take("id"),
             label: r.take("label"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -46,8 +46,8 @@ impl graph_rt::Model for GroupPolicyPresentationMultiTextBox {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        w.put("label", &self.label);
         w.put("id", &self.id);
+        w.put("label", &self.label);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("definition", &self.definition);
         w.put("required", &self.required);
@@ -59,10 +59,10 @@ impl graph_rt::Model for GroupPolicyPresentationMultiTextBox {
 graph_rt::impl_model_json!(GroupPolicyPresentationMultiTextBox);
 /// The properties, by name, for query options.
 impl GroupPolicyPresentationMultiTextBox {
-    /// `label`, for `$select`, `$expand` and `$orderby`.
-    pub const LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("label");
     /// `id`, for `$select`, `$expand` and `$orderby`.
     pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `label`, for `$select`, `$expand` and `$orderby`.
+    pub const LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("label");
     /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "lastModifiedDateTime",

@@ -8,12 +8,12 @@ Derived from `microsoft.graph.groupPolicyPresentationValue`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicypresentationvaluemultitext?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct GroupPolicyPresentationValueMultiText {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The date and time the object was last modified. Inherited from `microsoft.graph.groupPolicyPresentationValue`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The date and time the object was created. Inherited from `microsoft.graph.groupPolicyPresentationValue`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
-    /// Key of the entity. Inherited from `microsoft.graph.groupPolicyPresentationValue`.
-    pub id: graph_rt::Field<String>,
     /// The group policy definition value associated with the presentation value. Inherited from `microsoft.graph.groupPolicyPresentationValue`. (Navigation property.)
     pub definition_value: graph_rt::Field<super::GroupPolicyDefinitionValue>,
     /// The group policy presentation associated with the presentation value. Inherited from `microsoft.graph.groupPolicyPresentationValue`. (Navigation property.)
@@ -32,9 +32,9 @@ impl graph_rt::Model for GroupPolicyPresentationValueMultiText {
             values: r.take("values"),
             presentation: r.take("presentation"),
             definition_value: r.take("definitionValue"),
-            id: r.take("id"),
             created_date_time: r.take("createdDateTime"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -43,9 +43,9 @@ impl graph_rt::Model for GroupPolicyPresentationValueMultiText {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("createdDateTime", &self.created_date_time);
-        w.put("id", &self.id);
         w.put("definitionValue", &self.definition_value);
         w.put("presentation", &self.presentation);
         w.put("values", &self.values);
@@ -55,6 +55,8 @@ impl graph_rt::Model for GroupPolicyPresentationValueMultiText {
 graph_rt::impl_model_json!(GroupPolicyPresentationValueMultiText);
 /// The properties, by name, for query options.
 impl GroupPolicyPresentationValueMultiText {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "lastModifiedDateTime",
@@ -63,8 +65,6 @@ impl GroupPolicyPresentationValueMultiText {
     pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "createdDateTime",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `definitionValue`, for `$select`, `$expand` and `$orderby`.
     pub const DEFINITION_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "definitionValue",

@@ -8,12 +8,12 @@ Derived from `microsoft.graph.groupPolicyCategory`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicyuploadedcategory?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct GroupPolicyUploadedCategory {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The string id of the category's display name Inherited from `microsoft.graph.groupPolicyCategory`.
     pub display_name: graph_rt::Field<String>,
     /// Defines if the category is a root category Inherited from `microsoft.graph.groupPolicyCategory`.
     pub is_root: graph_rt::Field<bool>,
-    /// Key of the entity. Inherited from `microsoft.graph.groupPolicyCategory`.
-    pub id: graph_rt::Field<String>,
     /// The date and time the entity was last modified. Inherited from `microsoft.graph.groupPolicyCategory`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The parent category Inherited from `microsoft.graph.groupPolicyCategory`. (Navigation property.)
@@ -38,9 +38,9 @@ impl graph_rt::Model for GroupPolicyUploadedCategory {
             children: r.take("children"),
             parent: r.take("parent"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            id: r.take("id"),
             is_root: r.take("isRoot"),
             display_name: r.take("displayName"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -49,9 +49,9 @@ impl graph_rt::Model for GroupPolicyUploadedCategory {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("displayName", &self.display_name);
         w.put("isRoot", &self.is_root);
-        w.put("id", &self.id);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("parent", &self.parent);
         w.put("children", &self.children);
@@ -63,12 +63,12 @@ impl graph_rt::Model for GroupPolicyUploadedCategory {
 graph_rt::impl_model_json!(GroupPolicyUploadedCategory);
 /// The properties, by name, for query options.
 impl GroupPolicyUploadedCategory {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
     pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
     /// `isRoot`, for `$select`, `$expand` and `$orderby`.
     pub const IS_ROOT: graph_rt::Prop<Self> = graph_rt::Prop::new("isRoot");
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "lastModifiedDateTime",

@@ -8,6 +8,8 @@ Derived from `microsoft.graph.groupPolicyDefinition`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicyuploadeddefinition?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct GroupPolicyUploadedDefinition {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// Identifies the type of groups the policy can be applied to. Possible values are: `user`, `machine`. Inherited from `microsoft.graph.groupPolicyDefinition`.
     pub class_type: graph_rt::Field<super::GroupPolicyDefinitionClassType>,
     /// The localized policy name. Inherited from `microsoft.graph.groupPolicyDefinition`.
@@ -22,8 +24,6 @@ pub struct GroupPolicyUploadedDefinition {
     pub policy_type: graph_rt::Field<super::GroupPolicyType>,
     /// The category id of the parent category Inherited from `microsoft.graph.groupPolicyDefinition`.
     pub group_policy_category_id: graph_rt::Field<graph_rt::Guid>,
-    /// Key of the entity. Inherited from `microsoft.graph.groupPolicyDefinition`.
-    pub id: graph_rt::Field<String>,
     /// The date and time the entity was last modified. Inherited from `microsoft.graph.groupPolicyDefinition`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The group policy file associated with the definition. Inherited from `microsoft.graph.groupPolicyDefinition`. (Navigation property.)
@@ -45,7 +45,6 @@ impl graph_rt::Model for GroupPolicyUploadedDefinition {
             category: r.take("category"),
             definition_file: r.take("definitionFile"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            id: r.take("id"),
             group_policy_category_id: r.take("groupPolicyCategoryId"),
             policy_type: r.take("policyType"),
             supported_on: r.take("supportedOn"),
@@ -53,6 +52,7 @@ impl graph_rt::Model for GroupPolicyUploadedDefinition {
             explain_text: r.take("explainText"),
             display_name: r.take("displayName"),
             class_type: r.take("classType"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -61,6 +61,7 @@ impl graph_rt::Model for GroupPolicyUploadedDefinition {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("classType", &self.class_type);
         w.put("displayName", &self.display_name);
         w.put("explainText", &self.explain_text);
@@ -68,7 +69,6 @@ impl graph_rt::Model for GroupPolicyUploadedDefinition {
         w.put("supportedOn", &self.supported_on);
         w.put("policyType", &self.policy_type);
         w.put("groupPolicyCategoryId", &self.group_policy_category_id);
-        w.put("id", &self.id);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("definitionFile", &self.definition_file);
         w.put("category", &self.category);
@@ -79,6 +79,8 @@ impl graph_rt::Model for GroupPolicyUploadedDefinition {
 graph_rt::impl_model_json!(GroupPolicyUploadedDefinition);
 /// The properties, by name, for query options.
 impl GroupPolicyUploadedDefinition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `classType`, for `$select`, `$expand` and `$orderby`.
     pub const CLASS_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("classType");
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
@@ -95,8 +97,6 @@ impl GroupPolicyUploadedDefinition {
     pub const GROUP_POLICY_CATEGORY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "groupPolicyCategoryId",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "lastModifiedDateTime",

@@ -8,6 +8,8 @@ Derived from `microsoft.graph.groupPolicyDefinitionFile`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicyuploadeddefinitionfile?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct GroupPolicyUploadedDefinitionFile {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The localized friendly name of the ADMX file. Inherited from `microsoft.graph.groupPolicyDefinitionFile`.
     pub display_name: graph_rt::Field<String>,
     /// The localized description of the policy settings in the ADMX file. The default value is empty. Inherited from `microsoft.graph.groupPolicyDefinitionFile`.
@@ -22,8 +24,6 @@ pub struct GroupPolicyUploadedDefinitionFile {
     pub policy_type: graph_rt::Field<super::GroupPolicyType>,
     /// The revision version associated with the file. Inherited from `microsoft.graph.groupPolicyDefinitionFile`.
     pub revision: graph_rt::Field<String>,
-    /// Key of the entity. Inherited from `microsoft.graph.groupPolicyDefinitionFile`.
-    pub id: graph_rt::Field<String>,
     /// The date and time the entity was last modified. Inherited from `microsoft.graph.groupPolicyDefinitionFile`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The group policy definitions associated with the file. Inherited from `microsoft.graph.groupPolicyDefinitionFile`. (Navigation property.)
@@ -63,7 +63,6 @@ impl graph_rt::Model for GroupPolicyUploadedDefinitionFile {
             file_name: r.take("fileName"),
             definitions: r.take("definitions"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            id: r.take("id"),
             revision: r.take("revision"),
             policy_type: r.take("policyType"),
             target_namespace: r.take("targetNamespace"),
@@ -71,6 +70,7 @@ impl graph_rt::Model for GroupPolicyUploadedDefinitionFile {
             language_codes: r.take("languageCodes"),
             description: r.take("description"),
             display_name: r.take("displayName"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -79,6 +79,7 @@ impl graph_rt::Model for GroupPolicyUploadedDefinitionFile {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("displayName", &self.display_name);
         w.put("description", &self.description);
         w.put("languageCodes", &self.language_codes);
@@ -86,7 +87,6 @@ impl graph_rt::Model for GroupPolicyUploadedDefinitionFile {
         w.put("targetNamespace", &self.target_namespace);
         w.put("policyType", &self.policy_type);
         w.put("revision", &self.revision);
-        w.put("id", &self.id);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("definitions", &self.definitions);
         w.put("fileName", &self.file_name);
@@ -105,6 +105,8 @@ impl graph_rt::Model for GroupPolicyUploadedDefinitionFile {
 graph_rt::impl_model_json!(GroupPolicyUploadedDefinitionFile);
 /// The properties, by name, for query options.
 impl GroupPolicyUploadedDefinitionFile {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
     pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
     /// `description`, for `$select`, `$expand` and `$orderby`.
@@ -123,8 +125,6 @@ impl GroupPolicyUploadedDefinitionFile {
     pub const POLICY_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("policyType");
     /// `revision`, for `$select`, `$expand` and `$orderby`.
     pub const REVISION: graph_rt::Prop<Self> = graph_rt::Prop::new("revision");
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "lastModifiedDateTime",

@@ -130,11 +130,32 @@ impl graph_rt::ToJson for AnyIdentityUserFlowAttribute {
         match self {
             Self::IdentityUserFlowAttribute(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::IdentityBuiltInUserFlowAttribute(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.identityBuiltInUserFlowAttribute",
+                )
             }
             Self::IdentityCustomUserFlowAttribute(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.identityCustomUserFlowAttribute",
+                )
             }
         }
+    }
+}
+impl From<super::IdentityUserFlowAttribute> for AnyIdentityUserFlowAttribute {
+    fn from(value: super::IdentityUserFlowAttribute) -> Self {
+        Self::IdentityUserFlowAttribute(Box::new(value))
+    }
+}
+impl From<super::IdentityBuiltInUserFlowAttribute> for AnyIdentityUserFlowAttribute {
+    fn from(value: super::IdentityBuiltInUserFlowAttribute) -> Self {
+        Self::IdentityBuiltInUserFlowAttribute(Box::new(value))
+    }
+}
+impl From<super::IdentityCustomUserFlowAttribute> for AnyIdentityUserFlowAttribute {
+    fn from(value: super::IdentityCustomUserFlowAttribute) -> Self {
+        Self::IdentityCustomUserFlowAttribute(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.importedAppleDeviceIdentity`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-importedappledeviceidentityresult?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct ImportedAppleDeviceIdentityResult {
-    /// Key of the entity. Inherited from `microsoft.graph.importedAppleDeviceIdentity`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Device serial number Inherited from `microsoft.graph.importedAppleDeviceIdentity`.
     pub serial_number: graph_rt::Field<String>,

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.importedDeviceIdentity`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-importeddeviceidentityresult?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct ImportedDeviceIdentityResult {
-    /// Id of the imported device identity Inherited from `microsoft.graph.importedDeviceIdentity`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Imported Device Identifier Inherited from `microsoft.graph.importedDeviceIdentity`.
     pub imported_device_identifier: graph_rt::Field<String>,

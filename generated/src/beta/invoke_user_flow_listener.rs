@@ -8,7 +8,7 @@ Derived from `microsoft.graph.authenticationListener`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/invokeuserflowlistener?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct InvokeUserFlowListener {
-    /// The identifier of the action. Inherited from `microsoft.graph.authenticationListener`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The priority of the listener. Determines the order of evaluation when an event has multiple listeners. The priority is evaluated from low to high. Inherited from `microsoft.graph.authenticationListener`.
     pub priority: graph_rt::Field<i32>,

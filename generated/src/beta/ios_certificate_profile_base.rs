@@ -8,7 +8,7 @@ Derived from `microsoft.graph.iosCertificateProfile`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ioscertificateprofilebase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct IosCertificateProfileBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -309,8 +309,33 @@ impl graph_rt::ToJson for AnyIosCertificateProfileBase {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::IosCertificateProfileBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::IosPkcsCertificateProfile(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::IosScepCertificateProfile(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::IosPkcsCertificateProfile(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosPkcsCertificateProfile",
+                )
+            }
+            Self::IosScepCertificateProfile(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosScepCertificateProfile",
+                )
+            }
         }
+    }
+}
+impl From<super::IosCertificateProfileBase> for AnyIosCertificateProfileBase {
+    fn from(value: super::IosCertificateProfileBase) -> Self {
+        Self::IosCertificateProfileBase(Box::new(value))
+    }
+}
+impl From<super::IosPkcsCertificateProfile> for AnyIosCertificateProfileBase {
+    fn from(value: super::IosPkcsCertificateProfile) -> Self {
+        Self::IosPkcsCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::IosScepCertificateProfile> for AnyIosCertificateProfileBase {
+    fn from(value: super::IosScepCertificateProfile) -> Self {
+        Self::IosScepCertificateProfile(Box::new(value))
     }
 }

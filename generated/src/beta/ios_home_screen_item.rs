@@ -99,8 +99,27 @@ impl graph_rt::ToJson for AnyIosHomeScreenItem {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::IosHomeScreenItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::IosHomeScreenApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::IosHomeScreenFolder(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::IosHomeScreenApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iosHomeScreenApp")
+            }
+            Self::IosHomeScreenFolder(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iosHomeScreenFolder")
+            }
         }
+    }
+}
+impl From<super::IosHomeScreenItem> for AnyIosHomeScreenItem {
+    fn from(value: super::IosHomeScreenItem) -> Self {
+        Self::IosHomeScreenItem(Box::new(value))
+    }
+}
+impl From<super::IosHomeScreenApp> for AnyIosHomeScreenItem {
+    fn from(value: super::IosHomeScreenApp) -> Self {
+        Self::IosHomeScreenApp(Box::new(value))
+    }
+}
+impl From<super::IosHomeScreenFolder> for AnyIosHomeScreenItem {
+    fn from(value: super::IosHomeScreenFolder) -> Self {
+        Self::IosHomeScreenFolder(Box::new(value))
     }
 }

@@ -133,17 +133,54 @@ impl graph_rt::ToJson for AnyIosSingleSignOnExtension {
         match self {
             Self::IosSingleSignOnExtension(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::IosAzureAdSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosAzureAdSingleSignOnExtension",
+                )
             }
             Self::IosCredentialSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosCredentialSingleSignOnExtension",
+                )
             }
             Self::IosKerberosSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosKerberosSingleSignOnExtension",
+                )
             }
             Self::IosRedirectSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosRedirectSingleSignOnExtension",
+                )
             }
         }
+    }
+}
+impl From<super::IosSingleSignOnExtension> for AnyIosSingleSignOnExtension {
+    fn from(value: super::IosSingleSignOnExtension) -> Self {
+        Self::IosSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::IosAzureAdSingleSignOnExtension> for AnyIosSingleSignOnExtension {
+    fn from(value: super::IosAzureAdSingleSignOnExtension) -> Self {
+        Self::IosAzureAdSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::IosCredentialSingleSignOnExtension> for AnyIosSingleSignOnExtension {
+    fn from(value: super::IosCredentialSingleSignOnExtension) -> Self {
+        Self::IosCredentialSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::IosKerberosSingleSignOnExtension> for AnyIosSingleSignOnExtension {
+    fn from(value: super::IosKerberosSingleSignOnExtension) -> Self {
+        Self::IosKerberosSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::IosRedirectSingleSignOnExtension> for AnyIosSingleSignOnExtension {
+    fn from(value: super::IosRedirectSingleSignOnExtension) -> Self {
+        Self::IosRedirectSingleSignOnExtension(Box::new(value))
     }
 }

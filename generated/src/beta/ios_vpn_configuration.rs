@@ -8,7 +8,7 @@ Derived from `microsoft.graph.appleVpnConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-iosvpnconfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct IosVpnConfiguration {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -479,7 +479,22 @@ impl graph_rt::ToJson for AnyIosVpnConfiguration {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::IosVpnConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::IosikEv2VpnConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::IosikEv2VpnConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosikEv2VpnConfiguration",
+                )
+            }
         }
+    }
+}
+impl From<super::IosVpnConfiguration> for AnyIosVpnConfiguration {
+    fn from(value: super::IosVpnConfiguration) -> Self {
+        Self::IosVpnConfiguration(Box::new(value))
+    }
+}
+impl From<super::IosikEv2VpnConfiguration> for AnyIosVpnConfiguration {
+    fn from(value: super::IosikEv2VpnConfiguration) -> Self {
+        Self::IosikEv2VpnConfiguration(Box::new(value))
     }
 }

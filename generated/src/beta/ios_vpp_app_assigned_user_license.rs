@@ -8,7 +8,7 @@ Derived from `microsoft.graph.iosVppAppAssignedLicense`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-iosvppappassigneduserlicense?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct IosVppAppAssignedUserLicense {
-    /// Key of the entity. Inherited from `microsoft.graph.iosVppAppAssignedLicense`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The user email address. Inherited from `microsoft.graph.iosVppAppAssignedLicense`.
     pub user_email_address: graph_rt::Field<String>,

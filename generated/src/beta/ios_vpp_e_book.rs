@@ -8,7 +8,7 @@ Derived from `microsoft.graph.managedEBook`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-books-iosvppebook?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct IosVppEBook {
-    /// Key of the entity. Inherited from `microsoft.graph.managedEBook`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Name of the eBook. Inherited from `microsoft.graph.managedEBook`.
     pub display_name: graph_rt::Field<String>,

@@ -105,11 +105,33 @@ impl graph_rt::ToJson for AnyIosWebContentFilterBase {
         match self {
             Self::IosWebContentFilterBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::IosWebContentFilterAutoFilter(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosWebContentFilterAutoFilter",
+                )
             }
             Self::IosWebContentFilterSpecificWebsitesAccess(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosWebContentFilterSpecificWebsitesAccess",
+                )
             }
         }
+    }
+}
+impl From<super::IosWebContentFilterBase> for AnyIosWebContentFilterBase {
+    fn from(value: super::IosWebContentFilterBase) -> Self {
+        Self::IosWebContentFilterBase(Box::new(value))
+    }
+}
+impl From<super::IosWebContentFilterAutoFilter> for AnyIosWebContentFilterBase {
+    fn from(value: super::IosWebContentFilterAutoFilter) -> Self {
+        Self::IosWebContentFilterAutoFilter(Box::new(value))
+    }
+}
+impl From<super::IosWebContentFilterSpecificWebsitesAccess>
+for AnyIosWebContentFilterBase {
+    fn from(value: super::IosWebContentFilterSpecificWebsitesAccess) -> Self {
+        Self::IosWebContentFilterSpecificWebsitesAccess(Box::new(value))
     }
 }

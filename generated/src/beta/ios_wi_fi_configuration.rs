@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ioswificonfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct IosWiFiConfiguration {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -337,8 +337,21 @@ impl graph_rt::ToJson for AnyIosWiFiConfiguration {
         match self {
             Self::IosWiFiConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::IosEnterpriseWiFiConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosEnterpriseWiFiConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::IosWiFiConfiguration> for AnyIosWiFiConfiguration {
+    fn from(value: super::IosWiFiConfiguration) -> Self {
+        Self::IosWiFiConfiguration(Box::new(value))
+    }
+}
+impl From<super::IosEnterpriseWiFiConfiguration> for AnyIosWiFiConfiguration {
+    fn from(value: super::IosEnterpriseWiFiConfiguration) -> Self {
+        Self::IosEnterpriseWiFiConfiguration(Box::new(value))
     }
 }

@@ -8,12 +8,12 @@ Derived from `microsoft.graph.namedLocation`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ipnamedlocation?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct IpNamedLocation {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The Timestamp type represents creation date and time of the location using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Read-only. Inherited from `microsoft.graph.namedLocation`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Human-readable name of the location. Inherited from `microsoft.graph.namedLocation`.
     pub display_name: graph_rt::Field<String>,
-    /// Identifier of a namedLocation object. Read-only. Inherited from `microsoft.graph.namedLocation`.
-    pub id: graph_rt::Field<String>,
     /// The Timestamp type represents last modified date and time of the location using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Read-only. Inherited from `microsoft.graph.namedLocation`.
     pub modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// List of IP address ranges in IPv4 CIDR format (e.g. 1.2.3.4/32) or any allowable IPv6 format from IETF RFC596.
@@ -34,9 +34,9 @@ impl graph_rt::Model for IpNamedLocation {
             #[cfg(feature = "core")]
             ip_ranges: r.take("ipRanges"),
             modified_date_time: r.take("modifiedDateTime"),
-            id: r.take("id"),
             display_name: r.take("displayName"),
             created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -45,9 +45,9 @@ impl graph_rt::Model for IpNamedLocation {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("createdDateTime", &self.created_date_time);
         w.put("displayName", &self.display_name);
-        w.put("id", &self.id);
         w.put("modifiedDateTime", &self.modified_date_time);
         #[cfg(feature = "core")] w.put("ipRanges", &self.ip_ranges);
         w.put("isTrusted", &self.is_trusted);
@@ -57,14 +57,14 @@ impl graph_rt::Model for IpNamedLocation {
 graph_rt::impl_model_json!(IpNamedLocation);
 /// The properties, by name, for query options.
 impl IpNamedLocation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "createdDateTime",
     );
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
     pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "modifiedDateTime",

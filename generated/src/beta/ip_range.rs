@@ -117,12 +117,47 @@ impl graph_rt::ToJson for AnyIpRange {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::IpRange(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::IPv4CidrRange(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::IPv4CidrRange(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iPv4CidrRange")
+            }
             #[cfg(feature = "device_management")]
-            Self::IPv4Range(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::IPv6CidrRange(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::IPv4Range(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iPv4Range")
+            }
+            Self::IPv6CidrRange(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iPv6CidrRange")
+            }
             #[cfg(feature = "device_management")]
-            Self::IPv6Range(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::IPv6Range(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iPv6Range")
+            }
         }
+    }
+}
+impl From<super::IpRange> for AnyIpRange {
+    fn from(value: super::IpRange) -> Self {
+        Self::IpRange(Box::new(value))
+    }
+}
+impl From<super::IPv4CidrRange> for AnyIpRange {
+    fn from(value: super::IPv4CidrRange) -> Self {
+        Self::IPv4CidrRange(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IPv4Range> for AnyIpRange {
+    fn from(value: super::IPv4Range) -> Self {
+        Self::IPv4Range(Box::new(value))
+    }
+}
+impl From<super::IPv6CidrRange> for AnyIpRange {
+    fn from(value: super::IPv6CidrRange) -> Self {
+        Self::IPv6CidrRange(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IPv6Range> for AnyIpRange {
+    fn from(value: super::IPv6Range) -> Self {
+        Self::IPv6Range(Box::new(value))
     }
 }

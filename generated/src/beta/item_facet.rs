@@ -367,35 +367,193 @@ impl graph_rt::ToJson for AnyItemFacet {
         match self {
             Self::ItemFacet(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "education")]
-            Self::EducationalActivity(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ItemAddress(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ItemEmail(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ItemPatent(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ItemPhone(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ItemPublication(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::LanguageProficiency(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::EducationalActivity(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.educationalActivity")
+            }
+            Self::ItemAddress(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.itemAddress")
+            }
+            Self::ItemEmail(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.itemEmail")
+            }
+            Self::ItemPatent(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.itemPatent")
+            }
+            Self::ItemPhone(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.itemPhone")
+            }
+            Self::ItemPublication(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.itemPublication")
+            }
+            Self::LanguageProficiency(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.languageProficiency")
+            }
             #[cfg(feature = "users")]
-            Self::PersonAnniversary(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PersonAnniversary(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.personAnniversary")
+            }
             #[cfg(feature = "users")]
-            Self::PersonAnnotation(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PersonAnnotation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.personAnnotation")
+            }
             #[cfg(feature = "users")]
-            Self::PersonAward(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PersonAward(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.personAward")
+            }
             #[cfg(feature = "users")]
-            Self::PersonCertification(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PersonCertification(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.personCertification")
+            }
             #[cfg(feature = "users")]
-            Self::PersonInterest(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PersonInterest(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.personInterest")
+            }
             #[cfg(feature = "users")]
-            Self::PersonName(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PersonName(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.personName")
+            }
             #[cfg(feature = "users")]
-            Self::PersonResponsibility(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PersonResponsibility(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.personResponsibility")
+            }
             #[cfg(feature = "users")]
-            Self::PersonWebsite(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ProjectParticipation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::SkillProficiency(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PersonWebsite(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.personWebsite")
+            }
+            Self::ProjectParticipation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.projectParticipation")
+            }
+            Self::SkillProficiency(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.skillProficiency")
+            }
             #[cfg(feature = "users")]
-            Self::UserAccountInformation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WebAccount(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WorkPosition(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::UserAccountInformation(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.userAccountInformation",
+                )
+            }
+            Self::WebAccount(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.webAccount")
+            }
+            Self::WorkPosition(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workPosition")
+            }
         }
+    }
+}
+impl From<super::ItemFacet> for AnyItemFacet {
+    fn from(value: super::ItemFacet) -> Self {
+        Self::ItemFacet(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationalActivity> for AnyItemFacet {
+    fn from(value: super::EducationalActivity) -> Self {
+        Self::EducationalActivity(Box::new(value))
+    }
+}
+impl From<super::ItemAddress> for AnyItemFacet {
+    fn from(value: super::ItemAddress) -> Self {
+        Self::ItemAddress(Box::new(value))
+    }
+}
+impl From<super::ItemEmail> for AnyItemFacet {
+    fn from(value: super::ItemEmail) -> Self {
+        Self::ItemEmail(Box::new(value))
+    }
+}
+impl From<super::ItemPatent> for AnyItemFacet {
+    fn from(value: super::ItemPatent) -> Self {
+        Self::ItemPatent(Box::new(value))
+    }
+}
+impl From<super::ItemPhone> for AnyItemFacet {
+    fn from(value: super::ItemPhone) -> Self {
+        Self::ItemPhone(Box::new(value))
+    }
+}
+impl From<super::ItemPublication> for AnyItemFacet {
+    fn from(value: super::ItemPublication) -> Self {
+        Self::ItemPublication(Box::new(value))
+    }
+}
+impl From<super::LanguageProficiency> for AnyItemFacet {
+    fn from(value: super::LanguageProficiency) -> Self {
+        Self::LanguageProficiency(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::PersonAnniversary> for AnyItemFacet {
+    fn from(value: super::PersonAnniversary) -> Self {
+        Self::PersonAnniversary(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::PersonAnnotation> for AnyItemFacet {
+    fn from(value: super::PersonAnnotation) -> Self {
+        Self::PersonAnnotation(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::PersonAward> for AnyItemFacet {
+    fn from(value: super::PersonAward) -> Self {
+        Self::PersonAward(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::PersonCertification> for AnyItemFacet {
+    fn from(value: super::PersonCertification) -> Self {
+        Self::PersonCertification(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::PersonInterest> for AnyItemFacet {
+    fn from(value: super::PersonInterest) -> Self {
+        Self::PersonInterest(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::PersonName> for AnyItemFacet {
+    fn from(value: super::PersonName) -> Self {
+        Self::PersonName(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::PersonResponsibility> for AnyItemFacet {
+    fn from(value: super::PersonResponsibility) -> Self {
+        Self::PersonResponsibility(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::PersonWebsite> for AnyItemFacet {
+    fn from(value: super::PersonWebsite) -> Self {
+        Self::PersonWebsite(Box::new(value))
+    }
+}
+impl From<super::ProjectParticipation> for AnyItemFacet {
+    fn from(value: super::ProjectParticipation) -> Self {
+        Self::ProjectParticipation(Box::new(value))
+    }
+}
+impl From<super::SkillProficiency> for AnyItemFacet {
+    fn from(value: super::SkillProficiency) -> Self {
+        Self::SkillProficiency(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::UserAccountInformation> for AnyItemFacet {
+    fn from(value: super::UserAccountInformation) -> Self {
+        Self::UserAccountInformation(Box::new(value))
+    }
+}
+impl From<super::WebAccount> for AnyItemFacet {
+    fn from(value: super::WebAccount) -> Self {
+        Self::WebAccount(Box::new(value))
+    }
+}
+impl From<super::WorkPosition> for AnyItemFacet {
+    fn from(value: super::WorkPosition) -> Self {
+        Self::WorkPosition(Box::new(value))
     }
 }

@@ -121,10 +121,43 @@ impl graph_rt::ToJson for AnyKeyTypedValuePair {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::KeyTypedValuePair(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::KeyBooleanValuePair(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::KeyIntegerValuePair(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::KeyRealValuePair(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::KeyStringValuePair(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::KeyBooleanValuePair(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.keyBooleanValuePair")
+            }
+            Self::KeyIntegerValuePair(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.keyIntegerValuePair")
+            }
+            Self::KeyRealValuePair(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.keyRealValuePair")
+            }
+            Self::KeyStringValuePair(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.keyStringValuePair")
+            }
         }
+    }
+}
+impl From<super::KeyTypedValuePair> for AnyKeyTypedValuePair {
+    fn from(value: super::KeyTypedValuePair) -> Self {
+        Self::KeyTypedValuePair(Box::new(value))
+    }
+}
+impl From<super::KeyBooleanValuePair> for AnyKeyTypedValuePair {
+    fn from(value: super::KeyBooleanValuePair) -> Self {
+        Self::KeyBooleanValuePair(Box::new(value))
+    }
+}
+impl From<super::KeyIntegerValuePair> for AnyKeyTypedValuePair {
+    fn from(value: super::KeyIntegerValuePair) -> Self {
+        Self::KeyIntegerValuePair(Box::new(value))
+    }
+}
+impl From<super::KeyRealValuePair> for AnyKeyTypedValuePair {
+    fn from(value: super::KeyRealValuePair) -> Self {
+        Self::KeyRealValuePair(Box::new(value))
+    }
+}
+impl From<super::KeyStringValuePair> for AnyKeyTypedValuePair {
+    fn from(value: super::KeyStringValuePair) -> Self {
+        Self::KeyStringValuePair(Box::new(value))
     }
 }

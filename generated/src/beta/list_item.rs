@@ -8,7 +8,7 @@ Derived from `microsoft.graph.baseItem`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/listitem?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct ListItem {
-    /// The unique identifier of the drive. Read-only. Inherited from `microsoft.graph.baseItem`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only. Inherited from `microsoft.graph.baseItem`.
     #[cfg(feature = "core")]

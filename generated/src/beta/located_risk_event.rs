@@ -8,12 +8,12 @@ Derived from `microsoft.graph.identityRiskEvent`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/locatedriskevent?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct LocatedRiskEvent {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The date and time that the risk event was closed Inherited from `microsoft.graph.identityRiskEvent`.
     pub closed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The date and time that the risk event was created. This is always greater than or equal to the datetime of the risk event itself. This is the correct property to use as a filter when querying risk events. Inherited from `microsoft.graph.identityRiskEvent`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
-    /// Read-only Inherited from `microsoft.graph.identityRiskEvent`.
-    pub id: graph_rt::Field<String>,
     /// The date and time when the risk event occurred Inherited from `microsoft.graph.identityRiskEvent`.
     pub risk_event_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Possible values are: `active`, `remediated`, `dismissedAsFixed`, `dismissedAsFalsePositive`, `dismissedAsIgnore`, `loginBlocked`, `closedMfaAuto`, `closedMultipleReasons`. Inherited from `microsoft.graph.identityRiskEvent`.
@@ -58,9 +58,9 @@ impl graph_rt::Model for LocatedRiskEvent {
             risk_level: r.take("riskLevel"),
             risk_event_status: r.take("riskEventStatus"),
             risk_event_date_time: r.take("riskEventDateTime"),
-            id: r.take("id"),
             created_date_time: r.take("createdDateTime"),
             closed_date_time: r.take("closedDateTime"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -69,9 +69,9 @@ impl graph_rt::Model for LocatedRiskEvent {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("closedDateTime", &self.closed_date_time);
         w.put("createdDateTime", &self.created_date_time);
-        w.put("id", &self.id);
         w.put("riskEventDateTime", &self.risk_event_date_time);
         w.put("riskEventStatus", &self.risk_event_status);
         w.put("riskLevel", &self.risk_level);
@@ -89,6 +89,8 @@ impl graph_rt::Model for LocatedRiskEvent {
 graph_rt::impl_model_json!(LocatedRiskEvent);
 /// The properties, by name, for query options.
 impl LocatedRiskEvent {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `closedDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const CLOSED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "closedDateTime",
@@ -97,8 +99,6 @@ impl LocatedRiskEvent {
     pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "createdDateTime",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `riskEventDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const RISK_EVENT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "riskEventDateTime",
@@ -202,8 +202,30 @@ impl graph_rt::ToJson for AnyLocatedRiskEvent {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::LocatedRiskEvent(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AnonymousIpRiskEvent(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::UnfamiliarLocationRiskEvent(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AnonymousIpRiskEvent(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.anonymousIpRiskEvent")
+            }
+            Self::UnfamiliarLocationRiskEvent(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.unfamiliarLocationRiskEvent",
+                )
+            }
         }
+    }
+}
+impl From<super::LocatedRiskEvent> for AnyLocatedRiskEvent {
+    fn from(value: super::LocatedRiskEvent) -> Self {
+        Self::LocatedRiskEvent(Box::new(value))
+    }
+}
+impl From<super::AnonymousIpRiskEvent> for AnyLocatedRiskEvent {
+    fn from(value: super::AnonymousIpRiskEvent) -> Self {
+        Self::AnonymousIpRiskEvent(Box::new(value))
+    }
+}
+impl From<super::UnfamiliarLocationRiskEvent> for AnyLocatedRiskEvent {
+    fn from(value: super::UnfamiliarLocationRiskEvent) -> Self {
+        Self::UnfamiliarLocationRiskEvent(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.managementCondition`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-locationmanagementcondition?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct LocationManagementCondition {
-    /// Unique identifier for the management condition. System generated value assigned when created. Inherited from `microsoft.graph.managementCondition`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Unique name for the management condition. Used in management condition expressions. Inherited from `microsoft.graph.managementCondition`.
     pub unique_name: graph_rt::Field<String>,
@@ -161,8 +161,22 @@ impl graph_rt::ToJson for AnyLocationManagementCondition {
         match self {
             Self::LocationManagementCondition(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::CircularGeofenceManagementCondition(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.circularGeofenceManagementCondition",
+                )
             }
         }
+    }
+}
+impl From<super::LocationManagementCondition> for AnyLocationManagementCondition {
+    fn from(value: super::LocationManagementCondition) -> Self {
+        Self::LocationManagementCondition(Box::new(value))
+    }
+}
+impl From<super::CircularGeofenceManagementCondition>
+for AnyLocationManagementCondition {
+    fn from(value: super::CircularGeofenceManagementCondition) -> Self {
+        Self::CircularGeofenceManagementCondition(Box::new(value))
     }
 }

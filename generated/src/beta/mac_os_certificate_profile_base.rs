@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macoscertificateprofilebase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct MacOsCertificateProfileBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -323,10 +323,43 @@ impl graph_rt::ToJson for AnyMacOsCertificateProfileBase {
         match self {
             Self::MacOsCertificateProfileBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::MacOsImportedPfxCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSImportedPFXCertificateProfile",
+                )
             }
-            Self::MacOsPkcsCertificateProfile(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::MacOsScepCertificateProfile(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::MacOsPkcsCertificateProfile(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSPkcsCertificateProfile",
+                )
+            }
+            Self::MacOsScepCertificateProfile(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSScepCertificateProfile",
+                )
+            }
         }
+    }
+}
+impl From<super::MacOsCertificateProfileBase> for AnyMacOsCertificateProfileBase {
+    fn from(value: super::MacOsCertificateProfileBase) -> Self {
+        Self::MacOsCertificateProfileBase(Box::new(value))
+    }
+}
+impl From<super::MacOsImportedPfxCertificateProfile> for AnyMacOsCertificateProfileBase {
+    fn from(value: super::MacOsImportedPfxCertificateProfile) -> Self {
+        Self::MacOsImportedPfxCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::MacOsPkcsCertificateProfile> for AnyMacOsCertificateProfileBase {
+    fn from(value: super::MacOsPkcsCertificateProfile) -> Self {
+        Self::MacOsPkcsCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::MacOsScepCertificateProfile> for AnyMacOsCertificateProfileBase {
+    fn from(value: super::MacOsScepCertificateProfile) -> Self {
+        Self::MacOsScepCertificateProfile(Box::new(value))
     }
 }

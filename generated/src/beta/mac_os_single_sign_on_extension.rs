@@ -135,17 +135,55 @@ impl graph_rt::ToJson for AnyMacOsSingleSignOnExtension {
         match self {
             Self::MacOsSingleSignOnExtension(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::MacOsAzureAdSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSAzureAdSingleSignOnExtension",
+                )
             }
             Self::MacOsCredentialSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSCredentialSingleSignOnExtension",
+                )
             }
             Self::MacOsKerberosSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSKerberosSingleSignOnExtension",
+                )
             }
             Self::MacOsRedirectSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSRedirectSingleSignOnExtension",
+                )
             }
         }
+    }
+}
+impl From<super::MacOsSingleSignOnExtension> for AnyMacOsSingleSignOnExtension {
+    fn from(value: super::MacOsSingleSignOnExtension) -> Self {
+        Self::MacOsSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::MacOsAzureAdSingleSignOnExtension> for AnyMacOsSingleSignOnExtension {
+    fn from(value: super::MacOsAzureAdSingleSignOnExtension) -> Self {
+        Self::MacOsAzureAdSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::MacOsCredentialSingleSignOnExtension>
+for AnyMacOsSingleSignOnExtension {
+    fn from(value: super::MacOsCredentialSingleSignOnExtension) -> Self {
+        Self::MacOsCredentialSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::MacOsKerberosSingleSignOnExtension> for AnyMacOsSingleSignOnExtension {
+    fn from(value: super::MacOsKerberosSingleSignOnExtension) -> Self {
+        Self::MacOsKerberosSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::MacOsRedirectSingleSignOnExtension> for AnyMacOsSingleSignOnExtension {
+    fn from(value: super::MacOsRedirectSingleSignOnExtension) -> Self {
+        Self::MacOsRedirectSingleSignOnExtension(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macoswificonfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct MacOsWiFiConfiguration {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -329,8 +329,21 @@ impl graph_rt::ToJson for AnyMacOsWiFiConfiguration {
         match self {
             Self::MacOsWiFiConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::MacOsEnterpriseWiFiConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSEnterpriseWiFiConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::MacOsWiFiConfiguration> for AnyMacOsWiFiConfiguration {
+    fn from(value: super::MacOsWiFiConfiguration) -> Self {
+        Self::MacOsWiFiConfiguration(Box::new(value))
+    }
+}
+impl From<super::MacOsEnterpriseWiFiConfiguration> for AnyMacOsWiFiConfiguration {
+    fn from(value: super::MacOsEnterpriseWiFiConfiguration) -> Self {
+        Self::MacOsEnterpriseWiFiConfiguration(Box::new(value))
     }
 }

@@ -8,6 +8,8 @@ Derived from `microsoft.graph.threatAssessmentRequest`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mailassessmentrequest?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct MailAssessmentRequest {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The threat category. Possible values are: `spam`, `phishing`, `malware`. Inherited from `microsoft.graph.threatAssessmentRequest`.
     #[cfg(feature = "core")]
     pub category: graph_rt::Field<super::ThreatCategory>,
@@ -22,8 +24,6 @@ pub struct MailAssessmentRequest {
     /// The expected assessment from submitter. Possible values are: `block`, `unblock`. Inherited from `microsoft.graph.threatAssessmentRequest`.
     #[cfg(feature = "core")]
     pub expected_assessment: graph_rt::Field<super::ThreatExpectedAssessment>,
-    /// The threat assessment request ID is a globally unique identifier (GUID). Inherited from `microsoft.graph.threatAssessmentRequest`.
-    pub id: graph_rt::Field<String>,
     /// The source of the threat assessment request. Possible values are: `user`, `administrator`. Inherited from `microsoft.graph.threatAssessmentRequest`.
     #[cfg(feature = "core")]
     pub request_source: graph_rt::Field<super::ThreatAssessmentRequestSource>,
@@ -59,7 +59,6 @@ impl graph_rt::Model for MailAssessmentRequest {
             status: r.take("status"),
             #[cfg(feature = "core")]
             request_source: r.take("requestSource"),
-            id: r.take("id"),
             #[cfg(feature = "core")]
             expected_assessment: r.take("expectedAssessment"),
             created_date_time: r.take("createdDateTime"),
@@ -69,6 +68,7 @@ impl graph_rt::Model for MailAssessmentRequest {
             content_type: r.take("contentType"),
             #[cfg(feature = "core")]
             category: r.take("category"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -77,12 +77,12 @@ impl graph_rt::Model for MailAssessmentRequest {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("category", &self.category);
         #[cfg(feature = "core")] w.put("contentType", &self.content_type);
         #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         #[cfg(feature = "core")] w.put("expectedAssessment", &self.expected_assessment);
-        w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("requestSource", &self.request_source);
         #[cfg(feature = "core")] w.put("status", &self.status);
         #[cfg(feature = "security")] w.put("results", &self.results);
@@ -96,6 +96,8 @@ impl graph_rt::Model for MailAssessmentRequest {
 graph_rt::impl_model_json!(MailAssessmentRequest);
 /// The properties, by name, for query options.
 impl MailAssessmentRequest {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `category`, for `$select`, `$expand` and `$orderby`.
     pub const CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new("category");
     /// `contentType`, for `$select`, `$expand` and `$orderby`.
@@ -110,8 +112,6 @@ impl MailAssessmentRequest {
     pub const EXPECTED_ASSESSMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "expectedAssessment",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `requestSource`, for `$select`, `$expand` and `$orderby`.
     pub const REQUEST_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "requestSource",

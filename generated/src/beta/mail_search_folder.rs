@@ -8,12 +8,12 @@ Derived from `microsoft.graph.mailFolder`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mailsearchfolder?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct MailSearchFolder {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The number of immediate child mailFolders in the current mailFolder. Inherited from `microsoft.graph.mailFolder`.
     pub child_folder_count: graph_rt::Field<i32>,
     /// The mailFolder's display name. Inherited from `microsoft.graph.mailFolder`.
     pub display_name: graph_rt::Field<String>,
-    /// The mailFolder's unique identifier. Inherited from `microsoft.graph.mailFolder`.
-    pub id: graph_rt::Field<String>,
     /// Indicates whether the mailFolder is hidden. This property can be set only when creating the folder. Find more information in Hidden mail folders. Inherited from `microsoft.graph.mailFolder`.
     pub is_hidden: graph_rt::Field<bool>,
     /// The unique identifier for the mailFolder's parent mailFolder. Inherited from `microsoft.graph.mailFolder`.
@@ -73,9 +73,9 @@ impl graph_rt::Model for MailSearchFolder {
             total_item_count: r.take("totalItemCount"),
             parent_folder_id: r.take("parentFolderId"),
             is_hidden: r.take("isHidden"),
-            id: r.take("id"),
             display_name: r.take("displayName"),
             child_folder_count: r.take("childFolderCount"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -84,9 +84,9 @@ impl graph_rt::Model for MailSearchFolder {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("childFolderCount", &self.child_folder_count);
         w.put("displayName", &self.display_name);
-        w.put("id", &self.id);
         w.put("isHidden", &self.is_hidden);
         w.put("parentFolderId", &self.parent_folder_id);
         w.put("totalItemCount", &self.total_item_count);
@@ -109,14 +109,14 @@ impl graph_rt::Model for MailSearchFolder {
 graph_rt::impl_model_json!(MailSearchFolder);
 /// The properties, by name, for query options.
 impl MailSearchFolder {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `childFolderCount`, for `$select`, `$expand` and `$orderby`.
     pub const CHILD_FOLDER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "childFolderCount",
     );
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
     pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `isHidden`, for `$select`, `$expand` and `$orderby`.
     pub const IS_HIDDEN: graph_rt::Prop<Self> = graph_rt::Prop::new("isHidden");
     /// `parentFolderId`, for `$select`, `$expand` and `$orderby`.

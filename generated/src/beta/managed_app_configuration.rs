@@ -8,6 +8,8 @@ Derived from `microsoft.graph.managedAppPolicy`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedappconfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct ManagedAppConfiguration {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// Policy display name. Inherited from `microsoft.graph.managedAppPolicy`.
     pub display_name: graph_rt::Field<String>,
     /// The policy's description. Inherited from `microsoft.graph.managedAppPolicy`.
@@ -18,8 +20,6 @@ pub struct ManagedAppConfiguration {
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// List of Scope Tags for this Entity instance. Inherited from `microsoft.graph.managedAppPolicy`.
     pub role_scope_tag_ids: graph_rt::Field<Vec<String>>,
-    /// Key of the entity. Inherited from `microsoft.graph.managedAppPolicy`.
-    pub id: graph_rt::Field<String>,
     /// Version of the entity. Inherited from `microsoft.graph.managedAppPolicy`.
     pub version: graph_rt::Field<String>,
     /// A set of string key and string value pairs to be sent to apps for users to whom the configuration is scoped, unalterned by this service
@@ -37,12 +37,12 @@ impl graph_rt::Model for ManagedAppConfiguration {
             #[cfg(feature = "core")]
             custom_settings: r.take("customSettings"),
             version: r.take("version"),
-            id: r.take("id"),
             role_scope_tag_ids: r.take("roleScopeTagIds"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
             created_date_time: r.take("createdDateTime"),
             description: r.take("description"),
             display_name: r.take("displayName"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -51,12 +51,12 @@ impl graph_rt::Model for ManagedAppConfiguration {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("displayName", &self.display_name);
         w.put("description", &self.description);
         w.put("createdDateTime", &self.created_date_time);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("roleScopeTagIds", &self.role_scope_tag_ids);
-        w.put("id", &self.id);
         w.put("version", &self.version);
         #[cfg(feature = "core")] w.put("customSettings", &self.custom_settings);
         w.finish(&self.additional_properties)
@@ -65,6 +65,8 @@ impl graph_rt::Model for ManagedAppConfiguration {
 graph_rt::impl_model_json!(ManagedAppConfiguration);
 /// The properties, by name, for query options.
 impl ManagedAppConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
     pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
     /// `description`, for `$select`, `$expand` and `$orderby`.
@@ -81,8 +83,6 @@ impl ManagedAppConfiguration {
     pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "roleScopeTagIds",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `version`, for `$select`, `$expand` and `$orderby`.
     pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
     /// `customSettings`, for `$select`, `$expand` and `$orderby`.
@@ -153,8 +153,21 @@ impl graph_rt::ToJson for AnyManagedAppConfiguration {
         match self {
             Self::ManagedAppConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::TargetedManagedAppConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.targetedManagedAppConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::ManagedAppConfiguration> for AnyManagedAppConfiguration {
+    fn from(value: super::ManagedAppConfiguration) -> Self {
+        Self::ManagedAppConfiguration(Box::new(value))
+    }
+}
+impl From<super::TargetedManagedAppConfiguration> for AnyManagedAppConfiguration {
+    fn from(value: super::TargetedManagedAppConfiguration) -> Self {
+        Self::TargetedManagedAppConfiguration(Box::new(value))
     }
 }

@@ -8,10 +8,10 @@ Derived from `microsoft.graph.managedAppStatus`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedappstatusraw?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct ManagedAppStatusRaw {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// Friendly name of the status report. Inherited from `microsoft.graph.managedAppStatus`.
     pub display_name: graph_rt::Field<String>,
-    /// Key of the entity. Inherited from `microsoft.graph.managedAppStatus`.
-    pub id: graph_rt::Field<String>,
     /// Version of the entity. Inherited from `microsoft.graph.managedAppStatus`.
     pub version: graph_rt::Field<String>,
     /// Status report content.
@@ -27,8 +27,8 @@ impl graph_rt::Model for ManagedAppStatusRaw {
         let mut value = Self {
             content: r.take("content"),
             version: r.take("version"),
-            id: r.take("id"),
             display_name: r.take("displayName"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -37,8 +37,8 @@ impl graph_rt::Model for ManagedAppStatusRaw {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        w.put("displayName", &self.display_name);
         w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
         w.put("version", &self.version);
         w.put("content", &self.content);
         w.finish(&self.additional_properties)
@@ -47,10 +47,10 @@ impl graph_rt::Model for ManagedAppStatusRaw {
 graph_rt::impl_model_json!(ManagedAppStatusRaw);
 /// The properties, by name, for query options.
 impl ManagedAppStatusRaw {
-    /// `displayName`, for `$select`, `$expand` and `$orderby`.
-    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
     /// `id`, for `$select`, `$expand` and `$orderby`.
     pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
     /// `version`, for `$select`, `$expand` and `$orderby`.
     pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
     /// `content`, for `$select`, `$expand` and `$orderby`.

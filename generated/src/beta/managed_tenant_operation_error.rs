@@ -112,8 +112,33 @@ impl graph_rt::ToJson for AnyManagedTenantOperationError {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::ManagedTenantOperationError(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ManagedTenantExecutionError(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ManagedTenantGenericError(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ManagedTenantExecutionError(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedTenants.managedTenantExecutionError",
+                )
+            }
+            Self::ManagedTenantGenericError(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedTenants.managedTenantGenericError",
+                )
+            }
         }
+    }
+}
+impl From<super::ManagedTenantOperationError> for AnyManagedTenantOperationError {
+    fn from(value: super::ManagedTenantOperationError) -> Self {
+        Self::ManagedTenantOperationError(Box::new(value))
+    }
+}
+impl From<super::ManagedTenantExecutionError> for AnyManagedTenantOperationError {
+    fn from(value: super::ManagedTenantExecutionError) -> Self {
+        Self::ManagedTenantExecutionError(Box::new(value))
+    }
+}
+impl From<super::ManagedTenantGenericError> for AnyManagedTenantOperationError {
+    fn from(value: super::ManagedTenantGenericError) -> Self {
+        Self::ManagedTenantGenericError(Box::new(value))
     }
 }

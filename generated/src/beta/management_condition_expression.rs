@@ -148,20 +148,70 @@ impl graph_rt::ToJson for AnyManagementConditionExpression {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::BinaryManagementConditionExpression(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.binaryManagementConditionExpression",
+                )
             }
             Self::ManagementConditionExpressionModel(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managementConditionExpressionModel",
+                )
             }
             Self::ManagementConditionExpressionString(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managementConditionExpressionString",
+                )
             }
             Self::UnaryManagementConditionExpression(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.unaryManagementConditionExpression",
+                )
             }
             Self::VariableManagementConditionExpression(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.variableManagementConditionExpression",
+                )
             }
         }
+    }
+}
+impl From<super::ManagementConditionExpression> for AnyManagementConditionExpression {
+    fn from(value: super::ManagementConditionExpression) -> Self {
+        Self::ManagementConditionExpression(Box::new(value))
+    }
+}
+impl From<super::BinaryManagementConditionExpression>
+for AnyManagementConditionExpression {
+    fn from(value: super::BinaryManagementConditionExpression) -> Self {
+        Self::BinaryManagementConditionExpression(Box::new(value))
+    }
+}
+impl From<super::ManagementConditionExpressionModel>
+for AnyManagementConditionExpression {
+    fn from(value: super::ManagementConditionExpressionModel) -> Self {
+        Self::ManagementConditionExpressionModel(Box::new(value))
+    }
+}
+impl From<super::ManagementConditionExpressionString>
+for AnyManagementConditionExpression {
+    fn from(value: super::ManagementConditionExpressionString) -> Self {
+        Self::ManagementConditionExpressionString(Box::new(value))
+    }
+}
+impl From<super::UnaryManagementConditionExpression>
+for AnyManagementConditionExpression {
+    fn from(value: super::UnaryManagementConditionExpression) -> Self {
+        Self::UnaryManagementConditionExpression(Box::new(value))
+    }
+}
+impl From<super::VariableManagementConditionExpression>
+for AnyManagementConditionExpression {
+    fn from(value: super::VariableManagementConditionExpression) -> Self {
+        Self::VariableManagementConditionExpression(Box::new(value))
     }
 }

@@ -124,14 +124,47 @@ impl graph_rt::ToJson for AnyManagementConditionExpressionModel {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::BinaryManagementConditionExpression(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.binaryManagementConditionExpression",
+                )
             }
             Self::UnaryManagementConditionExpression(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.unaryManagementConditionExpression",
+                )
             }
             Self::VariableManagementConditionExpression(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.variableManagementConditionExpression",
+                )
             }
         }
+    }
+}
+impl From<super::ManagementConditionExpressionModel>
+for AnyManagementConditionExpressionModel {
+    fn from(value: super::ManagementConditionExpressionModel) -> Self {
+        Self::ManagementConditionExpressionModel(Box::new(value))
+    }
+}
+impl From<super::BinaryManagementConditionExpression>
+for AnyManagementConditionExpressionModel {
+    fn from(value: super::BinaryManagementConditionExpression) -> Self {
+        Self::BinaryManagementConditionExpression(Box::new(value))
+    }
+}
+impl From<super::UnaryManagementConditionExpression>
+for AnyManagementConditionExpressionModel {
+    fn from(value: super::UnaryManagementConditionExpression) -> Self {
+        Self::UnaryManagementConditionExpression(Box::new(value))
+    }
+}
+impl From<super::VariableManagementConditionExpression>
+for AnyManagementConditionExpressionModel {
+    fn from(value: super::VariableManagementConditionExpression) -> Self {
+        Self::VariableManagementConditionExpression(Box::new(value))
     }
 }

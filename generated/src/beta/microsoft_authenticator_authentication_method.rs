@@ -8,7 +8,7 @@ Derived from `microsoft.graph.authenticationMethod`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/microsoftauthenticatorauthenticationmethod?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct MicrosoftAuthenticatorAuthenticationMethod {
-    /// The identifier of this instance of an authentication method registered to this user. Read-only. Inherited from `microsoft.graph.authenticationMethod`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The date and time that this app was registered. This property is null if the device is not registered for passwordless Phone Sign-In.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -217,31 +217,123 @@ impl graph_rt::ToJson for AnyMobileAppAssignmentSettings {
         match self {
             Self::MobileAppAssignmentSettings(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::AndroidManagedStoreAppAssignmentSettings(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidManagedStoreAppAssignmentSettings",
+                )
             }
-            Self::IosLobAppAssignmentSettings(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::IosLobAppAssignmentSettings(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosLobAppAssignmentSettings",
+                )
+            }
             Self::IosStoreAppAssignmentSettings(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosStoreAppAssignmentSettings",
+                )
             }
-            Self::IosVppAppAssignmentSettings(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::IosVppAppAssignmentSettings(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosVppAppAssignmentSettings",
+                )
+            }
             Self::MacOsLobAppAssignmentSettings(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOsLobAppAssignmentSettings",
+                )
             }
             Self::MacOsVppAppAssignmentSettings(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOsVppAppAssignmentSettings",
+                )
             }
             Self::MicrosoftStoreForBusinessAppAssignmentSettings(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.microsoftStoreForBusinessAppAssignmentSettings",
+                )
             }
             Self::Win32LobAppAssignmentSettings(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.win32LobAppAssignmentSettings",
+                )
             }
             Self::WindowsAppXAppAssignmentSettings(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsAppXAppAssignmentSettings",
+                )
             }
             Self::WindowsUniversalAppXAppAssignmentSettings(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUniversalAppXAppAssignmentSettings",
+                )
             }
         }
+    }
+}
+impl From<super::MobileAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
+    fn from(value: super::MobileAppAssignmentSettings) -> Self {
+        Self::MobileAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::AndroidManagedStoreAppAssignmentSettings>
+for AnyMobileAppAssignmentSettings {
+    fn from(value: super::AndroidManagedStoreAppAssignmentSettings) -> Self {
+        Self::AndroidManagedStoreAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::IosLobAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
+    fn from(value: super::IosLobAppAssignmentSettings) -> Self {
+        Self::IosLobAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::IosStoreAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
+    fn from(value: super::IosStoreAppAssignmentSettings) -> Self {
+        Self::IosStoreAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::IosVppAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
+    fn from(value: super::IosVppAppAssignmentSettings) -> Self {
+        Self::IosVppAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::MacOsLobAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
+    fn from(value: super::MacOsLobAppAssignmentSettings) -> Self {
+        Self::MacOsLobAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::MacOsVppAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
+    fn from(value: super::MacOsVppAppAssignmentSettings) -> Self {
+        Self::MacOsVppAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::MicrosoftStoreForBusinessAppAssignmentSettings>
+for AnyMobileAppAssignmentSettings {
+    fn from(value: super::MicrosoftStoreForBusinessAppAssignmentSettings) -> Self {
+        Self::MicrosoftStoreForBusinessAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::Win32LobAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
+    fn from(value: super::Win32LobAppAssignmentSettings) -> Self {
+        Self::Win32LobAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::WindowsAppXAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
+    fn from(value: super::WindowsAppXAppAssignmentSettings) -> Self {
+        Self::WindowsAppXAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::WindowsUniversalAppXAppAssignmentSettings>
+for AnyMobileAppAssignmentSettings {
+    fn from(value: super::WindowsUniversalAppXAppAssignmentSettings) -> Self {
+        Self::WindowsUniversalAppXAppAssignmentSettings(Box::new(value))
     }
 }

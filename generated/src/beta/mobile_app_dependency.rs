@@ -8,7 +8,7 @@ Derived from `microsoft.graph.mobileAppRelationship`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobileappdependency?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct MobileAppDependency {
-    /// The relationship entity id. Inherited from `microsoft.graph.mobileAppRelationship`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The target mobile app's app id. Inherited from `microsoft.graph.mobileAppRelationship`.
     pub target_id: graph_rt::Field<String>,

@@ -168,20 +168,71 @@ impl graph_rt::ToJson for AnyMobileAppTroubleshootingHistoryItem {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::MobileAppTroubleshootingAppPolicyCreationHistory(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.mobileAppTroubleshootingAppPolicyCreationHistory",
+                )
             }
             Self::MobileAppTroubleshootingAppStateHistory(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.mobileAppTroubleshootingAppStateHistory",
+                )
             }
             Self::MobileAppTroubleshootingAppTargetHistory(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.mobileAppTroubleshootingAppTargetHistory",
+                )
             }
             Self::MobileAppTroubleshootingAppUpdateHistory(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.mobileAppTroubleshootingAppUpdateHistory",
+                )
             }
             Self::MobileAppTroubleshootingDeviceCheckinHistory(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.mobileAppTroubleshootingDeviceCheckinHistory",
+                )
             }
         }
+    }
+}
+impl From<super::MobileAppTroubleshootingHistoryItem>
+for AnyMobileAppTroubleshootingHistoryItem {
+    fn from(value: super::MobileAppTroubleshootingHistoryItem) -> Self {
+        Self::MobileAppTroubleshootingHistoryItem(Box::new(value))
+    }
+}
+impl From<super::MobileAppTroubleshootingAppPolicyCreationHistory>
+for AnyMobileAppTroubleshootingHistoryItem {
+    fn from(value: super::MobileAppTroubleshootingAppPolicyCreationHistory) -> Self {
+        Self::MobileAppTroubleshootingAppPolicyCreationHistory(Box::new(value))
+    }
+}
+impl From<super::MobileAppTroubleshootingAppStateHistory>
+for AnyMobileAppTroubleshootingHistoryItem {
+    fn from(value: super::MobileAppTroubleshootingAppStateHistory) -> Self {
+        Self::MobileAppTroubleshootingAppStateHistory(Box::new(value))
+    }
+}
+impl From<super::MobileAppTroubleshootingAppTargetHistory>
+for AnyMobileAppTroubleshootingHistoryItem {
+    fn from(value: super::MobileAppTroubleshootingAppTargetHistory) -> Self {
+        Self::MobileAppTroubleshootingAppTargetHistory(Box::new(value))
+    }
+}
+impl From<super::MobileAppTroubleshootingAppUpdateHistory>
+for AnyMobileAppTroubleshootingHistoryItem {
+    fn from(value: super::MobileAppTroubleshootingAppUpdateHistory) -> Self {
+        Self::MobileAppTroubleshootingAppUpdateHistory(Box::new(value))
+    }
+}
+impl From<super::MobileAppTroubleshootingDeviceCheckinHistory>
+for AnyMobileAppTroubleshootingHistoryItem {
+    fn from(value: super::MobileAppTroubleshootingDeviceCheckinHistory) -> Self {
+        Self::MobileAppTroubleshootingDeviceCheckinHistory(Box::new(value))
     }
 }

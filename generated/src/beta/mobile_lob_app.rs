@@ -8,7 +8,7 @@ Derived from `microsoft.graph.mobileApp`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobilelobapp?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct MobileLobApp {
-    /// Key of the entity. Inherited from `microsoft.graph.mobileApp`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The admin provided or imported title of the app. Inherited from `microsoft.graph.mobileApp`.
     pub display_name: graph_rt::Field<String>,
@@ -386,16 +386,94 @@ impl graph_rt::ToJson for AnyMobileLobApp {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::MobileLobApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AndroidLobApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::IosLobApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::MacOsLobApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Win32LobApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsAppX(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsMobileMsi(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsPhone81AppX(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsPhone81AppXBundle(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsPhoneXap(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsUniversalAppX(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AndroidLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.androidLobApp")
+            }
+            Self::IosLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iosLobApp")
+            }
+            Self::MacOsLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.macOSLobApp")
+            }
+            Self::Win32LobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.win32LobApp")
+            }
+            Self::WindowsAppX(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.windowsAppX")
+            }
+            Self::WindowsMobileMsi(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.windowsMobileMSI")
+            }
+            Self::WindowsPhone81AppX(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.windowsPhone81AppX")
+            }
+            Self::WindowsPhone81AppXBundle(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsPhone81AppXBundle",
+                )
+            }
+            Self::WindowsPhoneXap(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.windowsPhoneXAP")
+            }
+            Self::WindowsUniversalAppX(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.windowsUniversalAppX")
+            }
         }
+    }
+}
+impl From<super::MobileLobApp> for AnyMobileLobApp {
+    fn from(value: super::MobileLobApp) -> Self {
+        Self::MobileLobApp(Box::new(value))
+    }
+}
+impl From<super::AndroidLobApp> for AnyMobileLobApp {
+    fn from(value: super::AndroidLobApp) -> Self {
+        Self::AndroidLobApp(Box::new(value))
+    }
+}
+impl From<super::IosLobApp> for AnyMobileLobApp {
+    fn from(value: super::IosLobApp) -> Self {
+        Self::IosLobApp(Box::new(value))
+    }
+}
+impl From<super::MacOsLobApp> for AnyMobileLobApp {
+    fn from(value: super::MacOsLobApp) -> Self {
+        Self::MacOsLobApp(Box::new(value))
+    }
+}
+impl From<super::Win32LobApp> for AnyMobileLobApp {
+    fn from(value: super::Win32LobApp) -> Self {
+        Self::Win32LobApp(Box::new(value))
+    }
+}
+impl From<super::WindowsAppX> for AnyMobileLobApp {
+    fn from(value: super::WindowsAppX) -> Self {
+        Self::WindowsAppX(Box::new(value))
+    }
+}
+impl From<super::WindowsMobileMsi> for AnyMobileLobApp {
+    fn from(value: super::WindowsMobileMsi) -> Self {
+        Self::WindowsMobileMsi(Box::new(value))
+    }
+}
+impl From<super::WindowsPhone81AppX> for AnyMobileLobApp {
+    fn from(value: super::WindowsPhone81AppX) -> Self {
+        Self::WindowsPhone81AppX(Box::new(value))
+    }
+}
+impl From<super::WindowsPhone81AppXBundle> for AnyMobileLobApp {
+    fn from(value: super::WindowsPhone81AppXBundle) -> Self {
+        Self::WindowsPhone81AppXBundle(Box::new(value))
+    }
+}
+impl From<super::WindowsPhoneXap> for AnyMobileLobApp {
+    fn from(value: super::WindowsPhoneXap) -> Self {
+        Self::WindowsPhoneXap(Box::new(value))
+    }
+}
+impl From<super::WindowsUniversalAppX> for AnyMobileLobApp {
+    fn from(value: super::WindowsUniversalAppX) -> Self {
+        Self::WindowsUniversalAppX(Box::new(value))
     }
 }

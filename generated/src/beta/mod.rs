@@ -278,12 +278,6 @@ pub use activity_statistics::{ActivityStatistics, AnyActivityStatistics};
 mod activity_type;
 #[cfg(feature = "core")]
 pub use activity_type::ActivityType;
-mod add_access_review_reviewer_body;
-pub use add_access_review_reviewer_body::AddAccessReviewReviewerBody;
-mod add_app_to_team_body;
-pub use add_app_to_team_body::AddAppToTeamBody;
-mod add_attachment_body;
-pub use add_attachment_body::AddAttachmentBody;
 mod add_body;
 pub use add_body::AddBody;
 #[cfg(feature = "core")]
@@ -5906,8 +5900,6 @@ pub use insight_value_double::InsightValueDouble;
 mod insight_value_int;
 #[cfg(feature = "device_management")]
 pub use insight_value_int::InsightValueInt;
-mod install_app_for_user_body;
-pub use install_app_for_user_body::InstallAppForUserBody;
 #[cfg(feature = "device_management")]
 mod install_intent;
 #[cfg(feature = "device_management")]
@@ -7298,8 +7290,6 @@ pub use mdm_windows_information_protection_policy::MdmWindowsInformationProtecti
 mod mdm_windows_information_protection_policy_policy_set_item;
 #[cfg(feature = "device_management")]
 pub use mdm_windows_information_protection_policy_policy_set_item::MdmWindowsInformationProtectionPolicyPolicySetItem;
-mod me_update_settings_body;
-pub use me_update_settings_body::MeUpdateSettingsBody;
 #[cfg(feature = "core")]
 mod media;
 #[cfg(feature = "core")]
@@ -11346,20 +11336,12 @@ pub use updatable_asset_error::{UpdatableAssetError, AnyUpdatableAssetError};
 mod updatable_asset_group;
 #[cfg(feature = "device_management")]
 pub use updatable_asset_group::UpdatableAssetGroup;
-mod update_a_delegated_permission_grant_o_auth2_permission_grant_body;
-pub use update_a_delegated_permission_grant_o_auth2_permission_grant_body::UpdateADelegatedPermissionGrantOAuth2PermissionGrantBody;
-mod update_a_directory_setting_body;
-pub use update_a_directory_setting_body::UpdateADirectorySettingBody;
 mod update_access_review_instance_decision_item_body;
 pub use update_access_review_instance_decision_item_body::UpdateAccessReviewInstanceDecisionItemBody;
 mod update_activitybasedtimeoutpolicy_body;
 pub use update_activitybasedtimeoutpolicy_body::UpdateActivitybasedtimeoutpolicyBody;
-mod update_administrativeunit_body;
-pub use update_administrativeunit_body::UpdateAdministrativeunitBody;
 mod update_alerts_body;
 pub use update_alerts_body::UpdateAlertsBody;
-mod update_application_body;
-pub use update_application_body::UpdateApplicationBody;
 mod update_approval_step_body;
 pub use update_approval_step_body::UpdateApprovalStepBody;
 mod update_audience_body;
@@ -11370,14 +11352,6 @@ mod update_authorization_policy_body;
 pub use update_authorization_policy_body::UpdateAuthorizationPolicyBody;
 mod update_body;
 pub use update_body::UpdateBody;
-mod update_bookingappointment_body;
-pub use update_bookingappointment_body::UpdateBookingappointmentBody;
-mod update_bookingbusiness_body;
-pub use update_bookingbusiness_body::UpdateBookingbusinessBody;
-mod update_bookingservice_body;
-pub use update_bookingservice_body::UpdateBookingserviceBody;
-mod update_bookingstaffmember_body;
-pub use update_bookingstaffmember_body::UpdateBookingstaffmemberBody;
 #[cfg(feature = "device_management")]
 mod update_category;
 #[cfg(feature = "device_management")]
@@ -11398,8 +11372,6 @@ mod update_custodian_body;
 pub use update_custodian_body::UpdateCustodianBody;
 mod update_definition_values_body;
 pub use update_definition_values_body::UpdateDefinitionValuesBody;
-mod update_device_body;
-pub use update_device_body::UpdateDeviceBody;
 mod update_device_profile_assignment_body;
 pub use update_device_profile_assignment_body::UpdateDeviceProfileAssignmentBody;
 mod update_device_properties_body;
@@ -11410,14 +11382,10 @@ mod update_global_script_body;
 pub use update_global_script_body::UpdateGlobalScriptBody;
 mod update_governance_role_setting_body;
 pub use update_governance_role_setting_body::UpdateGovernanceRoleSettingBody;
-mod update_group_body;
-pub use update_group_body::UpdateGroupBody;
 mod update_homerealmdiscoverypolicy_body;
 pub use update_homerealmdiscoverypolicy_body::UpdateHomerealmdiscoverypolicyBody;
 mod update_identity_provider_body;
 pub use update_identity_provider_body::UpdateIdentityProviderBody;
-mod update_identity_provider_deprecated_body;
-pub use update_identity_provider_deprecated_body::UpdateIdentityProviderDeprecatedBody;
 mod update_identity_security_defaults_enforcement_policy_body;
 pub use update_identity_security_defaults_enforcement_policy_body::UpdateIdentitySecurityDefaultsEnforcementPolicyBody;
 mod update_identity_user_flow_attribute_body;
@@ -11436,26 +11404,12 @@ mod update_management_enrollment;
 pub use update_management_enrollment::UpdateManagementEnrollment;
 mod update_on_premises_agent_group_body;
 pub use update_on_premises_agent_group_body::UpdateOnPremisesAgentGroupBody;
-mod update_on_premises_publishing_profile_body;
-pub use update_on_premises_publishing_profile_body::UpdateOnPremisesPublishingProfileBody;
-mod update_organization_body;
-pub use update_organization_body::UpdateOrganizationBody;
-mod update_organizational_branding_properties_body;
-pub use update_organizational_branding_properties_body::UpdateOrganizationalBrandingPropertiesBody;
-mod update_orgcontact_body;
-pub use update_orgcontact_body::UpdateOrgcontactBody;
 mod update_password_single_sign_on_credentials_body;
 pub use update_password_single_sign_on_credentials_body::UpdatePasswordSingleSignOnCredentialsBody;
 mod update_permission_grant_policy_body;
 pub use update_permission_grant_policy_body::UpdatePermissionGrantPolicyBody;
-mod update_print_settings_body;
-pub use update_print_settings_body::UpdatePrintSettingsBody;
 mod update_priorities_action_body;
 pub use update_priorities_action_body::UpdatePrioritiesActionBody;
-mod update_privilegedapproval_body;
-pub use update_privilegedapproval_body::UpdatePrivilegedapprovalBody;
-mod update_published_resource_body;
-pub use update_published_resource_body::UpdatePublishedResourceBody;
 mod update_recording_status_body;
 pub use update_recording_status_body::UpdateRecordingStatusBody;
 #[cfg(feature = "core")]
@@ -11468,8 +11422,6 @@ mod update_request_body;
 pub use update_request_body::UpdateRequestBody;
 mod update_review_set_query_body;
 pub use update_review_set_query_body::UpdateReviewSetQueryBody;
-mod update_schema_extension_body;
-pub use update_schema_extension_body::UpdateSchemaExtensionBody;
 mod update_settings_body;
 pub use update_settings_body::UpdateSettingsBody;
 mod update_source_collection_body;
@@ -11484,8 +11436,6 @@ mod update_token_issuance_policy_body;
 pub use update_token_issuance_policy_body::UpdateTokenIssuancePolicyBody;
 mod update_tokenlifetimepolicy_body;
 pub use update_tokenlifetimepolicy_body::UpdateTokenlifetimepolicyBody;
-mod update_user_body;
-pub use update_user_body::UpdateUserBody;
 #[cfg(feature = "core")]
 mod update_window;
 #[cfg(feature = "core")]

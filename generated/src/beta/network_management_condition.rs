@@ -8,7 +8,7 @@ Derived from `microsoft.graph.managementCondition`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-networkmanagementcondition?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct NetworkManagementCondition {
-    /// Unique identifier for the management condition. System generated value assigned when created. Inherited from `microsoft.graph.managementCondition`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Unique name for the management condition. Used in management condition expressions. Inherited from `microsoft.graph.managementCondition`.
     pub unique_name: graph_rt::Field<String>,
@@ -178,11 +178,34 @@ impl graph_rt::ToJson for AnyNetworkManagementCondition {
         match self {
             Self::NetworkManagementCondition(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::NetworkIPv4ConfigurationManagementCondition(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.networkIPv4ConfigurationManagementCondition",
+                )
             }
             Self::NetworkIPv6ConfigurationManagementCondition(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.networkIPv6ConfigurationManagementCondition",
+                )
             }
         }
+    }
+}
+impl From<super::NetworkManagementCondition> for AnyNetworkManagementCondition {
+    fn from(value: super::NetworkManagementCondition) -> Self {
+        Self::NetworkManagementCondition(Box::new(value))
+    }
+}
+impl From<super::NetworkIPv4ConfigurationManagementCondition>
+for AnyNetworkManagementCondition {
+    fn from(value: super::NetworkIPv4ConfigurationManagementCondition) -> Self {
+        Self::NetworkIPv4ConfigurationManagementCondition(Box::new(value))
+    }
+}
+impl From<super::NetworkIPv6ConfigurationManagementCondition>
+for AnyNetworkManagementCondition {
+    fn from(value: super::NetworkIPv6ConfigurationManagementCondition) -> Self {
+        Self::NetworkIPv6ConfigurationManagementCondition(Box::new(value))
     }
 }

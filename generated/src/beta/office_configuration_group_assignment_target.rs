@@ -8,6 +8,8 @@ Derived from `microsoft.graph.officeConfigurationAssignmentTarget`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-cirrus-officeconfigurationgroupassignmenttarget?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct OfficeConfigurationGroupAssignmentTarget {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The Id of the AAD group we are targeting the device configuration to.
     pub group_id: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -20,6 +22,7 @@ impl graph_rt::Model for OfficeConfigurationGroupAssignmentTarget {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             group_id: r.take("groupId"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -28,6 +31,7 @@ impl graph_rt::Model for OfficeConfigurationGroupAssignmentTarget {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("groupId", &self.group_id);
         w.finish(&self.additional_properties)
     }
@@ -35,6 +39,8 @@ impl graph_rt::Model for OfficeConfigurationGroupAssignmentTarget {
 graph_rt::impl_model_json!(OfficeConfigurationGroupAssignmentTarget);
 /// The properties, by name, for query options.
 impl OfficeConfigurationGroupAssignmentTarget {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `groupId`, for `$select`, `$expand` and `$orderby`.
     pub const GROUP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("groupId");
 }

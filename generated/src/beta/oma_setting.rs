@@ -168,13 +168,70 @@ impl graph_rt::ToJson for AnyOmaSetting {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::OmaSetting(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OmaSettingBase64(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OmaSettingBoolean(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OmaSettingDateTime(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OmaSettingFloatingPoint(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OmaSettingInteger(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OmaSettingString(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OmaSettingStringXml(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OmaSettingBase64(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.omaSettingBase64")
+            }
+            Self::OmaSettingBoolean(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.omaSettingBoolean")
+            }
+            Self::OmaSettingDateTime(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.omaSettingDateTime")
+            }
+            Self::OmaSettingFloatingPoint(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.omaSettingFloatingPoint",
+                )
+            }
+            Self::OmaSettingInteger(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.omaSettingInteger")
+            }
+            Self::OmaSettingString(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.omaSettingString")
+            }
+            Self::OmaSettingStringXml(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.omaSettingStringXml")
+            }
         }
+    }
+}
+impl From<super::OmaSetting> for AnyOmaSetting {
+    fn from(value: super::OmaSetting) -> Self {
+        Self::OmaSetting(Box::new(value))
+    }
+}
+impl From<super::OmaSettingBase64> for AnyOmaSetting {
+    fn from(value: super::OmaSettingBase64) -> Self {
+        Self::OmaSettingBase64(Box::new(value))
+    }
+}
+impl From<super::OmaSettingBoolean> for AnyOmaSetting {
+    fn from(value: super::OmaSettingBoolean) -> Self {
+        Self::OmaSettingBoolean(Box::new(value))
+    }
+}
+impl From<super::OmaSettingDateTime> for AnyOmaSetting {
+    fn from(value: super::OmaSettingDateTime) -> Self {
+        Self::OmaSettingDateTime(Box::new(value))
+    }
+}
+impl From<super::OmaSettingFloatingPoint> for AnyOmaSetting {
+    fn from(value: super::OmaSettingFloatingPoint) -> Self {
+        Self::OmaSettingFloatingPoint(Box::new(value))
+    }
+}
+impl From<super::OmaSettingInteger> for AnyOmaSetting {
+    fn from(value: super::OmaSettingInteger) -> Self {
+        Self::OmaSettingInteger(Box::new(value))
+    }
+}
+impl From<super::OmaSettingString> for AnyOmaSetting {
+    fn from(value: super::OmaSettingString) -> Self {
+        Self::OmaSettingString(Box::new(value))
+    }
+}
+impl From<super::OmaSettingStringXml> for AnyOmaSetting {
+    fn from(value: super::OmaSettingStringXml) -> Self {
+        Self::OmaSettingStringXml(Box::new(value))
     }
 }

@@ -8,6 +8,8 @@ Derived from `microsoft.graph.shiftItem`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/openshiftitem?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct OpenShiftItem {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The shift notes for the `shiftItem`. Inherited from `microsoft.graph.shiftItem`.
     pub notes: graph_rt::Field<String>,
     /// The shift label of the `shiftItem`. Inherited from `microsoft.graph.shiftItem`.
@@ -40,6 +42,7 @@ impl graph_rt::Model for OpenShiftItem {
             start_date_time: r.take("startDateTime"),
             display_name: r.take("displayName"),
             notes: r.take("notes"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -48,6 +51,7 @@ impl graph_rt::Model for OpenShiftItem {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("notes", &self.notes);
         w.put("displayName", &self.display_name);
         w.put("startDateTime", &self.start_date_time);
@@ -61,6 +65,8 @@ impl graph_rt::Model for OpenShiftItem {
 graph_rt::impl_model_json!(OpenShiftItem);
 /// The properties, by name, for query options.
 impl OpenShiftItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `notes`, for `$select`, `$expand` and `$orderby`.
     pub const NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("notes");
     /// `displayName`, for `$select`, `$expand` and `$orderby`.

@@ -113,7 +113,19 @@ impl graph_rt::ToJson for AnyParentLabelDetails {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::ParentLabelDetails(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::LabelDetails(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::LabelDetails(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.labelDetails")
+            }
         }
+    }
+}
+impl From<super::ParentLabelDetails> for AnyParentLabelDetails {
+    fn from(value: super::ParentLabelDetails) -> Self {
+        Self::ParentLabelDetails(Box::new(value))
+    }
+}
+impl From<super::LabelDetails> for AnyParentLabelDetails {
+    fn from(value: super::LabelDetails) -> Self {
+        Self::LabelDetails(Box::new(value))
     }
 }

@@ -104,8 +104,21 @@ impl graph_rt::ToJson for AnyQualityUpdateReference {
         match self {
             Self::QualityUpdateReference(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::ExpeditedQualityUpdateReference(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdates.expeditedQualityUpdateReference",
+                )
             }
         }
+    }
+}
+impl From<super::QualityUpdateReference> for AnyQualityUpdateReference {
+    fn from(value: super::QualityUpdateReference) -> Self {
+        Self::QualityUpdateReference(Box::new(value))
+    }
+}
+impl From<super::ExpeditedQualityUpdateReference> for AnyQualityUpdateReference {
+    fn from(value: super::ExpeditedQualityUpdateReference) -> Self {
+        Self::ExpeditedQualityUpdateReference(Box::new(value))
     }
 }

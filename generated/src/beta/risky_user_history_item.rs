@@ -6,7 +6,7 @@
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/riskyuserhistoryitem?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct RiskyUserHistoryItem {
-    /// Unique ID of the user at risk. Inherited from `microsoft.graph.riskyUser`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Indicates whether the user is deleted. Possible values are: `true`, `false`. Inherited from `microsoft.graph.riskyUser`.
     pub is_deleted: graph_rt::Field<bool>,

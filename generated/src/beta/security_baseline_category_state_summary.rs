@@ -8,7 +8,7 @@ Derived from `microsoft.graph.securityBaselineStateSummary`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-securitybaselinecategorystatesummary?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct SecurityBaselineCategoryStateSummary {
-    /// Unique identifier of the entity. Inherited from `microsoft.graph.securityBaselineStateSummary`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Number of secure devices Inherited from `microsoft.graph.securityBaselineStateSummary`.
     pub secure_count: graph_rt::Field<i32>,

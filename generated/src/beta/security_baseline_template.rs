@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceManagementTemplate`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-securitybaselinetemplate?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct SecurityBaselineTemplate {
-    /// The template ID Inherited from `microsoft.graph.deviceManagementTemplate`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The template's display name Inherited from `microsoft.graph.deviceManagementTemplate`.
     pub display_name: graph_rt::Field<String>,

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceAppManagementTask`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-partnerintegration-securityconfigurationtask?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct SecurityConfigurationTask {
-    /// The entity key. Inherited from `microsoft.graph.deviceAppManagementTask`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The name. Inherited from `microsoft.graph.deviceAppManagementTask`.
     pub display_name: graph_rt::Field<String>,

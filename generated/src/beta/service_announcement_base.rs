@@ -143,8 +143,27 @@ impl graph_rt::ToJson for AnyServiceAnnouncementBase {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::ServiceAnnouncementBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ServiceHealthIssue(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ServiceUpdateMessage(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ServiceHealthIssue(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.serviceHealthIssue")
+            }
+            Self::ServiceUpdateMessage(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.serviceUpdateMessage")
+            }
         }
+    }
+}
+impl From<super::ServiceAnnouncementBase> for AnyServiceAnnouncementBase {
+    fn from(value: super::ServiceAnnouncementBase) -> Self {
+        Self::ServiceAnnouncementBase(Box::new(value))
+    }
+}
+impl From<super::ServiceHealthIssue> for AnyServiceAnnouncementBase {
+    fn from(value: super::ServiceHealthIssue) -> Self {
+        Self::ServiceHealthIssue(Box::new(value))
+    }
+}
+impl From<super::ServiceUpdateMessage> for AnyServiceAnnouncementBase {
+    fn from(value: super::ServiceUpdateMessage) -> Self {
+        Self::ServiceUpdateMessage(Box::new(value))
     }
 }

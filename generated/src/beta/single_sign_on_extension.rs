@@ -248,40 +248,153 @@ impl graph_rt::ToJson for AnySingleSignOnExtension {
         match self {
             Self::SingleSignOnExtension(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::CredentialSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.credentialSingleSignOnExtension",
+                )
             }
             Self::IosAzureAdSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosAzureAdSingleSignOnExtension",
+                )
             }
             Self::IosCredentialSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosCredentialSingleSignOnExtension",
+                )
             }
             Self::IosKerberosSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosKerberosSingleSignOnExtension",
+                )
             }
             Self::IosRedirectSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosRedirectSingleSignOnExtension",
+                )
             }
-            Self::IosSingleSignOnExtension(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::IosSingleSignOnExtension(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosSingleSignOnExtension",
+                )
+            }
             Self::KerberosSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.kerberosSingleSignOnExtension",
+                )
             }
             Self::MacOsAzureAdSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSAzureAdSingleSignOnExtension",
+                )
             }
             Self::MacOsCredentialSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSCredentialSingleSignOnExtension",
+                )
             }
             Self::MacOsKerberosSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSKerberosSingleSignOnExtension",
+                )
             }
             Self::MacOsRedirectSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSRedirectSingleSignOnExtension",
+                )
             }
-            Self::MacOsSingleSignOnExtension(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::MacOsSingleSignOnExtension(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSSingleSignOnExtension",
+                )
+            }
             Self::RedirectSingleSignOnExtension(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.redirectSingleSignOnExtension",
+                )
             }
         }
+    }
+}
+impl From<super::SingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::SingleSignOnExtension) -> Self {
+        Self::SingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::CredentialSingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::CredentialSingleSignOnExtension) -> Self {
+        Self::CredentialSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::IosAzureAdSingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::IosAzureAdSingleSignOnExtension) -> Self {
+        Self::IosAzureAdSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::IosCredentialSingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::IosCredentialSingleSignOnExtension) -> Self {
+        Self::IosCredentialSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::IosKerberosSingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::IosKerberosSingleSignOnExtension) -> Self {
+        Self::IosKerberosSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::IosRedirectSingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::IosRedirectSingleSignOnExtension) -> Self {
+        Self::IosRedirectSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::IosSingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::IosSingleSignOnExtension) -> Self {
+        Self::IosSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::KerberosSingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::KerberosSingleSignOnExtension) -> Self {
+        Self::KerberosSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::MacOsAzureAdSingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::MacOsAzureAdSingleSignOnExtension) -> Self {
+        Self::MacOsAzureAdSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::MacOsCredentialSingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::MacOsCredentialSingleSignOnExtension) -> Self {
+        Self::MacOsCredentialSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::MacOsKerberosSingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::MacOsKerberosSingleSignOnExtension) -> Self {
+        Self::MacOsKerberosSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::MacOsRedirectSingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::MacOsRedirectSingleSignOnExtension) -> Self {
+        Self::MacOsRedirectSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::MacOsSingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::MacOsSingleSignOnExtension) -> Self {
+        Self::MacOsSingleSignOnExtension(Box::new(value))
+    }
+}
+impl From<super::RedirectSingleSignOnExtension> for AnySingleSignOnExtension {
+    fn from(value: super::RedirectSingleSignOnExtension) -> Self {
+        Self::RedirectSingleSignOnExtension(Box::new(value))
     }
 }

@@ -8,12 +8,12 @@ Derived from `microsoft.graph.windowsUpdates.catalogEntry`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-softwareupdatecatalogentry?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct SoftwareUpdateCatalogEntry {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The date on which the content is no longer available to deploy using the service. Read-only. Inherited from `microsoft.graph.windowsUpdates.catalogEntry`.
     pub deployable_until_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The display name of the content. Read-only. Inherited from `microsoft.graph.windowsUpdates.catalogEntry`.
     pub display_name: graph_rt::Field<String>,
-    /// The unique identifier for the catalog entry. Read-only. Inherited from `microsoft.graph.windowsUpdates.catalogEntry`.
-    pub id: graph_rt::Field<String>,
     /// The release date for the content. Read-only. Inherited from `microsoft.graph.windowsUpdates.catalogEntry`.
     pub release_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -26,9 +26,9 @@ impl graph_rt::Model for SoftwareUpdateCatalogEntry {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             release_date_time: r.take("releaseDateTime"),
-            id: r.take("id"),
             display_name: r.take("displayName"),
             deployable_until_date_time: r.take("deployableUntilDateTime"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -37,9 +37,9 @@ impl graph_rt::Model for SoftwareUpdateCatalogEntry {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("deployableUntilDateTime", &self.deployable_until_date_time);
         w.put("displayName", &self.display_name);
-        w.put("id", &self.id);
         w.put("releaseDateTime", &self.release_date_time);
         w.finish(&self.additional_properties)
     }
@@ -47,14 +47,14 @@ impl graph_rt::Model for SoftwareUpdateCatalogEntry {
 graph_rt::impl_model_json!(SoftwareUpdateCatalogEntry);
 /// The properties, by name, for query options.
 impl SoftwareUpdateCatalogEntry {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `deployableUntilDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const DEPLOYABLE_UNTIL_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "deployableUntilDateTime",
     );
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
     pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `releaseDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const RELEASE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "releaseDateTime",
@@ -137,8 +137,33 @@ impl graph_rt::ToJson for AnySoftwareUpdateCatalogEntry {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::SoftwareUpdateCatalogEntry(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::FeatureUpdateCatalogEntry(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::QualityUpdateCatalogEntry(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::FeatureUpdateCatalogEntry(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdates.featureUpdateCatalogEntry",
+                )
+            }
+            Self::QualityUpdateCatalogEntry(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdates.qualityUpdateCatalogEntry",
+                )
+            }
         }
+    }
+}
+impl From<super::SoftwareUpdateCatalogEntry> for AnySoftwareUpdateCatalogEntry {
+    fn from(value: super::SoftwareUpdateCatalogEntry) -> Self {
+        Self::SoftwareUpdateCatalogEntry(Box::new(value))
+    }
+}
+impl From<super::FeatureUpdateCatalogEntry> for AnySoftwareUpdateCatalogEntry {
+    fn from(value: super::FeatureUpdateCatalogEntry) -> Self {
+        Self::FeatureUpdateCatalogEntry(Box::new(value))
+    }
+}
+impl From<super::QualityUpdateCatalogEntry> for AnySoftwareUpdateCatalogEntry {
+    fn from(value: super::QualityUpdateCatalogEntry) -> Self {
+        Self::QualityUpdateCatalogEntry(Box::new(value))
     }
 }

@@ -135,11 +135,54 @@ impl graph_rt::ToJson for AnySoftwareUpdateReference {
         match self {
             Self::SoftwareUpdateReference(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::ExpeditedQualityUpdateReference(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdates.expeditedQualityUpdateReference",
+                )
             }
-            Self::FeatureUpdateReference(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::QualityUpdateReference(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsUpdateReference(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::FeatureUpdateReference(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdates.featureUpdateReference",
+                )
+            }
+            Self::QualityUpdateReference(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdates.qualityUpdateReference",
+                )
+            }
+            Self::WindowsUpdateReference(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdates.windowsUpdateReference",
+                )
+            }
         }
+    }
+}
+impl From<super::SoftwareUpdateReference> for AnySoftwareUpdateReference {
+    fn from(value: super::SoftwareUpdateReference) -> Self {
+        Self::SoftwareUpdateReference(Box::new(value))
+    }
+}
+impl From<super::ExpeditedQualityUpdateReference> for AnySoftwareUpdateReference {
+    fn from(value: super::ExpeditedQualityUpdateReference) -> Self {
+        Self::ExpeditedQualityUpdateReference(Box::new(value))
+    }
+}
+impl From<super::FeatureUpdateReference> for AnySoftwareUpdateReference {
+    fn from(value: super::FeatureUpdateReference) -> Self {
+        Self::FeatureUpdateReference(Box::new(value))
+    }
+}
+impl From<super::QualityUpdateReference> for AnySoftwareUpdateReference {
+    fn from(value: super::QualityUpdateReference) -> Self {
+        Self::QualityUpdateReference(Box::new(value))
+    }
+}
+impl From<super::WindowsUpdateReference> for AnySoftwareUpdateReference {
+    fn from(value: super::WindowsUpdateReference) -> Self {
+        Self::WindowsUpdateReference(Box::new(value))
     }
 }

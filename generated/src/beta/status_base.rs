@@ -86,7 +86,19 @@ impl graph_rt::ToJson for AnyStatusBase {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::StatusBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::StatusDetails(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::StatusDetails(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.statusDetails")
+            }
         }
+    }
+}
+impl From<super::StatusBase> for AnyStatusBase {
+    fn from(value: super::StatusBase) -> Self {
+        Self::StatusBase(Box::new(value))
+    }
+}
+impl From<super::StatusDetails> for AnyStatusBase {
+    fn from(value: super::StatusDetails) -> Self {
+        Self::StatusDetails(Box::new(value))
     }
 }

@@ -142,20 +142,59 @@ impl graph_rt::ToJson for AnyTeamworkNotificationRecipient {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AadUserNotificationRecipient(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.aadUserNotificationRecipient",
+                )
             }
             #[cfg(feature = "teams")]
             Self::ChannelMembersNotificationRecipient(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.channelMembersNotificationRecipient",
+                )
             }
             #[cfg(feature = "teams")]
             Self::ChatMembersNotificationRecipient(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.chatMembersNotificationRecipient",
+                )
             }
             #[cfg(feature = "teams")]
             Self::TeamMembersNotificationRecipient(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.teamMembersNotificationRecipient",
+                )
             }
         }
+    }
+}
+impl From<super::TeamworkNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: super::TeamworkNotificationRecipient) -> Self {
+        Self::TeamworkNotificationRecipient(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::AadUserNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: super::AadUserNotificationRecipient) -> Self {
+        Self::AadUserNotificationRecipient(Box::new(value))
+    }
+}
+impl From<super::ChannelMembersNotificationRecipient>
+for AnyTeamworkNotificationRecipient {
+    fn from(value: super::ChannelMembersNotificationRecipient) -> Self {
+        Self::ChannelMembersNotificationRecipient(Box::new(value))
+    }
+}
+impl From<super::ChatMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: super::ChatMembersNotificationRecipient) -> Self {
+        Self::ChatMembersNotificationRecipient(Box::new(value))
+    }
+}
+impl From<super::TeamMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: super::TeamMembersNotificationRecipient) -> Self {
+        Self::TeamMembersNotificationRecipient(Box::new(value))
     }
 }

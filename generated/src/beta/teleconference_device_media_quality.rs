@@ -222,14 +222,47 @@ impl graph_rt::ToJson for AnyTeleconferenceDeviceMediaQuality {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::TeleconferenceDeviceAudioQuality(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.teleconferenceDeviceAudioQuality",
+                )
             }
             Self::TeleconferenceDeviceScreenSharingQuality(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.teleconferenceDeviceScreenSharingQuality",
+                )
             }
             Self::TeleconferenceDeviceVideoQuality(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.teleconferenceDeviceVideoQuality",
+                )
             }
         }
+    }
+}
+impl From<super::TeleconferenceDeviceMediaQuality>
+for AnyTeleconferenceDeviceMediaQuality {
+    fn from(value: super::TeleconferenceDeviceMediaQuality) -> Self {
+        Self::TeleconferenceDeviceMediaQuality(Box::new(value))
+    }
+}
+impl From<super::TeleconferenceDeviceAudioQuality>
+for AnyTeleconferenceDeviceMediaQuality {
+    fn from(value: super::TeleconferenceDeviceAudioQuality) -> Self {
+        Self::TeleconferenceDeviceAudioQuality(Box::new(value))
+    }
+}
+impl From<super::TeleconferenceDeviceScreenSharingQuality>
+for AnyTeleconferenceDeviceMediaQuality {
+    fn from(value: super::TeleconferenceDeviceScreenSharingQuality) -> Self {
+        Self::TeleconferenceDeviceScreenSharingQuality(Box::new(value))
+    }
+}
+impl From<super::TeleconferenceDeviceVideoQuality>
+for AnyTeleconferenceDeviceMediaQuality {
+    fn from(value: super::TeleconferenceDeviceVideoQuality) -> Self {
+        Self::TeleconferenceDeviceVideoQuality(Box::new(value))
     }
 }

@@ -214,8 +214,23 @@ impl graph_rt::ToJson for AnyTeleconferenceDeviceVideoQuality {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::TeleconferenceDeviceScreenSharingQuality(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.teleconferenceDeviceScreenSharingQuality",
+                )
             }
         }
+    }
+}
+impl From<super::TeleconferenceDeviceVideoQuality>
+for AnyTeleconferenceDeviceVideoQuality {
+    fn from(value: super::TeleconferenceDeviceVideoQuality) -> Self {
+        Self::TeleconferenceDeviceVideoQuality(Box::new(value))
+    }
+}
+impl From<super::TeleconferenceDeviceScreenSharingQuality>
+for AnyTeleconferenceDeviceVideoQuality {
+    fn from(value: super::TeleconferenceDeviceScreenSharingQuality) -> Self {
+        Self::TeleconferenceDeviceScreenSharingQuality(Box::new(value))
     }
 }

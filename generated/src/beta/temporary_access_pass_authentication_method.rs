@@ -8,7 +8,7 @@ Derived from `microsoft.graph.authenticationMethod`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/temporaryaccesspassauthenticationmethod?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct TemporaryAccessPassAuthenticationMethod {
-    /// The identifier of this instance of an authentication method registered to this user. Read-only. Inherited from `microsoft.graph.authenticationMethod`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The temporaryAccessPass used to authenticate. Returned only on creation of a new temporaryAccessPass; returned as NULL with GET.
     pub temporary_access_pass: graph_rt::Field<String>,

@@ -8,12 +8,12 @@ Derived from `microsoft.graph.unifiedRoleScheduleInstanceBase`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedroleassignmentscheduleinstance?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct UnifiedRoleAssignmentScheduleInstance {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// Id of the app specific scope when the assignment scope is app specific. The scope of an assignment determines the set of resources for which the principal has been granted access. Directory scopes are shared scopes stored in the directory that are understood by multiple applications. Use "/" for tenant-wide scope. App scopes are scopes that are defined and understood by this application only. Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
     pub app_scope_id: graph_rt::Field<String>,
     /// Id of the directory object representing the scope of the assignment. The scope of an assignment determines the set of resources for which the principal has been granted access. Directory scopes are shared scopes stored in the directory that are understood by multiple applications. App scopes are scopes that are defined and understood by this application only. Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
     pub directory_scope_id: graph_rt::Field<String>,
-    /// The unique identifier for the unifiedRoleAssignmentScheduleInstance. Key, not nullable, Read-only. Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
-    pub id: graph_rt::Field<String>,
     /// Objectid of the principal to which the assignment is being granted to. Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
     pub principal_id: graph_rt::Field<String>,
     /// ID of the unifiedRoleDefinition the assignment is for. Read only. Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
@@ -71,9 +71,9 @@ impl graph_rt::Model for UnifiedRoleAssignmentScheduleInstance {
             app_scope: r.take("appScope"),
             role_definition_id: r.take("roleDefinitionId"),
             principal_id: r.take("principalId"),
-            id: r.take("id"),
             directory_scope_id: r.take("directoryScopeId"),
             app_scope_id: r.take("appScopeId"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -82,9 +82,9 @@ impl graph_rt::Model for UnifiedRoleAssignmentScheduleInstance {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("appScopeId", &self.app_scope_id);
         w.put("directoryScopeId", &self.directory_scope_id);
-        w.put("id", &self.id);
         w.put("principalId", &self.principal_id);
         w.put("roleDefinitionId", &self.role_definition_id);
         #[cfg(feature = "core")] w.put("appScope", &self.app_scope);
@@ -105,14 +105,14 @@ impl graph_rt::Model for UnifiedRoleAssignmentScheduleInstance {
 graph_rt::impl_model_json!(UnifiedRoleAssignmentScheduleInstance);
 /// The properties, by name, for query options.
 impl UnifiedRoleAssignmentScheduleInstance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `appScopeId`, for `$select`, `$expand` and `$orderby`.
     pub const APP_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("appScopeId");
     /// `directoryScopeId`, for `$select`, `$expand` and `$orderby`.
     pub const DIRECTORY_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "directoryScopeId",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `principalId`, for `$select`, `$expand` and `$orderby`.
     pub const PRINCIPAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("principalId");
     /// `roleDefinitionId`, for `$select`, `$expand` and `$orderby`.

@@ -8,6 +8,8 @@ Derived from `microsoft.graph.unifiedRoleScheduleBase`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedroleeligibilityschedule?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct UnifiedRoleEligibilitySchedule {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// Id of the app specific scope when the assignment scope is app specific. The scope of an assignment determines the set of resources for which the principal has been granted access. Directory scopes are shared scopes stored in the directory that are understood by multiple applications. Use "/" for tenant-wide scope. App scopes are scopes that are defined and understood by this application only. Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
     pub app_scope_id: graph_rt::Field<String>,
     /// Time that the schedule was created. Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
@@ -16,8 +18,6 @@ pub struct UnifiedRoleEligibilitySchedule {
     pub created_using: graph_rt::Field<String>,
     /// Id of the directory object representing the scope of the assignment. The scope of an assignment determines the set of resources for which the principal has been granted access. Directory scopes are shared scopes stored in the directory that are understood by multiple applications. App scopes are scopes that are defined and understood by this application only. Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
     pub directory_scope_id: graph_rt::Field<String>,
-    /// The unique identifier for the unifiedRoleAssignmentSchedule. Key, not nullable, Read-only. Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
-    pub id: graph_rt::Field<String>,
     /// Last time the schedule was updated. Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
     pub modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Objectid of the principal to which the assignment is being granted to. Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
@@ -68,11 +68,11 @@ impl graph_rt::Model for UnifiedRoleEligibilitySchedule {
             role_definition_id: r.take("roleDefinitionId"),
             principal_id: r.take("principalId"),
             modified_date_time: r.take("modifiedDateTime"),
-            id: r.take("id"),
             directory_scope_id: r.take("directoryScopeId"),
             created_using: r.take("createdUsing"),
             created_date_time: r.take("createdDateTime"),
             app_scope_id: r.take("appScopeId"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -81,11 +81,11 @@ impl graph_rt::Model for UnifiedRoleEligibilitySchedule {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("appScopeId", &self.app_scope_id);
         w.put("createdDateTime", &self.created_date_time);
         w.put("createdUsing", &self.created_using);
         w.put("directoryScopeId", &self.directory_scope_id);
-        w.put("id", &self.id);
         w.put("modifiedDateTime", &self.modified_date_time);
         w.put("principalId", &self.principal_id);
         w.put("roleDefinitionId", &self.role_definition_id);
@@ -103,6 +103,8 @@ impl graph_rt::Model for UnifiedRoleEligibilitySchedule {
 graph_rt::impl_model_json!(UnifiedRoleEligibilitySchedule);
 /// The properties, by name, for query options.
 impl UnifiedRoleEligibilitySchedule {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `appScopeId`, for `$select`, `$expand` and `$orderby`.
     pub const APP_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("appScopeId");
     /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
@@ -115,8 +117,6 @@ impl UnifiedRoleEligibilitySchedule {
     pub const DIRECTORY_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "directoryScopeId",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "modifiedDateTime",

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.unifiedRoleManagementPolicyRule`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicyexpirationrule?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct UnifiedRoleManagementPolicyExpirationRule {
-    /// Unique identifier for the rule. Inherited from `microsoft.graph.unifiedRoleManagementPolicyRule`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The target for the policy rule. Inherited from `microsoft.graph.unifiedRoleManagementPolicyRule`.
     pub target: graph_rt::Field<super::UnifiedRoleManagementPolicyRuleTarget>,

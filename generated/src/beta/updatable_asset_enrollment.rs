@@ -91,7 +91,22 @@ impl graph_rt::ToJson for AnyUpdatableAssetEnrollment {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::UpdatableAssetEnrollment(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::UpdateManagementEnrollment(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::UpdateManagementEnrollment(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdates.updateManagementEnrollment",
+                )
+            }
         }
+    }
+}
+impl From<super::UpdatableAssetEnrollment> for AnyUpdatableAssetEnrollment {
+    fn from(value: super::UpdatableAssetEnrollment) -> Self {
+        Self::UpdatableAssetEnrollment(Box::new(value))
+    }
+}
+impl From<super::UpdateManagementEnrollment> for AnyUpdatableAssetEnrollment {
+    fn from(value: super::UpdateManagementEnrollment) -> Self {
+        Self::UpdateManagementEnrollment(Box::new(value))
     }
 }

@@ -92,8 +92,21 @@ impl graph_rt::ToJson for AnyUpdatableAssetError {
         match self {
             Self::UpdatableAssetError(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::AzureAdDeviceRegistrationError(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdates.azureADDeviceRegistrationError",
+                )
             }
         }
+    }
+}
+impl From<super::UpdatableAssetError> for AnyUpdatableAssetError {
+    fn from(value: super::UpdatableAssetError) -> Self {
+        Self::UpdatableAssetError(Box::new(value))
+    }
+}
+impl From<super::AzureAdDeviceRegistrationError> for AnyUpdatableAssetError {
+    fn from(value: super::AzureAdDeviceRegistrationError) -> Self {
+        Self::AzureAdDeviceRegistrationError(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.windowsUpdates.updatableAsset`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-updatableassetgroup?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct UpdatableAssetGroup {
-    /// An identifier for the asset. Key. Not nullable. Read-only. Returned by default. Inherited from `microsoft.graph.windowsUpdates.updatableAsset`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Members of the group. Read-only. (Navigation property.)
     pub members: graph_rt::Field<Vec<super::AnyUpdatableAsset>>,

@@ -102,8 +102,28 @@ impl graph_rt::ToJson for AnyUserExperienceAnalyticsInsightValue {
             Self::UserExperienceAnalyticsInsightValue(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            Self::InsightValueDouble(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::InsightValueInt(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::InsightValueDouble(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.insightValueDouble")
+            }
+            Self::InsightValueInt(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.insightValueInt")
+            }
         }
+    }
+}
+impl From<super::UserExperienceAnalyticsInsightValue>
+for AnyUserExperienceAnalyticsInsightValue {
+    fn from(value: super::UserExperienceAnalyticsInsightValue) -> Self {
+        Self::UserExperienceAnalyticsInsightValue(Box::new(value))
+    }
+}
+impl From<super::InsightValueDouble> for AnyUserExperienceAnalyticsInsightValue {
+    fn from(value: super::InsightValueDouble) -> Self {
+        Self::InsightValueDouble(Box::new(value))
+    }
+}
+impl From<super::InsightValueInt> for AnyUserExperienceAnalyticsInsightValue {
+    fn from(value: super::InsightValueInt) -> Self {
+        Self::InsightValueInt(Box::new(value))
     }
 }

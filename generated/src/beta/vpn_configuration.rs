@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-vpnconfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct VpnConfiguration {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -282,8 +282,21 @@ impl graph_rt::ToJson for AnyVpnConfiguration {
         match self {
             Self::VpnConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::AndroidDeviceOwnerVpnConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidDeviceOwnerVpnConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::VpnConfiguration> for AnyVpnConfiguration {
+    fn from(value: super::VpnConfiguration) -> Self {
+        Self::VpnConfiguration(Box::new(value))
+    }
+}
+impl From<super::AndroidDeviceOwnerVpnConfiguration> for AnyVpnConfiguration {
+    fn from(value: super::AndroidDeviceOwnerVpnConfiguration) -> Self {
+        Self::AndroidDeviceOwnerVpnConfiguration(Box::new(value))
     }
 }

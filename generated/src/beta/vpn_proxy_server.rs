@@ -111,8 +111,33 @@ impl graph_rt::ToJson for AnyVpnProxyServer {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::VpnProxyServer(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Windows10VpnProxyServer(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Windows81VpnProxyServer(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Windows10VpnProxyServer(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10VpnProxyServer",
+                )
+            }
+            Self::Windows81VpnProxyServer(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows81VpnProxyServer",
+                )
+            }
         }
+    }
+}
+impl From<super::VpnProxyServer> for AnyVpnProxyServer {
+    fn from(value: super::VpnProxyServer) -> Self {
+        Self::VpnProxyServer(Box::new(value))
+    }
+}
+impl From<super::Windows10VpnProxyServer> for AnyVpnProxyServer {
+    fn from(value: super::Windows10VpnProxyServer) -> Self {
+        Self::Windows10VpnProxyServer(Box::new(value))
+    }
+}
+impl From<super::Windows81VpnProxyServer> for AnyVpnProxyServer {
+    fn from(value: super::Windows81VpnProxyServer) -> Self {
+        Self::Windows81VpnProxyServer(Box::new(value))
     }
 }

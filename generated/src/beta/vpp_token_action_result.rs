@@ -106,8 +106,21 @@ impl graph_rt::ToJson for AnyVppTokenActionResult {
         match self {
             Self::VppTokenActionResult(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::VppTokenRevokeLicensesActionResult(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.vppTokenRevokeLicensesActionResult",
+                )
             }
         }
+    }
+}
+impl From<super::VppTokenActionResult> for AnyVppTokenActionResult {
+    fn from(value: super::VppTokenActionResult) -> Self {
+        Self::VppTokenActionResult(Box::new(value))
+    }
+}
+impl From<super::VppTokenRevokeLicensesActionResult> for AnyVppTokenActionResult {
+    fn from(value: super::VppTokenRevokeLicensesActionResult) -> Self {
+        Self::VppTokenRevokeLicensesActionResult(Box::new(value))
     }
 }

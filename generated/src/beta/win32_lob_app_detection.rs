@@ -131,17 +131,54 @@ impl graph_rt::ToJson for AnyWin32LobAppDetection {
         match self {
             Self::Win32LobAppDetection(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::Win32LobAppFileSystemDetection(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.win32LobAppFileSystemDetection",
+                )
             }
             Self::Win32LobAppPowerShellScriptDetection(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.win32LobAppPowerShellScriptDetection",
+                )
             }
             Self::Win32LobAppProductCodeDetection(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.win32LobAppProductCodeDetection",
+                )
             }
             Self::Win32LobAppRegistryDetection(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.win32LobAppRegistryDetection",
+                )
             }
         }
+    }
+}
+impl From<super::Win32LobAppDetection> for AnyWin32LobAppDetection {
+    fn from(value: super::Win32LobAppDetection) -> Self {
+        Self::Win32LobAppDetection(Box::new(value))
+    }
+}
+impl From<super::Win32LobAppFileSystemDetection> for AnyWin32LobAppDetection {
+    fn from(value: super::Win32LobAppFileSystemDetection) -> Self {
+        Self::Win32LobAppFileSystemDetection(Box::new(value))
+    }
+}
+impl From<super::Win32LobAppPowerShellScriptDetection> for AnyWin32LobAppDetection {
+    fn from(value: super::Win32LobAppPowerShellScriptDetection) -> Self {
+        Self::Win32LobAppPowerShellScriptDetection(Box::new(value))
+    }
+}
+impl From<super::Win32LobAppProductCodeDetection> for AnyWin32LobAppDetection {
+    fn from(value: super::Win32LobAppProductCodeDetection) -> Self {
+        Self::Win32LobAppProductCodeDetection(Box::new(value))
+    }
+}
+impl From<super::Win32LobAppRegistryDetection> for AnyWin32LobAppDetection {
+    fn from(value: super::Win32LobAppRegistryDetection) -> Self {
+        Self::Win32LobAppRegistryDetection(Box::new(value))
     }
 }

@@ -126,14 +126,43 @@ impl graph_rt::ToJson for AnyWin32LobAppRequirement {
         match self {
             Self::Win32LobAppRequirement(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::Win32LobAppFileSystemRequirement(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.win32LobAppFileSystemRequirement",
+                )
             }
             Self::Win32LobAppPowerShellScriptRequirement(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.win32LobAppPowerShellScriptRequirement",
+                )
             }
             Self::Win32LobAppRegistryRequirement(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.win32LobAppRegistryRequirement",
+                )
             }
         }
+    }
+}
+impl From<super::Win32LobAppRequirement> for AnyWin32LobAppRequirement {
+    fn from(value: super::Win32LobAppRequirement) -> Self {
+        Self::Win32LobAppRequirement(Box::new(value))
+    }
+}
+impl From<super::Win32LobAppFileSystemRequirement> for AnyWin32LobAppRequirement {
+    fn from(value: super::Win32LobAppFileSystemRequirement) -> Self {
+        Self::Win32LobAppFileSystemRequirement(Box::new(value))
+    }
+}
+impl From<super::Win32LobAppPowerShellScriptRequirement> for AnyWin32LobAppRequirement {
+    fn from(value: super::Win32LobAppPowerShellScriptRequirement) -> Self {
+        Self::Win32LobAppPowerShellScriptRequirement(Box::new(value))
+    }
+}
+impl From<super::Win32LobAppRegistryRequirement> for AnyWin32LobAppRequirement {
+    fn from(value: super::Win32LobAppRegistryRequirement) -> Self {
+        Self::Win32LobAppRegistryRequirement(Box::new(value))
     }
 }

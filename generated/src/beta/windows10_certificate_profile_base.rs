@@ -8,7 +8,7 @@ Derived from `microsoft.graph.windowsCertificateProfileBase`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windows10certificateprofilebase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct Windows10CertificateProfileBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -307,8 +307,23 @@ impl graph_rt::ToJson for AnyWindows10CertificateProfileBase {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::Windows10PkcsCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10PkcsCertificateProfile",
+                )
             }
         }
+    }
+}
+impl From<super::Windows10CertificateProfileBase>
+for AnyWindows10CertificateProfileBase {
+    fn from(value: super::Windows10CertificateProfileBase) -> Self {
+        Self::Windows10CertificateProfileBase(Box::new(value))
+    }
+}
+impl From<super::Windows10PkcsCertificateProfile>
+for AnyWindows10CertificateProfileBase {
+    fn from(value: super::Windows10PkcsCertificateProfile) -> Self {
+        Self::Windows10PkcsCertificateProfile(Box::new(value))
     }
 }

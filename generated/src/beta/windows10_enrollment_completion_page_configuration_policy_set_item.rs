@@ -8,7 +8,7 @@ Derived from `microsoft.graph.policySetItem`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-policyset-windows10enrollmentcompletionpageconfigurationpolicysetitem?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct Windows10EnrollmentCompletionPageConfigurationPolicySetItem {
-    /// Key of the MobileAppPolicySetItem. Inherited from `microsoft.graph.policySetItem`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Creation time of the PolicySetItem. Inherited from `microsoft.graph.policySetItem`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceManagementResourceAccessProfileBase`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rapolicy-windows10xcertificateprofile?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct Windows10XCertificateProfile {
-    /// Profile identifier Inherited from `microsoft.graph.deviceManagementResourceAccessProfileBase`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Version of the profile Inherited from `microsoft.graph.deviceManagementResourceAccessProfileBase`.
     pub version: graph_rt::Field<i32>,
@@ -155,8 +155,21 @@ impl graph_rt::ToJson for AnyWindows10XCertificateProfile {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::Windows10XscepCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10XSCEPCertificateProfile",
+                )
             }
         }
+    }
+}
+impl From<super::Windows10XCertificateProfile> for AnyWindows10XCertificateProfile {
+    fn from(value: super::Windows10XCertificateProfile) -> Self {
+        Self::Windows10XCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::Windows10XscepCertificateProfile> for AnyWindows10XCertificateProfile {
+    fn from(value: super::Windows10XscepCertificateProfile) -> Self {
+        Self::Windows10XscepCertificateProfile(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceManagementResourceAccessProfileBase`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rapolicy-windows10xwificonfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct Windows10XWifiConfiguration {
-    /// Profile identifier Inherited from `microsoft.graph.deviceManagementResourceAccessProfileBase`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Version of the profile Inherited from `microsoft.graph.deviceManagementResourceAccessProfileBase`.
     pub version: graph_rt::Field<i32>,

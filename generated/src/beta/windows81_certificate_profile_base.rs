@@ -8,7 +8,7 @@ Derived from `microsoft.graph.windowsCertificateProfileBase`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windows81certificateprofilebase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct Windows81CertificateProfileBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -325,8 +325,23 @@ impl graph_rt::ToJson for AnyWindows81CertificateProfileBase {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::Windows81ScepCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows81SCEPCertificateProfile",
+                )
             }
         }
+    }
+}
+impl From<super::Windows81CertificateProfileBase>
+for AnyWindows81CertificateProfileBase {
+    fn from(value: super::Windows81CertificateProfileBase) -> Self {
+        Self::Windows81CertificateProfileBase(Box::new(value))
+    }
+}
+impl From<super::Windows81ScepCertificateProfile>
+for AnyWindows81CertificateProfileBase {
+    fn from(value: super::Windows81ScepCertificateProfile) -> Self {
+        Self::Windows81ScepCertificateProfile(Box::new(value))
     }
 }

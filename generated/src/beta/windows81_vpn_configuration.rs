@@ -8,7 +8,7 @@ Derived from `microsoft.graph.windowsVpnConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windows81vpnconfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct Windows81VpnConfiguration {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -311,8 +311,21 @@ impl graph_rt::ToJson for AnyWindows81VpnConfiguration {
         match self {
             Self::Windows81VpnConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::WindowsPhone81VpnConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsPhone81VpnConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::Windows81VpnConfiguration> for AnyWindows81VpnConfiguration {
+    fn from(value: super::Windows81VpnConfiguration) -> Self {
+        Self::Windows81VpnConfiguration(Box::new(value))
+    }
+}
+impl From<super::WindowsPhone81VpnConfiguration> for AnyWindows81VpnConfiguration {
+    fn from(value: super::WindowsPhone81VpnConfiguration) -> Self {
+        Self::WindowsPhone81VpnConfiguration(Box::new(value))
     }
 }

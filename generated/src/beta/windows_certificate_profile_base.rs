@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowscertificateprofilebase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct WindowsCertificateProfileBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -376,23 +376,78 @@ impl graph_rt::ToJson for AnyWindowsCertificateProfileBase {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::Windows10CertificateProfileBase(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10CertificateProfileBase",
+                )
             }
             Self::Windows10ImportedPfxCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10ImportedPFXCertificateProfile",
+                )
             }
             Self::Windows10PkcsCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10PkcsCertificateProfile",
+                )
             }
             Self::Windows81CertificateProfileBase(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows81CertificateProfileBase",
+                )
             }
             Self::Windows81ScepCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows81SCEPCertificateProfile",
+                )
             }
             Self::WindowsPhone81ImportedPfxCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsPhone81ImportedPFXCertificateProfile",
+                )
             }
         }
+    }
+}
+impl From<super::WindowsCertificateProfileBase> for AnyWindowsCertificateProfileBase {
+    fn from(value: super::WindowsCertificateProfileBase) -> Self {
+        Self::WindowsCertificateProfileBase(Box::new(value))
+    }
+}
+impl From<super::Windows10CertificateProfileBase> for AnyWindowsCertificateProfileBase {
+    fn from(value: super::Windows10CertificateProfileBase) -> Self {
+        Self::Windows10CertificateProfileBase(Box::new(value))
+    }
+}
+impl From<super::Windows10ImportedPfxCertificateProfile>
+for AnyWindowsCertificateProfileBase {
+    fn from(value: super::Windows10ImportedPfxCertificateProfile) -> Self {
+        Self::Windows10ImportedPfxCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::Windows10PkcsCertificateProfile> for AnyWindowsCertificateProfileBase {
+    fn from(value: super::Windows10PkcsCertificateProfile) -> Self {
+        Self::Windows10PkcsCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::Windows81CertificateProfileBase> for AnyWindowsCertificateProfileBase {
+    fn from(value: super::Windows81CertificateProfileBase) -> Self {
+        Self::Windows81CertificateProfileBase(Box::new(value))
+    }
+}
+impl From<super::Windows81ScepCertificateProfile> for AnyWindowsCertificateProfileBase {
+    fn from(value: super::Windows81ScepCertificateProfile) -> Self {
+        Self::Windows81ScepCertificateProfile(Box::new(value))
+    }
+}
+impl From<super::WindowsPhone81ImportedPfxCertificateProfile>
+for AnyWindowsCertificateProfileBase {
+    fn from(value: super::WindowsPhone81ImportedPfxCertificateProfile) -> Self {
+        Self::WindowsPhone81ImportedPfxCertificateProfile(Box::new(value))
     }
 }

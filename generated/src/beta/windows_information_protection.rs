@@ -8,6 +8,8 @@ Derived from `microsoft.graph.managedAppPolicy`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-windowsinformationprotection?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct WindowsInformationProtection {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// Policy display name. Inherited from `microsoft.graph.managedAppPolicy`.
     pub display_name: graph_rt::Field<String>,
     /// The policy's description. Inherited from `microsoft.graph.managedAppPolicy`.
@@ -18,8 +20,6 @@ pub struct WindowsInformationProtection {
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// List of Scope Tags for this Entity instance. Inherited from `microsoft.graph.managedAppPolicy`.
     pub role_scope_tag_ids: graph_rt::Field<Vec<String>>,
-    /// Key of the entity. Inherited from `microsoft.graph.managedAppPolicy`.
-    pub id: graph_rt::Field<String>,
     /// Version of the entity. Inherited from `microsoft.graph.managedAppPolicy`.
     pub version: graph_rt::Field<String>,
     /// WIP enforcement level.See the Enum definition for supported values. Possible values are: `noProtection`, `encryptAndAuditOnly`, `encryptAuditAndPrompt`, `encryptAuditAndBlock`.
@@ -137,12 +137,12 @@ impl graph_rt::Model for WindowsInformationProtection {
             enterprise_domain: r.take("enterpriseDomain"),
             enforcement_level: r.take("enforcementLevel"),
             version: r.take("version"),
-            id: r.take("id"),
             role_scope_tag_ids: r.take("roleScopeTagIds"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
             created_date_time: r.take("createdDateTime"),
             description: r.take("description"),
             display_name: r.take("displayName"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -151,12 +151,12 @@ impl graph_rt::Model for WindowsInformationProtection {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("displayName", &self.display_name);
         w.put("description", &self.description);
         w.put("createdDateTime", &self.created_date_time);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("roleScopeTagIds", &self.role_scope_tag_ids);
-        w.put("id", &self.id);
         w.put("version", &self.version);
         w.put("enforcementLevel", &self.enforcement_level);
         w.put("enterpriseDomain", &self.enterprise_domain);
@@ -210,6 +210,8 @@ impl graph_rt::Model for WindowsInformationProtection {
 graph_rt::impl_model_json!(WindowsInformationProtection);
 /// The properties, by name, for query options.
 impl WindowsInformationProtection {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
     pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
     /// `description`, for `$select`, `$expand` and `$orderby`.
@@ -226,8 +228,6 @@ impl WindowsInformationProtection {
     pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "roleScopeTagIds",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `version`, for `$select`, `$expand` and `$orderby`.
     pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
     /// `enforcementLevel`, for `$select`, `$expand` and `$orderby`.
@@ -405,11 +405,34 @@ impl graph_rt::ToJson for AnyWindowsInformationProtection {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::MdmWindowsInformationProtectionPolicy(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.mdmWindowsInformationProtectionPolicy",
+                )
             }
             Self::WindowsInformationProtectionPolicy(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsInformationProtectionPolicy",
+                )
             }
         }
+    }
+}
+impl From<super::WindowsInformationProtection> for AnyWindowsInformationProtection {
+    fn from(value: super::WindowsInformationProtection) -> Self {
+        Self::WindowsInformationProtection(Box::new(value))
+    }
+}
+impl From<super::MdmWindowsInformationProtectionPolicy>
+for AnyWindowsInformationProtection {
+    fn from(value: super::MdmWindowsInformationProtectionPolicy) -> Self {
+        Self::MdmWindowsInformationProtectionPolicy(Box::new(value))
+    }
+}
+impl From<super::WindowsInformationProtectionPolicy>
+for AnyWindowsInformationProtection {
+    fn from(value: super::WindowsInformationProtectionPolicy) -> Self {
+        Self::WindowsInformationProtectionPolicy(Box::new(value))
     }
 }

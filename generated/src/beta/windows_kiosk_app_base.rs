@@ -125,9 +125,38 @@ impl graph_rt::ToJson for AnyWindowsKioskAppBase {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::WindowsKioskAppBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsKioskDesktopApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsKioskUwpApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsKioskWin32App(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WindowsKioskDesktopApp(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsKioskDesktopApp",
+                )
+            }
+            Self::WindowsKioskUwpApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.windowsKioskUWPApp")
+            }
+            Self::WindowsKioskWin32App(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.windowsKioskWin32App")
+            }
         }
+    }
+}
+impl From<super::WindowsKioskAppBase> for AnyWindowsKioskAppBase {
+    fn from(value: super::WindowsKioskAppBase) -> Self {
+        Self::WindowsKioskAppBase(Box::new(value))
+    }
+}
+impl From<super::WindowsKioskDesktopApp> for AnyWindowsKioskAppBase {
+    fn from(value: super::WindowsKioskDesktopApp) -> Self {
+        Self::WindowsKioskDesktopApp(Box::new(value))
+    }
+}
+impl From<super::WindowsKioskUwpApp> for AnyWindowsKioskAppBase {
+    fn from(value: super::WindowsKioskUwpApp) -> Self {
+        Self::WindowsKioskUwpApp(Box::new(value))
+    }
+}
+impl From<super::WindowsKioskWin32App> for AnyWindowsKioskAppBase {
+    fn from(value: super::WindowsKioskWin32App) -> Self {
+        Self::WindowsKioskWin32App(Box::new(value))
     }
 }

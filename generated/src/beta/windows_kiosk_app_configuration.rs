@@ -119,9 +119,44 @@ impl graph_rt::ToJson for AnyWindowsKioskAppConfiguration {
             Self::WindowsKioskAppConfiguration(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            Self::WindowsKioskMultipleApps(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsKioskSingleUwpApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsKioskSingleWin32App(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WindowsKioskMultipleApps(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsKioskMultipleApps",
+                )
+            }
+            Self::WindowsKioskSingleUwpApp(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsKioskSingleUWPApp",
+                )
+            }
+            Self::WindowsKioskSingleWin32App(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsKioskSingleWin32App",
+                )
+            }
         }
+    }
+}
+impl From<super::WindowsKioskAppConfiguration> for AnyWindowsKioskAppConfiguration {
+    fn from(value: super::WindowsKioskAppConfiguration) -> Self {
+        Self::WindowsKioskAppConfiguration(Box::new(value))
+    }
+}
+impl From<super::WindowsKioskMultipleApps> for AnyWindowsKioskAppConfiguration {
+    fn from(value: super::WindowsKioskMultipleApps) -> Self {
+        Self::WindowsKioskMultipleApps(Box::new(value))
+    }
+}
+impl From<super::WindowsKioskSingleUwpApp> for AnyWindowsKioskAppConfiguration {
+    fn from(value: super::WindowsKioskSingleUwpApp) -> Self {
+        Self::WindowsKioskSingleUwpApp(Box::new(value))
+    }
+}
+impl From<super::WindowsKioskSingleWin32App> for AnyWindowsKioskAppConfiguration {
+    fn from(value: super::WindowsKioskSingleWin32App) -> Self {
+        Self::WindowsKioskSingleWin32App(Box::new(value))
     }
 }

@@ -155,14 +155,78 @@ impl graph_rt::ToJson for AnyWindowsKioskUser {
         match self {
             Self::WindowsKioskUser(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::WindowsKioskActiveDirectoryGroup(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsKioskActiveDirectoryGroup",
+                )
             }
-            Self::WindowsKioskAutologon(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsKioskAzureAdGroup(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsKioskAzureAdUser(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsKioskLocalGroup(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsKioskLocalUser(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsKioskVisitor(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WindowsKioskAutologon(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.windowsKioskAutologon")
+            }
+            Self::WindowsKioskAzureAdGroup(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsKioskAzureADGroup",
+                )
+            }
+            Self::WindowsKioskAzureAdUser(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsKioskAzureADUser",
+                )
+            }
+            Self::WindowsKioskLocalGroup(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsKioskLocalGroup",
+                )
+            }
+            Self::WindowsKioskLocalUser(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.windowsKioskLocalUser")
+            }
+            Self::WindowsKioskVisitor(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.windowsKioskVisitor")
+            }
         }
+    }
+}
+impl From<super::WindowsKioskUser> for AnyWindowsKioskUser {
+    fn from(value: super::WindowsKioskUser) -> Self {
+        Self::WindowsKioskUser(Box::new(value))
+    }
+}
+impl From<super::WindowsKioskActiveDirectoryGroup> for AnyWindowsKioskUser {
+    fn from(value: super::WindowsKioskActiveDirectoryGroup) -> Self {
+        Self::WindowsKioskActiveDirectoryGroup(Box::new(value))
+    }
+}
+impl From<super::WindowsKioskAutologon> for AnyWindowsKioskUser {
+    fn from(value: super::WindowsKioskAutologon) -> Self {
+        Self::WindowsKioskAutologon(Box::new(value))
+    }
+}
+impl From<super::WindowsKioskAzureAdGroup> for AnyWindowsKioskUser {
+    fn from(value: super::WindowsKioskAzureAdGroup) -> Self {
+        Self::WindowsKioskAzureAdGroup(Box::new(value))
+    }
+}
+impl From<super::WindowsKioskAzureAdUser> for AnyWindowsKioskUser {
+    fn from(value: super::WindowsKioskAzureAdUser) -> Self {
+        Self::WindowsKioskAzureAdUser(Box::new(value))
+    }
+}
+impl From<super::WindowsKioskLocalGroup> for AnyWindowsKioskUser {
+    fn from(value: super::WindowsKioskLocalGroup) -> Self {
+        Self::WindowsKioskLocalGroup(Box::new(value))
+    }
+}
+impl From<super::WindowsKioskLocalUser> for AnyWindowsKioskUser {
+    fn from(value: super::WindowsKioskLocalUser) -> Self {
+        Self::WindowsKioskLocalUser(Box::new(value))
+    }
+}
+impl From<super::WindowsKioskVisitor> for AnyWindowsKioskUser {
+    fn from(value: super::WindowsKioskVisitor) -> Self {
+        Self::WindowsKioskVisitor(Box::new(value))
     }
 }

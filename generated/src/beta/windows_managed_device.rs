@@ -8,7 +8,7 @@ Derived from `microsoft.graph.managedDevice`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-windowsmanageddevice?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct WindowsManagedDevice {
-    /// Unique Identifier for the device. This property is read-only. Inherited from `microsoft.graph.managedDevice`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Unique Identifier for the user associated with the device. This property is read-only. Inherited from `microsoft.graph.managedDevice`.
     pub user_id: graph_rt::Field<String>,

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.mobileLobApp`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-windowsphone81appx?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct WindowsPhone81AppX {
-    /// Key of the entity. Inherited from `microsoft.graph.mobileApp`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The admin provided or imported title of the app. Inherited from `microsoft.graph.mobileApp`.
     pub display_name: graph_rt::Field<String>,
@@ -370,7 +370,22 @@ impl graph_rt::ToJson for AnyWindowsPhone81AppX {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::WindowsPhone81AppX(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsPhone81AppXBundle(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WindowsPhone81AppXBundle(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsPhone81AppXBundle",
+                )
+            }
         }
+    }
+}
+impl From<super::WindowsPhone81AppX> for AnyWindowsPhone81AppX {
+    fn from(value: super::WindowsPhone81AppX) -> Self {
+        Self::WindowsPhone81AppX(Box::new(value))
+    }
+}
+impl From<super::WindowsPhone81AppXBundle> for AnyWindowsPhone81AppX {
+    fn from(value: super::WindowsPhone81AppXBundle) -> Self {
+        Self::WindowsPhone81AppXBundle(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowsphone81certificateprofilebase?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct WindowsPhone81CertificateProfileBase {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -319,8 +319,23 @@ impl graph_rt::ToJson for AnyWindowsPhone81CertificateProfileBase {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::WindowsPhone81ScepCertificateProfile(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsPhone81SCEPCertificateProfile",
+                )
             }
         }
+    }
+}
+impl From<super::WindowsPhone81CertificateProfileBase>
+for AnyWindowsPhone81CertificateProfileBase {
+    fn from(value: super::WindowsPhone81CertificateProfileBase) -> Self {
+        Self::WindowsPhone81CertificateProfileBase(Box::new(value))
+    }
+}
+impl From<super::WindowsPhone81ScepCertificateProfile>
+for AnyWindowsPhone81CertificateProfileBase {
+    fn from(value: super::WindowsPhone81ScepCertificateProfile) -> Self {
+        Self::WindowsPhone81ScepCertificateProfile(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.windowsUpdateCatalogItem`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-softwareupdate-windowsqualityupdatecatalogitem?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct WindowsQualityUpdateCatalogItem {
-    /// The catalog item id. Inherited from `microsoft.graph.windowsUpdateCatalogItem`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The display name for the catalog item. Inherited from `microsoft.graph.windowsUpdateCatalogItem`.
     pub display_name: graph_rt::Field<String>,

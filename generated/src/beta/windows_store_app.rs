@@ -8,7 +8,7 @@ Derived from `microsoft.graph.mobileApp`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-windowsstoreapp?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct WindowsStoreApp {
-    /// Key of the entity. Inherited from `microsoft.graph.mobileApp`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The admin provided or imported title of the app. Inherited from `microsoft.graph.mobileApp`.
     pub display_name: graph_rt::Field<String>,

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.mobileContainedApp`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-windowsuniversalappxcontainedapp?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct WindowsUniversalAppXContainedApp {
-    /// Key of the entity. Inherited from `microsoft.graph.mobileContainedApp`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The app user model ID of the contained app of a WindowsUniversalAppX app.
     pub app_user_model_id: graph_rt::Field<String>,

@@ -122,10 +122,43 @@ impl graph_rt::ToJson for AnyWindowsUpdateReference {
         match self {
             Self::WindowsUpdateReference(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::ExpeditedQualityUpdateReference(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdates.expeditedQualityUpdateReference",
+                )
             }
-            Self::FeatureUpdateReference(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::QualityUpdateReference(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::FeatureUpdateReference(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdates.featureUpdateReference",
+                )
+            }
+            Self::QualityUpdateReference(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdates.qualityUpdateReference",
+                )
+            }
         }
+    }
+}
+impl From<super::WindowsUpdateReference> for AnyWindowsUpdateReference {
+    fn from(value: super::WindowsUpdateReference) -> Self {
+        Self::WindowsUpdateReference(Box::new(value))
+    }
+}
+impl From<super::ExpeditedQualityUpdateReference> for AnyWindowsUpdateReference {
+    fn from(value: super::ExpeditedQualityUpdateReference) -> Self {
+        Self::ExpeditedQualityUpdateReference(Box::new(value))
+    }
+}
+impl From<super::FeatureUpdateReference> for AnyWindowsUpdateReference {
+    fn from(value: super::FeatureUpdateReference) -> Self {
+        Self::FeatureUpdateReference(Box::new(value))
+    }
+}
+impl From<super::QualityUpdateReference> for AnyWindowsUpdateReference {
+    fn from(value: super::QualityUpdateReference) -> Self {
+        Self::QualityUpdateReference(Box::new(value))
     }
 }

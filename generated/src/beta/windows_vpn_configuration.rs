@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowsvpnconfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct WindowsVpnConfiguration {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -296,11 +296,44 @@ impl graph_rt::ToJson for AnyWindowsVpnConfiguration {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::WindowsVpnConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Windows10VpnConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Windows81VpnConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Windows10VpnConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10VpnConfiguration",
+                )
+            }
+            Self::Windows81VpnConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows81VpnConfiguration",
+                )
+            }
             Self::WindowsPhone81VpnConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsPhone81VpnConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::WindowsVpnConfiguration> for AnyWindowsVpnConfiguration {
+    fn from(value: super::WindowsVpnConfiguration) -> Self {
+        Self::WindowsVpnConfiguration(Box::new(value))
+    }
+}
+impl From<super::Windows10VpnConfiguration> for AnyWindowsVpnConfiguration {
+    fn from(value: super::Windows10VpnConfiguration) -> Self {
+        Self::Windows10VpnConfiguration(Box::new(value))
+    }
+}
+impl From<super::Windows81VpnConfiguration> for AnyWindowsVpnConfiguration {
+    fn from(value: super::Windows81VpnConfiguration) -> Self {
+        Self::Windows81VpnConfiguration(Box::new(value))
+    }
+}
+impl From<super::WindowsPhone81VpnConfiguration> for AnyWindowsVpnConfiguration {
+    fn from(value: super::WindowsPhone81VpnConfiguration) -> Self {
+        Self::WindowsPhone81VpnConfiguration(Box::new(value))
     }
 }

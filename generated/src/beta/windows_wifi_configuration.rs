@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowswificonfiguration?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct WindowsWifiConfiguration {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was last modified. Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -355,8 +355,21 @@ impl graph_rt::ToJson for AnyWindowsWifiConfiguration {
         match self {
             Self::WindowsWifiConfiguration(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::WindowsWifiEnterpriseEapConfiguration(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsWifiEnterpriseEAPConfiguration",
+                )
             }
         }
+    }
+}
+impl From<super::WindowsWifiConfiguration> for AnyWindowsWifiConfiguration {
+    fn from(value: super::WindowsWifiConfiguration) -> Self {
+        Self::WindowsWifiConfiguration(Box::new(value))
+    }
+}
+impl From<super::WindowsWifiEnterpriseEapConfiguration> for AnyWindowsWifiConfiguration {
+    fn from(value: super::WindowsWifiEnterpriseEapConfiguration) -> Self {
+        Self::WindowsWifiEnterpriseEapConfiguration(Box::new(value))
     }
 }

@@ -104,8 +104,21 @@ impl graph_rt::ToJson for AnyAccessReviewQueryScope {
         match self {
             Self::AccessReviewQueryScope(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::AccessReviewInactiveUsersQueryScope(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.accessReviewInactiveUsersQueryScope",
+                )
             }
         }
+    }
+}
+impl From<super::AccessReviewQueryScope> for AnyAccessReviewQueryScope {
+    fn from(value: super::AccessReviewQueryScope) -> Self {
+        Self::AccessReviewQueryScope(Box::new(value))
+    }
+}
+impl From<super::AccessReviewInactiveUsersQueryScope> for AnyAccessReviewQueryScope {
+    fn from(value: super::AccessReviewInactiveUsersQueryScope) -> Self {
+        Self::AccessReviewInactiveUsersQueryScope(Box::new(value))
     }
 }

@@ -147,9 +147,35 @@ impl graph_rt::ToJson for AnyAttachment {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::Attachment(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::FileAttachment(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ItemAttachment(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ReferenceAttachment(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::FileAttachment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.fileAttachment")
+            }
+            Self::ItemAttachment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.itemAttachment")
+            }
+            Self::ReferenceAttachment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.referenceAttachment")
+            }
         }
+    }
+}
+impl From<super::Attachment> for AnyAttachment {
+    fn from(value: super::Attachment) -> Self {
+        Self::Attachment(Box::new(value))
+    }
+}
+impl From<super::FileAttachment> for AnyAttachment {
+    fn from(value: super::FileAttachment) -> Self {
+        Self::FileAttachment(Box::new(value))
+    }
+}
+impl From<super::ItemAttachment> for AnyAttachment {
+    fn from(value: super::ItemAttachment) -> Self {
+        Self::ItemAttachment(Box::new(value))
+    }
+}
+impl From<super::ReferenceAttachment> for AnyAttachment {
+    fn from(value: super::ReferenceAttachment) -> Self {
+        Self::ReferenceAttachment(Box::new(value))
     }
 }

@@ -90,7 +90,19 @@ impl graph_rt::ToJson for AnyAttendeeBase {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::AttendeeBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Attendee(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Attendee(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.attendee")
+            }
         }
+    }
+}
+impl From<super::AttendeeBase> for AnyAttendeeBase {
+    fn from(value: super::AttendeeBase) -> Self {
+        Self::AttendeeBase(Box::new(value))
+    }
+}
+impl From<super::Attendee> for AnyAttendeeBase {
+    fn from(value: super::Attendee) -> Self {
+        Self::Attendee(Box::new(value))
     }
 }

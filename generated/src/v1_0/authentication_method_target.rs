@@ -129,8 +129,23 @@ impl graph_rt::ToJson for AnyAuthenticationMethodTarget {
         match self {
             Self::AuthenticationMethodTarget(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::MicrosoftAuthenticatorAuthenticationMethodTarget(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget",
+                )
             }
         }
+    }
+}
+impl From<super::AuthenticationMethodTarget> for AnyAuthenticationMethodTarget {
+    fn from(value: super::AuthenticationMethodTarget) -> Self {
+        Self::AuthenticationMethodTarget(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::MicrosoftAuthenticatorAuthenticationMethodTarget>
+for AnyAuthenticationMethodTarget {
+    fn from(value: super::MicrosoftAuthenticatorAuthenticationMethodTarget) -> Self {
+        Self::MicrosoftAuthenticatorAuthenticationMethodTarget(Box::new(value))
     }
 }

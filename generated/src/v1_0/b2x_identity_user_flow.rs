@@ -8,7 +8,7 @@ Derived from `microsoft.graph.UserFlow`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/b2xidentityuserflow?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct B2xIdentityUserFlow {
-    /// The identifier of the user flow. The prefix of B2C_1_ is added to the value that you provide. Inherited from `microsoft.graph.UserFlow`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Possible values are: `signUp`, `signIn`, `signUpOrSignIn`, `passwordReset`, `profileUpdate`, `resourceOwner`, `unknownFutureValue`. Inherited from `microsoft.graph.UserFlow`.
     #[cfg(feature = "core")]

@@ -132,8 +132,27 @@ impl graph_rt::ToJson for AnyBaseItemVersion {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::BaseItemVersion(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DriveItemVersion(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ListItemVersion(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::DriveItemVersion(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.driveItemVersion")
+            }
+            Self::ListItemVersion(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.listItemVersion")
+            }
         }
+    }
+}
+impl From<super::BaseItemVersion> for AnyBaseItemVersion {
+    fn from(value: super::BaseItemVersion) -> Self {
+        Self::BaseItemVersion(Box::new(value))
+    }
+}
+impl From<super::DriveItemVersion> for AnyBaseItemVersion {
+    fn from(value: super::DriveItemVersion) -> Self {
+        Self::DriveItemVersion(Box::new(value))
+    }
+}
+impl From<super::ListItemVersion> for AnyBaseItemVersion {
+    fn from(value: super::ListItemVersion) -> Self {
+        Self::ListItemVersion(Box::new(value))
     }
 }

@@ -166,13 +166,50 @@ impl graph_rt::ToJson for AnyChangeTrackedEntity {
         match self {
             Self::ChangeTrackedEntity(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "teams")]
-            Self::SchedulingGroup(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::SchedulingGroup(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.schedulingGroup")
+            }
             #[cfg(feature = "teams")]
-            Self::ShiftPreferences(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ShiftPreferences(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.shiftPreferences")
+            }
             #[cfg(feature = "teams")]
-            Self::TimeOff(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TimeOff(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.timeOff")
+            }
             #[cfg(feature = "teams")]
-            Self::TimeOffReason(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TimeOffReason(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.timeOffReason")
+            }
         }
+    }
+}
+impl From<super::ChangeTrackedEntity> for AnyChangeTrackedEntity {
+    fn from(value: super::ChangeTrackedEntity) -> Self {
+        Self::ChangeTrackedEntity(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::SchedulingGroup> for AnyChangeTrackedEntity {
+    fn from(value: super::SchedulingGroup) -> Self {
+        Self::SchedulingGroup(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::ShiftPreferences> for AnyChangeTrackedEntity {
+    fn from(value: super::ShiftPreferences) -> Self {
+        Self::ShiftPreferences(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TimeOff> for AnyChangeTrackedEntity {
+    fn from(value: super::TimeOff) -> Self {
+        Self::TimeOff(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TimeOffReason> for AnyChangeTrackedEntity {
+    fn from(value: super::TimeOffReason) -> Self {
+        Self::TimeOffReason(Box::new(value))
     }
 }

@@ -149,17 +149,68 @@ impl graph_rt::ToJson for AnyDeviceAndAppManagementAssignmentTarget {
             Self::DeviceAndAppManagementAssignmentTarget(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            Self::AllDevicesAssignmentTarget(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AllDevicesAssignmentTarget(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.allDevicesAssignmentTarget",
+                )
+            }
             Self::AllLicensedUsersAssignmentTarget(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.allLicensedUsersAssignmentTarget",
+                )
             }
             Self::ConfigurationManagerCollectionAssignmentTarget(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.configurationManagerCollectionAssignmentTarget",
+                )
             }
             Self::ExclusionGroupAssignmentTarget(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.exclusionGroupAssignmentTarget",
+                )
             }
-            Self::GroupAssignmentTarget(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::GroupAssignmentTarget(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.groupAssignmentTarget")
+            }
         }
+    }
+}
+impl From<super::DeviceAndAppManagementAssignmentTarget>
+for AnyDeviceAndAppManagementAssignmentTarget {
+    fn from(value: super::DeviceAndAppManagementAssignmentTarget) -> Self {
+        Self::DeviceAndAppManagementAssignmentTarget(Box::new(value))
+    }
+}
+impl From<super::AllDevicesAssignmentTarget>
+for AnyDeviceAndAppManagementAssignmentTarget {
+    fn from(value: super::AllDevicesAssignmentTarget) -> Self {
+        Self::AllDevicesAssignmentTarget(Box::new(value))
+    }
+}
+impl From<super::AllLicensedUsersAssignmentTarget>
+for AnyDeviceAndAppManagementAssignmentTarget {
+    fn from(value: super::AllLicensedUsersAssignmentTarget) -> Self {
+        Self::AllLicensedUsersAssignmentTarget(Box::new(value))
+    }
+}
+impl From<super::ConfigurationManagerCollectionAssignmentTarget>
+for AnyDeviceAndAppManagementAssignmentTarget {
+    fn from(value: super::ConfigurationManagerCollectionAssignmentTarget) -> Self {
+        Self::ConfigurationManagerCollectionAssignmentTarget(Box::new(value))
+    }
+}
+impl From<super::ExclusionGroupAssignmentTarget>
+for AnyDeviceAndAppManagementAssignmentTarget {
+    fn from(value: super::ExclusionGroupAssignmentTarget) -> Self {
+        Self::ExclusionGroupAssignmentTarget(Box::new(value))
+    }
+}
+impl From<super::GroupAssignmentTarget> for AnyDeviceAndAppManagementAssignmentTarget {
+    fn from(value: super::GroupAssignmentTarget) -> Self {
+        Self::GroupAssignmentTarget(Box::new(value))
     }
 }

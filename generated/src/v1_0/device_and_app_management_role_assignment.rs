@@ -8,7 +8,7 @@ Derived from `microsoft.graph.roleAssignment`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rbac-deviceandappmanagementroleassignment?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct DeviceAndAppManagementRoleAssignment {
-    /// Key of the entity. This is read-only and automatically generated. Inherited from `microsoft.graph.roleAssignment`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The display or friendly name of the role Assignment. Inherited from `microsoft.graph.roleAssignment`.
     pub display_name: graph_rt::Field<String>,

@@ -7,12 +7,14 @@
 // from resources/intune-policyset-deviceappmanagement.md
 // from resources/intune-unlock-deviceappmanagement.md
 
-/// Device app management singleton entity.
+/** Device app management singleton entity.
+
+Derived from `microsoft.graph.entity`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-deviceappmanagement?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct DeviceAppManagement {
-    /// Key of the entity.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Managed app policies. (Navigation property.)
     pub managed_app_policies: graph_rt::Field<Vec<super::AnyManagedAppPolicy>>,

@@ -2,12 +2,14 @@
 // from resources/intune-devices-devicecategory.md
 // from resources/intune-onboarding-devicecategory.md
 
-/// Device categories provides a way to organize your devices. Using device categories, company administrators can define their own categories that make sense to their company. These categories can then be applied to a device in the Intune Azure console or selected by a user during device enrollment. You can filter reports and create dynamic Azure Active Directory device groups based on device categories.
+/** Device categories provides a way to organize your devices. Using device categories, company administrators can define their own categories that make sense to their company. These categories can then be applied to a device in the Intune Azure console or selected by a user during device enrollment. You can filter reports and create dynamic Azure Active Directory device groups based on device categories.
+
+Derived from `microsoft.graph.entity`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicecategory?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct DeviceCategory {
-    /// Unique identifier for the device category. Read-only.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Display name for the device category.
     pub display_name: graph_rt::Field<String>,

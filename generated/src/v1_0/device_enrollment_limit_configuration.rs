@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceEnrollmentConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-deviceenrollmentlimitconfiguration?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct DeviceEnrollmentLimitConfiguration {
-    /// Unique Identifier for the account Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The display name of the device enrollment configuration Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
     pub display_name: graph_rt::Field<String>,

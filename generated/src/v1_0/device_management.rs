@@ -16,12 +16,14 @@
 // from resources/intune-tem-devicemanagement.md
 // from resources/intune-wip-devicemanagement.md
 
-/// Singleton entity that acts as a container for all device management functionality.
+/** Singleton entity that acts as a container for all device management functionality.
+
+Derived from `microsoft.graph.entity`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-androidforwork-devicemanagement?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct DeviceManagement {
-    /// Unique Identifier
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Account level settings.
     pub settings: graph_rt::Field<super::DeviceManagementSettings>,

@@ -208,24 +208,107 @@ impl graph_rt::ToJson for AnyDirectoryObject {
         match self {
             Self::DirectoryObject(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "applications")]
-            Self::Application(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Contract(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "device_management")]
-            Self::Device(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DirectoryObjectPartnerReference(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+            Self::Application(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.application")
             }
-            Self::DirectoryRole(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DirectoryRoleTemplate(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Contract(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.contract")
+            }
+            #[cfg(feature = "device_management")]
+            Self::Device(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.device"),
+            Self::DirectoryObjectPartnerReference(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.directoryObjectPartnerReference",
+                )
+            }
+            Self::DirectoryRole(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.directoryRole")
+            }
+            Self::DirectoryRoleTemplate(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.directoryRoleTemplate")
+            }
             #[cfg(feature = "groups")]
-            Self::Group(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Group(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.group"),
             #[cfg(feature = "groups")]
-            Self::GroupSettingTemplate(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Organization(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::GroupSettingTemplate(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.groupSettingTemplate")
+            }
+            Self::Organization(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.organization")
+            }
             #[cfg(feature = "applications")]
-            Self::ServicePrincipal(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ServicePrincipal(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.servicePrincipal")
+            }
             #[cfg(feature = "users")]
-            Self::User(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::User(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.user"),
         }
+    }
+}
+impl From<super::DirectoryObject> for AnyDirectoryObject {
+    fn from(value: super::DirectoryObject) -> Self {
+        Self::DirectoryObject(Box::new(value))
+    }
+}
+#[cfg(feature = "applications")]
+impl From<super::Application> for AnyDirectoryObject {
+    fn from(value: super::Application) -> Self {
+        Self::Application(Box::new(value))
+    }
+}
+impl From<super::Contract> for AnyDirectoryObject {
+    fn from(value: super::Contract) -> Self {
+        Self::Contract(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::Device> for AnyDirectoryObject {
+    fn from(value: super::Device) -> Self {
+        Self::Device(Box::new(value))
+    }
+}
+impl From<super::DirectoryObjectPartnerReference> for AnyDirectoryObject {
+    fn from(value: super::DirectoryObjectPartnerReference) -> Self {
+        Self::DirectoryObjectPartnerReference(Box::new(value))
+    }
+}
+impl From<super::DirectoryRole> for AnyDirectoryObject {
+    fn from(value: super::DirectoryRole) -> Self {
+        Self::DirectoryRole(Box::new(value))
+    }
+}
+impl From<super::DirectoryRoleTemplate> for AnyDirectoryObject {
+    fn from(value: super::DirectoryRoleTemplate) -> Self {
+        Self::DirectoryRoleTemplate(Box::new(value))
+    }
+}
+#[cfg(feature = "groups")]
+impl From<super::Group> for AnyDirectoryObject {
+    fn from(value: super::Group) -> Self {
+        Self::Group(Box::new(value))
+    }
+}
+#[cfg(feature = "groups")]
+impl From<super::GroupSettingTemplate> for AnyDirectoryObject {
+    fn from(value: super::GroupSettingTemplate) -> Self {
+        Self::GroupSettingTemplate(Box::new(value))
+    }
+}
+impl From<super::Organization> for AnyDirectoryObject {
+    fn from(value: super::Organization) -> Self {
+        Self::Organization(Box::new(value))
+    }
+}
+#[cfg(feature = "applications")]
+impl From<super::ServicePrincipal> for AnyDirectoryObject {
+    fn from(value: super::ServicePrincipal) -> Self {
+        Self::ServicePrincipal(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::User> for AnyDirectoryObject {
+    fn from(value: super::User) -> Self {
+        Self::User(Box::new(value))
     }
 }

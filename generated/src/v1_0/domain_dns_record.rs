@@ -173,11 +173,54 @@ impl graph_rt::ToJson for AnyDomainDnsRecord {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::DomainDnsRecord(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DomainDnsCnameRecord(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DomainDnsMxRecord(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DomainDnsSrvRecord(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DomainDnsTxtRecord(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DomainDnsUnavailableRecord(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::DomainDnsCnameRecord(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.domainDnsCnameRecord")
+            }
+            Self::DomainDnsMxRecord(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.domainDnsMxRecord")
+            }
+            Self::DomainDnsSrvRecord(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.domainDnsSrvRecord")
+            }
+            Self::DomainDnsTxtRecord(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.domainDnsTxtRecord")
+            }
+            Self::DomainDnsUnavailableRecord(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.domainDnsUnavailableRecord",
+                )
+            }
         }
+    }
+}
+impl From<super::DomainDnsRecord> for AnyDomainDnsRecord {
+    fn from(value: super::DomainDnsRecord) -> Self {
+        Self::DomainDnsRecord(Box::new(value))
+    }
+}
+impl From<super::DomainDnsCnameRecord> for AnyDomainDnsRecord {
+    fn from(value: super::DomainDnsCnameRecord) -> Self {
+        Self::DomainDnsCnameRecord(Box::new(value))
+    }
+}
+impl From<super::DomainDnsMxRecord> for AnyDomainDnsRecord {
+    fn from(value: super::DomainDnsMxRecord) -> Self {
+        Self::DomainDnsMxRecord(Box::new(value))
+    }
+}
+impl From<super::DomainDnsSrvRecord> for AnyDomainDnsRecord {
+    fn from(value: super::DomainDnsSrvRecord) -> Self {
+        Self::DomainDnsSrvRecord(Box::new(value))
+    }
+}
+impl From<super::DomainDnsTxtRecord> for AnyDomainDnsRecord {
+    fn from(value: super::DomainDnsTxtRecord) -> Self {
+        Self::DomainDnsTxtRecord(Box::new(value))
+    }
+}
+impl From<super::DomainDnsUnavailableRecord> for AnyDomainDnsRecord {
+    fn from(value: super::DomainDnsUnavailableRecord) -> Self {
+        Self::DomainDnsUnavailableRecord(Box::new(value))
     }
 }

@@ -128,7 +128,19 @@ impl graph_rt::ToJson for AnyEducationOrganization {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::EducationOrganization(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::EducationSchool(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::EducationSchool(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.educationSchool")
+            }
         }
+    }
+}
+impl From<super::EducationOrganization> for AnyEducationOrganization {
+    fn from(value: super::EducationOrganization) -> Self {
+        Self::EducationOrganization(Box::new(value))
+    }
+}
+impl From<super::EducationSchool> for AnyEducationOrganization {
+    fn from(value: super::EducationSchool) -> Self {
+        Self::EducationSchool(Box::new(value))
     }
 }

@@ -102,8 +102,33 @@ impl graph_rt::ToJson for AnyEndpoint {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::Endpoint(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ParticipantEndpoint(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ServiceEndpoint(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ParticipantEndpoint(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.callRecords.participantEndpoint",
+                )
+            }
+            Self::ServiceEndpoint(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.callRecords.serviceEndpoint",
+                )
+            }
         }
+    }
+}
+impl From<super::Endpoint> for AnyEndpoint {
+    fn from(value: super::Endpoint) -> Self {
+        Self::Endpoint(Box::new(value))
+    }
+}
+impl From<super::ParticipantEndpoint> for AnyEndpoint {
+    fn from(value: super::ParticipantEndpoint) -> Self {
+        Self::ParticipantEndpoint(Box::new(value))
+    }
+}
+impl From<super::ServiceEndpoint> for AnyEndpoint {
+    fn from(value: super::ServiceEndpoint) -> Self {
+        Self::ServiceEndpoint(Box::new(value))
     }
 }

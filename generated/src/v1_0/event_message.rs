@@ -398,8 +398,27 @@ impl graph_rt::ToJson for AnyEventMessage {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::EventMessage(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::EventMessageRequest(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::EventMessageResponse(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::EventMessageRequest(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eventMessageRequest")
+            }
+            Self::EventMessageResponse(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eventMessageResponse")
+            }
         }
+    }
+}
+impl From<super::EventMessage> for AnyEventMessage {
+    fn from(value: super::EventMessage) -> Self {
+        Self::EventMessage(Box::new(value))
+    }
+}
+impl From<super::EventMessageRequest> for AnyEventMessage {
+    fn from(value: super::EventMessageRequest) -> Self {
+        Self::EventMessageRequest(Box::new(value))
+    }
+}
+impl From<super::EventMessageResponse> for AnyEventMessage {
+    fn from(value: super::EventMessageResponse) -> Self {
+        Self::EventMessageResponse(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.authenticationMethod`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/fido2authenticationmethod?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct Fido2AuthenticationMethod {
-    /// The identifier of this instance of an authentication method registered to this user. Read-only. Inherited from `microsoft.graph.authenticationMethod`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The display name of the key as given by the user.
     pub display_name: graph_rt::Field<String>,

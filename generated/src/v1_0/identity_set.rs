@@ -132,15 +132,49 @@ impl graph_rt::ToJson for AnyIdentitySet {
         match self {
             Self::IdentitySet(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "teams")]
-            Self::ChatMessageFromIdentitySet(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ChatMessageFromIdentitySet(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.chatMessageFromIdentitySet",
+                )
+            }
             #[cfg(feature = "teams")]
             Self::ChatMessageMentionedIdentitySet(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.chatMessageMentionedIdentitySet",
+                )
             }
             #[cfg(feature = "teams")]
             Self::ChatMessageReactionIdentitySet(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.chatMessageReactionIdentitySet",
+                )
             }
         }
+    }
+}
+impl From<super::IdentitySet> for AnyIdentitySet {
+    fn from(value: super::IdentitySet) -> Self {
+        Self::IdentitySet(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::ChatMessageFromIdentitySet> for AnyIdentitySet {
+    fn from(value: super::ChatMessageFromIdentitySet) -> Self {
+        Self::ChatMessageFromIdentitySet(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::ChatMessageMentionedIdentitySet> for AnyIdentitySet {
+    fn from(value: super::ChatMessageMentionedIdentitySet) -> Self {
+        Self::ChatMessageMentionedIdentitySet(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::ChatMessageReactionIdentitySet> for AnyIdentitySet {
+    fn from(value: super::ChatMessageReactionIdentitySet) -> Self {
+        Self::ChatMessageReactionIdentitySet(Box::new(value))
     }
 }

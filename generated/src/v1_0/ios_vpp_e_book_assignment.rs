@@ -8,7 +8,7 @@ Derived from `microsoft.graph.managedEBookAssignment`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-books-iosvppebookassignment?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct IosVppEBookAssignment {
-    /// Key of the entity. Inherited from `microsoft.graph.managedEBookAssignment`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The assignment target for eBook. Inherited from `microsoft.graph.managedEBookAssignment`.
     pub target: graph_rt::Field<super::AnyDeviceAndAppManagementAssignmentTarget>,

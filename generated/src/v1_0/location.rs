@@ -113,7 +113,22 @@ impl graph_rt::ToJson for AnyLocation {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::Location(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::LocationConstraintItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::LocationConstraintItem(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.locationConstraintItem",
+                )
+            }
         }
+    }
+}
+impl From<super::Location> for AnyLocation {
+    fn from(value: super::Location) -> Self {
+        Self::Location(Box::new(value))
+    }
+}
+impl From<super::LocationConstraintItem> for AnyLocation {
+    fn from(value: super::LocationConstraintItem) -> Self {
+        Self::LocationConstraintItem(Box::new(value))
     }
 }

@@ -181,7 +181,19 @@ impl graph_rt::ToJson for AnyMailFolder {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::MailFolder(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::MailSearchFolder(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::MailSearchFolder(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.mailSearchFolder")
+            }
         }
+    }
+}
+impl From<super::MailFolder> for AnyMailFolder {
+    fn from(value: super::MailFolder) -> Self {
+        Self::MailFolder(Box::new(value))
+    }
+}
+impl From<super::MailSearchFolder> for AnyMailFolder {
+    fn from(value: super::MailSearchFolder) -> Self {
+        Self::MailSearchFolder(Box::new(value))
     }
 }

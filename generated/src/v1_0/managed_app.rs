@@ -8,7 +8,7 @@ Derived from `microsoft.graph.mobileApp`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-managedapp?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct ManagedApp {
-    /// Key of the entity. Inherited from `microsoft.graph.mobileApp`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The admin provided or imported title of the app. Inherited from `microsoft.graph.mobileApp`.
     pub display_name: graph_rt::Field<String>,
@@ -251,11 +251,54 @@ impl graph_rt::ToJson for AnyManagedApp {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::ManagedApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ManagedAndroidLobApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ManagedAndroidStoreApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ManagedIosLobApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ManagedIosStoreApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ManagedMobileLobApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ManagedAndroidLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedAndroidLobApp")
+            }
+            Self::ManagedAndroidStoreApp(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedAndroidStoreApp",
+                )
+            }
+            Self::ManagedIosLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedIOSLobApp")
+            }
+            Self::ManagedIosStoreApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedIOSStoreApp")
+            }
+            Self::ManagedMobileLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedMobileLobApp")
+            }
         }
+    }
+}
+impl From<super::ManagedApp> for AnyManagedApp {
+    fn from(value: super::ManagedApp) -> Self {
+        Self::ManagedApp(Box::new(value))
+    }
+}
+impl From<super::ManagedAndroidLobApp> for AnyManagedApp {
+    fn from(value: super::ManagedAndroidLobApp) -> Self {
+        Self::ManagedAndroidLobApp(Box::new(value))
+    }
+}
+impl From<super::ManagedAndroidStoreApp> for AnyManagedApp {
+    fn from(value: super::ManagedAndroidStoreApp) -> Self {
+        Self::ManagedAndroidStoreApp(Box::new(value))
+    }
+}
+impl From<super::ManagedIosLobApp> for AnyManagedApp {
+    fn from(value: super::ManagedIosLobApp) -> Self {
+        Self::ManagedIosLobApp(Box::new(value))
+    }
+}
+impl From<super::ManagedIosStoreApp> for AnyManagedApp {
+    fn from(value: super::ManagedIosStoreApp) -> Self {
+        Self::ManagedIosStoreApp(Box::new(value))
+    }
+}
+impl From<super::ManagedMobileLobApp> for AnyManagedApp {
+    fn from(value: super::ManagedMobileLobApp) -> Self {
+        Self::ManagedMobileLobApp(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.managedApp`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-managedmobilelobapp?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct ManagedMobileLobApp {
-    /// Key of the entity. Inherited from `microsoft.graph.mobileApp`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The admin provided or imported title of the app. Inherited from `microsoft.graph.mobileApp`.
     pub display_name: graph_rt::Field<String>,
@@ -251,8 +251,27 @@ impl graph_rt::ToJson for AnyManagedMobileLobApp {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::ManagedMobileLobApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ManagedAndroidLobApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ManagedIosLobApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ManagedAndroidLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedAndroidLobApp")
+            }
+            Self::ManagedIosLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedIOSLobApp")
+            }
         }
+    }
+}
+impl From<super::ManagedMobileLobApp> for AnyManagedMobileLobApp {
+    fn from(value: super::ManagedMobileLobApp) -> Self {
+        Self::ManagedMobileLobApp(Box::new(value))
+    }
+}
+impl From<super::ManagedAndroidLobApp> for AnyManagedMobileLobApp {
+    fn from(value: super::ManagedAndroidLobApp) -> Self {
+        Self::ManagedAndroidLobApp(Box::new(value))
+    }
+}
+impl From<super::ManagedIosLobApp> for AnyManagedMobileLobApp {
+    fn from(value: super::ManagedIosLobApp) -> Self {
+        Self::ManagedIosLobApp(Box::new(value))
     }
 }

@@ -8,6 +8,8 @@ Derived from `microsoft.graph.windowsInformationProtection`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-mdmwindowsinformationprotectionpolicy?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct MdmWindowsInformationProtectionPolicy {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// Policy display name. Inherited from `microsoft.graph.managedAppPolicy`.
     pub display_name: graph_rt::Field<String>,
     /// The policy's description. Inherited from `microsoft.graph.managedAppPolicy`.
@@ -16,8 +18,6 @@ pub struct MdmWindowsInformationProtectionPolicy {
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Last time the policy was modified. Inherited from `microsoft.graph.managedAppPolicy`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
-    /// Key of the entity. Inherited from `microsoft.graph.managedAppPolicy`.
-    pub id: graph_rt::Field<String>,
     /// Version of the entity. Inherited from `microsoft.graph.managedAppPolicy`.
     pub version: graph_rt::Field<String>,
     /// WIP enforcement level.See the Enum definition for supported values. Possible values are: `noProtection`, `encryptAndAuditOnly`, `encryptAuditAndPrompt`, `encryptAuditAndBlock`. Inherited from `microsoft.graph.windowsInformationProtection`.
@@ -135,11 +135,11 @@ impl graph_rt::Model for MdmWindowsInformationProtectionPolicy {
             enterprise_domain: r.take("enterpriseDomain"),
             enforcement_level: r.take("enforcementLevel"),
             version: r.take("version"),
-            id: r.take("id"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
             created_date_time: r.take("createdDateTime"),
             description: r.take("description"),
             display_name: r.take("displayName"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -148,11 +148,11 @@ impl graph_rt::Model for MdmWindowsInformationProtectionPolicy {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("displayName", &self.display_name);
         w.put("description", &self.description);
         w.put("createdDateTime", &self.created_date_time);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
-        w.put("id", &self.id);
         w.put("version", &self.version);
         w.put("enforcementLevel", &self.enforcement_level);
         w.put("enterpriseDomain", &self.enterprise_domain);
@@ -206,6 +206,8 @@ impl graph_rt::Model for MdmWindowsInformationProtectionPolicy {
 graph_rt::impl_model_json!(MdmWindowsInformationProtectionPolicy);
 /// The properties, by name, for query options.
 impl MdmWindowsInformationProtectionPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
     pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
     /// `description`, for `$select`, `$expand` and `$orderby`.
@@ -218,8 +220,6 @@ impl MdmWindowsInformationProtectionPolicy {
     pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "lastModifiedDateTime",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `version`, for `$select`, `$expand` and `$orderby`.
     pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
     /// `enforcementLevel`, for `$select`, `$expand` and `$orderby`.

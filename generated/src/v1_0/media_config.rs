@@ -95,8 +95,30 @@ impl graph_rt::ToJson for AnyMediaConfig {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::MediaConfig(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AppHostedMediaConfig(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ServiceHostedMediaConfig(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AppHostedMediaConfig(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.appHostedMediaConfig")
+            }
+            Self::ServiceHostedMediaConfig(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.serviceHostedMediaConfig",
+                )
+            }
         }
+    }
+}
+impl From<super::MediaConfig> for AnyMediaConfig {
+    fn from(value: super::MediaConfig) -> Self {
+        Self::MediaConfig(Box::new(value))
+    }
+}
+impl From<super::AppHostedMediaConfig> for AnyMediaConfig {
+    fn from(value: super::AppHostedMediaConfig) -> Self {
+        Self::AppHostedMediaConfig(Box::new(value))
+    }
+}
+impl From<super::ServiceHostedMediaConfig> for AnyMediaConfig {
+    fn from(value: super::ServiceHostedMediaConfig) -> Self {
+        Self::ServiceHostedMediaConfig(Box::new(value))
     }
 }

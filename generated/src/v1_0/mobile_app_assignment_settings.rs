@@ -147,17 +147,67 @@ impl graph_rt::ToJson for AnyMobileAppAssignmentSettings {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::MobileAppAssignmentSettings(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::IosLobAppAssignmentSettings(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::IosStoreAppAssignmentSettings(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+            Self::IosLobAppAssignmentSettings(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosLobAppAssignmentSettings",
+                )
             }
-            Self::IosVppAppAssignmentSettings(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::IosStoreAppAssignmentSettings(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosStoreAppAssignmentSettings",
+                )
+            }
+            Self::IosVppAppAssignmentSettings(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosVppAppAssignmentSettings",
+                )
+            }
             Self::MicrosoftStoreForBusinessAppAssignmentSettings(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.microsoftStoreForBusinessAppAssignmentSettings",
+                )
             }
             Self::Win32LobAppAssignmentSettings(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.win32LobAppAssignmentSettings",
+                )
             }
         }
+    }
+}
+impl From<super::MobileAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
+    fn from(value: super::MobileAppAssignmentSettings) -> Self {
+        Self::MobileAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::IosLobAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
+    fn from(value: super::IosLobAppAssignmentSettings) -> Self {
+        Self::IosLobAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::IosStoreAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
+    fn from(value: super::IosStoreAppAssignmentSettings) -> Self {
+        Self::IosStoreAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::IosVppAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
+    fn from(value: super::IosVppAppAssignmentSettings) -> Self {
+        Self::IosVppAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::MicrosoftStoreForBusinessAppAssignmentSettings>
+for AnyMobileAppAssignmentSettings {
+    fn from(value: super::MicrosoftStoreForBusinessAppAssignmentSettings) -> Self {
+        Self::MicrosoftStoreForBusinessAppAssignmentSettings(Box::new(value))
+    }
+}
+impl From<super::Win32LobAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
+    fn from(value: super::Win32LobAppAssignmentSettings) -> Self {
+        Self::Win32LobAppAssignmentSettings(Box::new(value))
     }
 }

@@ -100,8 +100,33 @@ impl graph_rt::ToJson for AnyMobileAppIdentifier {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::MobileAppIdentifier(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AndroidMobileAppIdentifier(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::IosMobileAppIdentifier(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AndroidMobileAppIdentifier(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidMobileAppIdentifier",
+                )
+            }
+            Self::IosMobileAppIdentifier(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosMobileAppIdentifier",
+                )
+            }
         }
+    }
+}
+impl From<super::MobileAppIdentifier> for AnyMobileAppIdentifier {
+    fn from(value: super::MobileAppIdentifier) -> Self {
+        Self::MobileAppIdentifier(Box::new(value))
+    }
+}
+impl From<super::AndroidMobileAppIdentifier> for AnyMobileAppIdentifier {
+    fn from(value: super::AndroidMobileAppIdentifier) -> Self {
+        Self::AndroidMobileAppIdentifier(Box::new(value))
+    }
+}
+impl From<super::IosMobileAppIdentifier> for AnyMobileAppIdentifier {
+    fn from(value: super::IosMobileAppIdentifier) -> Self {
+        Self::IosMobileAppIdentifier(Box::new(value))
     }
 }

@@ -164,9 +164,35 @@ impl graph_rt::ToJson for AnyOnenoteEntityHierarchyModel {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::OnenoteEntityHierarchyModel(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Notebook(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OnenoteSection(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::SectionGroup(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Notebook(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.notebook")
+            }
+            Self::OnenoteSection(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenoteSection")
+            }
+            Self::SectionGroup(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.sectionGroup")
+            }
         }
+    }
+}
+impl From<super::OnenoteEntityHierarchyModel> for AnyOnenoteEntityHierarchyModel {
+    fn from(value: super::OnenoteEntityHierarchyModel) -> Self {
+        Self::OnenoteEntityHierarchyModel(Box::new(value))
+    }
+}
+impl From<super::Notebook> for AnyOnenoteEntityHierarchyModel {
+    fn from(value: super::Notebook) -> Self {
+        Self::Notebook(Box::new(value))
+    }
+}
+impl From<super::OnenoteSection> for AnyOnenoteEntityHierarchyModel {
+    fn from(value: super::OnenoteSection) -> Self {
+        Self::OnenoteSection(Box::new(value))
+    }
+}
+impl From<super::SectionGroup> for AnyOnenoteEntityHierarchyModel {
+    fn from(value: super::SectionGroup) -> Self {
+        Self::SectionGroup(Box::new(value))
     }
 }

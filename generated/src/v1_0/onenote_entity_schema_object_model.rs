@@ -156,11 +156,54 @@ impl graph_rt::ToJson for AnyOnenoteEntitySchemaObjectModel {
             Self::OnenoteEntitySchemaObjectModel(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            Self::Notebook(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OnenoteEntityHierarchyModel(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OnenotePage(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OnenoteSection(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::SectionGroup(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Notebook(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.notebook")
+            }
+            Self::OnenoteEntityHierarchyModel(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.onenoteEntityHierarchyModel",
+                )
+            }
+            Self::OnenotePage(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenotePage")
+            }
+            Self::OnenoteSection(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenoteSection")
+            }
+            Self::SectionGroup(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.sectionGroup")
+            }
         }
+    }
+}
+impl From<super::OnenoteEntitySchemaObjectModel> for AnyOnenoteEntitySchemaObjectModel {
+    fn from(value: super::OnenoteEntitySchemaObjectModel) -> Self {
+        Self::OnenoteEntitySchemaObjectModel(Box::new(value))
+    }
+}
+impl From<super::Notebook> for AnyOnenoteEntitySchemaObjectModel {
+    fn from(value: super::Notebook) -> Self {
+        Self::Notebook(Box::new(value))
+    }
+}
+impl From<super::OnenoteEntityHierarchyModel> for AnyOnenoteEntitySchemaObjectModel {
+    fn from(value: super::OnenoteEntityHierarchyModel) -> Self {
+        Self::OnenoteEntityHierarchyModel(Box::new(value))
+    }
+}
+impl From<super::OnenotePage> for AnyOnenoteEntitySchemaObjectModel {
+    fn from(value: super::OnenotePage) -> Self {
+        Self::OnenotePage(Box::new(value))
+    }
+}
+impl From<super::OnenoteSection> for AnyOnenoteEntitySchemaObjectModel {
+    fn from(value: super::OnenoteSection) -> Self {
+        Self::OnenoteSection(Box::new(value))
+    }
+}
+impl From<super::SectionGroup> for AnyOnenoteEntitySchemaObjectModel {
+    fn from(value: super::SectionGroup) -> Self {
+        Self::SectionGroup(Box::new(value))
     }
 }

@@ -119,7 +119,20 @@ impl graph_rt::ToJson for AnyOperation {
         match self {
             Self::Operation(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "onenote")]
-            Self::OnenoteOperation(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OnenoteOperation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenoteOperation")
+            }
         }
+    }
+}
+impl From<super::Operation> for AnyOperation {
+    fn from(value: super::Operation) -> Self {
+        Self::Operation(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::OnenoteOperation> for AnyOperation {
+    fn from(value: super::OnenoteOperation) -> Self {
+        Self::OnenoteOperation(Box::new(value))
     }
 }

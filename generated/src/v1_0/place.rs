@@ -108,8 +108,25 @@ impl graph_rt::ToJson for AnyPlace {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::Place(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Room(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::RoomList(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Room(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.room"),
+            Self::RoomList(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.roomList")
+            }
         }
+    }
+}
+impl From<super::Place> for AnyPlace {
+    fn from(value: super::Place) -> Self {
+        Self::Place(Box::new(value))
+    }
+}
+impl From<super::Room> for AnyPlace {
+    fn from(value: super::Room) -> Self {
+        Self::Room(Box::new(value))
+    }
+}
+impl From<super::RoomList> for AnyPlace {
+    fn from(value: super::RoomList) -> Self {
+        Self::RoomList(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.printOperation`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printercreateoperation?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct PrinterCreateOperation {
-    /// The operation's identifier. Read-only. Inherited from `microsoft.graph.printOperation`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The status of the operation. Read-only. Inherited from `microsoft.graph.printOperation`.
     pub status: graph_rt::Field<super::PrintOperationStatus>,

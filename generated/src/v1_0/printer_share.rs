@@ -8,14 +8,14 @@ Derived from `microsoft.graph.printerBase`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printershare?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct PrinterShare {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The capabilities of the printer/printerShare. Inherited from `microsoft.graph.printerBase`.
     pub capabilities: graph_rt::Field<super::PrinterCapabilities>,
     /// The default print settings of printer/printerShare. Inherited from `microsoft.graph.printerBase`.
     pub defaults: graph_rt::Field<super::PrinterDefaults>,
     /// The name of the printer/printerShare. Inherited from `microsoft.graph.printerBase`.
     pub display_name: graph_rt::Field<String>,
-    /// The identifier. Inherited from `microsoft.graph.printerBase`.
-    pub id: graph_rt::Field<String>,
     /// Whether the printer/printerShare is currently accepting new print jobs. Inherited from `microsoft.graph.printerBase`.
     pub is_accepting_jobs: graph_rt::Field<bool>,
     /// The physical and/or organizational location of the printer/printerShare. Inherited from `microsoft.graph.printerBase`.
@@ -62,10 +62,10 @@ impl graph_rt::Model for PrinterShare {
             manufacturer: r.take("manufacturer"),
             location: r.take("location"),
             is_accepting_jobs: r.take("isAcceptingJobs"),
-            id: r.take("id"),
             display_name: r.take("displayName"),
             defaults: r.take("defaults"),
             capabilities: r.take("capabilities"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -74,10 +74,10 @@ impl graph_rt::Model for PrinterShare {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         w.put("capabilities", &self.capabilities);
         w.put("defaults", &self.defaults);
         w.put("displayName", &self.display_name);
-        w.put("id", &self.id);
         w.put("isAcceptingJobs", &self.is_accepting_jobs);
         w.put("location", &self.location);
         w.put("manufacturer", &self.manufacturer);
@@ -95,14 +95,14 @@ impl graph_rt::Model for PrinterShare {
 graph_rt::impl_model_json!(PrinterShare);
 /// The properties, by name, for query options.
 impl PrinterShare {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `capabilities`, for `$select`, `$expand` and `$orderby`.
     pub const CAPABILITIES: graph_rt::Prop<Self> = graph_rt::Prop::new("capabilities");
     /// `defaults`, for `$select`, `$expand` and `$orderby`.
     pub const DEFAULTS: graph_rt::Prop<Self> = graph_rt::Prop::new("defaults");
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
     pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `isAcceptingJobs`, for `$select`, `$expand` and `$orderby`.
     pub const IS_ACCEPTING_JOBS: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "isAcceptingJobs",

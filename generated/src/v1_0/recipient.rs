@@ -93,8 +93,27 @@ impl graph_rt::ToJson for AnyRecipient {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::Recipient(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Attendee(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AttendeeBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Attendee(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.attendee")
+            }
+            Self::AttendeeBase(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.attendeeBase")
+            }
         }
+    }
+}
+impl From<super::Recipient> for AnyRecipient {
+    fn from(value: super::Recipient) -> Self {
+        Self::Recipient(Box::new(value))
+    }
+}
+impl From<super::Attendee> for AnyRecipient {
+    fn from(value: super::Attendee) -> Self {
+        Self::Attendee(Box::new(value))
+    }
+}
+impl From<super::AttendeeBase> for AnyRecipient {
+    fn from(value: super::AttendeeBase) -> Self {
+        Self::AttendeeBase(Box::new(value))
     }
 }

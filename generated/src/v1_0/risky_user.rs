@@ -159,7 +159,19 @@ impl graph_rt::ToJson for AnyRiskyUser {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::RiskyUser(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::RiskyUserHistoryItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::RiskyUserHistoryItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.riskyUserHistoryItem")
+            }
         }
+    }
+}
+impl From<super::RiskyUser> for AnyRiskyUser {
+    fn from(value: super::RiskyUser) -> Self {
+        Self::RiskyUser(Box::new(value))
+    }
+}
+impl From<super::RiskyUserHistoryItem> for AnyRiskyUser {
+    fn from(value: super::RiskyUserHistoryItem) -> Self {
+        Self::RiskyUserHistoryItem(Box::new(value))
     }
 }

@@ -107,7 +107,22 @@ impl graph_rt::ToJson for AnyStandardTimeZoneOffset {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::StandardTimeZoneOffset(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DaylightTimeZoneOffset(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::DaylightTimeZoneOffset(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.daylightTimeZoneOffset",
+                )
+            }
         }
+    }
+}
+impl From<super::StandardTimeZoneOffset> for AnyStandardTimeZoneOffset {
+    fn from(value: super::StandardTimeZoneOffset) -> Self {
+        Self::StandardTimeZoneOffset(Box::new(value))
+    }
+}
+impl From<super::DaylightTimeZoneOffset> for AnyStandardTimeZoneOffset {
+    fn from(value: super::DaylightTimeZoneOffset) -> Self {
+        Self::DaylightTimeZoneOffset(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.policyBase`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/stspolicy?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct StsPolicy {
-    /// Unique identifier for this policy. Read-only. Inherited from `microsoft.graph.policyBase`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Description for this policy. Inherited from `microsoft.graph.policyBase`.
     pub description: graph_rt::Field<String>,
@@ -179,15 +179,65 @@ impl graph_rt::ToJson for AnyStsPolicy {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::StsPolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ActivityBasedTimeoutPolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ActivityBasedTimeoutPolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.activityBasedTimeoutPolicy",
+                )
+            }
             #[cfg(feature = "identity")]
-            Self::ClaimsMappingPolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ClaimsMappingPolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.claimsMappingPolicy")
+            }
             #[cfg(feature = "identity")]
-            Self::HomeRealmDiscoveryPolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::HomeRealmDiscoveryPolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.homeRealmDiscoveryPolicy",
+                )
+            }
             #[cfg(feature = "identity")]
-            Self::TokenIssuancePolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TokenIssuancePolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.tokenIssuancePolicy")
+            }
             #[cfg(feature = "identity")]
-            Self::TokenLifetimePolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TokenLifetimePolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.tokenLifetimePolicy")
+            }
         }
+    }
+}
+impl From<super::StsPolicy> for AnyStsPolicy {
+    fn from(value: super::StsPolicy) -> Self {
+        Self::StsPolicy(Box::new(value))
+    }
+}
+impl From<super::ActivityBasedTimeoutPolicy> for AnyStsPolicy {
+    fn from(value: super::ActivityBasedTimeoutPolicy) -> Self {
+        Self::ActivityBasedTimeoutPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::ClaimsMappingPolicy> for AnyStsPolicy {
+    fn from(value: super::ClaimsMappingPolicy) -> Self {
+        Self::ClaimsMappingPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::HomeRealmDiscoveryPolicy> for AnyStsPolicy {
+    fn from(value: super::HomeRealmDiscoveryPolicy) -> Self {
+        Self::HomeRealmDiscoveryPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::TokenIssuancePolicy> for AnyStsPolicy {
+    fn from(value: super::TokenIssuancePolicy) -> Self {
+        Self::TokenIssuancePolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::TokenLifetimePolicy> for AnyStsPolicy {
+    fn from(value: super::TokenLifetimePolicy) -> Self {
+        Self::TokenLifetimePolicy(Box::new(value))
     }
 }

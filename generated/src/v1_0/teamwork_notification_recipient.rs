@@ -94,8 +94,22 @@ impl graph_rt::ToJson for AnyTeamworkNotificationRecipient {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::AadUserNotificationRecipient(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.aadUserNotificationRecipient",
+                )
             }
         }
+    }
+}
+impl From<super::TeamworkNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: super::TeamworkNotificationRecipient) -> Self {
+        Self::TeamworkNotificationRecipient(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::AadUserNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: super::AadUserNotificationRecipient) -> Self {
+        Self::AadUserNotificationRecipient(Box::new(value))
     }
 }

@@ -86,7 +86,19 @@ impl graph_rt::ToJson for AnyTimeZoneBase {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::TimeZoneBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::CustomTimeZone(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::CustomTimeZone(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.customTimeZone")
+            }
         }
+    }
+}
+impl From<super::TimeZoneBase> for AnyTimeZoneBase {
+    fn from(value: super::TimeZoneBase) -> Self {
+        Self::TimeZoneBase(Box::new(value))
+    }
+}
+impl From<super::CustomTimeZone> for AnyTimeZoneBase {
+    fn from(value: super::CustomTimeZone) -> Self {
+        Self::CustomTimeZone(Box::new(value))
     }
 }

@@ -104,8 +104,33 @@ impl graph_rt::ToJson for AnyUserAgent {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::UserAgent(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ClientUserAgent(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ServiceUserAgent(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ClientUserAgent(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.callRecords.clientUserAgent",
+                )
+            }
+            Self::ServiceUserAgent(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.callRecords.serviceUserAgent",
+                )
+            }
         }
+    }
+}
+impl From<super::UserAgent> for AnyUserAgent {
+    fn from(value: super::UserAgent) -> Self {
+        Self::UserAgent(Box::new(value))
+    }
+}
+impl From<super::ClientUserAgent> for AnyUserAgent {
+    fn from(value: super::ClientUserAgent) -> Self {
+        Self::ClientUserAgent(Box::new(value))
+    }
+}
+impl From<super::ServiceUserAgent> for AnyUserAgent {
+    fn from(value: super::ServiceUserAgent) -> Self {
+        Self::ServiceUserAgent(Box::new(value))
     }
 }

@@ -127,12 +127,55 @@ impl graph_rt::ToJson for AnyWin32LobAppRule {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::Win32LobAppRule(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Win32LobAppFileSystemRule(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Win32LobAppPowerShellScriptRule(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+            Self::Win32LobAppFileSystemRule(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.win32LobAppFileSystemRule",
+                )
             }
-            Self::Win32LobAppProductCodeRule(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Win32LobAppRegistryRule(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Win32LobAppPowerShellScriptRule(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.win32LobAppPowerShellScriptRule",
+                )
+            }
+            Self::Win32LobAppProductCodeRule(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.win32LobAppProductCodeRule",
+                )
+            }
+            Self::Win32LobAppRegistryRule(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.win32LobAppRegistryRule",
+                )
+            }
         }
+    }
+}
+impl From<super::Win32LobAppRule> for AnyWin32LobAppRule {
+    fn from(value: super::Win32LobAppRule) -> Self {
+        Self::Win32LobAppRule(Box::new(value))
+    }
+}
+impl From<super::Win32LobAppFileSystemRule> for AnyWin32LobAppRule {
+    fn from(value: super::Win32LobAppFileSystemRule) -> Self {
+        Self::Win32LobAppFileSystemRule(Box::new(value))
+    }
+}
+impl From<super::Win32LobAppPowerShellScriptRule> for AnyWin32LobAppRule {
+    fn from(value: super::Win32LobAppPowerShellScriptRule) -> Self {
+        Self::Win32LobAppPowerShellScriptRule(Box::new(value))
+    }
+}
+impl From<super::Win32LobAppProductCodeRule> for AnyWin32LobAppRule {
+    fn from(value: super::Win32LobAppProductCodeRule) -> Self {
+        Self::Win32LobAppProductCodeRule(Box::new(value))
+    }
+}
+impl From<super::Win32LobAppRegistryRule> for AnyWin32LobAppRule {
+    fn from(value: super::Win32LobAppRegistryRule) -> Self {
+        Self::Win32LobAppRegistryRule(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.deviceCompliancePolicy`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windows10mobilecompliancepolicy?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct Windows10MobileCompliancePolicy {
-    /// Key of the entity. Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// DateTime the object was created. Inherited from `microsoft.graph.deviceCompliancePolicy`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

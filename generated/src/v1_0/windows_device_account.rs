@@ -104,8 +104,33 @@ impl graph_rt::ToJson for AnyWindowsDeviceAccount {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::WindowsDeviceAccount(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsDeviceAdAccount(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WindowsDeviceAzureAdAccount(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WindowsDeviceAdAccount(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsDeviceADAccount",
+                )
+            }
+            Self::WindowsDeviceAzureAdAccount(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsDeviceAzureADAccount",
+                )
+            }
         }
+    }
+}
+impl From<super::WindowsDeviceAccount> for AnyWindowsDeviceAccount {
+    fn from(value: super::WindowsDeviceAccount) -> Self {
+        Self::WindowsDeviceAccount(Box::new(value))
+    }
+}
+impl From<super::WindowsDeviceAdAccount> for AnyWindowsDeviceAccount {
+    fn from(value: super::WindowsDeviceAdAccount) -> Self {
+        Self::WindowsDeviceAdAccount(Box::new(value))
+    }
+}
+impl From<super::WindowsDeviceAzureAdAccount> for AnyWindowsDeviceAccount {
+    fn from(value: super::WindowsDeviceAzureAdAccount) -> Self {
+        Self::WindowsDeviceAzureAdAccount(Box::new(value))
     }
 }

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.authenticationMethod`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowshelloforbusinessauthenticationmethod?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct WindowsHelloForBusinessAuthenticationMethod {
-    /// The identifier of this instance of an authentication method registered to this user. Read-only. Inherited from `microsoft.graph.authenticationMethod`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The date and time that this Windows Hello for Business key was registered.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

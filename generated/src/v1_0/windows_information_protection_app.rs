@@ -131,11 +131,35 @@ impl graph_rt::ToJson for AnyWindowsInformationProtectionApp {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::WindowsInformationProtectionDesktopApp(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsInformationProtectionDesktopApp",
+                )
             }
             Self::WindowsInformationProtectionStoreApp(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsInformationProtectionStoreApp",
+                )
             }
         }
+    }
+}
+impl From<super::WindowsInformationProtectionApp>
+for AnyWindowsInformationProtectionApp {
+    fn from(value: super::WindowsInformationProtectionApp) -> Self {
+        Self::WindowsInformationProtectionApp(Box::new(value))
+    }
+}
+impl From<super::WindowsInformationProtectionDesktopApp>
+for AnyWindowsInformationProtectionApp {
+    fn from(value: super::WindowsInformationProtectionDesktopApp) -> Self {
+        Self::WindowsInformationProtectionDesktopApp(Box::new(value))
+    }
+}
+impl From<super::WindowsInformationProtectionStoreApp>
+for AnyWindowsInformationProtectionApp {
+    fn from(value: super::WindowsInformationProtectionStoreApp) -> Self {
+        Self::WindowsInformationProtectionStoreApp(Box::new(value))
     }
 }

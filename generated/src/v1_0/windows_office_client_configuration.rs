@@ -8,7 +8,7 @@ Derived from `microsoft.graph.officeClientConfiguration`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-cirrus-windowsofficeclientconfiguration?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct WindowsOfficeClientConfiguration {
-    /// Id of the office client configuration policy. Inherited from `microsoft.graph.officeClientConfiguration`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Preference settings JSON string in binary format, these values can be overridden by the user. Inherited from `microsoft.graph.officeClientConfiguration`.
     pub user_preference_payload: graph_rt::Field<graph_rt::Value>,

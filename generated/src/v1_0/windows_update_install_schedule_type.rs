@@ -107,11 +107,34 @@ impl graph_rt::ToJson for AnyWindowsUpdateInstallScheduleType {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::WindowsUpdateActiveHoursInstall(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdateActiveHoursInstall",
+                )
             }
             Self::WindowsUpdateScheduledInstall(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdateScheduledInstall",
+                )
             }
         }
+    }
+}
+impl From<super::WindowsUpdateInstallScheduleType>
+for AnyWindowsUpdateInstallScheduleType {
+    fn from(value: super::WindowsUpdateInstallScheduleType) -> Self {
+        Self::WindowsUpdateInstallScheduleType(Box::new(value))
+    }
+}
+impl From<super::WindowsUpdateActiveHoursInstall>
+for AnyWindowsUpdateInstallScheduleType {
+    fn from(value: super::WindowsUpdateActiveHoursInstall) -> Self {
+        Self::WindowsUpdateActiveHoursInstall(Box::new(value))
+    }
+}
+impl From<super::WindowsUpdateScheduledInstall> for AnyWindowsUpdateInstallScheduleType {
+    fn from(value: super::WindowsUpdateScheduledInstall) -> Self {
+        Self::WindowsUpdateScheduledInstall(Box::new(value))
     }
 }

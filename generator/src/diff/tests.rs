@@ -80,6 +80,8 @@ fn op(method: HttpMethod, segments: Vec<Segment>, response: Option<&str>, file: 
         permissions: Arc::from(Vec::new()),
         examples: Vec::new(),
         source: src(file, 5),
+        walk: None,
+        disagreements: Vec::new(),
     }
 }
 

@@ -215,6 +215,13 @@ fn any_enum(plan: &Plan<'_>, qualified: &str, item: &Item, any: &str) -> TokenSt
     let mut reads = Vec::new();
     let mut writes = vec![quote! { Self::#base(v) => graph_rt::ToJson::to_json(v.as_ref()), }];
     let mut names = vec![quote! { Self::#base(_) => #qualified, }];
+    let mut froms = vec![quote! {
+        impl From<super::#base> for #any {
+            fn from(value: super::#base) -> Self {
+                Self::#base(Box::new(value))
+            }
+        }
+    }];
     for d in plan.descendants.get(qualified).into_iter().flatten() {
         let Some((ditem, _)) = plan.types.get(d) else {
             continue;
@@ -229,7 +236,16 @@ fn any_enum(plan: &Plan<'_>, qualified: &str, item: &Item, any: &str) -> TokenSt
             #cfg
             Some(#d) => Self::#v(Box::new(<super::#v as graph_rt::Model>::from_map(&mut map)?)),
         });
-        writes.push(quote! { #cfg Self::#v(v) => graph_rt::ToJson::to_json(v.as_ref()), });
+        // Graph reads a derived type where the base is declared only with its `@odata.type`.
+        writes.push(quote! { #cfg Self::#v(v) => graph_rt::typed_json(v.as_ref(), #d), });
+        froms.push(quote! {
+            #cfg
+            impl From<super::#v> for #any {
+                fn from(value: super::#v) -> Self {
+                    Self::#v(Box::new(value))
+                }
+            }
+        });
         names.push(quote! { #cfg Self::#v(_) => #d, });
     }
     let doc = format!(" A `{qualified}` or any type derived from it, as `@odata.type` says.");
@@ -274,5 +290,7 @@ fn any_enum(plan: &Plan<'_>, qualified: &str, item: &Item, any: &str) -> TokenSt
                 }
             }
         }
+
+        #(#froms)*
     }
 }

@@ -216,6 +216,47 @@ pub struct Operation {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
     pub source: Source,
+    /// What the walk of the path through the model reached (`resolve::routes`), when it typed
+    /// this operation: then `request_type` and `response_type` are the walk's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub walk: Option<Walk>,
+    /// Where this page named something other than the walk (which wins).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub disagreements: Vec<Disagreement>,
+}
+
+/// The types the walk of a path gives an operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Walk {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
+    #[serde(skip_serializing_if = "is_false")]
+    pub response_collection: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
+    /// What gave the last type: a property row, a type page, a top-level request line.
+    pub source: Source,
+}
+
+/// A page's claim that the walk overrules.
+#[derive(Debug, Clone, Serialize)]
+pub struct Disagreement {
+    /// `response` or `body`.
+    pub slot: String,
+    /// `page names no type`, `collection`, `derived type`, `base type`, `other type`.
+    pub kind: String,
+    /// What the page named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    #[serde(skip_serializing_if = "is_false")]
+    pub page_collection: bool,
+    /// What the walk reached.
+    pub walk: String,
+    #[serde(skip_serializing_if = "is_false")]
+    pub walk_collection: bool,
+    pub walk_source: Source,
+    /// The page's request line.
+    pub page_source: Source,
 }
 
 /// A body property, an action parameter or a function parameter.

@@ -234,7 +234,8 @@ fn status_code(p: &Inline) -> Option<u16> {
         text.split(|c: char| !c.is_ascii_digit())
             .filter(|w| w.len() == 3)
             .filter_map(|w| w.parse::<u16>().ok())
-            .find(|c| (100..600).contains(c))
+            // Only a success is the answer: "an `HTTP 404` response will be returned" is not.
+            .find(|c| (200..400).contains(c))
     };
     p.code.iter().find_map(|c| from(c)).or_else(|| {
         let lower = p.text.to_ascii_lowercase();

@@ -4,6 +4,7 @@
 
 mod enums;
 mod operations;
+pub mod routes;
 pub mod symbols;
 pub(crate) mod types;
 
@@ -57,6 +58,7 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
         .sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     api.types
         .sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    routes::type_routes(&mut api, &mut diags);
     api.diagnostics = diags.into_sorted();
     api
 }

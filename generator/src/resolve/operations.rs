@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::facts::{PageFacts, RawMethodPage};
-use crate::model::ir::{EnumDef, Operation, Parameter};
+use crate::model::ir::{EnumDef, Example, Operation, Parameter};
 use crate::model::type_cell::{primitive, RawTypeRef};
 use crate::resolve::enums::{merge_inline_lists, InlineList};
 use crate::resolve::symbols::{SymbolKind, Symbols};
@@ -30,6 +30,15 @@ pub fn resolve_operations(
         let resolve =
             |r: &RawTypeRef, diags: &mut Diagnostics| (symbols.resolve(r, ns, diags), r.collection);
         let mut cache: Option<(*const RawMethodPage, Shared)> = None;
+        // The success examples of the whole page: an example is attached to one request line,
+        // but it shows what every line of the page answers.
+        let page_success = example_success(page.operations.iter().flat_map(|o| &o.examples), |t| {
+            if t.starts_with("Edm.") {
+                Some(t.to_string())
+            } else {
+                symbols.lookup(t, ns)
+            }
+        });
         for op in &page.operations {
             let key = Arc::as_ptr(&op.page);
             if cache.as_ref().is_none_or(|(k, _)| *k != key) {
@@ -62,6 +71,11 @@ pub fn resolve_operations(
                 }
             }
             let info = &op.page;
+            // Only a success is evidence of the answer: the page's sentence (which names no
+            // error status, `model::method`), else the first 2xx example response.
+            let (example_status, example_type) = page_success.clone();
+            let status = info.status.or(example_status);
+            let response = shared.response.clone().or(example_type);
             out.push(Operation {
                 method: op.method,
                 path: op.path.clone(),
@@ -73,19 +87,43 @@ pub fn resolve_operations(
                 request_type: request.as_ref().map(|(t, _)| t.clone()),
                 request_collection: request.as_ref().is_some_and(|(_, c)| *c),
                 parameters: Arc::clone(&shared.parameters),
-                response_type: shared.response.as_ref().map(|(t, _)| t.clone()),
-                response_collection: shared.response.as_ref().is_some_and(|(_, c)| *c),
-                status: info.status,
+                response_type: response.as_ref().map(|(t, _)| t.clone()),
+                response_collection: response.as_ref().is_some_and(|(_, c)| *c),
+                status,
                 headers: Arc::clone(&info.headers),
                 query_options: Arc::clone(&info.query_options),
                 permissions: Arc::clone(&info.permissions),
                 examples,
                 source: op.source.clone(),
+                walk: None,
+                disagreements: Vec::new(),
             });
         }
     }
     out.sort_by(|a, b| (&a.path, a.method, &a.source).cmp(&(&b.path, b.method, &b.source)));
     out
+}
+
+/// The status and annotated type of the first example response with a 2xx status: an error
+/// example (`404` when a drive cannot be provisioned) says nothing about success.
+fn example_success<'e>(
+    examples: impl IntoIterator<Item = &'e Example>,
+    resolve: impl Fn(&str) -> Option<String>,
+) -> (Option<u16>, Option<(String, bool)>) {
+    let success = examples
+        .into_iter()
+        .filter_map(|e| e.response.as_ref())
+        .find(|r| r.status.is_some_and(|s| (200..300).contains(&s)));
+    match success {
+        Some(r) => (
+            r.status,
+            r.r#type
+                .as_ref()
+                .and_then(|t| resolve(t))
+                .map(|t| (t, r.collection)),
+        ),
+        None => (None, None),
+    }
 }
 
 fn resolve_shared(

@@ -51,7 +51,78 @@ pub fn resolve_types(
         });
         merged.insert(name.clone(), merge(&name, &defs, symbols, diags));
     }
+    implied_bases(&mut merged, diags);
     inherit(merged, diags)
+}
+
+/// The root of keyed types: `resources/entity.md` is the one keyed type with no base.
+const ENTITY: &str = "microsoft.graph.entity";
+
+/// Bases the docs imply but do not name: a property row "Inherited from [x]" names an
+/// ancestor; and a type keyed by `id` with no base derives from `entity` (the convention
+/// `entity` states by being the one keyed type with no base). A named base that the rows
+/// contradict is kept and reported (`GD036`).
+fn implied_bases(merged: &mut BTreeMap<String, Merged>, diags: &mut Diagnostics) {
+    let has_entity = merged.contains_key(ENTITY);
+    let names: Vec<String> = merged.keys().cloned().collect();
+    for name in names {
+        let Some(ty) = merged.get(&name) else {
+            continue;
+        };
+        // The ancestor the rows name most often ("Inherited from [directoryObject]").
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for p in &ty.own {
+            if let Some(from) = p.inherited_from.as_deref() {
+                if from != name && merged.contains_key(from) {
+                    *counts.entry(from).or_default() += 1;
+                }
+            }
+        }
+        let inherited = counts
+            .iter()
+            .max_by_key(|(n, c)| (**c, std::cmp::Reverse(**n)))
+            .map(|(n, _)| n.to_string());
+        let source = ty.sources.first().cloned();
+        match (&ty.base, inherited, source) {
+            (None, Some(from), Some(source)) => {
+                if let Some(m) = merged.get_mut(&name) {
+                    m.base = Some((from, source));
+                }
+            }
+            (Some((base, at)), Some(from), _)
+                if !base.eq_ignore_ascii_case(&from) && !is_ancestor(merged, base, &from) =>
+            {
+                diags.push(
+                    at,
+                    Code::ImpliedBase,
+                    format!(
+                        "`{name}` derives from `{base}`, but its rows say they are inherited from `{from}`, which is not an ancestor of `{base}`; `{base}` is kept"
+                    ),
+                );
+            }
+            (None, None, Some(source))
+                if has_entity && name != ENTITY && ty.key.as_deref() == Some("id") =>
+            {
+                if let Some(m) = merged.get_mut(&name) {
+                    m.base = Some((ENTITY.to_string(), source));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether `ancestor` is above `ty` in the bases named so far.
+fn is_ancestor(merged: &BTreeMap<String, Merged>, ty: &str, ancestor: &str) -> bool {
+    let mut at = merged.get(ty).and_then(|t| t.base.as_ref()).map(|(b, _)| b);
+    for _ in 0..MAX_INHERITANCE_DEPTH {
+        let Some(b) = at else { return false };
+        if b.eq_ignore_ascii_case(ancestor) {
+            return true;
+        }
+        at = merged.get(b).and_then(|t| t.base.as_ref()).map(|(b, _)| b);
+    }
+    false
 }
 
 fn merge(

@@ -19,6 +19,10 @@ impl AccessReviews {
     ///
     /// `GET /accessReviews` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -35,10 +39,33 @@ impl AccessReviews {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.Read.All",
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AccessReview.Read.All",
+                            "AccessReview.ReadWrite.Membership",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create accessReview
     ///
     /// `POST /accessReviews` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-create?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -58,6 +85,21 @@ impl AccessReviews {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.Membership"],
+                    },
+                ],
+            )
     }
     /// `/accessReviews/{reviewId}`
     pub fn item(&self, review_id: &str) -> AccessReviewsItem {
@@ -81,6 +123,10 @@ impl AccessReviewsItem {
     ///
     /// `GET /accessReviews/{reviewId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -97,10 +143,33 @@ impl AccessReviewsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.Read.All",
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AccessReview.Read.All",
+                            "AccessReview.ReadWrite.Membership",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update accessReview
     ///
     /// `PATCH /accessReviews/{reviewId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -120,10 +189,29 @@ impl AccessReviewsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.Membership"],
+                    },
+                ],
+            )
     }
     /// Delete accessReview
     ///
     /// `DELETE /accessReviews/{reviewId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-delete?view=graph-rest-beta)
     pub fn delete(
@@ -140,10 +228,29 @@ impl AccessReviewsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.Membership"],
+                    },
+                ],
+            )
     }
     /// Apply accessReview
     ///
     /// `POST /accessReviews/{reviewId}/applyDecisions` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-apply?view=graph-rest-beta)
     pub fn apply_decisions(
@@ -160,6 +267,21 @@ impl AccessReviewsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.Membership"],
+                    },
+                ],
+            )
     }
     /// `/accessReviews/{reviewId}/decisions`
     pub fn decisions(&self) -> AccessReviewsItemDecisions {
@@ -172,6 +294,10 @@ impl AccessReviewsItem {
     /// Reset accessReview
     ///
     /// `POST /accessReviews/{reviewId}/resetDecisions` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-reset?view=graph-rest-beta)
     pub fn reset_decisions(
@@ -188,6 +314,21 @@ impl AccessReviewsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.Membership"],
+                    },
+                ],
+            )
     }
     /// `/accessReviews/{reviewId}/reviewers`
     pub fn reviewers(&self) -> AccessReviewsItemReviewers {
@@ -196,6 +337,10 @@ impl AccessReviewsItem {
     /// SendReminder accessReview
     ///
     /// `POST /accessReviews/{reviewId}/sendReminder` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-sendreminder?view=graph-rest-beta)
     pub fn send_reminder(
@@ -212,10 +357,29 @@ impl AccessReviewsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.Membership"],
+                    },
+                ],
+            )
     }
     /// Stop accessReview
     ///
     /// `POST /accessReviews/{reviewId}/stop` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-stop?view=graph-rest-beta)
     pub fn stop(
@@ -232,6 +396,21 @@ impl AccessReviewsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.Membership"],
+                    },
+                ],
+            )
     }
 }
 /// `/accessReviews/{reviewId}/decisions`
@@ -249,6 +428,10 @@ impl AccessReviewsItemDecisions {
     ///
     /// `GET /accessReviews/{reviewId}/decisions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-listdecisions?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -265,6 +448,25 @@ impl AccessReviewsItemDecisions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.Read.All",
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AccessReview.Read.All",
+                            "AccessReview.ReadWrite.Membership",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/accessReviews/{reviewId}/myDecisions`
@@ -282,6 +484,9 @@ impl AccessReviewsItemMyDecisions {
     ///
     /// `GET /accessReviews/{reviewId}/myDecisions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-listmydecisions?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -298,6 +503,18 @@ impl AccessReviewsItemMyDecisions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.Read.All",
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/accessReviews/{reviewId}/reviewers`
@@ -316,6 +533,10 @@ impl AccessReviewsItemReviewers {
     ///
     /// `GET /accessReviews/{reviewId}/reviewers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-listreviewers?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -332,17 +553,41 @@ impl AccessReviewsItemReviewers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.Read.All",
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AccessReview.Read.All",
+                            "AccessReview.ReadWrite.Membership",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add accessReview reviewer
     ///
     /// `POST /accessReviews/{reviewId}/reviewers` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.Membership`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-addreviewer?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &super::super::AddAccessReviewReviewerBody,
+        body: &super::super::UserIdentity,
     ) -> graph_rt::Request<
-        (),
+        super::super::UserIdentity,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -350,10 +595,25 @@ impl AccessReviewsItemReviewers {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.Membership"],
+                    },
+                ],
+            )
     }
     /// `/accessReviews/{reviewId}/reviewers/{userId}`
     pub fn item(&self, user_id: &str) -> AccessReviewsItemReviewersItem {
@@ -375,6 +635,10 @@ impl AccessReviewsItemReviewersItem {
     ///
     /// `DELETE /accessReviews/{reviewId}/reviewers/{userId}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.Membership`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-removereviewer?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -390,5 +654,20 @@ impl AccessReviewsItemReviewersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.Membership"],
+                    },
+                ],
+            )
     }
 }

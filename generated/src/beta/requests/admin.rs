@@ -60,6 +60,10 @@ impl AdminServiceAnnouncementHealthOverviews {
     ///
     /// `GET /admin/serviceAnnouncement/healthOverviews` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ServiceHealth.Read.All`
+    /// - Application: `ServiceHealth.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceannouncement-list-healthoverviews?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -76,6 +80,18 @@ impl AdminServiceAnnouncementHealthOverviews {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ServiceHealth.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ServiceHealth.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/admin/serviceAnnouncement/healthOverviews/{ServiceName}`
     pub fn item(
@@ -100,6 +116,10 @@ impl AdminServiceAnnouncementHealthOverviewsItem {
     ///
     /// `GET /admin/serviceAnnouncement/healthOverviews/{ServiceName}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ServiceHealth.Read.All`
+    /// - Application: `ServiceHealth.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/servicehealth-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -116,6 +136,18 @@ impl AdminServiceAnnouncementHealthOverviewsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ServiceHealth.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ServiceHealth.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/admin/serviceAnnouncement/issues`
@@ -133,6 +165,10 @@ impl AdminServiceAnnouncementIssues {
     ///
     /// `GET /admin/serviceAnnouncement/issues` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ServiceHealth.Read.All`
+    /// - Application: `ServiceHealth.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceannouncement-list-issues?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -149,6 +185,18 @@ impl AdminServiceAnnouncementIssues {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ServiceHealth.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ServiceHealth.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/admin/serviceAnnouncement/issues/{serviceHealthIssueId}`
     pub fn item(
@@ -173,6 +221,10 @@ impl AdminServiceAnnouncementIssuesItem {
     ///
     /// `GET /admin/serviceAnnouncement/issues/{serviceHealthIssueId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ServiceHealth.Read.All`
+    /// - Application: `ServiceHealth.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/servicehealthissue-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -189,16 +241,32 @@ impl AdminServiceAnnouncementIssuesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ServiceHealth.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ServiceHealth.Read.All"],
+                    },
+                ],
+            )
     }
     /// serviceHealthIssue: incidentReport
     ///
     /// `GET /admin/serviceAnnouncement/issues/{serviceHealthIssueId}/incidentReport` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ServiceHealth.Read.All`
+    /// - Application: `ServiceHealth.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/servicehealthissue-incidentreport?view=graph-rest-beta)
     pub fn incident_report(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        Vec<u8>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -206,9 +274,21 @@ impl AdminServiceAnnouncementIssuesItem {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone().literal("incidentReport"),
-                graph_rt::decode::any,
+                graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ServiceHealth.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ServiceHealth.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/admin/serviceAnnouncement/messages`
@@ -226,6 +306,10 @@ impl AdminServiceAnnouncementMessages {
     ///
     /// `GET /admin/serviceAnnouncement/messages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ServiceMessage.Read.All`
+    /// - Application: `ServiceMessage.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceannouncement-list-messages?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -242,10 +326,25 @@ impl AdminServiceAnnouncementMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ServiceMessage.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ServiceMessage.Read.All"],
+                    },
+                ],
+            )
     }
     /// serviceUpdateMessage: archive
     ///
     /// `POST /admin/serviceAnnouncement/messages/archive` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ServiceMessageViewpoint.Write`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-archive?view=graph-rest-beta)
     pub fn archive(
@@ -264,10 +363,21 @@ impl AdminServiceAnnouncementMessages {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ServiceMessageViewpoint.Write"],
+                    },
+                ],
+            )
     }
     /// serviceUpdateMessage: favorite
     ///
     /// `POST /admin/serviceAnnouncement/messages/favorite` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ServiceMessageViewpoint.Write`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-favorite?view=graph-rest-beta)
     pub fn favorite(
@@ -286,10 +396,21 @@ impl AdminServiceAnnouncementMessages {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ServiceMessageViewpoint.Write"],
+                    },
+                ],
+            )
     }
     /// serviceUpdateMessage: markRead
     ///
     /// `POST /admin/serviceAnnouncement/messages/markRead` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ServiceMessageViewpoint.Write`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-markread?view=graph-rest-beta)
     pub fn mark_read(
@@ -308,10 +429,21 @@ impl AdminServiceAnnouncementMessages {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ServiceMessageViewpoint.Write"],
+                    },
+                ],
+            )
     }
     /// serviceUpdateMessage: markUnread
     ///
     /// `POST /admin/serviceAnnouncement/messages/markUnread` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ServiceMessageViewpoint.Write`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-markunread?view=graph-rest-beta)
     pub fn mark_unread(
@@ -330,10 +462,21 @@ impl AdminServiceAnnouncementMessages {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ServiceMessageViewpoint.Write"],
+                    },
+                ],
+            )
     }
     /// serviceUpdateMessage: unarchive
     ///
     /// `POST /admin/serviceAnnouncement/messages/unarchive` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ServiceMessageViewpoint.Write`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-unarchive?view=graph-rest-beta)
     pub fn unarchive(
@@ -352,10 +495,21 @@ impl AdminServiceAnnouncementMessages {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ServiceMessageViewpoint.Write"],
+                    },
+                ],
+            )
     }
     /// serviceUpdateMessage: unfavorite
     ///
     /// `POST /admin/serviceAnnouncement/messages/unfavorite` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ServiceMessageViewpoint.Write`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-unfavorite?view=graph-rest-beta)
     pub fn unfavorite(
@@ -374,6 +528,14 @@ impl AdminServiceAnnouncementMessages {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ServiceMessageViewpoint.Write"],
+                    },
+                ],
+            )
     }
     /// `/admin/serviceAnnouncement/messages/{serviceUpdateMessageId}`
     pub fn item(
@@ -400,6 +562,10 @@ impl AdminServiceAnnouncementMessagesItem {
     ///
     /// `GET /admin/serviceAnnouncement/messages/{serviceUpdateMessageId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ServiceMessage.Read.All`
+    /// - Application: `ServiceMessage.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -416,6 +582,18 @@ impl AdminServiceAnnouncementMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ServiceMessage.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ServiceMessage.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/admin/windows`
@@ -483,21 +661,38 @@ impl AdminWindowsUpdatesCatalogEntries {
     ///
     /// `GET /admin/windows/updates/catalog/entries` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-catalog-list-entries?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::AnyCatalogEntry>,
+        super::super::CatalogEntry,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/admin/windows/updates/deployments`
@@ -516,6 +711,10 @@ impl AdminWindowsUpdatesDeployments {
     ///
     /// `GET /admin/windows/updates/deployments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updates-list-deployments?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -532,10 +731,26 @@ impl AdminWindowsUpdatesDeployments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create deployment
     ///
     /// `POST /admin/windows/updates/deployments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updates-post-deployments?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -555,6 +770,18 @@ impl AdminWindowsUpdatesDeployments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/admin/windows/updates/deployments/{deploymentId}`
     pub fn item(&self, deployment_id: &str) -> AdminWindowsUpdatesDeploymentsItem {
@@ -578,6 +805,10 @@ impl AdminWindowsUpdatesDeploymentsItem {
     ///
     /// `GET /admin/windows/updates/deployments/{deploymentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-deployment-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -594,10 +825,26 @@ impl AdminWindowsUpdatesDeploymentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update deployment
     ///
     /// `PATCH /admin/windows/updates/deployments/{deploymentId}` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-deployment-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -605,7 +852,7 @@ impl AdminWindowsUpdatesDeploymentsItem {
         &self,
         body: &super::super::Deployment,
     ) -> graph_rt::Request<
-        super::super::Deployment,
+        Option<super::super::Deployment>,
         super::super::Deployment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -613,14 +860,30 @@ impl AdminWindowsUpdatesDeploymentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deployment
     ///
     /// `DELETE /admin/windows/updates/deployments/{deploymentId}` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-deployment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -637,6 +900,18 @@ impl AdminWindowsUpdatesDeploymentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/admin/windows/updates/deployments/{deploymentId}/audience`
     pub fn audience(&self) -> AdminWindowsUpdatesDeploymentsItemAudience {
@@ -668,6 +943,10 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
     ///
     /// `POST /admin/windows/updates/deployments/{deploymentId}/audience/updateAudience` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-deploymentaudience-updateaudience?view=graph-rest-beta)
     pub fn update_audience(
         &self,
@@ -685,10 +964,26 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// deploymentAudience: updateAudienceById
     ///
     /// `POST /admin/windows/updates/deployments/{deploymentId}/audience/updateAudienceById` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-deploymentaudience-updateaudiencebyid?view=graph-rest-beta)
     pub fn update_audience_by_id(
@@ -707,6 +1002,18 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/admin/windows/updates/deployments/{deploymentId}/audience/exclusions`
@@ -726,6 +1033,10 @@ impl AdminWindowsUpdatesDeploymentsItemAudienceExclusions {
     ///
     /// `GET /admin/windows/updates/deployments/{deploymentId}/audience/exclusions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-deploymentaudience-list-exclusions?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -742,6 +1053,18 @@ impl AdminWindowsUpdatesDeploymentsItemAudienceExclusions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/admin/windows/updates/deployments/{deploymentId}/audience/members`
@@ -761,6 +1084,10 @@ impl AdminWindowsUpdatesDeploymentsItemAudienceMembers {
     ///
     /// `GET /admin/windows/updates/deployments/{deploymentId}/audience/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-deploymentaudience-list-members?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -777,6 +1104,18 @@ impl AdminWindowsUpdatesDeploymentsItemAudienceMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/admin/windows/updates/updatableAssets`
@@ -795,6 +1134,10 @@ impl AdminWindowsUpdatesUpdatableAssets {
     ///
     /// `GET /admin/windows/updates/updatableAssets` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updates-list-updatableassets?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -811,10 +1154,26 @@ impl AdminWindowsUpdatesUpdatableAssets {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create updatableAssetGroup
     ///
     /// `POST /admin/windows/updates/updatableAssets` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updates-post-updatableassets-updatableassetgroup?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -834,10 +1193,26 @@ impl AdminWindowsUpdatesUpdatableAssets {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// updatableAsset: enrollAssets
     ///
     /// `POST /admin/windows/updates/updatableAssets/enrollAssets` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableasset-enrollassets?view=graph-rest-beta)
     pub fn enroll_assets(
@@ -856,10 +1231,26 @@ impl AdminWindowsUpdatesUpdatableAssets {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// updatableAsset: enrollAssetsById
     ///
     /// `POST /admin/windows/updates/updatableAssets/enrollAssetsById` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableasset-enrollassetsbyid?view=graph-rest-beta)
     pub fn enroll_assets_by_id(
@@ -878,10 +1269,26 @@ impl AdminWindowsUpdatesUpdatableAssets {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// updatableAsset: unenrollAssets
     ///
     /// `POST /admin/windows/updates/updatableAssets/unenrollAssets` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableasset-unenrollassets?view=graph-rest-beta)
     pub fn unenroll_assets(
@@ -900,10 +1307,26 @@ impl AdminWindowsUpdatesUpdatableAssets {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// updatableAsset: unenrollAssetsById
     ///
     /// `POST /admin/windows/updates/updatableAssets/unenrollAssetsById` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableasset-unenrollassetsbyid?view=graph-rest-beta)
     pub fn unenroll_assets_by_id(
@@ -922,6 +1345,18 @@ impl AdminWindowsUpdatesUpdatableAssets {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/admin/windows/updates/updatableAssets/{azureADDeviceId}`
     pub fn item(
@@ -947,6 +1382,10 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     ///
     /// `GET /admin/windows/updates/updatableAssets/{azureADDeviceId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-azureaddevice-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -963,10 +1402,26 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete azureADDevice
     ///
     /// `DELETE /admin/windows/updates/updatableAssets/{azureADDeviceId}` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-azureaddevice-delete?view=graph-rest-beta)
     pub fn delete(
@@ -983,10 +1438,26 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// updatableAssetGroup: addMembers
     ///
     /// `POST /admin/windows/updates/updatableAssets/{updatableAssetGroupId}/addMembers` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableassetgroup-addmembers?view=graph-rest-beta)
     pub fn add_members(
@@ -1005,10 +1476,26 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// updatableAssetGroup: addMembersById
     ///
     /// `POST /admin/windows/updates/updatableAssets/{updatableAssetGroupId}/addMembersById` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableassetgroup-addmembersbyid?view=graph-rest-beta)
     pub fn add_members_by_id(
@@ -1027,10 +1514,26 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// updatableAssetGroup: removeMembers
     ///
     /// `POST /admin/windows/updates/updatableAssets/{updatableAssetGroupId}/removeMembers` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableassetgroup-removemembers?view=graph-rest-beta)
     pub fn remove_members(
@@ -1049,10 +1552,26 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// updatableAssetGroup: removeMembersById
     ///
     /// `POST /admin/windows/updates/updatableAssets/{updatableAssetGroupId}/removeMembersById` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableassetgroup-removemembersbyid?view=graph-rest-beta)
     pub fn remove_members_by_id(
@@ -1071,6 +1590,18 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/admin/windows/updates/updatableAssets/{azureADDeviceId}/microsoft.graph.windowsUpdates.updatableAssetGroup`
     pub fn updatable_asset_group(
@@ -1118,6 +1649,10 @@ impl AdminWindowsUpdatesUpdatableAssetsItemUpdatableAssetGroupMembers {
     ///
     /// `GET /admin/windows/updates/updatableAssets/{updatableAssetGroupId}/microsoft.graph.windowsUpdates.updatableAssetGroup/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WindowsUpdates.ReadWrite.All`
+    /// - Application: `WindowsUpdates.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableassetgroup-list-members?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1134,5 +1669,17 @@ impl AdminWindowsUpdatesUpdatableAssetsItemUpdatableAssetGroupMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["WindowsUpdates.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

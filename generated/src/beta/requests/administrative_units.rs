@@ -19,6 +19,10 @@ impl AdministrativeUnits {
     ///
     /// `GET /administrativeUnits` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -35,10 +39,37 @@ impl AdministrativeUnits {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AdministrativeUnit.Read.All",
+                            "Directory.Read.All",
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AdministrativeUnit.Read.All",
+                            "Directory.Read.All",
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create administrativeUnit
     ///
     /// `POST /administrativeUnits` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AdministrativeUnit.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-post-administrativeunits?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -58,10 +89,28 @@ impl AdministrativeUnits {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AdministrativeUnit.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// administrativeUnit: delta
     ///
     /// `GET /administrativeUnits/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delta?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -79,6 +128,20 @@ impl AdministrativeUnits {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AdministrativeUnit.Read.All",
+                            "Directory.Read.All",
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/administrativeUnits/{Id}`
     pub fn item(&self, id: &str) -> AdministrativeUnitsItem {
@@ -102,6 +165,10 @@ impl AdministrativeUnitsItem {
     ///
     /// `GET /administrativeUnits/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -118,15 +185,43 @@ impl AdministrativeUnitsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AdministrativeUnit.Read.All",
+                            "Directory.Read.All",
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AdministrativeUnit.Read.All",
+                            "Directory.Read.All",
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update administrativeunit
     ///
     /// `PATCH /administrativeUnits/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AdministrativeUnit.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::UpdateAdministrativeunitBody,
+        body: &super::super::AdministrativeUnit,
     ) -> graph_rt::Request<
         (),
         (),
@@ -140,10 +235,29 @@ impl AdministrativeUnitsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AdministrativeUnit.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete administrativeUnit
     ///
     /// `DELETE /administrativeUnits/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AdministrativeUnit.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete?view=graph-rest-beta)
     pub fn delete(
@@ -160,6 +274,21 @@ impl AdministrativeUnitsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AdministrativeUnit.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/administrativeUnits/{Id}/extensions`
     pub fn extensions(&self) -> AdministrativeUnitsItemExtensions {
@@ -191,12 +320,16 @@ impl AdministrativeUnitsItemExtensions {
     ///
     /// `POST /administrativeunits/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -204,10 +337,18 @@ impl AdministrativeUnitsItemExtensions {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/administrativeUnits/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> AdministrativeUnitsItemExtensionsItem {
@@ -231,12 +372,15 @@ impl AdministrativeUnitsItemExtensionsItem {
     ///
     /// `GET /administrativeUnits/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
@@ -247,18 +391,29 @@ impl AdministrativeUnitsItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /administrativeUnits/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -266,14 +421,25 @@ impl AdministrativeUnitsItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /administrativeUnits/{Id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     pub fn delete(
@@ -290,6 +456,14 @@ impl AdministrativeUnitsItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/administrativeUnits/{Id}/members`
@@ -307,13 +481,17 @@ impl AdministrativeUnitsItemMembers {
     ///
     /// `GET /administrativeUnits/{id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-list-members?view=graph-rest-beta)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::User>,
-        super::super::User,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -323,6 +501,29 @@ impl AdministrativeUnitsItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AdministrativeUnit.Read.All",
+                            "Directory.Read.All",
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AdministrativeUnit.Read.All",
+                            "Directory.Read.All",
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/administrativeUnits/{Id}/members/{id}`
     pub fn item(&self, id: &str) -> AdministrativeUnitsItemMembersItem {
@@ -349,6 +550,10 @@ impl AdministrativeUnitsItemMembersRef {
     ///
     /// `GET /administrativeUnits/{id}/members/$ref` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-list-members?view=graph-rest-beta)
     pub fn list(
         &self,
@@ -366,10 +571,37 @@ impl AdministrativeUnitsItemMembersRef {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AdministrativeUnit.Read.All",
+                            "Directory.Read.All",
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AdministrativeUnit.Read.All",
+                            "Directory.Read.All",
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add a member
     ///
     /// `POST /administrativeUnits/{id}/members/$ref` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AdministrativeUnit.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-post-members?view=graph-rest-beta)
     pub fn create(
@@ -388,6 +620,21 @@ impl AdministrativeUnitsItemMembersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AdministrativeUnit.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/administrativeUnits/{Id}/members/{id}`
@@ -405,13 +652,17 @@ impl AdministrativeUnitsItemMembersItem {
     ///
     /// `GET /administrativeUnits/{id}/members/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-get-members?view=graph-rest-beta)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::User,
-        super::super::User,
+        super::super::AnyDirectoryObject,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -421,6 +672,29 @@ impl AdministrativeUnitsItemMembersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AdministrativeUnit.Read.All",
+                            "Directory.Read.All",
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AdministrativeUnit.Read.All",
+                            "Directory.Read.All",
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/administrativeUnits/{Id}/members/{id}/$ref`
     pub fn reference(&self) -> AdministrativeUnitsItemMembersItemRef {
@@ -442,6 +716,10 @@ impl AdministrativeUnitsItemMembersItemRef {
     ///
     /// `DELETE /administrativeUnits/{id}/members/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AdministrativeUnit.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete-members?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -457,6 +735,21 @@ impl AdministrativeUnitsItemMembersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AdministrativeUnit.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AdministrativeUnit.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/administrativeUnits/{Id}/scopedRoleMembers`
@@ -475,6 +768,10 @@ impl AdministrativeUnitsItemScopedRoleMembers {
     ///
     /// `GET /administrativeUnits/{id}/scopedRoleMembers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-list-scopedrolemembers?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -491,10 +788,37 @@ impl AdministrativeUnitsItemScopedRoleMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add a scopedRoleMember
     ///
     /// `POST /administrativeUnits/{id}/scopedRoleMembers` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-post-scopedrolemembers?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -514,6 +838,21 @@ impl AdministrativeUnitsItemScopedRoleMembers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                ],
+            )
     }
     /// `/administrativeUnits/{Id}/scopedRoleMembers/{id}`
     pub fn item(&self, id: &str) -> AdministrativeUnitsItemScopedRoleMembersItem {
@@ -536,6 +875,10 @@ impl AdministrativeUnitsItemScopedRoleMembersItem {
     ///
     /// `GET /administrativeUnits/{id}/scopedRoleMembers/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-get-scopedrolemembers?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -552,10 +895,37 @@ impl AdministrativeUnitsItemScopedRoleMembersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Remove a scopedRoleMember
     ///
     /// `DELETE /administrativeUnits/{id}/scopedRoleMembers/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete-scopedrolemembers?view=graph-rest-beta)
     pub fn delete(
@@ -572,5 +942,20 @@ impl AdministrativeUnitsItemScopedRoleMembersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                ],
+            )
     }
 }

@@ -36,6 +36,9 @@ impl AppCalls {
     ///
     /// `POST /app/calls` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCallsasGuest.All`, `Calls.JoinGroupCalls.All`, `Calls.Initiate.All`, `Calls.InitiateGroupCalls.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-calls?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn create(
@@ -54,6 +57,19 @@ impl AppCalls {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCallsasGuest.All",
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.Initiate.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/app/calls/{id}`
     pub fn item(&self, id: &str) -> AppCallsItem {
@@ -76,6 +92,9 @@ impl AppCallsItem {
     ///
     /// `GET /app/calls/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -92,10 +111,21 @@ impl AppCallsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// Delete call
     ///
     /// `DELETE /app/calls/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-delete?view=graph-rest-beta)
     pub fn delete(
@@ -112,10 +142,21 @@ impl AppCallsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// call: answer
     ///
     /// `POST /app/calls/{id}/answer` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.JoinGroupCallsasGuest.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-answer?view=graph-rest-beta)
     pub fn answer(
@@ -134,6 +175,17 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.JoinGroupCallsasGuest.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/app/calls/{id}/audioRoutingGroups`
     pub fn audio_routing_groups(&self) -> AppCallsItemAudioRoutingGroups {
@@ -142,6 +194,9 @@ impl AppCallsItem {
     /// call: cancelMediaProcessing
     ///
     /// `POST /app/calls/{id}/cancelMediaProcessing` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-cancelmediaprocessing?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -161,10 +216,21 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// call: changeScreenSharingRole
     ///
     /// `POST /app/calls/{id}/changeScreenSharingRole` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-changescreensharingrole?view=graph-rest-beta)
     pub fn change_screen_sharing_role(
@@ -183,10 +249,21 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
     /// call: mute
     ///
     /// `POST /app/calls/{id}/mute` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-mute?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -206,6 +283,14 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// `/app/calls/{id}/participants`
     pub fn participants(&self) -> AppCallsItemParticipants {
@@ -214,6 +299,9 @@ impl AppCallsItem {
     /// call: playPrompt
     ///
     /// `POST /app/calls/{id}/playPrompt` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-playprompt?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -233,10 +321,21 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// call: recordResponse
     ///
     /// `POST /app/calls/{id}/recordResponse` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-record?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -256,10 +355,21 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
     /// call: redirect
     ///
     /// `POST /app/calls/{id}/redirect` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.Initiate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-redirect?view=graph-rest-beta)
     pub fn redirect(
@@ -278,6 +388,14 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.Initiate.All"],
+                    },
+                ],
+            )
     }
     /// call: reject
     ///
@@ -305,12 +423,16 @@ impl AppCallsItem {
     ///
     /// `POST /app/calls/{id}/subscribeToTone` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.AccessMedia.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-subscribetotone?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn subscribe_to_tone(
         &self,
         body: &super::super::SubscribeToToneBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::SubscribeToToneOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -318,14 +440,25 @@ impl AppCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("subscribeToTone"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
     /// call: transfer
     ///
     /// `POST /app/calls/{id}/transfer` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.Initiate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-transfer?view=graph-rest-beta)
     pub fn transfer(
@@ -344,10 +477,21 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.Initiate.All"],
+                    },
+                ],
+            )
     }
     /// call: unmute
     ///
     /// `POST /app/calls/{id}/unmute` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-unmute?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -367,10 +511,21 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// call: updateRecordingStatus
     ///
     /// `POST /app/calls/{id}/updateRecordingStatus` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-updaterecordingstatus?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -390,6 +545,14 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.JoinGroupCalls.All", "Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/app/calls/{id}/audioRoutingGroups`
@@ -408,6 +571,9 @@ impl AppCallsItemAudioRoutingGroups {
     ///
     /// `GET /app/calls/{id}/audioRoutingGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-list-audioroutinggroups?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -424,10 +590,24 @@ impl AppCallsItemAudioRoutingGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create audio routing group
     ///
     /// `POST /app/calls/{id}/audioRoutingGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-post-audioroutinggroups?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -447,6 +627,17 @@ impl AppCallsItemAudioRoutingGroups {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/app/calls/{id}/audioRoutingGroups/{id}`
     pub fn item(&self, id: &str) -> AppCallsItemAudioRoutingGroupsItem {
@@ -470,6 +661,9 @@ impl AppCallsItemAudioRoutingGroupsItem {
     ///
     /// `GET /app/calls/{id}/audioRoutingGroups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -486,10 +680,24 @@ impl AppCallsItemAudioRoutingGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update audio routing group
     ///
     /// `PATCH /app/calls/{id}/audioRoutingGroups/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -497,7 +705,7 @@ impl AppCallsItemAudioRoutingGroupsItem {
         &self,
         body: &super::super::AudioRoutingGroup,
     ) -> graph_rt::Request<
-        super::super::AudioRoutingGroup,
+        Option<super::super::AudioRoutingGroup>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -505,14 +713,28 @@ impl AppCallsItemAudioRoutingGroupsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete audio routing group
     ///
     /// `DELETE /app/calls/{id}/audioRoutingGroups/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-delete?view=graph-rest-beta)
     pub fn delete(
@@ -529,6 +751,17 @@ impl AppCallsItemAudioRoutingGroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/app/calls/{id}/participants`
@@ -567,13 +800,15 @@ impl AppCallsItemParticipants {
     ///
     /// `POST /app/calls/{id}/participants/configureMixer` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-configuremixer?view=graph-rest-beta)
-    #[cfg(feature = "core")]
     pub fn configure_mixer(
         &self,
         body: &super::super::ConfigureMixerBody,
     ) -> graph_rt::Request<
-        super::super::CommsOperation,
+        (),
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -581,14 +816,28 @@ impl AppCallsItemParticipants {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("configureMixer"),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// participant: invite
     ///
     /// `POST /app/calls/{id}/participants/invite` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-invite?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -608,6 +857,14 @@ impl AppCallsItemParticipants {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.InitiateGroupCalls.All"],
+                    },
+                ],
+            )
     }
     /// participant: muteAll
     ///
@@ -729,6 +986,10 @@ impl AppOnlineMeetings {
     ///
     /// `GET /app/onlineMeetings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -745,5 +1006,20 @@ impl AppOnlineMeetings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.Read", "OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OnlineMeetings.Read.All",
+                            "OnlineMeetings.ReadWrite.All*",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -33,6 +33,9 @@ impl AppCatalogsTeamsApps {
     ///
     /// `GET /appCatalogs/teamsApps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.Read.All`, `AppCatalog.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/appcatalogs-list-teamsapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -49,10 +52,27 @@ impl AppCatalogsTeamsApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Submit",
+                            "AppCatalog.Read.All",
+                            "AppCatalog.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Publish teamsApp
     ///
     /// `POST /appCatalogs/teamsApps` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-publish?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -72,6 +92,18 @@ impl AppCatalogsTeamsApps {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Submit",
+                            "AppCatalog.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/appCatalogs/teamsApps/{app-id}`
     pub fn item(&self, app_id: &str) -> AppCatalogsTeamsAppsItem {
@@ -93,6 +125,9 @@ impl AppCatalogsTeamsAppsItem {
     ///
     /// `DELETE /appCatalogs/teamsApps/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -108,6 +143,18 @@ impl AppCatalogsTeamsAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Submit",
+                            "AppCatalog.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions`
     pub fn app_definitions(&self) -> AppCatalogsTeamsAppsItemAppDefinitions {
@@ -129,6 +176,9 @@ impl AppCatalogsTeamsAppsItemAppDefinitions {
     ///
     /// `POST /appCatalogs/teamsApps/{id}/appDefinitions` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-update?view=graph-rest-beta)
     pub fn post(
         &self,
@@ -146,6 +196,18 @@ impl AppCatalogsTeamsAppsItemAppDefinitions {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Submit",
+                            "AppCatalog.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}`
     pub fn item(
@@ -170,6 +232,9 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItem {
     ///
     /// `DELETE /appCatalogs/teamsApps/{appId}/appDefinitions/{appDefinitionId}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -185,6 +250,18 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Submit",
+                            "AppCatalog.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/bot`
     pub fn bot(&self) -> AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
@@ -218,6 +295,9 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
     ///
     /// `GET /appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/bot` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Read.All`, `AppCatalog.ReadWrite.All`, `AppCatalog.Submit`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworkbot-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -234,6 +314,18 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Read.All",
+                            "AppCatalog.ReadWrite.All",
+                            "AppCatalog.Submit",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/colorIcon`
@@ -253,6 +345,9 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIcon {
     ///
     /// `GET /appCatalogs/teamsApps/{teams-app-id}/appDefinitions/{app-definition-id}/colorIcon` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Read.All`, `AppCatalog.ReadWrite.All`, `AppCatalog.Submit`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsappicon-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -269,6 +364,18 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIcon {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Read.All",
+                            "AppCatalog.ReadWrite.All",
+                            "AppCatalog.Submit",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/colorIcon/hostedContent`
     pub fn hosted_content(
@@ -296,6 +403,9 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContent {
     ///
     /// `GET /appCatalogs/teamsApps/{teams-app-id}/appDefinitions/{app-definition-id}/colorIcon/hostedContent` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Read.All`, `AppCatalog.ReadWrite.All`, `AppCatalog.Submit`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworkhostedcontent-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -312,6 +422,18 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContent {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Read.All",
+                            "AppCatalog.ReadWrite.All",
+                            "AppCatalog.Submit",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/colorIcon/hostedContent/$value`
     pub fn content(
@@ -339,6 +461,9 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContentValue {
     ///
     /// `GET /appCatalogs/teamsApps/{teams-app-id}/appDefinitions/{app-definition-id}/colorIcon/hostedContent/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Read.All`, `AppCatalog.ReadWrite.All`, `AppCatalog.Submit`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworkhostedcontent-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -354,6 +479,18 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContentValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Read.All",
+                            "AppCatalog.ReadWrite.All",
+                            "AppCatalog.Submit",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/outlineIcon`
@@ -373,6 +510,9 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIcon {
     ///
     /// `GET /appCatalogs/teamsApps/{teams-app-id}/appDefinitions/{app-definition-id}/outlineIcon` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Read.All`, `AppCatalog.ReadWrite.All`, `AppCatalog.Submit`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsappicon-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -389,6 +529,18 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIcon {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Read.All",
+                            "AppCatalog.ReadWrite.All",
+                            "AppCatalog.Submit",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/outlineIcon/hostedContent`
     pub fn hosted_content(
@@ -416,6 +568,9 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContent {
     ///
     /// `GET /appCatalogs/teamsApps/{teams-app-id}/appDefinitions/{app-definition-id}/outlineIcon/hostedContent` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Read.All`, `AppCatalog.ReadWrite.All`, `AppCatalog.Submit`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworkhostedcontent-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -432,6 +587,18 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContent {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Read.All",
+                            "AppCatalog.ReadWrite.All",
+                            "AppCatalog.Submit",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/outlineIcon/hostedContent/$value`
     pub fn content(
@@ -459,6 +626,9 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContentValue {
     ///
     /// `GET /appCatalogs/teamsApps/{teams-app-id}/appDefinitions/{app-definition-id}/outlineIcon/hostedContent/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Read.All`, `AppCatalog.ReadWrite.All`, `AppCatalog.Submit`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworkhostedcontent-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -474,5 +644,17 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContentValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Read.All",
+                            "AppCatalog.ReadWrite.All",
+                            "AppCatalog.Submit",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,11 @@ impl Applications {
     ///
     /// `GET /applications` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.Read.All`, `User.Read`, `Application.ReadWrite.All`, `User.Read`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -35,10 +40,46 @@ impl Applications {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Application.Read.All",
+                            "User.Read",
+                            "Application.ReadWrite.All",
+                            "User.Read",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create application
     ///
     /// `POST /applications` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-applications?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -58,25 +99,79 @@ impl Applications {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// application: delta
     ///
-    /// `GET /applications/delta`
+    /// `GET /applications/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delta?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::Application>,
+        super::super::Application,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone().literal("delta"),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone().literal("delta"),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{applicationsId}`
     pub fn item(&self, applications_id: &str) -> ApplicationsItem {
@@ -100,6 +195,11 @@ impl ApplicationsItem {
     ///
     /// `GET /applications/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.Read.All`, `Application.ReadWrite.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-get?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -116,15 +216,49 @@ impl ApplicationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.Read.All", "Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update application
     ///
     /// `PATCH /applications/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-update?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn update(
         &self,
-        body: &super::super::UpdateApplicationBody,
+        body: &super::super::Application,
     ) -> graph_rt::Request<
         (),
         (),
@@ -138,10 +272,39 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete application
     ///
     /// `DELETE /applications/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete?view=graph-rest-beta)
     pub fn delete(
@@ -158,10 +321,39 @@ impl ApplicationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// application: addKey
     ///
     /// `POST /applications/{id}/addKey` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Delegated (personal Microsoft account): `None.`
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-addkey?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -181,10 +373,31 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// application: addPassword
     ///
     /// `POST /applications/{id}/addPassword` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-addpassword?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -204,6 +417,30 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{applicationsId}/connectorGroup`
     pub fn connector_group(&self) -> ApplicationsItemConnectorGroup {
@@ -223,6 +460,11 @@ impl ApplicationsItem {
     ///
     /// `POST /applications/{id}/removeKey` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Delegated (personal Microsoft account): `None.`
+    /// - Application: `None.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-removekey?view=graph-rest-beta)
     pub fn remove_key(
         &self,
@@ -240,10 +482,31 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// application: removePassword
     ///
     /// `POST /applications/{id}/removePassword` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-removepassword?view=graph-rest-beta)
     pub fn remove_password(
@@ -262,10 +525,37 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// application: setVerifiedPublisher
     ///
     /// `POST /applications/{id}/setVerifiedPublisher` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-setverifiedpublisher?view=graph-rest-beta)
     pub fn set_verified_publisher(
@@ -284,6 +574,14 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/applications/{applicationsId}/synchronization`
     pub fn synchronization(&self) -> ApplicationsItemSynchronization {
@@ -305,6 +603,9 @@ impl ApplicationsItem {
     ///
     /// `POST /applications/{id}/unsetVerifiedPublisher` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-unsetverifiedpublisher?view=graph-rest-beta)
     pub fn unset_verified_publisher(
         &self,
@@ -320,6 +621,14 @@ impl ApplicationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{applicationsId}/synchronization`
@@ -334,6 +643,10 @@ impl ApplicationsItemSynchronization {
     /// acquireAccessToken
     ///
     /// `POST /applications/{applicationsId}/synchronization/acquireAccessToken` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronization-acquireaccesstoken?view=graph-rest-beta)
     pub fn acquire_access_token(
@@ -352,6 +665,21 @@ impl ApplicationsItemSynchronization {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{applicationsId}/synchronization/templates`
     pub fn templates(&self) -> ApplicationsItemSynchronizationTemplates {
@@ -387,6 +715,9 @@ impl ApplicationsItemConnectorGroupRef {
     ///
     /// `PUT /applications/{id}/connectorGroup/$ref` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectorgroup-post-applications?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn put(
@@ -405,6 +736,17 @@ impl ApplicationsItemConnectorGroupRef {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{applicationsId}/extensionProperties`
@@ -423,6 +765,11 @@ impl ApplicationsItemExtensionProperties {
     ///
     /// `GET /applications/{id}/extensionProperties` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.Read.All`, `Application.ReadWrite.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list-extensionproperty?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -439,10 +786,43 @@ impl ApplicationsItemExtensionProperties {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.Read.All", "Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create extensionProperty
     ///
     /// `POST /applications/{id}/extensionProperties` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-extensionproperty?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -462,6 +842,30 @@ impl ApplicationsItemExtensionProperties {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{applicationsId}/extensionProperties/{id}`
     pub fn item(&self, id: &str) -> ApplicationsItemExtensionPropertiesItem {
@@ -483,6 +887,11 @@ impl ApplicationsItemExtensionPropertiesItem {
     ///
     /// `DELETE /applications/{id}/extensionProperties/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-extensionproperty?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -498,6 +907,30 @@ impl ApplicationsItemExtensionPropertiesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{applicationsId}/owners`
@@ -515,6 +948,10 @@ impl ApplicationsItemOwners {
     ///
     /// `GET /applications/{id}/owners` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list-owners?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -531,6 +968,30 @@ impl ApplicationsItemOwners {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{applicationsId}/owners/{id}`
     pub fn item(&self, id: &str) -> ApplicationsItemOwnersItem {
@@ -556,6 +1017,10 @@ impl ApplicationsItemOwnersRef {
     ///
     /// `POST /applications/{id}/owners/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-owners?view=graph-rest-beta)
     pub fn create(
         &self,
@@ -573,6 +1038,29 @@ impl ApplicationsItemOwnersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{applicationsId}/owners/{id}`
@@ -604,6 +1092,10 @@ impl ApplicationsItemOwnersItemRef {
     ///
     /// `DELETE /applications/{id}/owners/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-owners?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -619,6 +1111,26 @@ impl ApplicationsItemOwnersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{applicationsId}/synchronization/templates`
@@ -635,43 +1147,85 @@ impl ApplicationsItemSynchronizationTemplates {
     }
     /// List existing synchronization templates
     ///
-    /// `GET /applications/{id}/synchronization/templates`
+    /// `GET /applications/{id}/synchronization/templates` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-list?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::SynchronizationTemplate>,
+        super::super::SynchronizationTemplate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create synchronizationTemplate
     ///
-    /// `POST /applications/{id}/synchronization/templates`
+    /// `POST /applications/{id}/synchronization/templates` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-post?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::SynchronizationTemplate,
+        super::super::SynchronizationTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{applicationsId}/synchronization/templates/{templateId}`
     pub fn item(
@@ -695,7 +1249,11 @@ impl ApplicationsItemSynchronizationTemplatesItem {
     }
     /// Get synchronizationTemplate
     ///
-    /// `GET /applications/{id}/synchronization/templates/{templateId}`
+    /// `GET /applications/{id}/synchronization/templates/{templateId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-get?view=graph-rest-beta)
     pub fn get(
@@ -706,15 +1264,35 @@ impl ApplicationsItemSynchronizationTemplatesItem {
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::any,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update synchronizationTemplate
     ///
-    /// `PATCH /applications/{id}/synchronization/templates/{templateId}`
+    /// `PATCH /applications/{id}/synchronization/templates/{templateId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-update?view=graph-rest-beta)
     pub fn update(
@@ -732,6 +1310,22 @@ impl ApplicationsItemSynchronizationTemplatesItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{applicationsId}/synchronization/templates/{templateId}/schema`
     pub fn schema(&self) -> ApplicationsItemSynchronizationTemplatesItemSchema {
@@ -759,6 +1353,10 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
     ///
     /// `GET /applications/{id}/synchronization/templates/{templateId}/schema` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-get?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -775,10 +1373,29 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update synchronizationSchema
     ///
     /// `PUT /applications/{id}/synchronization/templates/{templateId}/schema` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-update?view=graph-rest-beta)
     pub fn put(
@@ -797,10 +1414,29 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete synchronizationSchema
     ///
     /// `DELETE /applications/{id}/synchronization/templates/{templateId}/schema` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-delete?view=graph-rest-beta)
     pub fn delete(
@@ -817,10 +1453,29 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
                 graph_rt::decode::empty,
             )
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// synchronizationSchema: filterOperators
     ///
     /// `GET /applications/{id}/synchronization/templates/{templateId}/schema/filterOperators` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-filteroperators?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -838,10 +1493,29 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// synchronizationSchema: functions
     ///
     /// `GET /applications/{id}/synchronization/templates/{templateId}/schema/functions` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-functions?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -859,6 +1533,21 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{applicationsId}/tokenIssuancePolicies`
@@ -876,6 +1565,10 @@ impl ApplicationsItemTokenIssuancePolicies {
     ///
     /// `GET /applications/{id}/tokenIssuancePolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list-tokenissuancepolicies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -892,6 +1585,32 @@ impl ApplicationsItemTokenIssuancePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{applicationsId}/tokenIssuancePolicies/{id}`
     pub fn item(&self, id: &str) -> ApplicationsItemTokenIssuancePoliciesItem {
@@ -917,6 +1636,10 @@ impl ApplicationsItemTokenIssuancePoliciesRef {
     ///
     /// `POST /applications/{id}/tokenIssuancePolicies/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-tokenissuancepolicies?view=graph-rest-beta)
     pub fn create(
         &self,
@@ -934,6 +1657,32 @@ impl ApplicationsItemTokenIssuancePoliciesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{applicationsId}/tokenIssuancePolicies/{id}`
@@ -965,6 +1714,10 @@ impl ApplicationsItemTokenIssuancePoliciesItemRef {
     ///
     /// `DELETE /applications/{id}/tokenIssuancePolicies/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenissuancepolicies?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -980,6 +1733,32 @@ impl ApplicationsItemTokenIssuancePoliciesItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{applicationsId}/tokenLifetimePolicies`
@@ -997,6 +1776,10 @@ impl ApplicationsItemTokenLifetimePolicies {
     ///
     /// `GET /applications/{id}/tokenLifetimePolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list-tokenlifetimepolicies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1013,6 +1796,32 @@ impl ApplicationsItemTokenLifetimePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{applicationsId}/tokenLifetimePolicies/{id}`
     pub fn item(&self, id: &str) -> ApplicationsItemTokenLifetimePoliciesItem {
@@ -1038,6 +1847,10 @@ impl ApplicationsItemTokenLifetimePoliciesRef {
     ///
     /// `POST /applications/{id}/tokenLifetimePolicies/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-tokenlifetimepolicies?view=graph-rest-beta)
     pub fn create(
         &self,
@@ -1055,6 +1868,32 @@ impl ApplicationsItemTokenLifetimePoliciesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{applicationsId}/tokenLifetimePolicies/{id}`
@@ -1086,6 +1925,10 @@ impl ApplicationsItemTokenLifetimePoliciesItemRef {
     ///
     /// `DELETE /applications/{id}/tokenLifetimePolicies/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenlifetimepolicies?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -1101,5 +1944,31 @@ impl ApplicationsItemTokenLifetimePoliciesItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

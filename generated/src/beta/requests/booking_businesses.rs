@@ -19,6 +19,9 @@ impl BookingBusinesses {
     ///
     /// `GET /bookingBusinesses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Read.All`, `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -35,10 +38,26 @@ impl BookingBusinesses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Bookings.Read.All",
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create bookingBusiness
     ///
     /// `POST /bookingBusinesses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-post-bookingbusinesses?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -58,6 +77,14 @@ impl BookingBusinesses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Bookings.Manage.All"],
+                    },
+                ],
+            )
     }
     /// `/bookingBusinesses/{id}`
     pub fn item(&self, id: &str) -> BookingBusinessesItem {
@@ -81,6 +108,9 @@ impl BookingBusinessesItem {
     ///
     /// `GET /bookingBusinesses/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Read.All`, `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -97,15 +127,32 @@ impl BookingBusinessesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Bookings.Read.All",
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update bookingbusiness
     ///
     /// `PATCH /bookingBusinesses/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::UpdateBookingbusinessBody,
+        body: &super::super::BookingBusiness,
     ) -> graph_rt::Request<
         (),
         (),
@@ -119,10 +166,21 @@ impl BookingBusinessesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Bookings.ReadWrite.All", "Bookings.Manage.All"],
+                    },
+                ],
+            )
     }
     /// Delete bookingBusiness
     ///
     /// `DELETE /bookingBusinesses/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-delete?view=graph-rest-beta)
     pub fn delete(
@@ -139,6 +197,14 @@ impl BookingBusinessesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Bookings.Manage.All"],
+                    },
+                ],
+            )
     }
     /// `/bookingBusinesses/{id}/appointments`
     pub fn appointments(&self) -> BookingBusinessesItemAppointments {
@@ -156,6 +222,9 @@ impl BookingBusinessesItem {
     ///
     /// `POST /bookingBusinesses/{id}/publish` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-publish?view=graph-rest-beta)
     pub fn publish(
         &self,
@@ -171,6 +240,14 @@ impl BookingBusinessesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Bookings.Manage.All"],
+                    },
+                ],
+            )
     }
     /// `/bookingBusinesses/{id}/services`
     pub fn services(&self) -> BookingBusinessesItemServices {
@@ -183,6 +260,9 @@ impl BookingBusinessesItem {
     /// bookingBusiness: unpublish
     ///
     /// `POST /bookingBusinesses/{id}/unpublish` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-unpublish?view=graph-rest-beta)
     pub fn unpublish(
@@ -199,6 +279,14 @@ impl BookingBusinessesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Bookings.Manage.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/bookingBusinesses/{id}/appointments`
@@ -217,6 +305,9 @@ impl BookingBusinessesItemAppointments {
     ///
     /// `GET /bookingBusinesses/{id}/appointments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Read.All`, `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-list-appointments?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -233,10 +324,26 @@ impl BookingBusinessesItemAppointments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Bookings.Read.All",
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create bookingAppointment
     ///
     /// `POST /bookingBusinesses/{id}/appointments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-post-appointments?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -256,6 +363,18 @@ impl BookingBusinessesItemAppointments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/bookingBusinesses/{id}/appointments/{id}`
     pub fn item(&self, id: &str) -> BookingBusinessesItemAppointmentsItem {
@@ -279,6 +398,9 @@ impl BookingBusinessesItemAppointmentsItem {
     ///
     /// `GET /bookingBusinesses/{id}/appointments/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Read.All`, `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingappointment-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -295,15 +417,32 @@ impl BookingBusinessesItemAppointmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Bookings.Read.All",
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update bookingappointment
     ///
     /// `PATCH /bookingBusinesses/{id}/appointments/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingappointment-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::UpdateBookingappointmentBody,
+        body: &super::super::BookingAppointment,
     ) -> graph_rt::Request<
         (),
         (),
@@ -317,10 +456,25 @@ impl BookingBusinessesItemAppointmentsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete bookingAppointment
     ///
     /// `DELETE /bookingBusinesses/{id}/appointments/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingappointment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -337,10 +491,25 @@ impl BookingBusinessesItemAppointmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// bookingAppointment: cancel
     ///
     /// `POST /bookingBusinesses/{id}/appointments/{id}/cancel` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingappointment-cancel?view=graph-rest-beta)
     pub fn cancel(
@@ -359,6 +528,18 @@ impl BookingBusinessesItemAppointmentsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/bookingBusinesses/{id}/calendarView`
@@ -376,6 +557,9 @@ impl BookingBusinessesItemCalendarView {
     ///
     /// `GET /bookingBusinesses/{id}/calendarView` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Read.All`, `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-list-calendarview?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -392,6 +576,19 @@ impl BookingBusinessesItemCalendarView {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Bookings.Read.All",
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/bookingBusinesses/{id}/customers`
@@ -410,6 +607,9 @@ impl BookingBusinessesItemCustomers {
     ///
     /// `GET /bookingBusinesses/{id}/customers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Read.All`, `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-list-customers?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -426,10 +626,26 @@ impl BookingBusinessesItemCustomers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Bookings.Read.All",
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create bookingCustomer
     ///
     /// `POST /bookingBusinesses/{id}/customers` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-post-customers?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -449,6 +665,18 @@ impl BookingBusinessesItemCustomers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/bookingBusinesses/{id}/customers/{id}`
     pub fn item(&self, id: &str) -> BookingBusinessesItemCustomersItem {
@@ -472,6 +700,9 @@ impl BookingBusinessesItemCustomersItem {
     ///
     /// `GET /bookingBusinesses/{id}/customers/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Read.All`, `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingcustomer-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -488,10 +719,26 @@ impl BookingBusinessesItemCustomersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Bookings.Read.All",
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update bookingcustomer
     ///
     /// `PATCH /bookingBusinesses/{id}/customers/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingcustomer-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -499,7 +746,7 @@ impl BookingBusinessesItemCustomersItem {
         &self,
         body: &super::super::BookingCustomer,
     ) -> graph_rt::Request<
-        super::super::BookingCustomer,
+        Option<super::super::BookingCustomer>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -507,14 +754,29 @@ impl BookingBusinessesItemCustomersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete bookingCustomer
     ///
     /// `DELETE /bookingBusinesses/{id}/customers/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingcustomer-delete?view=graph-rest-beta)
     pub fn delete(
@@ -531,6 +793,18 @@ impl BookingBusinessesItemCustomersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/bookingBusinesses/{id}/services`
@@ -549,6 +823,9 @@ impl BookingBusinessesItemServices {
     ///
     /// `GET /bookingBusinesses/{id}/services` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Read.All`, `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-list-services?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -565,10 +842,26 @@ impl BookingBusinessesItemServices {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Bookings.Read.All",
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create bookingService
     ///
     /// `POST /bookingBusinesses/{id}/services` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-post-services?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -588,6 +881,14 @@ impl BookingBusinessesItemServices {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Bookings.ReadWrite.All", "Bookings.Manage.All"],
+                    },
+                ],
+            )
     }
     /// `/bookingBusinesses/{id}/services/{id}`
     pub fn item(&self, id: &str) -> BookingBusinessesItemServicesItem {
@@ -611,6 +912,9 @@ impl BookingBusinessesItemServicesItem {
     ///
     /// `GET /bookingBusinesses/{id}/services/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Read.All`, `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingservice-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -627,15 +931,32 @@ impl BookingBusinessesItemServicesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Bookings.Read.All",
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update bookingservice
     ///
     /// `PATCH /bookingBusinesses/{id}/services/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingservice-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::UpdateBookingserviceBody,
+        body: &super::super::BookingService,
     ) -> graph_rt::Request<
         (),
         (),
@@ -649,10 +970,21 @@ impl BookingBusinessesItemServicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Bookings.ReadWrite.All", "Bookings.Manage.All"],
+                    },
+                ],
+            )
     }
     /// Delete bookingService
     ///
     /// `DELETE /bookingBusinesses/{id}/services/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingservice-delete?view=graph-rest-beta)
     pub fn delete(
@@ -669,6 +1001,14 @@ impl BookingBusinessesItemServicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Bookings.ReadWrite.All", "Bookings.Manage.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/bookingBusinesses/{id}/staffMembers`
@@ -687,6 +1027,9 @@ impl BookingBusinessesItemStaffMembers {
     ///
     /// `GET /bookingBusinesses/{id}/staffMembers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Read.All`, `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-list-staffmembers?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -703,10 +1046,26 @@ impl BookingBusinessesItemStaffMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Bookings.Read.All",
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create bookingStaffMember
     ///
     /// `POST /bookingBusinesses/{id}/staffMembers` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-post-staffmembers?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -726,6 +1085,14 @@ impl BookingBusinessesItemStaffMembers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Bookings.ReadWrite.All", "Bookings.Manage.All"],
+                    },
+                ],
+            )
     }
     /// `/bookingBusinesses/{id}/staffMembers/{id}`
     pub fn item(&self, id: &str) -> BookingBusinessesItemStaffMembersItem {
@@ -749,6 +1116,9 @@ impl BookingBusinessesItemStaffMembersItem {
     ///
     /// `GET /bookingBusinesses/{id}/staffMembers/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Read.All`, `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingstaffmember-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -765,15 +1135,32 @@ impl BookingBusinessesItemStaffMembersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Bookings.Read.All",
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update bookingstaffmember
     ///
     /// `PATCH /bookingBusinesses/{id}/staffMembers/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingstaffmember-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::UpdateBookingstaffmemberBody,
+        body: &super::super::BookingStaffMember,
     ) -> graph_rt::Request<
         (),
         (),
@@ -787,10 +1174,21 @@ impl BookingBusinessesItemStaffMembersItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Bookings.ReadWrite.All", "Bookings.Manage.All"],
+                    },
+                ],
+            )
     }
     /// Delete bookingStaffMember
     ///
     /// `DELETE /bookingBusinesses/{id}/staffMembers/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingstaffmember-delete?view=graph-rest-beta)
     pub fn delete(
@@ -807,5 +1205,13 @@ impl BookingBusinessesItemStaffMembersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Bookings.ReadWrite.All", "Bookings.Manage.All"],
+                    },
+                ],
+            )
     }
 }

@@ -18,6 +18,9 @@ impl BookingCurrencies {
     ///
     /// `GET /bookingCurrencies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Read.All`, `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingcurrency-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -34,6 +37,19 @@ impl BookingCurrencies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Bookings.Read.All",
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/bookingCurrencies/{id}`
     pub fn item(&self, id: &str) -> BookingCurrenciesItem {
@@ -55,6 +71,9 @@ impl BookingCurrenciesItem {
     ///
     /// `GET /bookingCurrencies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Bookings.Read.All`, `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingcurrency-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -71,5 +90,18 @@ impl BookingCurrenciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Bookings.Read.All",
+                            "BookingsAppointment.ReadWrite.All",
+                            "Bookings.ReadWrite.All",
+                            "Bookings.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

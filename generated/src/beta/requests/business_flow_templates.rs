@@ -18,6 +18,10 @@ impl BusinessFlowTemplates {
     ///
     /// `GET /businessFlowTemplates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/businessflowtemplate-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -34,5 +38,24 @@ impl BusinessFlowTemplates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AccessReview.Read.All",
+                            "AccessReview.ReadWrite.Membership",
+                            "AccessReview.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AccessReview.Read.All",
+                            "AccessReview.ReadWrite.Membership",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,9 @@ impl Chats {
     ///
     /// `GET /chats` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -35,10 +38,21 @@ impl Chats {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create chat
     ///
     /// `POST /chats` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.Create`, `Chat.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-post?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -58,6 +72,14 @@ impl Chats {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Create", "Chat.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}`
     pub fn item(&self, chat_id: &str) -> ChatsItem {
@@ -80,12 +102,16 @@ impl ChatsItem {
     ///
     /// `GET /chats/{chat-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatSettings.Read.Chat*`, `ChatSettings.ReadWrite.Chat*`, `Chat.Manage.Chat*`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::Chat>,
+        super::super::Chat,
         super::super::Chat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -93,13 +119,36 @@ impl ChatsItem {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::page,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatSettings.Read.Chat*",
+                            "ChatSettings.ReadWrite.Chat*",
+                            "Chat.Manage.Chat*",
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update chat
     ///
     /// `PATCH /chats/{chat-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.ReadWrite`
+    /// - Application: `ChatSettings.ReadWrite.Chat*`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-patch?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -107,18 +156,30 @@ impl ChatsItem {
         &self,
         body: &super::super::Chat,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::Chat>,
+        super::super::Chat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ChatSettings.ReadWrite.Chat*", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/installedApps`
     pub fn installed_apps(&self) -> ChatsItemInstalledApps {
@@ -144,6 +205,10 @@ impl ChatsItem {
     ///
     /// `POST /chats/{chatId}/sendActivityNotification` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsActivity.Send`
+    /// - Application: `TeamsActivity.Send`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-sendactivitynotification?view=graph-rest-beta)
     pub fn send_activity_notification(
         &self,
@@ -161,6 +226,18 @@ impl ChatsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamsActivity.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamsActivity.Send"],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/tabs`
     pub fn tabs(&self) -> ChatsItemTabs {
@@ -183,6 +260,10 @@ impl ChatsItemInstalledApps {
     ///
     /// `GET /chats/{chat-id}/installedApps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadForChat`, `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
+    /// - Application: `TeamsAppInstallation.Read.Chat*`, `Chat.Manage.Chat*`, `TeamsAppInstallation.ReadForChat.All`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -199,28 +280,74 @@ impl ChatsItemInstalledApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForChat",
+                            "TeamsAppInstallation.ReadWriteSelfForChat",
+                            "TeamsAppInstallation.ReadWriteForChat",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.Read.Chat*",
+                            "Chat.Manage.Chat*",
+                            "TeamsAppInstallation.ReadForChat.All",
+                            "TeamsAppInstallation.ReadWriteSelfForChat.All",
+                            "TeamsAppInstallation.ReadWriteForChat.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add app to chat
     ///
     /// `POST /chats/{chat-id}/installedApps` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
+    /// - Application: `Chat.Manage.Chat*`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-post-installedapps?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::TeamsAppInstallation,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForChat",
+                            "TeamsAppInstallation.ReadWriteForChat",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Chat.Manage.Chat*",
+                            "TeamsAppInstallation.ReadWriteSelfForChat.All",
+                            "TeamsAppInstallation.ReadWriteForChat.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/installedApps/{app-installation-id}`
     pub fn item(&self, app_installation_id: &str) -> ChatsItemInstalledAppsItem {
@@ -243,13 +370,17 @@ impl ChatsItemInstalledAppsItem {
     ///
     /// `GET /chats/{chat-id}/installedApps/{app-installation-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadForChat`, `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
+    /// - Application: `TeamsAppInstallation.Read.Chat*`, `Chat.Manage.Chat*`, `TeamsAppInstallation.ReadForChat.All`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::TeamsApp,
-        super::super::TeamsApp,
+        super::super::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -259,10 +390,36 @@ impl ChatsItemInstalledAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForChat",
+                            "TeamsAppInstallation.ReadWriteSelfForChat",
+                            "TeamsAppInstallation.ReadWriteForChat",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.Read.Chat*",
+                            "Chat.Manage.Chat*",
+                            "TeamsAppInstallation.ReadForChat.All",
+                            "TeamsAppInstallation.ReadWriteSelfForChat.All",
+                            "TeamsAppInstallation.ReadWriteForChat.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Uninstall app in a chat
     ///
     /// `DELETE /chats/{chat-id}/installedApps/{app-installation-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
+    /// - Application: `Chat.Manage.Chat*`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-installedapps?view=graph-rest-beta)
     pub fn delete(
@@ -279,10 +436,33 @@ impl ChatsItemInstalledAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForChat",
+                            "TeamsAppInstallation.ReadWriteForChat",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Chat.Manage.Chat*",
+                            "TeamsAppInstallation.ReadWriteSelfForChat.All",
+                            "TeamsAppInstallation.ReadWriteForChat.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// teamsAppInstallation: upgrade
     ///
     /// `POST /chats/{chat-id}/installedApps/{app-installation-id}/upgrade` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
+    /// - Application: `Chat.Manage.Chat*`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-teamsappinstallation-upgrade?view=graph-rest-beta)
     pub fn upgrade(
@@ -299,6 +479,25 @@ impl ChatsItemInstalledAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForChat",
+                            "TeamsAppInstallation.ReadWriteForChat",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Chat.Manage.Chat*",
+                            "TeamsAppInstallation.ReadWriteSelfForChat.All",
+                            "TeamsAppInstallation.ReadWriteForChat.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/chats/{chat-id}/members`
@@ -316,6 +515,10 @@ impl ChatsItemMembers {
     ///
     /// `GET /chats/{chat-id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMember.Read.Chat*`, `Chat.Manage.Chat*`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -332,6 +535,32 @@ impl ChatsItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChatMember.Read",
+                            "ChatMember.ReadWrite",
+                            "Chat.ReadBasic",
+                            "Chat.Read",
+                            "Chat.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMember.Read.Chat*",
+                            "Chat.Manage.Chat*",
+                            "ChatMember.Read.All",
+                            "ChatMember.ReadWrite.All",
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/members/{membership-id}`
     pub fn item(&self, membership_id: &str) -> ChatsItemMembersItem {
@@ -354,6 +583,10 @@ impl ChatsItemMembersItem {
     ///
     /// `GET /chats/{chat-id}/members/{membership-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMember.Read.Chat*`, `Chat.Manage.Chat*`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -370,10 +603,40 @@ impl ChatsItemMembersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChatMember.Read",
+                            "ChatMember.ReadWrite",
+                            "Chat.ReadBasic",
+                            "Chat.Read",
+                            "Chat.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMember.Read.Chat*",
+                            "Chat.Manage.Chat*",
+                            "ChatMember.Read.All",
+                            "ChatMember.ReadWrite.All",
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Remove member from chat
     ///
     /// `DELETE /chats/{chat-id}/members/{membership-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChatMember.ReadWrite.All`
+    /// - Application: `Chat.Manage.Chat*`, `ChatMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-members?view=graph-rest-beta)
     pub fn delete(
@@ -390,6 +653,18 @@ impl ChatsItemMembersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChatMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Manage.Chat*", "ChatMember.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/chats/{chat-id}/messages`
@@ -408,6 +683,10 @@ impl ChatsItemMessages {
     ///
     /// `GET /chats/{chat-id}/messages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-messages?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -424,10 +703,29 @@ impl ChatsItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Send message in a chat
     ///
     /// `POST /chats/{chat-id}/messages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChatMessage.Send`, `Chat.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-post-messages?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -447,6 +745,14 @@ impl ChatsItemMessages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChatMessage.Send", "Chat.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/messages/{message-id}`
     pub fn item(&self, message_id: &str) -> ChatsItemMessagesItem {
@@ -469,6 +775,12 @@ impl ChatsItemMessagesItem {
     ///
     /// `GET /chats/{chat-id}/messages/{message-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -485,10 +797,46 @@ impl ChatsItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update chatMessage
     ///
     /// `PATCH /chats/{chatThread-id}/messages/{message-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Chat.UpdatePolicyViolation.All`, `message.`, `ChannelMessage.UpdatePolicyViolation.All`, `message.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-update?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -496,18 +844,31 @@ impl ChatsItemMessagesItem {
         &self,
         body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Chat.UpdatePolicyViolation.All",
+                            "message.",
+                            "ChannelMessage.UpdatePolicyViolation.All",
+                            "message.",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/messages/{message-id}/hostedContents`
     pub fn hosted_contents(&self) -> ChatsItemMessagesItemHostedContents {
@@ -529,6 +890,12 @@ impl ChatsItemMessagesItemHostedContents {
     ///
     /// `GET /chats/{chat-id}/messages/{message-id}/hostedContents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -545,6 +912,39 @@ impl ChatsItemMessagesItemHostedContents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`
     pub fn item(
@@ -569,6 +969,12 @@ impl ChatsItemMessagesItemHostedContentsItem {
     ///
     /// `GET /chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessagehostedcontent-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -585,6 +991,39 @@ impl ChatsItemMessagesItemHostedContentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/chats/{chat-id}/operations`
@@ -602,6 +1041,10 @@ impl ChatsItemOperations {
     ///
     /// `GET /chats/{chat-id}/operations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatSettings.Read.Chat*`, `ChatSettings.ReadWrite.Chat*`, `Chat.Manage.Chat*`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-operations?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -618,6 +1061,25 @@ impl ChatsItemOperations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatSettings.Read.Chat*",
+                            "ChatSettings.ReadWrite.Chat*",
+                            "Chat.Manage.Chat*",
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/operations/{operation-id}`
     pub fn item(&self, operation_id: &str) -> ChatsItemOperationsItem {
@@ -639,6 +1101,10 @@ impl ChatsItemOperationsItem {
     ///
     /// `GET /chats/{chat-id}/operations/{operation-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatSettings.Read.Chat*`, `ChatSettings.ReadWrite.Chat*`, `Chat.Manage.Chat*`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsasyncoperation-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -655,6 +1121,25 @@ impl ChatsItemOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatSettings.Read.Chat*",
+                            "ChatSettings.ReadWrite.Chat*",
+                            "Chat.Manage.Chat*",
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/chats/{chat-id}/permissionGrants`
@@ -672,6 +1157,10 @@ impl ChatsItemPermissionGrants {
     ///
     /// `GET /chats/{chat-id}/permissionGrants` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ResourceSpecificPermissionGrant.ReadForChat`, `TeamsAppInstallation.ReadForChat`, `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
+    /// - Application: `TeamsAppInstallation.Read.Chat*`, `Chat.Manage.Chat*`, `ResourceSpecificPermissionGrant.ReadForChat.All`, `TeamsAppInstallation.ReadForChat.All`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-permissiongrants?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -688,6 +1177,30 @@ impl ChatsItemPermissionGrants {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ResourceSpecificPermissionGrant.ReadForChat",
+                            "TeamsAppInstallation.ReadForChat",
+                            "TeamsAppInstallation.ReadWriteSelfForChat",
+                            "TeamsAppInstallation.ReadWriteForChat",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.Read.Chat*",
+                            "Chat.Manage.Chat*",
+                            "ResourceSpecificPermissionGrant.ReadForChat.All",
+                            "TeamsAppInstallation.ReadForChat.All",
+                            "TeamsAppInstallation.ReadWriteSelfForChat.All",
+                            "TeamsAppInstallation.ReadWriteForChat.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/chats/{chat-id}/tabs`
@@ -706,6 +1219,10 @@ impl ChatsItemTabs {
     ///
     /// `GET /chats/{chat-id}/tabs` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.ReadWriteForChat`, `TeamsTab.Read.All`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.ReadWriteForChat.All`, `TeamsTab.Read.All`, `TeamsTab.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -722,10 +1239,34 @@ impl ChatsItemTabs {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.ReadWriteForChat",
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.ReadWriteForChat.All",
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add tab to chat
     ///
     /// `POST /chats/{chat-id}/tabs` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.Create`, `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.Create.Chat*`, `TeamsTab.ReadWrite.Chat*`, `TeamsTab.Create`, `TeamsTab.ReadWriteForChat.All`, `TeamsTab.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-post-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -745,6 +1286,28 @@ impl ChatsItemTabs {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.Create",
+                            "TeamsTab.ReadWriteForChat",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.Create.Chat*",
+                            "TeamsTab.ReadWrite.Chat*",
+                            "TeamsTab.Create",
+                            "TeamsTab.ReadWriteForChat.All",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/tabs/{tab-id}`
     pub fn item(&self, tab_id: &str) -> ChatsItemTabsItem {
@@ -768,6 +1331,10 @@ impl ChatsItemTabsItem {
     ///
     /// `GET /chats/{chat-id}/tabs/{tab-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.ReadWriteForChat`, `TeamsTab.Read.All`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.Read.Chat*`, `TeamsTab.ReadWrite.Chat*`, `TeamsTab.ReadWriteForChat.All`, `TeamsTab.Read.All`, `TeamsTab.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -784,10 +1351,36 @@ impl ChatsItemTabsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.ReadWriteForChat",
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.Read.Chat*",
+                            "TeamsTab.ReadWrite.Chat*",
+                            "TeamsTab.ReadWriteForChat.All",
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update tab in chat
     ///
     /// `PATCH /chats/{chat-id}/tabs/{tab-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.ReadWrite.Chat*`, `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-patch-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -795,22 +1388,42 @@ impl ChatsItemTabsItem {
         &self,
         body: &super::super::TeamsTab,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::TeamsTab>,
+        super::super::TeamsTab,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamsTab.ReadWriteForChat", "TeamsTab.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.ReadWrite.Chat*",
+                            "TeamsTab.ReadWriteForChat",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete tab from chat
     ///
     /// `DELETE /chats/{chat-id}/tabs/{tab-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.Delete.Chat*`, `TeamsTab.ReadWrite.Chat*`, `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-tabs?view=graph-rest-beta)
     pub fn delete(
@@ -827,5 +1440,22 @@ impl ChatsItemTabsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamsTab.ReadWriteForChat", "TeamsTab.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.Delete.Chat*",
+                            "TeamsTab.ReadWrite.Chat*",
+                            "TeamsTab.ReadWriteForChat",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

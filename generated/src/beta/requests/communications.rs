@@ -24,6 +24,9 @@ impl Communications {
     ///
     /// `POST /communications/getPresencesByUserId` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Presence.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/cloudcommunications-getpresencesbyuserid?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get_presences_by_user_id(
@@ -42,6 +45,14 @@ impl Communications {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Presence.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/communications/onlineMeetings`
     pub fn online_meetings(&self) -> CommunicationsOnlineMeetings {
@@ -65,6 +76,9 @@ impl CommunicationsCallRecords {
     ///
     /// `GET /communications/callRecords/getDirectRoutingCalls` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `CallRecords.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/callrecords-callrecord-getdirectroutingcalls?view=graph-rest-beta)
     pub fn get_direct_routing_calls(
         &self,
@@ -80,10 +94,21 @@ impl CommunicationsCallRecords {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CallRecords.Read.All"],
+                    },
+                ],
+            )
     }
     /// callRecord: getPstnCalls
     ///
     /// `GET /communications/callRecords/getPstnCalls` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `CallRecords.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls?view=graph-rest-beta)
     pub fn get_pstn_calls(
@@ -100,6 +125,14 @@ impl CommunicationsCallRecords {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CallRecords.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/communications/callRecords/{id}`
     pub fn item(&self, id: &str) -> CommunicationsCallRecordsItem {
@@ -121,6 +154,9 @@ impl CommunicationsCallRecordsItem {
     ///
     /// `GET /communications/callRecords/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `CallRecords.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/callrecords-callrecord-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -137,6 +173,14 @@ impl CommunicationsCallRecordsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CallRecords.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/communications/callRecords/{id}/sessions`
     pub fn sessions(&self) -> CommunicationsCallRecordsItemSessions {
@@ -158,6 +202,9 @@ impl CommunicationsCallRecordsItemSessions {
     ///
     /// `GET /communications/callRecords/{id}/sessions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `CallRecords.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/callrecords-session-list?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn list(
@@ -174,6 +221,14 @@ impl CommunicationsCallRecordsItemSessions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CallRecords.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/communications/calls`
@@ -190,6 +245,9 @@ impl CommunicationsCalls {
     /// Create call
     ///
     /// `POST /communications/calls` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCallsasGuest.All`, `Calls.JoinGroupCalls.All`, `Calls.Initiate.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-calls?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -209,10 +267,26 @@ impl CommunicationsCalls {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCallsasGuest.All",
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.Initiate.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// call: logTeleconferenceDeviceQuality
     ///
     /// `POST /communications/calls/logTeleconferenceDeviceQuality` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-logteleconferencedevicequality?view=graph-rest-beta)
     pub fn log_teleconference_device_quality(
@@ -231,6 +305,14 @@ impl CommunicationsCalls {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
     /// `/communications/calls/{id}`
     pub fn item(&self, id: &str) -> CommunicationsCallsItem {
@@ -253,6 +335,9 @@ impl CommunicationsCallsItem {
     ///
     /// `GET /communications/calls/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -269,10 +354,21 @@ impl CommunicationsCallsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// Delete call
     ///
     /// `DELETE /communications/calls/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-delete?view=graph-rest-beta)
     pub fn delete(
@@ -289,10 +385,21 @@ impl CommunicationsCallsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// call: answer
     ///
     /// `POST /communications/calls/{id}/answer` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.JoinGroupCallsasGuest.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-answer?view=graph-rest-beta)
     pub fn answer(
@@ -311,6 +418,17 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.JoinGroupCallsasGuest.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/communications/calls/{id}/audioRoutingGroups`
     pub fn audio_routing_groups(&self) -> CommunicationsCallsItemAudioRoutingGroups {
@@ -321,6 +439,9 @@ impl CommunicationsCallsItem {
     /// call: cancelMediaProcessing
     ///
     /// `POST /communications/calls/{id}/cancelMediaProcessing` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-cancelmediaprocessing?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -340,10 +461,21 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// call: changeScreenSharingRole
     ///
     /// `POST /communications/calls/{id}/changeScreenSharingRole` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-changescreensharingrole?view=graph-rest-beta)
     pub fn change_screen_sharing_role(
@@ -362,6 +494,14 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
     /// call: keepAlive
     ///
@@ -387,6 +527,9 @@ impl CommunicationsCallsItem {
     ///
     /// `POST /communications/calls/{id}/mute` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-mute?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn mute(
@@ -405,6 +548,14 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// `/communications/calls/{id}/participants`
     pub fn participants(&self) -> CommunicationsCallsItemParticipants {
@@ -413,6 +564,9 @@ impl CommunicationsCallsItem {
     /// call: playPrompt
     ///
     /// `POST /communications/calls/{id}/playPrompt` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-playprompt?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -432,10 +586,21 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// call: recordResponse
     ///
     /// `POST /communications/calls/{id}/recordResponse` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-record?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -455,10 +620,21 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
     /// call: redirect
     ///
     /// `POST /communications/calls/{id}/redirect` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.Initiate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-redirect?view=graph-rest-beta)
     pub fn redirect(
@@ -477,6 +653,14 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.Initiate.All"],
+                    },
+                ],
+            )
     }
     /// call: reject
     ///
@@ -504,12 +688,16 @@ impl CommunicationsCallsItem {
     ///
     /// `POST /communications/calls/{id}/subscribeToTone` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.AccessMedia.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-subscribetotone?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn subscribe_to_tone(
         &self,
         body: &super::super::SubscribeToToneBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::SubscribeToToneOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -517,14 +705,25 @@ impl CommunicationsCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("subscribeToTone"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
     /// call: transfer
     ///
     /// `POST /communications/calls/{id}/transfer` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.Initiate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-transfer?view=graph-rest-beta)
     pub fn transfer(
@@ -543,10 +742,21 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.Initiate.All"],
+                    },
+                ],
+            )
     }
     /// call: unmute
     ///
     /// `POST /communications/calls/{id}/unmute` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-unmute?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -566,10 +776,21 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// call: updateRecordingStatus
     ///
     /// `POST /communications/calls/{id}/updateRecordingStatus` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-updaterecordingstatus?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -589,6 +810,14 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.JoinGroupCalls.All", "Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/communications/calls/{id}/audioRoutingGroups`
@@ -607,6 +836,9 @@ impl CommunicationsCallsItemAudioRoutingGroups {
     ///
     /// `GET /communications/calls/{id}/audioRoutingGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-list-audioroutinggroups?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -623,10 +855,24 @@ impl CommunicationsCallsItemAudioRoutingGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create audio routing group
     ///
     /// `POST /communications/calls/{id}/audioRoutingGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-post-audioroutinggroups?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -646,6 +892,17 @@ impl CommunicationsCallsItemAudioRoutingGroups {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/communications/calls/{id}/audioRoutingGroups/{id}`
     pub fn item(&self, id: &str) -> CommunicationsCallsItemAudioRoutingGroupsItem {
@@ -669,6 +926,9 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
     ///
     /// `GET /communications/calls/{id}/audioRoutingGroups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -685,10 +945,24 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update audio routing group
     ///
     /// `PATCH /communications/calls/{id}/audioRoutingGroups/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -696,7 +970,7 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
         &self,
         body: &super::super::AudioRoutingGroup,
     ) -> graph_rt::Request<
-        super::super::AudioRoutingGroup,
+        Option<super::super::AudioRoutingGroup>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -704,14 +978,28 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete audio routing group
     ///
     /// `DELETE /communications/calls/{id}/audioRoutingGroups/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-delete?view=graph-rest-beta)
     pub fn delete(
@@ -728,6 +1016,17 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/communications/calls/{id}/participants`
@@ -766,6 +1065,9 @@ impl CommunicationsCallsItemParticipants {
     ///
     /// `POST /communications/calls/{id}/participants/configureMixer` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-configuremixer?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn configure_mixer(
@@ -784,10 +1086,24 @@ impl CommunicationsCallsItemParticipants {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// participant: invite
     ///
     /// `POST /communications/calls/{id}/participants/invite` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-invite?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -807,6 +1123,14 @@ impl CommunicationsCallsItemParticipants {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.InitiateGroupCalls.All"],
+                    },
+                ],
+            )
     }
     /// participant: muteAll
     ///
@@ -928,6 +1252,10 @@ impl CommunicationsOnlineMeetings {
     ///
     /// `GET /communications/onlineMeetings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -944,6 +1272,21 @@ impl CommunicationsOnlineMeetings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.Read", "OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OnlineMeetings.Read.All",
+                            "OnlineMeetings.ReadWrite.All*",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/communications/presences`
@@ -961,6 +1304,9 @@ impl CommunicationsPresences {
     ///
     /// `GET /communications/presences` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Presence.Read`, `Presence.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/presence-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -977,5 +1323,13 @@ impl CommunicationsPresences {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Presence.Read", "Presence.Read.All"],
+                    },
+                ],
+            )
     }
 }

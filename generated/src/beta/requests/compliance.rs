@@ -47,6 +47,9 @@ impl ComplianceEdiscoveryCases {
     ///
     /// `GET /compliance/ediscovery/cases` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-list?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -63,10 +66,21 @@ impl ComplianceEdiscoveryCases {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create case
     ///
     /// `POST /compliance/ediscovery/cases` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-post?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -86,6 +100,14 @@ impl ComplianceEdiscoveryCases {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1`
     pub fn _4c8f8f70_7785_4bd4_b296_c98376a2c5e1(
@@ -177,6 +199,9 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca40
     ///
     /// `POST /compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-post-unifiedgroupsources?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn create(
@@ -195,6 +220,14 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca40
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources/33434233-3030-3739-3043-393039324633`
     pub fn _33434233_3030_3739_3043_393039324633(
@@ -222,6 +255,9 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca40
     ///
     /// `DELETE /compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources/33434233-3030-3739-3043-393039324633` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-unifiedgroupsource-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -237,6 +273,14 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca40
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}`
@@ -256,6 +300,9 @@ impl ComplianceEdiscoveryCasesItem {
     ///
     /// `GET /compliance/ediscovery/cases/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -272,10 +319,21 @@ impl ComplianceEdiscoveryCasesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update case
     ///
     /// `PATCH /compliance/ediscovery/cases/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-update?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -283,7 +341,7 @@ impl ComplianceEdiscoveryCasesItem {
         &self,
         body: &super::super::Case,
     ) -> graph_rt::Request<
-        super::super::Case,
+        Option<super::super::Case>,
         super::super::Case,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -291,14 +349,25 @@ impl ComplianceEdiscoveryCasesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete case
     ///
     /// `DELETE /compliance/ediscovery/cases/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-delete?view=graph-rest-beta)
     pub fn delete(
@@ -315,10 +384,21 @@ impl ComplianceEdiscoveryCasesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// case: close
     ///
     /// `POST /compliance/ediscovery/cases/{CaseId}/close` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-close?view=graph-rest-beta)
     pub fn close(
@@ -335,6 +415,14 @@ impl ComplianceEdiscoveryCasesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians`
     pub fn custodians(&self) -> ComplianceEdiscoveryCasesItemCustodians {
@@ -360,6 +448,9 @@ impl ComplianceEdiscoveryCasesItem {
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/reopen` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-reopen?view=graph-rest-beta)
     pub fn reopen(
         &self,
@@ -375,6 +466,14 @@ impl ComplianceEdiscoveryCasesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/reviewSets`
     pub fn review_sets(&self) -> ComplianceEdiscoveryCasesItemReviewSets {
@@ -411,6 +510,9 @@ impl ComplianceEdiscoveryCasesItemCustodians {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/custodians` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-list-custodians?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -427,10 +529,21 @@ impl ComplianceEdiscoveryCasesItemCustodians {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create custodian
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/custodians` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-post-custodians?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -450,6 +563,14 @@ impl ComplianceEdiscoveryCasesItemCustodians {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}`
     pub fn item(
@@ -475,6 +596,9 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
     ///
     /// `GET /compliance/ediscovery/cases/{caesId}/custodians/{custodianId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -491,10 +615,21 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update custodian
     ///
     /// `PATCH /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-update?view=graph-rest-beta)
     pub fn update(
@@ -513,10 +648,21 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// custodian: activate
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/activate` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-activate?view=graph-rest-beta)
     pub fn activate(
@@ -533,10 +679,21 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// custodian: release
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/release` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-release?view=graph-rest-beta)
     pub fn release(
@@ -553,6 +710,14 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/siteSources`
     pub fn site_sources(
@@ -597,6 +762,9 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSources {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/siteSources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-list-sitesources?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -613,10 +781,21 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create custodian siteSource
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/siteSources` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-post-sitesources?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -636,6 +815,14 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/siteSources/{siteSourceId}`
     pub fn item(
@@ -665,6 +852,9 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSourcesItem {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/siteSources/{siteSourceId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sitesource-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -681,10 +871,21 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSourcesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete siteSource
     ///
     /// `DELETE /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/siteSources/{siteSourceId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sitesource-delete?view=graph-rest-beta)
     pub fn delete(
@@ -701,6 +902,14 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSourcesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/unifiedGroupSources`
@@ -720,6 +929,9 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSources {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/unifiedGroupSources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-list-unifiedgroupsources?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -736,6 +948,14 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/unifiedGroupSources/{unifiedGroupSourceId}`
     pub fn item(
@@ -764,6 +984,9 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSourcesItem {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/unifiedGroupSources/{unifiedGroupSourceId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-unifiedgroupsource-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -780,6 +1003,14 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSourcesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/userSources`
@@ -800,6 +1031,9 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSources {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/userSources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-list-usersources?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -816,10 +1050,21 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create custodian userSource
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/userSources` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-post-usersources?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -839,6 +1084,14 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/userSources/{userSourceId}`
     pub fn item(
@@ -868,6 +1121,9 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSourcesItem {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/userSources/{userSourceId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-usersource-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -884,10 +1140,21 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSourcesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete userSource
     ///
     /// `DELETE /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/userSources/{userSourceId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-usersource-delete?view=graph-rest-beta)
     pub fn delete(
@@ -904,6 +1171,14 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSourcesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/legalHolds`
@@ -922,6 +1197,9 @@ impl ComplianceEdiscoveryCasesItemLegalHolds {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/legalHolds` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-list-legalholds?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -938,10 +1216,21 @@ impl ComplianceEdiscoveryCasesItemLegalHolds {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create legalHold
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/legalHolds` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-post-legalholds?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -961,6 +1250,14 @@ impl ComplianceEdiscoveryCasesItemLegalHolds {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/legalHolds/{legalHoldId}`
     pub fn item(
@@ -987,6 +1284,9 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/legalHolds/{legalholdId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-legalhold-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -1003,10 +1303,21 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update legalHold
     ///
     /// `PATCH /compliance/ediscovery/cases/{caseId}/legalHolds/{legalholdId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-legalhold-update?view=graph-rest-beta)
     pub fn update(
@@ -1025,10 +1336,21 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete legalHold
     ///
     /// `DELETE /compliance/ediscovery/cases/{caseId}/legalHolds/{legalHoldId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-legalhold-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1045,6 +1367,14 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/legalHolds/{legalHoldId}/siteSources`
     pub fn site_sources(
@@ -1081,6 +1411,9 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemSiteSources {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/legalHolds/{legalholdId}/siteSources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-legalhold-list-sitesources?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -1097,10 +1430,21 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemSiteSources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create legalHold siteSource
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/legalHolds/{legalholdId}/siteSources` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-legalhold-post-sitesources?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -1120,6 +1464,14 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemSiteSources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/legalHolds/{legalHoldId}/userSources`
@@ -1140,6 +1492,9 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemUserSources {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/legalHolds/{legalholdId}/userSources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-legalhold-list-usersources?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -1156,10 +1511,21 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemUserSources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create legalHold userSource
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/legalHolds/{legalholdId}/userSources` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-legalhold-post-usersources?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -1179,6 +1545,14 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemUserSources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/noncustodialDataSources`
@@ -1199,6 +1573,9 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSources {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/noncustodialDataSources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-noncustodialdatasource-list?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -1215,10 +1592,21 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create noncustodialDataSource
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/noncustodialDataSources` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-noncustodialdatasource-post?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -1238,6 +1626,14 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/noncustodialDataSources/{noncustodialDataSourceId}`
     pub fn item(
@@ -1266,6 +1662,9 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/noncustodialDataSources/{noncustodialDataSourceId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-noncustodialdatasource-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -1282,6 +1681,14 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/noncustodialDataSources/{noncustodialDataSourceId}/dataSource`
     pub fn data_source(
@@ -1294,6 +1701,9 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem {
     /// noncustodialDataSource: release
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/noncustodialDataSources/{noncustodialDataSourceId}/release` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-noncustodialdatasource-release?view=graph-rest-beta)
     pub fn release(
@@ -1310,6 +1720,14 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/noncustodialDataSources/{noncustodialDataSourceId}/dataSource`
@@ -1329,6 +1747,9 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItemDataSource {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/noncustodialDataSources/{noncustodialDataSourceId}/dataSource` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-noncustodialdatasource-list-datasource?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -1345,6 +1766,14 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItemDataSource {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/operations`
@@ -1362,6 +1791,9 @@ impl ComplianceEdiscoveryCasesItemOperations {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/operations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-list-operations?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -1378,6 +1810,14 @@ impl ComplianceEdiscoveryCasesItemOperations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/operations/{operationId}`
     pub fn item(
@@ -1420,11 +1860,14 @@ impl ComplianceEdiscoveryCasesItemOperationsItemCaseExportOperation {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/operations/{operationId}/microsoft.graph.ediscovery.caseExportOperation/getDownloadUrl` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-caseexportoperation-getdownloadurl?view=graph-rest-beta)
     pub fn get_download_url(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        String,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1432,9 +1875,17 @@ impl ComplianceEdiscoveryCasesItemOperationsItemCaseExportOperation {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone().literal("getDownloadUrl"),
-                graph_rt::decode::any,
+                graph_rt::decode::value,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/reviewSets`
@@ -1453,6 +1904,9 @@ impl ComplianceEdiscoveryCasesItemReviewSets {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/reviewSets` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-list-reviewsets?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -1469,10 +1923,21 @@ impl ComplianceEdiscoveryCasesItemReviewSets {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create reviewSet
     ///
     /// `POST /compliance/ediscovery/cases/{id}/reviewSets` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-post-reviewsets?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -1492,6 +1957,14 @@ impl ComplianceEdiscoveryCasesItemReviewSets {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/reviewSets/{reviewSetId}`
     pub fn item(
@@ -1516,6 +1989,9 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
     ///
     /// `GET /compliance/ediscovery/cases/{id}/reviewSets/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewset-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -1532,10 +2008,21 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// reviewSet: addToReviewSet
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/reviewSets/{reviewsetId}/addToReviewSet` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewset-addtoreviewset?view=graph-rest-beta)
     pub fn add_to_review_set(
@@ -1554,29 +2041,47 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// reviewSet: export
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/reviewsets/{reviewsetId}/export` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewset-export?view=graph-rest-beta)
-    #[cfg(feature = "security")]
     pub fn export(
         &self,
         body: &super::super::ExportBody,
     ) -> graph_rt::Request<
-        super::super::CaseExportOperation,
-        super::super::CaseExportOperation,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("export"),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/reviewSets/{reviewSetId}/queries`
     pub fn queries(&self) -> ComplianceEdiscoveryCasesItemReviewSetsItemQueries {
@@ -1603,6 +2108,9 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueries {
     ///
     /// `GET /compliance/ediscovery/cases/{id}/reviewSets/{id}/queries` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewsetquery-list?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -1619,10 +2127,21 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueries {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create reviewSetQuery
     ///
     /// `POST /compliance/ediscovery/cases/{id}/reviewSets/{id}/queries` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewsetquery-post?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -1642,6 +2161,14 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueries {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/reviewSets/{reviewSetId}/queries/{reviewSetQueryId}`
     pub fn item(
@@ -1672,6 +2199,9 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
     ///
     /// `GET /compliance/ediscovery/cases/{id}/reviewSets/{id}/queries/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewsetquery-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -1688,10 +2218,21 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update reviewSetQuery
     ///
     /// `PATCH /compliance/ediscovery/cases/{id}/reviewSets/{id}/queries/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewsetquery-update?view=graph-rest-beta)
     pub fn update(
@@ -1710,10 +2251,21 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete reviewSetQuery
     ///
     /// `DELETE /compliance/ediscovery/cases/{id}/reviewSets/{id}/queries/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewsetquery-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1730,29 +2282,47 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// reviewSetQuery: applyTags
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/reviewSets/{reviewSetId}/queries/{reviewSetQueryId}/applyTags` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewsetquery-applytags?view=graph-rest-beta)
-    #[cfg(feature = "security")]
     pub fn apply_tags(
         &self,
         body: &super::super::ApplyTagsBody,
     ) -> graph_rt::Request<
-        super::super::TagOperation,
-        super::super::TagOperation,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("applyTags"),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/settings`
@@ -1771,6 +2341,9 @@ impl ComplianceEdiscoveryCasesItemSettings {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/settings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-settings-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -1787,10 +2360,21 @@ impl ComplianceEdiscoveryCasesItemSettings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update settings
     ///
     /// `PATCH /compliance/ediscovery/cases/{caseId}/settings` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-settings-update?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -1810,26 +2394,46 @@ impl ComplianceEdiscoveryCasesItemSettings {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// settings: resetToDefault
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/settings/resetToDefault` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-settings-resettodefault?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn reset_to_default(
         &self,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::EdiscoverySettings,
+        super::super::EdiscoverySettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("resetToDefault"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections`
@@ -1848,6 +2452,9 @@ impl ComplianceEdiscoveryCasesItemSourceCollections {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/sourceCollections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-list-sourcecollections?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -1864,10 +2471,21 @@ impl ComplianceEdiscoveryCasesItemSourceCollections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create sourceCollection
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/sourceCollections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-post-sourcecollections?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -1887,6 +2505,14 @@ impl ComplianceEdiscoveryCasesItemSourceCollections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}`
     pub fn item(
@@ -1917,6 +2543,9 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -1933,10 +2562,21 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update sourceCollection
     ///
     /// `PATCH /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-update?view=graph-rest-beta)
     pub fn update(
@@ -1955,10 +2595,21 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete sourceCollection
     ///
     /// `DELETE /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1975,6 +2626,14 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/additionalSources`
     pub fn additional_sources(
@@ -2004,22 +2663,32 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/estimateStatistics` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-estimatestatistics?view=graph-rest-beta)
-    #[cfg(feature = "security")]
     pub fn estimate_statistics(
         &self,
     ) -> graph_rt::Request<
-        super::super::EstimateStatisticsOperation,
-        super::super::EstimateStatisticsOperation,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("estimateStatistics"),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/lastEstimateStatisticsOperation`
     pub fn last_estimate_statistics_operation(
@@ -2055,6 +2724,9 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAddToReviewSetOperation {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/addToReviewSetOperation` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-list-addtoreviewsetoperation?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -2071,6 +2743,14 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAddToReviewSetOperation {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/additionalSources`
@@ -2091,6 +2771,9 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAdditionalSources {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/additionalSources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-list-additionalsources?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -2107,10 +2790,21 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAdditionalSources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create dataSource
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/additionalSources` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-post-additionalsources?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -2130,6 +2824,14 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAdditionalSources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/custodianSources`
@@ -2149,6 +2851,9 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSources {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/custodianSources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-list-custodiansources?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -2165,6 +2870,14 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/custodianSources/$ref`
     pub fn reference(
@@ -2192,6 +2905,9 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSourcesRef {
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/custodianSources/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-post-custodiansources?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn create(
@@ -2210,6 +2926,14 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSourcesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/lastEstimateStatisticsOperation`
@@ -2229,6 +2953,9 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemLastEstimateStatisticsOpe
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/lastEstimateStatisticsOperation` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-list-lastestimatestatisticsoperation?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -2245,6 +2972,14 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemLastEstimateStatisticsOpe
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/noncustodialSources`
@@ -2264,6 +2999,9 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSources {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/noncustodialSources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-list-noncustodialsources?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -2280,6 +3018,14 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/noncustodialSources/$ref`
     pub fn reference(
@@ -2307,6 +3053,9 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSourcesRef {
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/noncustodialSources/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-post-noncustodialsources?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn create(
@@ -2325,6 +3074,14 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSourcesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/tags`
@@ -2343,6 +3100,9 @@ impl ComplianceEdiscoveryCasesItemTags {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/tags` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-list-tags?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -2359,10 +3119,21 @@ impl ComplianceEdiscoveryCasesItemTags {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create tag
     ///
     /// `POST /compliance/ediscovery/cases/{caseId}/tags` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-post-tags?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -2382,10 +3153,21 @@ impl ComplianceEdiscoveryCasesItemTags {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// tag: asHierarchy
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/tags/asHierarchy` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-tag-ashierarchy?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -2403,6 +3185,14 @@ impl ComplianceEdiscoveryCasesItemTags {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/tags/{tagId}`
     pub fn item(&self, tag_id: &str) -> ComplianceEdiscoveryCasesItemTagsItem {
@@ -2426,6 +3216,9 @@ impl ComplianceEdiscoveryCasesItemTagsItem {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/tags/{tagId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-tag-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -2442,10 +3235,21 @@ impl ComplianceEdiscoveryCasesItemTagsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update tag
     ///
     /// `PATCH /compliance/ediscovery/cases/{caseId}/tags/{tagId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-tag-update?view=graph-rest-beta)
     pub fn update(
@@ -2464,10 +3268,21 @@ impl ComplianceEdiscoveryCasesItemTagsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete tag
     ///
     /// `DELETE /compliance/ediscovery/cases/{caseId}/tags/{tagId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-tag-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2484,6 +3299,14 @@ impl ComplianceEdiscoveryCasesItemTagsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/tags/{tagId}/childTags`
     pub fn child_tags(&self) -> ComplianceEdiscoveryCasesItemTagsItemChildTags {
@@ -2507,6 +3330,9 @@ impl ComplianceEdiscoveryCasesItemTagsItemChildTags {
     ///
     /// `GET /compliance/ediscovery/cases/{caseId}/tags/{tagId}/childTags` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-tag-childtags?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -2523,5 +3349,13 @@ impl ComplianceEdiscoveryCasesItemTagsItemChildTags {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -18,6 +18,10 @@ impl Contacts {
     ///
     /// `GET /contacts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `OrgContact.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -34,10 +38,35 @@ impl Contacts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// orgContact: delta
     ///
     /// `GET /contacts/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `OrgContact.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-delta?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -55,6 +84,27 @@ impl Contacts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/contacts/{id}`
     pub fn item(&self, id: &str) -> ContactsItem {
@@ -78,6 +128,10 @@ impl ContactsItem {
     ///
     /// `GET /contacts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `OrgContact.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -94,15 +148,37 @@ impl ContactsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update orgcontact
     ///
     /// `PATCH /contacts/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::UpdateOrgcontactBody,
+        body: &super::super::OrgContact,
     ) -> graph_rt::Request<
         (),
         (),
@@ -121,6 +197,9 @@ impl ContactsItem {
     ///
     /// `DELETE /contacts/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -136,10 +215,22 @@ impl ContactsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// orgContact: checkMemberGroups
     ///
     /// `POST /contacts/{id}/checkMemberGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-checkmembergroups?view=graph-rest-beta)
     pub fn check_member_groups(
@@ -158,6 +249,22 @@ impl ContactsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/contacts/{id}/directReports`
     pub fn direct_reports(&self) -> ContactsItemDirectReports {
@@ -166,6 +273,10 @@ impl ContactsItem {
     /// orgContact: getMemberGroups
     ///
     /// `POST /contacts/{id}/getMemberGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-getmembergroups?view=graph-rest-beta)
     pub fn get_member_groups(
@@ -184,10 +295,30 @@ impl ContactsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// orgContact: getMemberObjects
     ///
     /// `POST /contacts/{id}/getMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-getmemberobjects?view=graph-rest-beta)
     pub fn get_member_objects(
@@ -206,10 +337,30 @@ impl ContactsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// orgContact: Get manager
     ///
     /// `GET /contacts/{id}/manager` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-get-manager?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -227,6 +378,22 @@ impl ContactsItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/contacts/{id}/memberOf`
     pub fn member_of(&self) -> ContactsItemMemberOf {
@@ -253,6 +420,10 @@ impl ContactsItemDirectReports {
     ///
     /// `GET /contacts/{id}/directReports` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-list-directreports?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -269,6 +440,22 @@ impl ContactsItemDirectReports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create directReport
     ///
@@ -310,6 +497,10 @@ impl ContactsItemMemberOf {
     ///
     /// `GET /contacts/{id}/memberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-list-memberof?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -326,6 +517,22 @@ impl ContactsItemMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create memberOf
     ///
@@ -380,6 +587,10 @@ impl ContactsItemTransitiveReportsCount {
     ///
     /// `GET /contacts/{id}/transitiveReports/$count` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read`, `OrgContact.Read.All`, `Directory.Read.All`
+    /// - Application: `OrgContact.Read`, `OrgContact.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-get-transitivereports?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -395,5 +606,25 @@ impl ContactsItemTransitiveReportsCount {
                 graph_rt::decode::count,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read",
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read",
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

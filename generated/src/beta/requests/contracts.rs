@@ -18,6 +18,10 @@ impl Contracts {
     ///
     /// `GET /contracts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contract-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -34,6 +38,22 @@ impl Contracts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/contracts/{id}`
     pub fn item(&self, id: &str) -> ContractsItem {
@@ -55,6 +75,10 @@ impl ContractsItem {
     ///
     /// `GET /contracts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contract-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -71,5 +95,21 @@ impl ContractsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -46,7 +46,7 @@ impl DeviceAppManagement {
         &self,
         body: &super::super::DeviceAppManagement,
     ) -> graph_rt::Request<
-        super::super::DeviceAppManagement,
+        Option<super::super::DeviceAppManagement>,
         super::super::DeviceAppManagement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -54,7 +54,7 @@ impl DeviceAppManagement {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -387,7 +387,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
         &self,
         body: &super::super::AndroidManagedAppProtection,
     ) -> graph_rt::Request<
-        super::super::AndroidManagedAppProtection,
+        Option<super::super::AndroidManagedAppProtection>,
         super::super::AndroidManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -395,7 +395,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -461,6 +461,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
     ///
     /// `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -477,10 +481,32 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedMobileApp
     ///
     /// `POST /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -500,6 +526,18 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}`
     pub fn item(
@@ -530,6 +568,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     ///
     /// `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -546,10 +588,32 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedMobileApp
     ///
     /// `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -557,7 +621,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
         &self,
         body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        super::super::ManagedMobileApp,
+        Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -565,14 +629,30 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedMobileApp
     ///
     /// `DELETE /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-beta)
     pub fn delete(
@@ -589,6 +669,18 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments`
@@ -608,6 +700,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
     ///
     /// `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -624,6 +720,24 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`
     pub fn item(
@@ -654,6 +768,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     ///
     /// `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -670,10 +788,32 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update targetedManagedAppPolicyAssignment
     ///
     /// `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -681,7 +821,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
         &self,
         body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        super::super::TargetedManagedAppPolicyAssignment,
+        Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -689,14 +829,30 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete targetedManagedAppPolicyAssignment
     ///
     /// `DELETE /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -713,6 +869,18 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/deploymentSummary`
@@ -733,6 +901,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
     ///
     /// `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/deploymentSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -749,10 +921,32 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedAppPolicyDeploymentSummary
     ///
     /// `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/deploymentSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -760,7 +954,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
         &self,
         body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        super::super::ManagedAppPolicyDeploymentSummary,
+        Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -768,10 +962,22 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/defaultManagedAppProtections`
@@ -790,6 +996,10 @@ impl DeviceAppManagementDefaultManagedAppProtections {
     ///
     /// `GET /deviceAppManagement/defaultManagedAppProtections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -806,10 +1016,32 @@ impl DeviceAppManagementDefaultManagedAppProtections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create defaultManagedAppProtection
     ///
     /// `POST /deviceAppManagement/defaultManagedAppProtections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -829,6 +1061,18 @@ impl DeviceAppManagementDefaultManagedAppProtections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}`
     pub fn item(
@@ -859,6 +1103,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     ///
     /// `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -875,10 +1123,32 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update defaultManagedAppProtection
     ///
     /// `PATCH /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -886,7 +1156,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
         &self,
         body: &super::super::DefaultManagedAppProtection,
     ) -> graph_rt::Request<
-        super::super::DefaultManagedAppProtection,
+        Option<super::super::DefaultManagedAppProtection>,
         super::super::DefaultManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -894,14 +1164,30 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete defaultManagedAppProtection
     ///
     /// `DELETE /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-delete?view=graph-rest-beta)
     pub fn delete(
@@ -918,6 +1204,18 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps`
     pub fn apps(&self) -> DeviceAppManagementDefaultManagedAppProtectionsItemApps {
@@ -952,6 +1250,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
     ///
     /// `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -968,10 +1270,32 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedMobileApp
     ///
     /// `POST /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -991,6 +1315,18 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}`
     pub fn item(
@@ -1021,6 +1357,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     ///
     /// `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1037,10 +1377,32 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedMobileApp
     ///
     /// `PATCH /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1048,7 +1410,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
         &self,
         body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        super::super::ManagedMobileApp,
+        Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1056,14 +1418,30 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedMobileApp
     ///
     /// `DELETE /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1080,6 +1458,18 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/deploymentSummary`
@@ -1100,6 +1490,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
     ///
     /// `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/deploymentSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1116,10 +1510,32 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedAppPolicyDeploymentSummary
     ///
     /// `PATCH /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/deploymentSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1127,7 +1543,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
         &self,
         body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        super::super::ManagedAppPolicyDeploymentSummary,
+        Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1135,16 +1551,28 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/deviceAppManagementTasks`
 ///
-/// - `GET /deviceAppManagement/deviceAppManagementTasks`: List appVulnerabilityTasks
-/// - `POST /deviceAppManagement/deviceAppManagementTasks`: Create appVulnerabilityTask
+/// - `GET /deviceAppManagement/deviceAppManagementTasks`: List deviceAppManagementTasks
+/// - `POST /deviceAppManagement/deviceAppManagementTasks`: Create deviceAppManagementTask
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDeviceAppManagementTasks(pub(super) graph_rt::UrlPath);
 impl DeviceAppManagementDeviceAppManagementTasks {
@@ -1153,17 +1581,21 @@ impl DeviceAppManagementDeviceAppManagementTasks {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List appVulnerabilityTasks
+    /// List deviceAppManagementTasks
     ///
     /// `GET /deviceAppManagement/deviceAppManagementTasks` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-appvulnerabilitytask-list?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-deviceappmanagementtask-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AppVulnerabilityTask>,
-        super::super::AppVulnerabilityTask,
+        graph_rt::Page<super::super::AnyDeviceAppManagementTask>,
+        super::super::DeviceAppManagementTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1173,19 +1605,41 @@ impl DeviceAppManagementDeviceAppManagementTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
-    /// Create appVulnerabilityTask
+    /// Create deviceAppManagementTask
     ///
     /// `POST /deviceAppManagement/deviceAppManagementTasks` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-appvulnerabilitytask-create?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-deviceappmanagementtask-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::AppVulnerabilityTask,
+        body: &super::super::AnyDeviceAppManagementTask,
     ) -> graph_rt::Request<
-        super::super::AppVulnerabilityTask,
-        super::super::AppVulnerabilityTask,
+        super::super::AnyDeviceAppManagementTask,
+        super::super::DeviceAppManagementTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1196,6 +1650,18 @@ impl DeviceAppManagementDeviceAppManagementTasks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}`
     pub fn item(
@@ -1209,8 +1675,8 @@ impl DeviceAppManagementDeviceAppManagementTasks {
 }
 /// `/deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}`
 ///
-/// - `GET /deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}`: Get appVulnerabilityTask
-/// - `PATCH /deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}`: Update appVulnerabilityTask
+/// - `GET /deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}`: Get deviceAppManagementTask
+/// - `PATCH /deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}`: Update deviceAppManagementTask
 /// - `DELETE /deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}`: Delete appVulnerabilityTask
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDeviceAppManagementTasksItem(pub(super) graph_rt::UrlPath);
@@ -1220,17 +1686,21 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get appVulnerabilityTask
+    /// Get deviceAppManagementTask
     ///
     /// `GET /deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-appvulnerabilitytask-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-deviceappmanagementtask-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AppVulnerabilityTask,
-        super::super::AppVulnerabilityTask,
+        super::super::AnyDeviceAppManagementTask,
+        super::super::DeviceAppManagementTask,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1240,33 +1710,71 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
-    /// Update appVulnerabilityTask
+    /// Update deviceAppManagementTask
     ///
     /// `PATCH /deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-appvulnerabilitytask-update?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-deviceappmanagementtask-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::AppVulnerabilityTask,
+        body: &super::super::AnyDeviceAppManagementTask,
     ) -> graph_rt::Request<
-        super::super::AppVulnerabilityTask,
-        super::super::AppVulnerabilityTask,
+        Option<super::super::AnyDeviceAppManagementTask>,
+        super::super::DeviceAppManagementTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete appVulnerabilityTask
     ///
     /// `DELETE /deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-appvulnerabilitytask-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1283,10 +1791,26 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// updateStatus action
     ///
     /// `POST /deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}/updateStatus` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-deviceappmanagementtask-updatestatus?view=graph-rest-beta)
     pub fn update_status(
@@ -1305,6 +1829,18 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/enterpriseCodeSigningCertificates`
@@ -1325,6 +1861,10 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificates {
     ///
     /// `GET /deviceAppManagement/enterpriseCodeSigningCertificates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1341,10 +1881,32 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create enterpriseCodeSigningCertificate
     ///
     /// `POST /deviceAppManagement/enterpriseCodeSigningCertificates` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1364,6 +1926,18 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificates {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/enterpriseCodeSigningCertificates/{enterpriseCodeSigningCertificateId}`
     pub fn item(
@@ -1394,6 +1968,10 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificatesItem {
     ///
     /// `GET /deviceAppManagement/enterpriseCodeSigningCertificates/{enterpriseCodeSigningCertificateId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1410,10 +1988,32 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update enterpriseCodeSigningCertificate
     ///
     /// `PATCH /deviceAppManagement/enterpriseCodeSigningCertificates/{enterpriseCodeSigningCertificateId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1421,7 +2021,7 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificatesItem {
         &self,
         body: &super::super::EnterpriseCodeSigningCertificate,
     ) -> graph_rt::Request<
-        super::super::EnterpriseCodeSigningCertificate,
+        Option<super::super::EnterpriseCodeSigningCertificate>,
         super::super::EnterpriseCodeSigningCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1429,14 +2029,30 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificatesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete enterpriseCodeSigningCertificate
     ///
     /// `DELETE /deviceAppManagement/enterpriseCodeSigningCertificates/{enterpriseCodeSigningCertificateId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1453,6 +2069,18 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificatesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/iosLobAppProvisioningConfigurations`
@@ -1592,7 +2220,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
         &self,
         body: &super::super::IosLobAppProvisioningConfiguration,
     ) -> graph_rt::Request<
-        super::super::IosLobAppProvisioningConfiguration,
+        Option<super::super::IosLobAppProvisioningConfiguration>,
         super::super::IosLobAppProvisioningConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1600,7 +2228,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -1698,6 +2326,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignments {
     ///
     /// `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-ioslobappprovisioningconfigurationassignment-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1714,10 +2346,32 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create iosLobAppProvisioningConfigurationAssignment
     ///
     /// `POST /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-ioslobappprovisioningconfigurationassignment-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1737,6 +2391,18 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assignments/{iosLobAppProvisioningConfigurationAssignmentId}`
     pub fn item(
@@ -1767,6 +2433,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem {
     ///
     /// `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assignments/{iosLobAppProvisioningConfigurationAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-ioslobappprovisioningconfigurationassignment-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1783,10 +2453,32 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update iosLobAppProvisioningConfigurationAssignment
     ///
     /// `PATCH /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assignments/{iosLobAppProvisioningConfigurationAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-ioslobappprovisioningconfigurationassignment-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1794,7 +2486,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem {
         &self,
         body: &super::super::IosLobAppProvisioningConfigurationAssignment,
     ) -> graph_rt::Request<
-        super::super::IosLobAppProvisioningConfigurationAssignment,
+        Option<super::super::IosLobAppProvisioningConfigurationAssignment>,
         super::super::IosLobAppProvisioningConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1802,14 +2494,30 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete iosLobAppProvisioningConfigurationAssignment
     ///
     /// `DELETE /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assignments/{iosLobAppProvisioningConfigurationAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-ioslobappprovisioningconfigurationassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1826,6 +2534,18 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses`
@@ -1846,6 +2566,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatuses {
     ///
     /// `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1862,10 +2586,32 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedDeviceMobileAppConfigurationDeviceStatus
     ///
     /// `POST /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1885,6 +2631,18 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`
     pub fn item(
@@ -1915,6 +2673,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesIte
     ///
     /// `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1931,10 +2693,32 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesIte
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDeviceMobileAppConfigurationDeviceStatus
     ///
     /// `PATCH /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1942,7 +2726,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesIte
         &self,
         body: &super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        Option<super::super::ManagedDeviceMobileAppConfigurationDeviceStatus>,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1950,14 +2734,30 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesIte
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedDeviceMobileAppConfigurationDeviceStatus
     ///
     /// `DELETE /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1974,6 +2774,18 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesIte
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments`
@@ -1994,6 +2806,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignments 
     ///
     /// `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappprovisioningconfiggroupassignment-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2010,10 +2826,32 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignments 
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppProvisioningConfigGroupAssignment
     ///
     /// `POST /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappprovisioningconfiggroupassignment-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -2033,6 +2871,18 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignments 
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments/{mobileAppProvisioningConfigGroupAssignmentId}`
     pub fn item(
@@ -2063,6 +2913,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsI
     ///
     /// `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments/{mobileAppProvisioningConfigGroupAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappprovisioningconfiggroupassignment-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2079,10 +2933,32 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsI
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppProvisioningConfigGroupAssignment
     ///
     /// `PATCH /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments/{mobileAppProvisioningConfigGroupAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappprovisioningconfiggroupassignment-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -2090,7 +2966,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsI
         &self,
         body: &super::super::MobileAppProvisioningConfigGroupAssignment,
     ) -> graph_rt::Request<
-        super::super::MobileAppProvisioningConfigGroupAssignment,
+        Option<super::super::MobileAppProvisioningConfigGroupAssignment>,
         super::super::MobileAppProvisioningConfigGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2098,14 +2974,30 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsI
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppProvisioningConfigGroupAssignment
     ///
     /// `DELETE /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments/{mobileAppProvisioningConfigGroupAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappprovisioningconfiggroupassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2122,6 +3014,18 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsI
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses`
@@ -2142,6 +3046,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatuses {
     ///
     /// `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2158,10 +3066,32 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedDeviceMobileAppConfigurationUserStatus
     ///
     /// `POST /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -2181,6 +3111,18 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`
     pub fn item(
@@ -2211,6 +3153,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem 
     ///
     /// `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2227,10 +3173,32 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem 
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDeviceMobileAppConfigurationUserStatus
     ///
     /// `PATCH /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -2238,7 +3206,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem 
         &self,
         body: &super::super::ManagedDeviceMobileAppConfigurationUserStatus,
     ) -> graph_rt::Request<
-        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+        Option<super::super::ManagedDeviceMobileAppConfigurationUserStatus>,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2246,14 +3214,30 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem 
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedDeviceMobileAppConfigurationUserStatus
     ///
     /// `DELETE /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2270,6 +3254,18 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem 
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/iosManagedAppProtections`
@@ -2405,7 +3401,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
         &self,
         body: &super::super::IosManagedAppProtection,
     ) -> graph_rt::Request<
-        super::super::IosManagedAppProtection,
+        Option<super::super::IosManagedAppProtection>,
         super::super::IosManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2413,7 +3409,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -2479,6 +3475,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
     ///
     /// `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2495,10 +3495,32 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedMobileApp
     ///
     /// `POST /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -2518,6 +3540,18 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}`
     pub fn item(
@@ -2548,6 +3582,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     ///
     /// `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2564,10 +3602,32 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedMobileApp
     ///
     /// `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -2575,7 +3635,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
         &self,
         body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        super::super::ManagedMobileApp,
+        Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2583,14 +3643,30 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedMobileApp
     ///
     /// `DELETE /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2607,6 +3683,18 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments`
@@ -2626,6 +3714,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
     ///
     /// `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2642,6 +3734,24 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`
     pub fn item(
@@ -2672,6 +3782,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     ///
     /// `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2688,10 +3802,32 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update targetedManagedAppPolicyAssignment
     ///
     /// `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -2699,7 +3835,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
         &self,
         body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        super::super::TargetedManagedAppPolicyAssignment,
+        Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2707,14 +3843,30 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete targetedManagedAppPolicyAssignment
     ///
     /// `DELETE /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2731,6 +3883,18 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/deploymentSummary`
@@ -2751,6 +3915,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
     ///
     /// `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/deploymentSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2767,10 +3935,32 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedAppPolicyDeploymentSummary
     ///
     /// `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/deploymentSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -2778,7 +3968,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
         &self,
         body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        super::super::ManagedAppPolicyDeploymentSummary,
+        Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2786,15 +3976,27 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedAppPolicies`
 ///
-/// - `GET /deviceAppManagement/managedAppPolicies`: List managedAppConfigurations
+/// - `GET /deviceAppManagement/managedAppPolicies`: List managedAppPolicies
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppPolicies(pub(super) graph_rt::UrlPath);
 impl DeviceAppManagementManagedAppPolicies {
@@ -2803,17 +4005,21 @@ impl DeviceAppManagementManagedAppPolicies {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List managedAppConfigurations
+    /// List managedAppPolicies
     ///
     /// `GET /deviceAppManagement/managedAppPolicies` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappconfiguration-list?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AnyManagedAppConfiguration>,
-        super::super::ManagedAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedAppPolicy>,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2823,6 +4029,24 @@ impl DeviceAppManagementManagedAppPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`
     pub fn item(
@@ -2836,7 +4060,7 @@ impl DeviceAppManagementManagedAppPolicies {
 }
 /// `/deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`
 ///
-/// - `GET /deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`: Get managedAppConfiguration
+/// - `GET /deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`: Get managedAppPolicy
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppPoliciesItem(pub(super) graph_rt::UrlPath);
 impl DeviceAppManagementManagedAppPoliciesItem {
@@ -2845,17 +4069,21 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get managedAppConfiguration
+    /// Get managedAppPolicy
     ///
     /// `GET /deviceAppManagement/managedAppPolicies/{managedAppPolicyId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappconfiguration-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AnyManagedAppConfiguration,
-        super::super::ManagedAppConfiguration,
+        super::super::AnyManagedAppPolicy,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2865,10 +4093,32 @@ impl DeviceAppManagementManagedAppPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceAppManagement/managedAppPolicies/{managedAppPolicyId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-beta)
     pub fn assign(
@@ -2887,10 +4137,26 @@ impl DeviceAppManagementManagedAppPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// targetApps action
     ///
     /// `POST /deviceAppManagement/managedAppPolicies/{managedAppPolicyId}/targetApps` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-beta)
     pub fn target_apps(
@@ -2909,11 +4175,23 @@ impl DeviceAppManagementManagedAppPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedAppRegistrations`
 ///
-/// - `GET /deviceAppManagement/managedAppRegistrations`: List androidManagedAppRegistrations
+/// - `GET /deviceAppManagement/managedAppRegistrations`: List managedAppRegistrations
 /// - `POST /deviceAppManagement/managedAppRegistrations`: Create androidManagedAppRegistration
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrations(pub(super) graph_rt::UrlPath);
@@ -2923,17 +4201,21 @@ impl DeviceAppManagementManagedAppRegistrations {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List androidManagedAppRegistrations
+    /// List managedAppRegistrations
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-androidmanagedappregistration-list?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappregistration-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AndroidManagedAppRegistration>,
-        super::super::AndroidManagedAppRegistration,
+        graph_rt::Page<super::super::AnyManagedAppRegistration>,
+        super::super::ManagedAppRegistration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2943,19 +4225,41 @@ impl DeviceAppManagementManagedAppRegistrations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create androidManagedAppRegistration
     ///
     /// `POST /deviceAppManagement/managedAppRegistrations` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-androidmanagedappregistration-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::AndroidManagedAppRegistration,
+        body: &super::super::AnyManagedAppRegistration,
     ) -> graph_rt::Request<
-        super::super::AndroidManagedAppRegistration,
-        super::super::AndroidManagedAppRegistration,
+        super::super::AnyManagedAppRegistration,
+        super::super::ManagedAppRegistration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2966,10 +4270,26 @@ impl DeviceAppManagementManagedAppRegistrations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// getUserIdsWithFlaggedAppRegistration function
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/getUserIdsWithFlaggedAppRegistration` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappregistration-getuseridswithflaggedappregistration?view=graph-rest-beta)
     pub fn get_user_ids_with_flagged_app_registration(
@@ -2986,6 +4306,24 @@ impl DeviceAppManagementManagedAppRegistrations {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`
     pub fn item(
@@ -2999,7 +4337,7 @@ impl DeviceAppManagementManagedAppRegistrations {
 }
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`
 ///
-/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`: Get androidManagedAppRegistration
+/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`: Get managedAppRegistration
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItem(pub(super) graph_rt::UrlPath);
 impl DeviceAppManagementManagedAppRegistrationsItem {
@@ -3008,17 +4346,21 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get androidManagedAppRegistration
+    /// Get managedAppRegistration
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-androidmanagedappregistration-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappregistration-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AndroidManagedAppRegistration,
-        super::super::AndroidManagedAppRegistration,
+        super::super::AnyManagedAppRegistration,
+        super::super::ManagedAppRegistration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3028,6 +4370,24 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`
     pub fn applied_policies(
@@ -3056,7 +4416,7 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
 }
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`
 ///
-/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`: List managedAppConfigurations
+/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`: List managedAppPolicies
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies(
     pub(super) graph_rt::UrlPath,
@@ -3067,17 +4427,21 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List managedAppConfigurations
+    /// List managedAppPolicies
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappconfiguration-list?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AnyManagedAppConfiguration>,
-        super::super::ManagedAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedAppPolicy>,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3087,6 +4451,24 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`
     pub fn item(
@@ -3100,7 +4482,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
 }
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`
 ///
-/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`: Get managedAppConfiguration
+/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`: Get managedAppPolicy
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem(
     pub(super) graph_rt::UrlPath,
@@ -3111,17 +4493,21 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get managedAppConfiguration
+    /// Get managedAppPolicy
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappconfiguration-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AnyManagedAppConfiguration,
-        super::super::ManagedAppConfiguration,
+        super::super::AnyManagedAppPolicy,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3131,10 +4517,32 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-beta)
     pub fn assign(
@@ -3153,10 +4561,26 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// targetApps action
     ///
     /// `POST /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}/targetApps` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-beta)
     pub fn target_apps(
@@ -3175,11 +4599,23 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies`
 ///
-/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies`: List managedAppConfigurations
+/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies`: List managedAppPolicies
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies(
     pub(super) graph_rt::UrlPath,
@@ -3190,17 +4626,21 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List managedAppConfigurations
+    /// List managedAppPolicies
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappconfiguration-list?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AnyManagedAppConfiguration>,
-        super::super::ManagedAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedAppPolicy>,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3210,6 +4650,24 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`
     pub fn item(
@@ -3223,7 +4681,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
 }
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`
 ///
-/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`: Get managedAppConfiguration
+/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`: Get managedAppPolicy
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem(
     pub(super) graph_rt::UrlPath,
@@ -3234,17 +4692,21 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get managedAppConfiguration
+    /// Get managedAppPolicy
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappconfiguration-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AnyManagedAppConfiguration,
-        super::super::ManagedAppConfiguration,
+        super::super::AnyManagedAppPolicy,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3254,10 +4716,32 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-beta)
     pub fn assign(
@@ -3276,10 +4760,26 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// targetApps action
     ///
     /// `POST /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}/targetApps` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-beta)
     pub fn target_apps(
@@ -3298,6 +4798,18 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations`
@@ -3318,6 +4830,10 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -3334,10 +4850,32 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedAppOperation
     ///
     /// `POST /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -3357,6 +4895,18 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}`
     pub fn item(
@@ -3387,6 +4937,10 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3403,10 +4957,32 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedAppOperation
     ///
     /// `PATCH /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -3414,7 +4990,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
         &self,
         body: &super::super::ManagedAppOperation,
     ) -> graph_rt::Request<
-        super::super::ManagedAppOperation,
+        Option<super::super::ManagedAppOperation>,
         super::super::ManagedAppOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3422,14 +4998,30 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedAppOperation
     ///
     /// `DELETE /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3446,6 +5038,18 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedAppStatuses`
@@ -3463,6 +5067,10 @@ impl DeviceAppManagementManagedAppStatuses {
     ///
     /// `GET /deviceAppManagement/managedAppStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappstatus-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -3479,6 +5087,24 @@ impl DeviceAppManagementManagedAppStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppStatuses/{managedAppStatusId}`
     pub fn item(
@@ -3505,6 +5131,10 @@ impl DeviceAppManagementManagedAppStatusesItem {
     ///
     /// `GET /deviceAppManagement/managedAppStatuses/{managedAppStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappstatus-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3521,6 +5151,24 @@ impl DeviceAppManagementManagedAppStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedEBookCategories`
@@ -3539,6 +5187,10 @@ impl DeviceAppManagementManagedEBookCategories {
     ///
     /// `GET /deviceAppManagement/managedEBookCategories` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -3555,10 +5207,32 @@ impl DeviceAppManagementManagedEBookCategories {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedEBookCategory
     ///
     /// `POST /deviceAppManagement/managedEBookCategories` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -3578,6 +5252,18 @@ impl DeviceAppManagementManagedEBookCategories {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBookCategories/{managedEBookCategoryId}`
     pub fn item(
@@ -3606,6 +5292,10 @@ impl DeviceAppManagementManagedEBookCategoriesItem {
     ///
     /// `GET /deviceAppManagement/managedEBookCategories/{managedEBookCategoryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3622,10 +5312,32 @@ impl DeviceAppManagementManagedEBookCategoriesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedEBookCategory
     ///
     /// `PATCH /deviceAppManagement/managedEBookCategories/{managedEBookCategoryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -3633,7 +5345,7 @@ impl DeviceAppManagementManagedEBookCategoriesItem {
         &self,
         body: &super::super::ManagedEBookCategory,
     ) -> graph_rt::Request<
-        super::super::ManagedEBookCategory,
+        Option<super::super::ManagedEBookCategory>,
         super::super::ManagedEBookCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3641,14 +5353,30 @@ impl DeviceAppManagementManagedEBookCategoriesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedEBookCategory
     ///
     /// `DELETE /deviceAppManagement/managedEBookCategories/{managedEBookCategoryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3665,11 +5393,23 @@ impl DeviceAppManagementManagedEBookCategoriesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedEBooks`
 ///
-/// - `GET /deviceAppManagement/managedEBooks`: List iosVppEBooks
+/// - `GET /deviceAppManagement/managedEBooks`: List managedEBooks
 /// - `POST /deviceAppManagement/managedEBooks`: Create iosVppEBook
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooks(pub(super) graph_rt::UrlPath);
@@ -3679,17 +5419,21 @@ impl DeviceAppManagementManagedEBooks {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List iosVppEBooks
+    /// List managedEBooks
     ///
     /// `GET /deviceAppManagement/managedEBooks` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-list?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebook-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::IosVppEBook>,
-        super::super::IosVppEBook,
+        graph_rt::Page<super::super::AnyManagedEBook>,
+        super::super::ManagedEBook,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3699,19 +5443,41 @@ impl DeviceAppManagementManagedEBooks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create iosVppEBook
     ///
     /// `POST /deviceAppManagement/managedEBooks` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::IosVppEBook,
+        body: &super::super::AnyManagedEBook,
     ) -> graph_rt::Request<
-        super::super::IosVppEBook,
-        super::super::IosVppEBook,
+        super::super::AnyManagedEBook,
+        super::super::ManagedEBook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3722,6 +5488,18 @@ impl DeviceAppManagementManagedEBooks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}`
     pub fn item(&self, managed_e_book_id: &str) -> DeviceAppManagementManagedEBooksItem {
@@ -3730,7 +5508,7 @@ impl DeviceAppManagementManagedEBooks {
 }
 /// `/deviceAppManagement/managedEBooks/{managedEBookId}`
 ///
-/// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}`: Get iosVppEBook
+/// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}`: Get managedEBook
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}`: Update iosVppEBook
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}`: Delete iosVppEBook
 #[derive(Debug, Clone)]
@@ -3741,17 +5519,21 @@ impl DeviceAppManagementManagedEBooksItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get iosVppEBook
+    /// Get managedEBook
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebook-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::IosVppEBook,
-        super::super::IosVppEBook,
+        super::super::AnyManagedEBook,
+        super::super::ManagedEBook,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3761,33 +5543,71 @@ impl DeviceAppManagementManagedEBooksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update iosVppEBook
     ///
     /// `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::IosVppEBook,
+        body: &super::super::AnyManagedEBook,
     ) -> graph_rt::Request<
-        super::super::IosVppEBook,
-        super::super::IosVppEBook,
+        Option<super::super::AnyManagedEBook>,
+        super::super::ManagedEBook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete iosVppEBook
     ///
     /// `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3804,10 +5624,26 @@ impl DeviceAppManagementManagedEBooksItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceAppManagement/managedEBooks/{managedEBookId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebook-assign?view=graph-rest-beta)
     pub fn assign(
@@ -3826,6 +5662,18 @@ impl DeviceAppManagementManagedEBooksItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/assignments`
     pub fn assignments(&self) -> DeviceAppManagementManagedEBooksItemAssignments {
@@ -3862,8 +5710,8 @@ impl DeviceAppManagementManagedEBooksItem {
 }
 /// `/deviceAppManagement/managedEBooks/{managedEBookId}/assignments`
 ///
-/// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments`: List iosVppEBookAssignments
-/// - `POST /deviceAppManagement/managedEBooks/{managedEBookId}/assignments`: Create iosVppEBookAssignment
+/// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments`: List managedEBookAssignments
+/// - `POST /deviceAppManagement/managedEBooks/{managedEBookId}/assignments`: Create managedEBookAssignment
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemAssignments(pub(super) graph_rt::UrlPath);
 impl DeviceAppManagementManagedEBooksItemAssignments {
@@ -3872,17 +5720,21 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List iosVppEBookAssignments
+    /// List managedEBookAssignments
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-list?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookassignment-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::IosVppEBookAssignment>,
-        super::super::IosVppEBookAssignment,
+        graph_rt::Page<super::super::AnyManagedEBookAssignment>,
+        super::super::ManagedEBookAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3892,19 +5744,41 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
-    /// Create iosVppEBookAssignment
+    /// Create managedEBookAssignment
     ///
     /// `POST /deviceAppManagement/managedEBooks/{managedEBookId}/assignments` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-create?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookassignment-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::IosVppEBookAssignment,
+        body: &super::super::AnyManagedEBookAssignment,
     ) -> graph_rt::Request<
-        super::super::IosVppEBookAssignment,
-        super::super::IosVppEBookAssignment,
+        super::super::AnyManagedEBookAssignment,
+        super::super::ManagedEBookAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3915,6 +5789,18 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`
     pub fn item(
@@ -3928,8 +5814,8 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
 }
 /// `/deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`
 ///
-/// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Get iosVppEBookAssignment
-/// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Update iosVppEBookAssignment
+/// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Get managedEBookAssignment
+/// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Update managedEBookAssignment
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Delete iosVppEBookAssignment
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemAssignmentsItem(
@@ -3941,17 +5827,21 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get iosVppEBookAssignment
+    /// Get managedEBookAssignment
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookassignment-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::IosVppEBookAssignment,
-        super::super::IosVppEBookAssignment,
+        super::super::AnyManagedEBookAssignment,
+        super::super::ManagedEBookAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3961,33 +5851,71 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
-    /// Update iosVppEBookAssignment
+    /// Update managedEBookAssignment
     ///
     /// `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-update?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookassignment-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::IosVppEBookAssignment,
+        body: &super::super::AnyManagedEBookAssignment,
     ) -> graph_rt::Request<
-        super::super::IosVppEBookAssignment,
-        super::super::IosVppEBookAssignment,
+        Option<super::super::AnyManagedEBookAssignment>,
+        super::super::ManagedEBookAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete iosVppEBookAssignment
     ///
     /// `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -4004,6 +5932,18 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedEBooks/{managedEBookId}/categories`
@@ -4022,6 +5962,10 @@ impl DeviceAppManagementManagedEBooksItemCategories {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/categories` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4038,10 +5982,32 @@ impl DeviceAppManagementManagedEBooksItemCategories {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedEBookCategory
     ///
     /// `POST /deviceAppManagement/managedEBooks/{managedEBookId}/categories` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -4061,6 +6027,18 @@ impl DeviceAppManagementManagedEBooksItemCategories {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/categories/{managedEBookCategoryId}`
     pub fn item(
@@ -4091,6 +6069,10 @@ impl DeviceAppManagementManagedEBooksItemCategoriesItem {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/categories/{managedEBookCategoryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4107,10 +6089,32 @@ impl DeviceAppManagementManagedEBooksItemCategoriesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedEBookCategory
     ///
     /// `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/categories/{managedEBookCategoryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -4118,7 +6122,7 @@ impl DeviceAppManagementManagedEBooksItemCategoriesItem {
         &self,
         body: &super::super::ManagedEBookCategory,
     ) -> graph_rt::Request<
-        super::super::ManagedEBookCategory,
+        Option<super::super::ManagedEBookCategory>,
         super::super::ManagedEBookCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4126,14 +6130,30 @@ impl DeviceAppManagementManagedEBooksItemCategoriesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedEBookCategory
     ///
     /// `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/categories/{managedEBookCategoryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-delete?view=graph-rest-beta)
     pub fn delete(
@@ -4150,6 +6170,18 @@ impl DeviceAppManagementManagedEBooksItemCategoriesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates`
@@ -4170,6 +6202,10 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4186,10 +6222,32 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceInstallState
     ///
     /// `POST /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -4209,6 +6267,18 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}`
     pub fn item(
@@ -4239,6 +6309,10 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4255,10 +6329,32 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceInstallState
     ///
     /// `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -4266,7 +6362,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
         &self,
         body: &super::super::DeviceInstallState,
     ) -> graph_rt::Request<
-        super::super::DeviceInstallState,
+        Option<super::super::DeviceInstallState>,
         super::super::DeviceInstallState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4274,14 +6370,30 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceInstallState
     ///
     /// `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-delete?view=graph-rest-beta)
     pub fn delete(
@@ -4298,6 +6410,18 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedEBooks/{managedEBookId}/installSummary`
@@ -4318,6 +6442,10 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/installSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-ebookinstallsummary-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4334,10 +6462,32 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update eBookInstallSummary
     ///
     /// `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/installSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-ebookinstallsummary-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -4345,7 +6495,7 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
         &self,
         body: &super::super::EBookInstallSummary,
     ) -> graph_rt::Request<
-        super::super::EBookInstallSummary,
+        Option<super::super::EBookInstallSummary>,
         super::super::EBookInstallSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4353,10 +6503,22 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary`
@@ -4377,6 +6539,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4393,10 +6559,32 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create userInstallStateSummary
     ///
     /// `POST /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -4416,6 +6604,18 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}`
     pub fn item(
@@ -4446,6 +6646,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4462,10 +6666,32 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update userInstallStateSummary
     ///
     /// `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -4473,7 +6699,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
         &self,
         body: &super::super::UserInstallStateSummary,
     ) -> graph_rt::Request<
-        super::super::UserInstallStateSummary,
+        Option<super::super::UserInstallStateSummary>,
         super::super::UserInstallStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4481,14 +6707,30 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete userInstallStateSummary
     ///
     /// `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-delete?view=graph-rest-beta)
     pub fn delete(
@@ -4505,6 +6747,18 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates`
     pub fn device_states(
@@ -4533,6 +6787,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4549,10 +6807,32 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceInstallState
     ///
     /// `POST /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -4572,6 +6852,18 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}`
     pub fn item(
@@ -4602,6 +6894,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4618,10 +6914,32 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceInstallState
     ///
     /// `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -4629,7 +6947,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
         &self,
         body: &super::super::DeviceInstallState,
     ) -> graph_rt::Request<
-        super::super::DeviceInstallState,
+        Option<super::super::DeviceInstallState>,
         super::super::DeviceInstallState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4637,14 +6955,30 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceInstallState
     ///
     /// `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-delete?view=graph-rest-beta)
     pub fn delete(
@@ -4661,6 +6995,18 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies`
@@ -4800,7 +7146,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
         &self,
         body: &super::super::MdmWindowsInformationProtectionPolicy,
     ) -> graph_rt::Request<
-        super::super::MdmWindowsInformationProtectionPolicy,
+        Option<super::super::MdmWindowsInformationProtectionPolicy>,
         super::super::MdmWindowsInformationProtectionPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4808,7 +7154,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -4875,6 +7221,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4891,6 +7241,24 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`
     pub fn item(
@@ -4921,6 +7289,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4937,10 +7309,32 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update targetedManagedAppPolicyAssignment
     ///
     /// `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -4948,7 +7342,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
         &self,
         body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        super::super::TargetedManagedAppPolicyAssignment,
+        Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4956,14 +7350,30 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete targetedManagedAppPolicyAssignment
     ///
     /// `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -4980,6 +7390,18 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles`
@@ -5000,6 +7422,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5016,10 +7442,32 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionAppLockerFile
     ///
     /// `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -5039,6 +7487,18 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
     pub fn item(
@@ -5069,6 +7529,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5085,10 +7549,32 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionAppLockerFile
     ///
     /// `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -5096,7 +7582,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
         &self,
         body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionAppLockerFile,
+        Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5104,14 +7590,30 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionAppLockerFile
     ///
     /// `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-beta)
     pub fn delete(
@@ -5128,6 +7630,18 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles`
@@ -5148,6 +7662,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5164,10 +7682,32 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionAppLockerFile
     ///
     /// `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -5187,6 +7727,18 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
     pub fn item(
@@ -5217,6 +7769,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5233,10 +7789,32 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionAppLockerFile
     ///
     /// `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -5244,7 +7822,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
         &self,
         body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionAppLockerFile,
+        Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5252,14 +7830,30 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionAppLockerFile
     ///
     /// `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-beta)
     pub fn delete(
@@ -5276,6 +7870,18 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileAppCategories`
@@ -5294,6 +7900,10 @@ impl DeviceAppManagementMobileAppCategories {
     ///
     /// `GET /deviceAppManagement/mobileAppCategories` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5310,10 +7920,32 @@ impl DeviceAppManagementMobileAppCategories {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppCategory
     ///
     /// `POST /deviceAppManagement/mobileAppCategories` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -5333,6 +7965,18 @@ impl DeviceAppManagementMobileAppCategories {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}`
     pub fn item(
@@ -5361,6 +8005,10 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     ///
     /// `GET /deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5377,10 +8025,32 @@ impl DeviceAppManagementMobileAppCategoriesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppCategory
     ///
     /// `PATCH /deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -5388,7 +8058,7 @@ impl DeviceAppManagementMobileAppCategoriesItem {
         &self,
         body: &super::super::MobileAppCategory,
     ) -> graph_rt::Request<
-        super::super::MobileAppCategory,
+        Option<super::super::MobileAppCategory>,
         super::super::MobileAppCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5396,14 +8066,30 @@ impl DeviceAppManagementMobileAppCategoriesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppCategory
     ///
     /// `DELETE /deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-delete?view=graph-rest-beta)
     pub fn delete(
@@ -5420,11 +8106,23 @@ impl DeviceAppManagementMobileAppCategoriesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileAppConfigurations`
 ///
-/// - `GET /deviceAppManagement/mobileAppConfigurations`: List androidForWorkMobileAppConfigurations
+/// - `GET /deviceAppManagement/mobileAppConfigurations`: List managedDeviceMobileAppConfigurations
 /// - `POST /deviceAppManagement/mobileAppConfigurations`: Create androidForWorkMobileAppConfiguration
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurations(pub(super) graph_rt::UrlPath);
@@ -5434,17 +8132,21 @@ impl DeviceAppManagementMobileAppConfigurations {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List androidForWorkMobileAppConfigurations
+    /// List managedDeviceMobileAppConfigurations
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkmobileappconfiguration-list?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfiguration-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AndroidForWorkMobileAppConfiguration>,
-        super::super::AndroidForWorkMobileAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedDeviceMobileAppConfiguration>,
+        super::super::ManagedDeviceMobileAppConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5454,19 +8156,41 @@ impl DeviceAppManagementMobileAppConfigurations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create androidForWorkMobileAppConfiguration
     ///
     /// `POST /deviceAppManagement/mobileAppConfigurations` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkmobileappconfiguration-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::AndroidForWorkMobileAppConfiguration,
+        body: &super::super::AnyManagedDeviceMobileAppConfiguration,
     ) -> graph_rt::Request<
-        super::super::AndroidForWorkMobileAppConfiguration,
-        super::super::AndroidForWorkMobileAppConfiguration,
+        super::super::AnyManagedDeviceMobileAppConfiguration,
+        super::super::ManagedDeviceMobileAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5477,6 +8201,18 @@ impl DeviceAppManagementMobileAppConfigurations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`
     pub fn item(
@@ -5490,7 +8226,7 @@ impl DeviceAppManagementMobileAppConfigurations {
 }
 /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`
 ///
-/// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Get androidForWorkMobileAppConfiguration
+/// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Get managedDeviceMobileAppConfiguration
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Update androidForWorkMobileAppConfiguration
 /// - `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Delete androidForWorkMobileAppConfiguration
 #[derive(Debug, Clone)]
@@ -5501,17 +8237,21 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get androidForWorkMobileAppConfiguration
+    /// Get managedDeviceMobileAppConfiguration
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkmobileappconfiguration-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfiguration-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AndroidForWorkMobileAppConfiguration,
-        super::super::AndroidForWorkMobileAppConfiguration,
+        super::super::AnyManagedDeviceMobileAppConfiguration,
+        super::super::ManagedDeviceMobileAppConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5521,33 +8261,71 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update androidForWorkMobileAppConfiguration
     ///
     /// `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkmobileappconfiguration-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::AndroidForWorkMobileAppConfiguration,
+        body: &super::super::AnyManagedDeviceMobileAppConfiguration,
     ) -> graph_rt::Request<
-        super::super::AndroidForWorkMobileAppConfiguration,
-        super::super::AndroidForWorkMobileAppConfiguration,
+        Option<super::super::AnyManagedDeviceMobileAppConfiguration>,
+        super::super::ManagedDeviceMobileAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete androidForWorkMobileAppConfiguration
     ///
     /// `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkmobileappconfiguration-delete?view=graph-rest-beta)
     pub fn delete(
@@ -5564,10 +8342,26 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfiguration-assign?view=graph-rest-beta)
     pub fn assign(
@@ -5586,6 +8380,18 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments`
     pub fn assignments(
@@ -5646,6 +8452,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5662,10 +8472,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedDeviceMobileAppConfigurationAssignment
     ///
     /// `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -5685,6 +8517,18 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}`
     pub fn item(
@@ -5715,6 +8559,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5731,10 +8579,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDeviceMobileAppConfigurationAssignment
     ///
     /// `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -5742,7 +8612,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
         &self,
         body: &super::super::ManagedDeviceMobileAppConfigurationAssignment,
     ) -> graph_rt::Request<
-        super::super::ManagedDeviceMobileAppConfigurationAssignment,
+        Option<super::super::ManagedDeviceMobileAppConfigurationAssignment>,
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5750,14 +8620,30 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedDeviceMobileAppConfigurationAssignment
     ///
     /// `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -5774,6 +8660,18 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatusSummary`
@@ -5794,6 +8692,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatusSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicesummary-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5810,10 +8712,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDeviceMobileAppConfigurationDeviceSummary
     ///
     /// `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatusSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicesummary-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -5821,7 +8745,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
         &self,
         body: &super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
     ) -> graph_rt::Request<
-        super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
+        Option<super::super::ManagedDeviceMobileAppConfigurationDeviceSummary>,
         super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5829,10 +8753,22 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses`
@@ -5853,6 +8789,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5869,10 +8809,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedDeviceMobileAppConfigurationDeviceStatus
     ///
     /// `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -5892,6 +8854,18 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`
     pub fn item(
@@ -5922,6 +8896,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5938,10 +8916,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDeviceMobileAppConfigurationDeviceStatus
     ///
     /// `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -5949,7 +8949,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
         &self,
         body: &super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        Option<super::super::ManagedDeviceMobileAppConfigurationDeviceStatus>,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5957,14 +8957,30 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedDeviceMobileAppConfigurationDeviceStatus
     ///
     /// `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-delete?view=graph-rest-beta)
     pub fn delete(
@@ -5981,6 +8997,18 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatusSummary`
@@ -6001,6 +9029,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatusSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationusersummary-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6017,10 +9049,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDeviceMobileAppConfigurationUserSummary
     ///
     /// `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatusSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationusersummary-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -6028,7 +9082,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
         &self,
         body: &super::super::ManagedDeviceMobileAppConfigurationUserSummary,
     ) -> graph_rt::Request<
-        super::super::ManagedDeviceMobileAppConfigurationUserSummary,
+        Option<super::super::ManagedDeviceMobileAppConfigurationUserSummary>,
         super::super::ManagedDeviceMobileAppConfigurationUserSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6036,10 +9090,22 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`
@@ -6060,6 +9126,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6076,10 +9146,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedDeviceMobileAppConfigurationUserStatus
     ///
     /// `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -6099,6 +9191,18 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`
     pub fn item(
@@ -6129,6 +9233,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6145,10 +9253,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDeviceMobileAppConfigurationUserStatus
     ///
     /// `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -6156,7 +9286,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
         &self,
         body: &super::super::ManagedDeviceMobileAppConfigurationUserStatus,
     ) -> graph_rt::Request<
-        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+        Option<super::super::ManagedDeviceMobileAppConfigurationUserStatus>,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6164,14 +9294,30 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedDeviceMobileAppConfigurationUserStatus
     ///
     /// `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-delete?view=graph-rest-beta)
     pub fn delete(
@@ -6188,11 +9334,23 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps`
 ///
-/// - `GET /deviceAppManagement/mobileApps`: List androidForWorkApps
+/// - `GET /deviceAppManagement/mobileApps`: List mobileApps
 /// - `POST /deviceAppManagement/mobileApps`: Create androidForWorkApp
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileApps(pub(super) graph_rt::UrlPath);
@@ -6202,17 +9360,17 @@ impl DeviceAppManagementMobileApps {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List androidForWorkApps
+    /// List mobileApps
     ///
     /// `GET /deviceAppManagement/mobileApps` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-list?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AndroidForWorkApp>,
-        super::super::AndroidForWorkApp,
+        graph_rt::Page<super::super::AnyMobileApp>,
+        super::super::MobileApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6227,14 +9385,18 @@ impl DeviceAppManagementMobileApps {
     ///
     /// `POST /deviceAppManagement/mobileApps` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::AndroidForWorkApp,
+        body: &super::super::AnyMobileApp,
     ) -> graph_rt::Request<
-        super::super::AndroidForWorkApp,
-        super::super::AndroidForWorkApp,
+        super::super::AnyMobileApp,
+        super::super::MobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6245,6 +9407,18 @@ impl DeviceAppManagementMobileApps {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// getMobileAppCount function
     ///
@@ -6314,6 +9488,10 @@ impl DeviceAppManagementMobileApps {
     ///
     /// `POST /deviceAppManagement/mobileApps/validateXml` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileapp-validatexml?view=graph-rest-beta)
     pub fn validate_xml(
         &self,
@@ -6331,6 +9509,18 @@ impl DeviceAppManagementMobileApps {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}`
     pub fn item(&self, mobile_app_id: &str) -> DeviceAppManagementMobileAppsItem {
@@ -6339,7 +9529,7 @@ impl DeviceAppManagementMobileApps {
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}`
 ///
-/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}`: Get androidForWorkApp
+/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}`: Get mobileApp
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}`: Update androidForWorkApp
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}`: Delete androidForWorkApp
 #[derive(Debug, Clone)]
@@ -6350,17 +9540,17 @@ impl DeviceAppManagementMobileAppsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get androidForWorkApp
+    /// Get mobileApp
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-get?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AndroidForWorkApp,
-        super::super::AndroidForWorkApp,
+        super::super::AnyMobileApp,
+        super::super::MobileApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6375,28 +9565,48 @@ impl DeviceAppManagementMobileAppsItem {
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::AndroidForWorkApp,
+        body: &super::super::AnyMobileApp,
     ) -> graph_rt::Request<
-        super::super::AndroidForWorkApp,
-        super::super::AndroidForWorkApp,
+        Option<super::super::AnyMobileApp>,
+        super::super::MobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete androidForWorkApp
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-delete?view=graph-rest-beta)
     pub fn delete(
@@ -6413,6 +9623,18 @@ impl DeviceAppManagementMobileAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
@@ -6495,6 +9717,10 @@ impl DeviceAppManagementMobileAppsItem {
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/revokeAllLicenses` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokealllicenses?view=graph-rest-beta)
     pub fn revoke_all_licenses(
         &self,
@@ -6512,10 +9738,26 @@ impl DeviceAppManagementMobileAppsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// revokeDeviceLicense action
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/revokeDeviceLicense` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokedevicelicense?view=graph-rest-beta)
     pub fn revoke_device_license(
@@ -6534,10 +9776,26 @@ impl DeviceAppManagementMobileAppsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// revokeUserLicense action
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/revokeUserLicense` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokeuserlicense?view=graph-rest-beta)
     pub fn revoke_user_license(
@@ -6556,6 +9814,18 @@ impl DeviceAppManagementMobileAppsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// updateRelationships action
     ///
@@ -6644,6 +9914,10 @@ impl DeviceAppManagementMobileAppsItemAssignments {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6660,10 +9934,32 @@ impl DeviceAppManagementMobileAppsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppAssignment
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/assignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -6683,6 +9979,18 @@ impl DeviceAppManagementMobileAppsItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}`
     pub fn item(
@@ -6713,6 +10021,10 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6729,10 +10041,32 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppAssignment
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -6740,7 +10074,7 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
         &self,
         body: &super::super::MobileAppAssignment,
     ) -> graph_rt::Request<
-        super::super::MobileAppAssignment,
+        Option<super::super::MobileAppAssignment>,
         super::super::MobileAppAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6748,14 +10082,30 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppAssignment
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -6772,6 +10122,18 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/categories`
@@ -6790,6 +10152,10 @@ impl DeviceAppManagementMobileAppsItemCategories {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/categories` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6806,10 +10172,32 @@ impl DeviceAppManagementMobileAppsItemCategories {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppCategory
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/categories` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -6829,6 +10217,18 @@ impl DeviceAppManagementMobileAppsItemCategories {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}`
     pub fn item(
@@ -6857,6 +10257,10 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6873,10 +10277,32 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppCategory
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -6884,7 +10310,7 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
         &self,
         body: &super::super::MobileAppCategory,
     ) -> graph_rt::Request<
-        super::super::MobileAppCategory,
+        Option<super::super::MobileAppCategory>,
         super::super::MobileAppCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6892,14 +10318,30 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppCategory
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-delete?view=graph-rest-beta)
     pub fn delete(
@@ -6916,6 +10358,18 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions`
@@ -6936,6 +10390,10 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6952,10 +10410,32 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppContent
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -6975,6 +10455,18 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}`
     pub fn item(
@@ -7005,6 +10497,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -7021,10 +10517,32 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppContent
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -7032,7 +10550,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
         &self,
         body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        super::super::MobileAppContent,
+        Option<super::super::MobileAppContent>,
         super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7040,14 +10558,30 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppContent
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-beta)
     pub fn delete(
@@ -7064,6 +10598,18 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps`
     pub fn contained_apps(
@@ -7098,6 +10644,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedApps {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -7114,10 +10664,32 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create microsoftStoreForBusinessContainedApp
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -7137,6 +10709,18 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedApps {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps/{mobileContainedAppId}`
     pub fn item(
@@ -7167,6 +10751,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps/{mobileContainedAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -7183,10 +10771,32 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update microsoftStoreForBusinessContainedApp
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps/{mobileContainedAppId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -7194,7 +10804,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem {
         &self,
         body: &super::super::MicrosoftStoreForBusinessContainedApp,
     ) -> graph_rt::Request<
-        super::super::MicrosoftStoreForBusinessContainedApp,
+        Option<super::super::MicrosoftStoreForBusinessContainedApp>,
         super::super::MicrosoftStoreForBusinessContainedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7202,14 +10812,30 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete microsoftStoreForBusinessContainedApp
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps/{mobileContainedAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-delete?view=graph-rest-beta)
     pub fn delete(
@@ -7226,6 +10852,18 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files`
@@ -7246,6 +10884,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -7262,10 +10904,32 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppContentFile
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -7285,6 +10949,18 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}`
     pub fn item(
@@ -7315,6 +10991,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -7331,10 +11011,32 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppContentFile
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -7342,7 +11044,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
         &self,
         body: &super::super::MobileAppContentFile,
     ) -> graph_rt::Request<
-        super::super::MobileAppContentFile,
+        Option<super::super::MobileAppContentFile>,
         super::super::MobileAppContentFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7350,14 +11052,30 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppContentFile
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-delete?view=graph-rest-beta)
     pub fn delete(
@@ -7374,10 +11092,26 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// commit action
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}/commit` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-commit?view=graph-rest-beta)
     pub fn commit(
@@ -7396,10 +11130,26 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// renewUpload action
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}/renewUpload` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-renewupload?view=graph-rest-beta)
     pub fn renew_upload(
@@ -7416,6 +11166,18 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses`
@@ -7434,6 +11196,10 @@ impl DeviceAppManagementMobileAppsItemDeviceStatuses {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -7450,10 +11216,32 @@ impl DeviceAppManagementMobileAppsItemDeviceStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppInstallStatus
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -7473,6 +11261,18 @@ impl DeviceAppManagementMobileAppsItemDeviceStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}`
     pub fn item(
@@ -7503,6 +11303,10 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -7519,10 +11323,32 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppInstallStatus
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -7530,7 +11356,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
         &self,
         body: &super::super::MobileAppInstallStatus,
     ) -> graph_rt::Request<
-        super::super::MobileAppInstallStatus,
+        Option<super::super::MobileAppInstallStatus>,
         super::super::MobileAppInstallStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7538,14 +11364,30 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppInstallStatus
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-delete?view=graph-rest-beta)
     pub fn delete(
@@ -7562,6 +11404,18 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app`
     pub fn app(&self) -> DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
@@ -7572,7 +11426,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app`
 ///
-/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app`: Get androidForWorkApp
+/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app`: Get mobileApp
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app`: Update androidForWorkApp
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app`: Delete androidForWorkApp
 #[derive(Debug, Clone)]
@@ -7585,17 +11439,17 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get androidForWorkApp
+    /// Get mobileApp
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-get?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AndroidForWorkApp,
-        super::super::AndroidForWorkApp,
+        super::super::AnyMobileApp,
+        super::super::MobileApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7610,28 +11464,48 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::AndroidForWorkApp,
+        body: &super::super::AnyMobileApp,
     ) -> graph_rt::Request<
-        super::super::AndroidForWorkApp,
-        super::super::AndroidForWorkApp,
+        Option<super::super::AnyMobileApp>,
+        super::super::MobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete androidForWorkApp
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-delete?view=graph-rest-beta)
     pub fn delete(
@@ -7648,6 +11522,18 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
@@ -7696,6 +11582,10 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app/revokeAllLicenses` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokealllicenses?view=graph-rest-beta)
     pub fn revoke_all_licenses(
         &self,
@@ -7713,10 +11603,26 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// revokeDeviceLicense action
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app/revokeDeviceLicense` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokedevicelicense?view=graph-rest-beta)
     pub fn revoke_device_license(
@@ -7735,10 +11641,26 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// revokeUserLicense action
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app/revokeUserLicense` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokeuserlicense?view=graph-rest-beta)
     pub fn revoke_user_license(
@@ -7757,6 +11679,18 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// updateRelationships action
     ///
@@ -7797,6 +11731,10 @@ impl DeviceAppManagementMobileAppsItemInstallSummary {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/installSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallsummary-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -7813,10 +11751,32 @@ impl DeviceAppManagementMobileAppsItemInstallSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppInstallSummary
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/installSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallsummary-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -7824,7 +11784,7 @@ impl DeviceAppManagementMobileAppsItemInstallSummary {
         &self,
         body: &super::super::MobileAppInstallSummary,
     ) -> graph_rt::Request<
-        super::super::MobileAppInstallSummary,
+        Option<super::super::MobileAppInstallSummary>,
         super::super::MobileAppInstallSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7832,10 +11792,22 @@ impl DeviceAppManagementMobileAppsItemInstallSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp`
@@ -7858,8 +11830,8 @@ impl DeviceAppManagementMobileAppsItemIosVppApp {
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses`
 ///
-/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses`: List iosVppAppAssignedDeviceLicenses
-/// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses`: Create iosVppAppAssignedDeviceLicense
+/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses`: List iosVppAppAssignedLicenses
+/// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses`: Create iosVppAppAssignedLicense
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses(
     pub(super) graph_rt::UrlPath,
@@ -7870,17 +11842,21 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List iosVppAppAssignedDeviceLicenses
+    /// List iosVppAppAssignedLicenses
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppappassigneddevicelicense-list?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppappassignedlicense-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::IosVppAppAssignedDeviceLicense>,
-        super::super::IosVppAppAssignedDeviceLicense,
+        graph_rt::Page<super::super::AnyIosVppAppAssignedLicense>,
+        super::super::IosVppAppAssignedLicense,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7890,19 +11866,41 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
-    /// Create iosVppAppAssignedDeviceLicense
+    /// Create iosVppAppAssignedLicense
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppappassigneddevicelicense-create?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppappassignedlicense-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::IosVppAppAssignedDeviceLicense,
+        body: &super::super::AnyIosVppAppAssignedLicense,
     ) -> graph_rt::Request<
-        super::super::IosVppAppAssignedDeviceLicense,
-        super::super::IosVppAppAssignedDeviceLicense,
+        super::super::AnyIosVppAppAssignedLicense,
+        super::super::IosVppAppAssignedLicense,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7913,6 +11911,18 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}`
     pub fn item(
@@ -7926,8 +11936,8 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses {
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}`
 ///
-/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}`: Get iosVppAppAssignedDeviceLicense
-/// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}`: Update iosVppAppAssignedDeviceLicense
+/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}`: Get iosVppAppAssignedLicense
+/// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}`: Update iosVppAppAssignedLicense
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}`: Delete iosVppAppAssignedDeviceLicense
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemIosVppAppAssignedLicensesItem(
@@ -7939,17 +11949,21 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicensesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get iosVppAppAssignedDeviceLicense
+    /// Get iosVppAppAssignedLicense
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppappassigneddevicelicense-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppappassignedlicense-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::IosVppAppAssignedDeviceLicense,
-        super::super::IosVppAppAssignedDeviceLicense,
+        super::super::AnyIosVppAppAssignedLicense,
+        super::super::IosVppAppAssignedLicense,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7959,33 +11973,71 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicensesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
-    /// Update iosVppAppAssignedDeviceLicense
+    /// Update iosVppAppAssignedLicense
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppappassigneddevicelicense-update?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppappassignedlicense-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::IosVppAppAssignedDeviceLicense,
+        body: &super::super::AnyIosVppAppAssignedLicense,
     ) -> graph_rt::Request<
-        super::super::IosVppAppAssignedDeviceLicense,
-        super::super::IosVppAppAssignedDeviceLicense,
+        Option<super::super::AnyIosVppAppAssignedLicense>,
+        super::super::IosVppAppAssignedLicense,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete iosVppAppAssignedDeviceLicense
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppappassigneddevicelicense-delete?view=graph-rest-beta)
     pub fn delete(
@@ -8002,6 +12054,18 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicensesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp`
@@ -8040,6 +12104,10 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicenses {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp/assignedLicenses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-macosvppappassignedlicense-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -8056,10 +12124,32 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicenses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create macOsVppAppAssignedLicense
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp/assignedLicenses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-macosvppappassignedlicense-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -8079,6 +12169,18 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicenses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp/assignedLicenses/{macOsVppAppAssignedLicenseId}`
     pub fn item(
@@ -8109,6 +12211,10 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp/assignedLicenses/{macOsVppAppAssignedLicenseId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-macosvppappassignedlicense-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -8125,10 +12231,32 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update macOsVppAppAssignedLicense
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp/assignedLicenses/{macOsVppAppAssignedLicenseId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-macosvppappassignedlicense-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -8136,7 +12264,7 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem {
         &self,
         body: &super::super::MacOsVppAppAssignedLicense,
     ) -> graph_rt::Request<
-        super::super::MacOsVppAppAssignedLicense,
+        Option<super::super::MacOsVppAppAssignedLicense>,
         super::super::MacOsVppAppAssignedLicense,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8144,14 +12272,30 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete macOsVppAppAssignedLicense
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp/assignedLicenses/{macOsVppAppAssignedLicenseId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-macosvppappassignedlicense-delete?view=graph-rest-beta)
     pub fn delete(
@@ -8168,6 +12312,18 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp`
@@ -8208,6 +12364,10 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -8224,10 +12384,32 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppContent
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -8247,6 +12429,18 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}`
     pub fn item(
@@ -8277,6 +12471,10 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -8293,10 +12491,32 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppContent
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -8304,7 +12524,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
         &self,
         body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        super::super::MobileAppContent,
+        Option<super::super::MobileAppContent>,
         super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8312,14 +12532,30 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppContent
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-beta)
     pub fn delete(
@@ -8336,6 +12572,18 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp`
@@ -8360,7 +12608,7 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessApp {
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps`
 ///
-/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps`: List microsoftStoreForBusinessContainedApps
+/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps`: List mobileContainedApps
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps`: Create microsoftStoreForBusinessContainedApp
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps(
@@ -8372,17 +12620,21 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps 
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List microsoftStoreForBusinessContainedApps
+    /// List mobileContainedApps
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-list?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobilecontainedapp-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::MicrosoftStoreForBusinessContainedApp>,
-        super::super::MicrosoftStoreForBusinessContainedApp,
+        graph_rt::Page<super::super::AnyMobileContainedApp>,
+        super::super::MobileContainedApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8392,19 +12644,41 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps 
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create microsoftStoreForBusinessContainedApp
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::MicrosoftStoreForBusinessContainedApp,
+        body: &super::super::AnyMobileContainedApp,
     ) -> graph_rt::Request<
-        super::super::MicrosoftStoreForBusinessContainedApp,
-        super::super::MicrosoftStoreForBusinessContainedApp,
+        super::super::AnyMobileContainedApp,
+        super::super::MobileContainedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8415,6 +12689,18 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps 
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps/{mobileContainedAppId}`
     pub fn item(
@@ -8428,7 +12714,7 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps 
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps/{mobileContainedAppId}`
 ///
-/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps/{mobileContainedAppId}`: Get microsoftStoreForBusinessContainedApp
+/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps/{mobileContainedAppId}`: Get mobileContainedApp
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps/{mobileContainedAppId}`: Update microsoftStoreForBusinessContainedApp
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps/{mobileContainedAppId}`: Delete microsoftStoreForBusinessContainedApp
 #[derive(Debug, Clone)]
@@ -8441,17 +12727,21 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedAppsI
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get microsoftStoreForBusinessContainedApp
+    /// Get mobileContainedApp
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps/{mobileContainedAppId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobilecontainedapp-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MicrosoftStoreForBusinessContainedApp,
-        super::super::MicrosoftStoreForBusinessContainedApp,
+        super::super::AnyMobileContainedApp,
+        super::super::MobileContainedApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8461,33 +12751,71 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedAppsI
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update microsoftStoreForBusinessContainedApp
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps/{mobileContainedAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::MicrosoftStoreForBusinessContainedApp,
+        body: &super::super::AnyMobileContainedApp,
     ) -> graph_rt::Request<
-        super::super::MicrosoftStoreForBusinessContainedApp,
-        super::super::MicrosoftStoreForBusinessContainedApp,
+        Option<super::super::AnyMobileContainedApp>,
+        super::super::MobileContainedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete microsoftStoreForBusinessContainedApp
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps/{mobileContainedAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-delete?view=graph-rest-beta)
     pub fn delete(
@@ -8504,6 +12832,18 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedAppsI
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp`
@@ -8542,6 +12882,10 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -8558,10 +12902,32 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppContent
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -8581,6 +12947,18 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}`
     pub fn item(
@@ -8611,6 +12989,10 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -8627,10 +13009,32 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppContent
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -8638,7 +13042,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
         &self,
         body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        super::super::MobileAppContent,
+        Option<super::super::MobileAppContent>,
         super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8646,14 +13050,30 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppContent
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-beta)
     pub fn delete(
@@ -8670,6 +13090,18 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX`
@@ -8694,7 +13126,7 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppX {
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps`
 ///
-/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps`: List microsoftStoreForBusinessContainedApps
+/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps`: List mobileContainedApps
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps`: Create microsoftStoreForBusinessContainedApp
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps(
@@ -8706,17 +13138,21 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List microsoftStoreForBusinessContainedApps
+    /// List mobileContainedApps
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-list?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobilecontainedapp-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::MicrosoftStoreForBusinessContainedApp>,
-        super::super::MicrosoftStoreForBusinessContainedApp,
+        graph_rt::Page<super::super::AnyMobileContainedApp>,
+        super::super::MobileContainedApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8726,19 +13162,41 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create microsoftStoreForBusinessContainedApp
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::MicrosoftStoreForBusinessContainedApp,
+        body: &super::super::AnyMobileContainedApp,
     ) -> graph_rt::Request<
-        super::super::MicrosoftStoreForBusinessContainedApp,
-        super::super::MicrosoftStoreForBusinessContainedApp,
+        super::super::AnyMobileContainedApp,
+        super::super::MobileContainedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8749,6 +13207,18 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{mobileContainedAppId}`
     pub fn item(
@@ -8762,7 +13232,7 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{mobileContainedAppId}`
 ///
-/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{mobileContainedAppId}`: Get microsoftStoreForBusinessContainedApp
+/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{mobileContainedAppId}`: Get mobileContainedApp
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{mobileContainedAppId}`: Update microsoftStoreForBusinessContainedApp
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{mobileContainedAppId}`: Delete microsoftStoreForBusinessContainedApp
 #[derive(Debug, Clone)]
@@ -8775,17 +13245,21 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get microsoftStoreForBusinessContainedApp
+    /// Get mobileContainedApp
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{mobileContainedAppId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobilecontainedapp-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MicrosoftStoreForBusinessContainedApp,
-        super::super::MicrosoftStoreForBusinessContainedApp,
+        super::super::AnyMobileContainedApp,
+        super::super::MobileContainedApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8795,33 +13269,71 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update microsoftStoreForBusinessContainedApp
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{mobileContainedAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::MicrosoftStoreForBusinessContainedApp,
+        body: &super::super::AnyMobileContainedApp,
     ) -> graph_rt::Request<
-        super::super::MicrosoftStoreForBusinessContainedApp,
-        super::super::MicrosoftStoreForBusinessContainedApp,
+        Option<super::super::AnyMobileContainedApp>,
+        super::super::MobileContainedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete microsoftStoreForBusinessContainedApp
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{mobileContainedAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-delete?view=graph-rest-beta)
     pub fn delete(
@@ -8838,11 +13350,23 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/relationships`
 ///
-/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/relationships`: List mobileAppDependencies
+/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/relationships`: List mobileAppRelationships
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/relationships`: Create mobileAppDependency
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemRelationships(pub(super) graph_rt::UrlPath);
@@ -8852,17 +13376,21 @@ impl DeviceAppManagementMobileAppsItemRelationships {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List mobileAppDependencies
+    /// List mobileAppRelationships
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/relationships` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappdependency-list?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileapprelationship-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::MobileAppDependency>,
-        super::super::MobileAppDependency,
+        graph_rt::Page<super::super::AnyMobileAppRelationship>,
+        super::super::MobileAppRelationship,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8872,19 +13400,41 @@ impl DeviceAppManagementMobileAppsItemRelationships {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppDependency
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/relationships` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappdependency-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::MobileAppDependency,
+        body: &super::super::AnyMobileAppRelationship,
     ) -> graph_rt::Request<
-        super::super::MobileAppDependency,
-        super::super::MobileAppDependency,
+        super::super::AnyMobileAppRelationship,
+        super::super::MobileAppRelationship,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8895,6 +13445,18 @@ impl DeviceAppManagementMobileAppsItemRelationships {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/relationships/{mobileAppRelationshipId}`
     pub fn item(
@@ -8908,7 +13470,7 @@ impl DeviceAppManagementMobileAppsItemRelationships {
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/relationships/{mobileAppRelationshipId}`
 ///
-/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/relationships/{mobileAppRelationshipId}`: Get mobileAppDependency
+/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/relationships/{mobileAppRelationshipId}`: Get mobileAppRelationship
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/relationships/{mobileAppRelationshipId}`: Update mobileAppDependency
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/relationships/{mobileAppRelationshipId}`: Delete mobileAppDependency
 #[derive(Debug, Clone)]
@@ -8921,17 +13483,21 @@ impl DeviceAppManagementMobileAppsItemRelationshipsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get mobileAppDependency
+    /// Get mobileAppRelationship
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/relationships/{mobileAppRelationshipId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappdependency-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileapprelationship-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MobileAppDependency,
-        super::super::MobileAppDependency,
+        super::super::AnyMobileAppRelationship,
+        super::super::MobileAppRelationship,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8941,33 +13507,71 @@ impl DeviceAppManagementMobileAppsItemRelationshipsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppDependency
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/relationships/{mobileAppRelationshipId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappdependency-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::MobileAppDependency,
+        body: &super::super::AnyMobileAppRelationship,
     ) -> graph_rt::Request<
-        super::super::MobileAppDependency,
-        super::super::MobileAppDependency,
+        Option<super::super::AnyMobileAppRelationship>,
+        super::super::MobileAppRelationship,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppDependency
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/relationships/{mobileAppRelationshipId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappdependency-delete?view=graph-rest-beta)
     pub fn delete(
@@ -8984,6 +13588,18 @@ impl DeviceAppManagementMobileAppsItemRelationshipsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/userStatuses`
@@ -9002,6 +13618,10 @@ impl DeviceAppManagementMobileAppsItemUserStatuses {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-userappinstallstatus-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -9018,10 +13638,32 @@ impl DeviceAppManagementMobileAppsItemUserStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create userAppInstallStatus
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-userappinstallstatus-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -9041,6 +13683,18 @@ impl DeviceAppManagementMobileAppsItemUserStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}`
     pub fn item(
@@ -9071,6 +13725,10 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-userappinstallstatus-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -9087,10 +13745,32 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update userAppInstallStatus
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-userappinstallstatus-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -9098,7 +13778,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
         &self,
         body: &super::super::UserAppInstallStatus,
     ) -> graph_rt::Request<
-        super::super::UserAppInstallStatus,
+        Option<super::super::UserAppInstallStatus>,
         super::super::UserAppInstallStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9106,14 +13786,30 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete userAppInstallStatus
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-userappinstallstatus-delete?view=graph-rest-beta)
     pub fn delete(
@@ -9130,6 +13826,18 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app`
     pub fn app(&self) -> DeviceAppManagementMobileAppsItemUserStatusesItemApp {
@@ -9148,7 +13856,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app`
 ///
-/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app`: Get androidForWorkApp
+/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app`: Get mobileApp
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app`: Update androidForWorkApp
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app`: Delete androidForWorkApp
 #[derive(Debug, Clone)]
@@ -9161,17 +13869,17 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get androidForWorkApp
+    /// Get mobileApp
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-get?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AndroidForWorkApp,
-        super::super::AndroidForWorkApp,
+        super::super::AnyMobileApp,
+        super::super::MobileApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9186,28 +13894,48 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::AndroidForWorkApp,
+        body: &super::super::AnyMobileApp,
     ) -> graph_rt::Request<
-        super::super::AndroidForWorkApp,
-        super::super::AndroidForWorkApp,
+        Option<super::super::AnyMobileApp>,
+        super::super::MobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete androidForWorkApp
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-delete?view=graph-rest-beta)
     pub fn delete(
@@ -9224,6 +13952,18 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
@@ -9272,6 +14012,10 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app/revokeAllLicenses` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokealllicenses?view=graph-rest-beta)
     pub fn revoke_all_licenses(
         &self,
@@ -9289,10 +14033,26 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// revokeDeviceLicense action
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app/revokeDeviceLicense` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokedevicelicense?view=graph-rest-beta)
     pub fn revoke_device_license(
@@ -9311,10 +14071,26 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// revokeUserLicense action
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app/revokeUserLicense` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokeuserlicense?view=graph-rest-beta)
     pub fn revoke_user_license(
@@ -9333,6 +14109,18 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// updateRelationships action
     ///
@@ -9375,6 +14163,10 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatuses {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/deviceStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -9391,10 +14183,32 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppInstallStatus
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/deviceStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -9414,6 +14228,18 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/deviceStatuses/{mobileAppInstallStatusId}`
     pub fn item(
@@ -9444,6 +14270,10 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/deviceStatuses/{mobileAppInstallStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -9460,10 +14290,32 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppInstallStatus
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/deviceStatuses/{mobileAppInstallStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -9471,7 +14323,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem {
         &self,
         body: &super::super::MobileAppInstallStatus,
     ) -> graph_rt::Request<
-        super::super::MobileAppInstallStatus,
+        Option<super::super::MobileAppInstallStatus>,
         super::super::MobileAppInstallStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9479,14 +14331,30 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppInstallStatus
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/deviceStatuses/{mobileAppInstallStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-delete?view=graph-rest-beta)
     pub fn delete(
@@ -9503,6 +14371,18 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/policySets`
@@ -9521,6 +14401,10 @@ impl DeviceAppManagementPolicySets {
     ///
     /// `GET /deviceAppManagement/policySets` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policyset-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -9537,10 +14421,32 @@ impl DeviceAppManagementPolicySets {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create policySet
     ///
     /// `POST /deviceAppManagement/policySets` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policyset-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -9560,10 +14466,26 @@ impl DeviceAppManagementPolicySets {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// getPolicySets action
     ///
     /// `POST /deviceAppManagement/policySets/getPolicySets` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policyset-getpolicysets?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -9583,6 +14505,24 @@ impl DeviceAppManagementPolicySets {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/policySets/{policySetId}`
     pub fn item(&self, policy_set_id: &str) -> DeviceAppManagementPolicySetsItem {
@@ -9605,6 +14545,10 @@ impl DeviceAppManagementPolicySetsItem {
     ///
     /// `GET /deviceAppManagement/policySets/{policySetId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policyset-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -9621,10 +14565,32 @@ impl DeviceAppManagementPolicySetsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete policySet
     ///
     /// `DELETE /deviceAppManagement/policySets/{policySetId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policyset-delete?view=graph-rest-beta)
     pub fn delete(
@@ -9641,6 +14607,18 @@ impl DeviceAppManagementPolicySetsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/policySets/{policySetId}/assignments`
     pub fn assignments(&self) -> DeviceAppManagementPolicySetsItemAssignments {
@@ -9655,6 +14633,10 @@ impl DeviceAppManagementPolicySetsItem {
     /// update action
     ///
     /// `POST /deviceAppManagement/policySets/{policySetId}/update` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policyset-update?view=graph-rest-beta)
     pub fn update(
@@ -9673,6 +14655,18 @@ impl DeviceAppManagementPolicySetsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/policySets/{policySetId}/assignments`
@@ -9691,6 +14685,10 @@ impl DeviceAppManagementPolicySetsItemAssignments {
     ///
     /// `GET /deviceAppManagement/policySets/{policySetId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policysetassignment-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -9707,10 +14705,32 @@ impl DeviceAppManagementPolicySetsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create policySetAssignment
     ///
     /// `POST /deviceAppManagement/policySets/{policySetId}/assignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policysetassignment-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -9730,6 +14750,18 @@ impl DeviceAppManagementPolicySetsItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/policySets/{policySetId}/assignments/{policySetAssignmentId}`
     pub fn item(
@@ -9760,6 +14792,10 @@ impl DeviceAppManagementPolicySetsItemAssignmentsItem {
     ///
     /// `GET /deviceAppManagement/policySets/{policySetId}/assignments/{policySetAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policysetassignment-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -9776,10 +14812,32 @@ impl DeviceAppManagementPolicySetsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update policySetAssignment
     ///
     /// `PATCH /deviceAppManagement/policySets/{policySetId}/assignments/{policySetAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policysetassignment-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -9787,7 +14845,7 @@ impl DeviceAppManagementPolicySetsItemAssignmentsItem {
         &self,
         body: &super::super::PolicySetAssignment,
     ) -> graph_rt::Request<
-        super::super::PolicySetAssignment,
+        Option<super::super::PolicySetAssignment>,
         super::super::PolicySetAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9795,14 +14853,30 @@ impl DeviceAppManagementPolicySetsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete policySetAssignment
     ///
     /// `DELETE /deviceAppManagement/policySets/{policySetId}/assignments/{policySetAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policysetassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -9819,11 +14893,23 @@ impl DeviceAppManagementPolicySetsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/policySets/{policySetId}/items`
 ///
-/// - `GET /deviceAppManagement/policySets/{policySetId}/items`: List deviceCompliancePolicyPolicySetItems
+/// - `GET /deviceAppManagement/policySets/{policySetId}/items`: List policySetItems
 /// - `POST /deviceAppManagement/policySets/{policySetId}/items`: Create deviceCompliancePolicyPolicySetItem
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementPolicySetsItemItems(pub(super) graph_rt::UrlPath);
@@ -9833,17 +14919,21 @@ impl DeviceAppManagementPolicySetsItemItems {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List deviceCompliancePolicyPolicySetItems
+    /// List policySetItems
     ///
     /// `GET /deviceAppManagement/policySets/{policySetId}/items` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-devicecompliancepolicypolicysetitem-list?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policysetitem-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::DeviceCompliancePolicyPolicySetItem>,
-        super::super::DeviceCompliancePolicyPolicySetItem,
+        graph_rt::Page<super::super::AnyPolicySetItem>,
+        super::super::PolicySetItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9853,19 +14943,41 @@ impl DeviceAppManagementPolicySetsItemItems {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceCompliancePolicyPolicySetItem
     ///
     /// `POST /deviceAppManagement/policySets/{policySetId}/items` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-devicecompliancepolicypolicysetitem-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::DeviceCompliancePolicyPolicySetItem,
+        body: &super::super::AnyPolicySetItem,
     ) -> graph_rt::Request<
-        super::super::DeviceCompliancePolicyPolicySetItem,
-        super::super::DeviceCompliancePolicyPolicySetItem,
+        super::super::AnyPolicySetItem,
+        super::super::PolicySetItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9876,6 +14988,18 @@ impl DeviceAppManagementPolicySetsItemItems {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/policySets/{policySetId}/items/{policySetItemId}`
     pub fn item(
@@ -9889,7 +15013,7 @@ impl DeviceAppManagementPolicySetsItemItems {
 }
 /// `/deviceAppManagement/policySets/{policySetId}/items/{policySetItemId}`
 ///
-/// - `GET /deviceAppManagement/policySets/{policySetId}/items/{policySetItemId}`: Get deviceCompliancePolicyPolicySetItem
+/// - `GET /deviceAppManagement/policySets/{policySetId}/items/{policySetItemId}`: Get policySetItem
 /// - `PATCH /deviceAppManagement/policySets/{policySetId}/items/{policySetItemId}`: Update deviceCompliancePolicyPolicySetItem
 /// - `DELETE /deviceAppManagement/policySets/{policySetId}/items/{policySetItemId}`: Delete deviceCompliancePolicyPolicySetItem
 #[derive(Debug, Clone)]
@@ -9900,17 +15024,21 @@ impl DeviceAppManagementPolicySetsItemItemsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get deviceCompliancePolicyPolicySetItem
+    /// Get policySetItem
     ///
     /// `GET /deviceAppManagement/policySets/{policySetId}/items/{policySetItemId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-devicecompliancepolicypolicysetitem-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policysetitem-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DeviceCompliancePolicyPolicySetItem,
-        super::super::DeviceCompliancePolicyPolicySetItem,
+        super::super::AnyPolicySetItem,
+        super::super::PolicySetItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9920,33 +15048,71 @@ impl DeviceAppManagementPolicySetsItemItemsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceCompliancePolicyPolicySetItem
     ///
     /// `PATCH /deviceAppManagement/policySets/{policySetId}/items/{policySetItemId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-devicecompliancepolicypolicysetitem-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::DeviceCompliancePolicyPolicySetItem,
+        body: &super::super::AnyPolicySetItem,
     ) -> graph_rt::Request<
-        super::super::DeviceCompliancePolicyPolicySetItem,
-        super::super::DeviceCompliancePolicyPolicySetItem,
+        Option<super::super::AnyPolicySetItem>,
+        super::super::PolicySetItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceCompliancePolicyPolicySetItem
     ///
     /// `DELETE /deviceAppManagement/policySets/{policySetId}/items/{policySetItemId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-devicecompliancepolicypolicysetitem-delete?view=graph-rest-beta)
     pub fn delete(
@@ -9963,6 +15129,18 @@ impl DeviceAppManagementPolicySetsItemItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/sideLoadingKeys`
@@ -9981,6 +15159,10 @@ impl DeviceAppManagementSideLoadingKeys {
     ///
     /// `GET /deviceAppManagement/sideLoadingKeys` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-sideloadingkey-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -9997,10 +15179,32 @@ impl DeviceAppManagementSideLoadingKeys {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create sideLoadingKey
     ///
     /// `POST /deviceAppManagement/sideLoadingKeys` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-sideloadingkey-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -10020,6 +15224,18 @@ impl DeviceAppManagementSideLoadingKeys {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/sideLoadingKeys/{sideLoadingKeyId}`
     pub fn item(
@@ -10046,6 +15262,10 @@ impl DeviceAppManagementSideLoadingKeysItem {
     ///
     /// `GET /deviceAppManagement/sideLoadingKeys/{sideLoadingKeyId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-sideloadingkey-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -10062,10 +15282,32 @@ impl DeviceAppManagementSideLoadingKeysItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update sideLoadingKey
     ///
     /// `PATCH /deviceAppManagement/sideLoadingKeys/{sideLoadingKeyId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-sideloadingkey-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -10073,7 +15315,7 @@ impl DeviceAppManagementSideLoadingKeysItem {
         &self,
         body: &super::super::SideLoadingKey,
     ) -> graph_rt::Request<
-        super::super::SideLoadingKey,
+        Option<super::super::SideLoadingKey>,
         super::super::SideLoadingKey,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10081,14 +15323,30 @@ impl DeviceAppManagementSideLoadingKeysItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete sideLoadingKey
     ///
     /// `DELETE /deviceAppManagement/sideLoadingKeys/{sideLoadingKeyId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-sideloadingkey-delete?view=graph-rest-beta)
     pub fn delete(
@@ -10105,6 +15363,18 @@ impl DeviceAppManagementSideLoadingKeysItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/symantecCodeSigningCertificate`
@@ -10125,6 +15395,10 @@ impl DeviceAppManagementSymantecCodeSigningCertificate {
     ///
     /// `GET /deviceAppManagement/symantecCodeSigningCertificate` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-symanteccodesigningcertificate-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -10141,10 +15415,32 @@ impl DeviceAppManagementSymantecCodeSigningCertificate {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update symantecCodeSigningCertificate
     ///
     /// `PATCH /deviceAppManagement/symantecCodeSigningCertificate` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-symanteccodesigningcertificate-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -10152,7 +15448,7 @@ impl DeviceAppManagementSymantecCodeSigningCertificate {
         &self,
         body: &super::super::SymantecCodeSigningCertificate,
     ) -> graph_rt::Request<
-        super::super::SymantecCodeSigningCertificate,
+        Option<super::super::SymantecCodeSigningCertificate>,
         super::super::SymantecCodeSigningCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10160,10 +15456,22 @@ impl DeviceAppManagementSymantecCodeSigningCertificate {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/targetedManagedAppConfigurations`
@@ -10303,7 +15611,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
         &self,
         body: &super::super::TargetedManagedAppConfiguration,
     ) -> graph_rt::Request<
-        super::super::TargetedManagedAppConfiguration,
+        Option<super::super::TargetedManagedAppConfiguration>,
         super::super::TargetedManagedAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10311,7 +15619,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -10421,6 +15729,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
     ///
     /// `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -10437,10 +15749,32 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedMobileApp
     ///
     /// `POST /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -10460,6 +15794,18 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}`
     pub fn item(
@@ -10490,6 +15836,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     ///
     /// `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -10506,10 +15856,32 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedMobileApp
     ///
     /// `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -10517,7 +15889,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
         &self,
         body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        super::super::ManagedMobileApp,
+        Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10525,14 +15897,30 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedMobileApp
     ///
     /// `DELETE /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-beta)
     pub fn delete(
@@ -10549,6 +15937,18 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments`
@@ -10568,6 +15968,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
     ///
     /// `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -10584,6 +15988,24 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}`
     pub fn item(
@@ -10614,6 +16036,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     ///
     /// `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -10630,10 +16056,32 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update targetedManagedAppPolicyAssignment
     ///
     /// `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -10641,7 +16089,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
         &self,
         body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        super::super::TargetedManagedAppPolicyAssignment,
+        Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10649,14 +16097,30 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete targetedManagedAppPolicyAssignment
     ///
     /// `DELETE /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -10673,6 +16137,18 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/deploymentSummary`
@@ -10693,6 +16169,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
     ///
     /// `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/deploymentSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -10709,10 +16189,32 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedAppPolicyDeploymentSummary
     ///
     /// `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/deploymentSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -10720,7 +16222,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
         &self,
         body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        super::super::ManagedAppPolicyDeploymentSummary,
+        Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10728,10 +16230,22 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/vppTokens`
@@ -10750,6 +16264,10 @@ impl DeviceAppManagementVppTokens {
     ///
     /// `GET /deviceAppManagement/vppTokens` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -10766,10 +16284,32 @@ impl DeviceAppManagementVppTokens {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create vppToken
     ///
     /// `POST /deviceAppManagement/vppTokens` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -10789,10 +16329,26 @@ impl DeviceAppManagementVppTokens {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// getLicensesForApp function
     ///
     /// `GET /deviceAppManagement/vppTokens/getLicensesForApp` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-getlicensesforapp?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -10810,10 +16366,32 @@ impl DeviceAppManagementVppTokens {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// syncLicenseCounts action
     ///
     /// `POST /deviceAppManagement/vppTokens/syncLicenseCounts` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-synclicensecounts?view=graph-rest-beta)
     pub fn sync_license_counts(
@@ -10830,6 +16408,18 @@ impl DeviceAppManagementVppTokens {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/vppTokens/{vppTokenId}`
     pub fn item(&self, vpp_token_id: &str) -> DeviceAppManagementVppTokensItem {
@@ -10853,6 +16443,10 @@ impl DeviceAppManagementVppTokensItem {
     ///
     /// `GET /deviceAppManagement/vppTokens/{vppTokenId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -10869,10 +16463,32 @@ impl DeviceAppManagementVppTokensItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update vppToken
     ///
     /// `PATCH /deviceAppManagement/vppTokens/{vppTokenId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -10880,7 +16496,7 @@ impl DeviceAppManagementVppTokensItem {
         &self,
         body: &super::super::VppToken,
     ) -> graph_rt::Request<
-        super::super::VppToken,
+        Option<super::super::VppToken>,
         super::super::VppToken,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10888,14 +16504,30 @@ impl DeviceAppManagementVppTokensItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete vppToken
     ///
     /// `DELETE /deviceAppManagement/vppTokens/{vppTokenId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-delete?view=graph-rest-beta)
     pub fn delete(
@@ -10912,10 +16544,26 @@ impl DeviceAppManagementVppTokensItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// revokeLicenses action
     ///
     /// `POST /deviceAppManagement/vppTokens/{vppTokenId}/revokeLicenses` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-revokelicenses?view=graph-rest-beta)
     pub fn revoke_licenses(
@@ -10934,10 +16582,26 @@ impl DeviceAppManagementVppTokensItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// syncLicenses action
     ///
     /// `POST /deviceAppManagement/vppTokens/{vppTokenId}/syncLicenses` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-synclicenses?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -10955,6 +16619,18 @@ impl DeviceAppManagementVppTokensItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/wdacSupplementalPolicies`
@@ -10972,6 +16648,10 @@ impl DeviceAppManagementWdacSupplementalPolicies {
     /// List windowsDefenderApplicationControlSupplementalPolicies
     ///
     /// `GET /deviceAppManagement/wdacSupplementalPolicies` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -10991,10 +16671,32 @@ impl DeviceAppManagementWdacSupplementalPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsDefenderApplicationControlSupplementalPolicy
     ///
     /// `POST /deviceAppManagement/wdacSupplementalPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -11014,6 +16716,18 @@ impl DeviceAppManagementWdacSupplementalPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}`
     pub fn item(
@@ -11045,6 +16759,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
     ///
     /// `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -11061,10 +16779,32 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsDefenderApplicationControlSupplementalPolicy
     ///
     /// `PATCH /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -11072,7 +16812,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
         &self,
         body: &super::super::WindowsDefenderApplicationControlSupplementalPolicy,
     ) -> graph_rt::Request<
-        super::super::WindowsDefenderApplicationControlSupplementalPolicy,
+        Option<super::super::WindowsDefenderApplicationControlSupplementalPolicy>,
         super::super::WindowsDefenderApplicationControlSupplementalPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11080,14 +16820,30 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsDefenderApplicationControlSupplementalPolicy
     ///
     /// `DELETE /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-delete?view=graph-rest-beta)
     pub fn delete(
@@ -11104,10 +16860,26 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-assign?view=graph-rest-beta)
     pub fn assign(
@@ -11126,6 +16898,18 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments`
     pub fn assignments(
@@ -11170,6 +16954,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignments {
     ///
     /// `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicyassignment-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -11188,10 +16976,32 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsDefenderApplicationControlSupplementalPolicyAssignment
     ///
     /// `POST /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicyassignment-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -11211,6 +17021,18 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments/{windowsDefenderApplicationControlSupplementalPolicyAssignmentId}`
     pub fn item(
@@ -11246,6 +17068,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem {
     ///
     /// `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments/{windowsDefenderApplicationControlSupplementalPolicyAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicyassignment-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -11262,10 +17088,32 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsDefenderApplicationControlSupplementalPolicyAssignment
     ///
     /// `PATCH /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments/{windowsDefenderApplicationControlSupplementalPolicyAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicyassignment-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -11273,7 +17121,9 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem {
         &self,
         body: &super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
     ) -> graph_rt::Request<
-        super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
+        Option<
+            super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
+        >,
         super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11281,14 +17131,30 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsDefenderApplicationControlSupplementalPolicyAssignment
     ///
     /// `DELETE /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments/{windowsDefenderApplicationControlSupplementalPolicyAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicyassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -11305,6 +17171,18 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deploySummary`
@@ -11325,6 +17203,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeploySummary {
     ///
     /// `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deploySummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicydeploymentsummary-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -11341,10 +17223,32 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeploySummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsDefenderApplicationControlSupplementalPolicyDeploymentSummary
     ///
     /// `PATCH /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deploySummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicydeploymentsummary-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -11352,7 +17256,9 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeploySummary {
         &self,
         body: &super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
+        Option<
+            super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
+        >,
         super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11360,10 +17266,22 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeploySummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses`
@@ -11384,6 +17302,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatuses {
     ///
     /// `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicydeploymentstatus-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -11402,10 +17324,32 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsDefenderApplicationControlSupplementalPolicyDeploymentStatus
     ///
     /// `POST /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicydeploymentstatus-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -11425,6 +17369,18 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}`
     pub fn item(
@@ -11460,6 +17416,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
     ///
     /// `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicydeploymentstatus-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -11476,10 +17436,32 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsDefenderApplicationControlSupplementalPolicyDeploymentStatus
     ///
     /// `PATCH /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicydeploymentstatus-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -11487,7 +17469,9 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
         &self,
         body: &super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
     ) -> graph_rt::Request<
-        super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
+        Option<
+            super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
+        >,
         super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11495,14 +17479,30 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsDefenderApplicationControlSupplementalPolicyDeploymentStatus
     ///
     /// `DELETE /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicydeploymentstatus-delete?view=graph-rest-beta)
     pub fn delete(
@@ -11519,6 +17519,18 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}/policy`
     pub fn policy(
@@ -11548,6 +17560,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
     ///
     /// `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}/policy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -11564,10 +17580,32 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsDefenderApplicationControlSupplementalPolicy
     ///
     /// `PATCH /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}/policy` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -11575,7 +17613,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
         &self,
         body: &super::super::WindowsDefenderApplicationControlSupplementalPolicy,
     ) -> graph_rt::Request<
-        super::super::WindowsDefenderApplicationControlSupplementalPolicy,
+        Option<super::super::WindowsDefenderApplicationControlSupplementalPolicy>,
         super::super::WindowsDefenderApplicationControlSupplementalPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11583,14 +17621,30 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsDefenderApplicationControlSupplementalPolicy
     ///
     /// `DELETE /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}/policy` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-delete?view=graph-rest-beta)
     pub fn delete(
@@ -11607,10 +17661,26 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}/policy/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-assign?view=graph-rest-beta)
     pub fn assign(
@@ -11629,6 +17699,18 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/windowsInformationProtectionDeviceRegistrations`
@@ -11649,6 +17731,10 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrations {
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionDeviceRegistrations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectiondeviceregistration-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -11665,10 +17751,32 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionDeviceRegistration
     ///
     /// `POST /deviceAppManagement/windowsInformationProtectionDeviceRegistrations` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectiondeviceregistration-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -11688,6 +17796,18 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsInformationProtectionDeviceRegistrations/{windowsInformationProtectionDeviceRegistrationId}`
     pub fn item(
@@ -11718,6 +17838,10 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionDeviceRegistrations/{windowsInformationProtectionDeviceRegistrationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectiondeviceregistration-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -11734,10 +17858,32 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionDeviceRegistration
     ///
     /// `PATCH /deviceAppManagement/windowsInformationProtectionDeviceRegistrations/{windowsInformationProtectionDeviceRegistrationId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectiondeviceregistration-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -11745,7 +17891,7 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
         &self,
         body: &super::super::WindowsInformationProtectionDeviceRegistration,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionDeviceRegistration,
+        Option<super::super::WindowsInformationProtectionDeviceRegistration>,
         super::super::WindowsInformationProtectionDeviceRegistration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11753,14 +17899,30 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionDeviceRegistration
     ///
     /// `DELETE /deviceAppManagement/windowsInformationProtectionDeviceRegistrations/{windowsInformationProtectionDeviceRegistrationId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectiondeviceregistration-delete?view=graph-rest-beta)
     pub fn delete(
@@ -11777,10 +17939,26 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// wipe action
     ///
     /// `POST /deviceAppManagement/windowsInformationProtectionDeviceRegistrations/{windowsInformationProtectionDeviceRegistrationId}/wipe` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectiondeviceregistration-wipe?view=graph-rest-beta)
     pub fn wipe(
@@ -11797,6 +17975,18 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/windowsInformationProtectionPolicies`
@@ -11817,6 +18007,10 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -11833,10 +18027,32 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionPolicy
     ///
     /// `POST /deviceAppManagement/windowsInformationProtectionPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -11856,6 +18072,18 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}`
     pub fn item(
@@ -11886,6 +18114,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -11902,10 +18134,32 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionPolicy
     ///
     /// `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -11913,7 +18167,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
         &self,
         body: &super::super::WindowsInformationProtectionPolicy,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionPolicy,
+        Option<super::super::WindowsInformationProtectionPolicy>,
         super::super::WindowsInformationProtectionPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11921,14 +18175,30 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionPolicy
     ///
     /// `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-delete?view=graph-rest-beta)
     pub fn delete(
@@ -11945,6 +18215,18 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments`
     pub fn assignments(
@@ -11988,6 +18270,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -12004,6 +18290,24 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`
     pub fn item(
@@ -12034,6 +18338,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -12050,10 +18358,32 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update targetedManagedAppPolicyAssignment
     ///
     /// `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -12061,7 +18391,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
         &self,
         body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        super::super::TargetedManagedAppPolicyAssignment,
+        Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12069,14 +18399,30 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete targetedManagedAppPolicyAssignment
     ///
     /// `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -12093,6 +18439,18 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles`
@@ -12113,6 +18471,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -12129,10 +18491,32 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionAppLockerFile
     ///
     /// `POST /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -12152,6 +18536,18 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
     pub fn item(
@@ -12182,6 +18578,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -12198,10 +18598,32 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionAppLockerFile
     ///
     /// `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -12209,7 +18631,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
         &self,
         body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionAppLockerFile,
+        Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12217,14 +18639,30 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionAppLockerFile
     ///
     /// `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-beta)
     pub fn delete(
@@ -12241,6 +18679,18 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles`
@@ -12261,6 +18711,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -12277,10 +18731,32 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionAppLockerFile
     ///
     /// `POST /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -12300,6 +18776,18 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
     pub fn item(
@@ -12330,6 +18818,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -12346,10 +18838,32 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionAppLockerFile
     ///
     /// `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -12357,7 +18871,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
         &self,
         body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionAppLockerFile,
+        Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12365,14 +18879,30 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionAppLockerFile
     ///
     /// `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-beta)
     pub fn delete(
@@ -12389,6 +18919,18 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/windowsInformationProtectionWipeActions`
@@ -12409,6 +18951,10 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActions {
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionWipeActions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionwipeaction-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -12425,10 +18971,32 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionWipeAction
     ///
     /// `POST /deviceAppManagement/windowsInformationProtectionWipeActions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionwipeaction-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -12448,6 +19016,18 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsInformationProtectionWipeActions/{windowsInformationProtectionWipeActionId}`
     pub fn item(
@@ -12478,6 +19058,10 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActionsItem {
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionWipeActions/{windowsInformationProtectionWipeActionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionwipeaction-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -12494,10 +19078,32 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionWipeAction
     ///
     /// `PATCH /deviceAppManagement/windowsInformationProtectionWipeActions/{windowsInformationProtectionWipeActionId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionwipeaction-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -12505,7 +19111,7 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActionsItem {
         &self,
         body: &super::super::WindowsInformationProtectionWipeAction,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionWipeAction,
+        Option<super::super::WindowsInformationProtectionWipeAction>,
         super::super::WindowsInformationProtectionWipeAction,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12513,14 +19119,30 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionWipeAction
     ///
     /// `DELETE /deviceAppManagement/windowsInformationProtectionWipeActions/{windowsInformationProtectionWipeActionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionwipeaction-delete?view=graph-rest-beta)
     pub fn delete(
@@ -12537,6 +19159,18 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/windowsManagementApp`
@@ -12555,6 +19189,10 @@ impl DeviceAppManagementWindowsManagementApp {
     ///
     /// `GET /deviceAppManagement/windowsManagementApp` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-windowsmanagementapp-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -12571,10 +19209,32 @@ impl DeviceAppManagementWindowsManagementApp {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsManagementApp
     ///
     /// `PATCH /deviceAppManagement/windowsManagementApp` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-windowsmanagementapp-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -12582,7 +19242,7 @@ impl DeviceAppManagementWindowsManagementApp {
         &self,
         body: &super::super::WindowsManagementApp,
     ) -> graph_rt::Request<
-        super::super::WindowsManagementApp,
+        Option<super::super::WindowsManagementApp>,
         super::super::WindowsManagementApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12590,10 +19250,22 @@ impl DeviceAppManagementWindowsManagementApp {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsManagementApp/healthStates`
     pub fn health_states(&self) -> DeviceAppManagementWindowsManagementAppHealthStates {
@@ -12640,6 +19312,10 @@ impl DeviceAppManagementWindowsManagementAppHealthStates {
     ///
     /// `GET /deviceAppManagement/windowsManagementApp/healthStates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-windowsmanagementapphealthstate-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -12656,10 +19332,32 @@ impl DeviceAppManagementWindowsManagementAppHealthStates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsManagementAppHealthState
     ///
     /// `POST /deviceAppManagement/windowsManagementApp/healthStates` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-windowsmanagementapphealthstate-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -12679,6 +19377,18 @@ impl DeviceAppManagementWindowsManagementAppHealthStates {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsManagementApp/healthStates/{windowsManagementAppHealthStateId}`
     pub fn item(
@@ -12709,6 +19419,10 @@ impl DeviceAppManagementWindowsManagementAppHealthStatesItem {
     ///
     /// `GET /deviceAppManagement/windowsManagementApp/healthStates/{windowsManagementAppHealthStateId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-windowsmanagementapphealthstate-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -12725,10 +19439,32 @@ impl DeviceAppManagementWindowsManagementAppHealthStatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsManagementAppHealthState
     ///
     /// `PATCH /deviceAppManagement/windowsManagementApp/healthStates/{windowsManagementAppHealthStateId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-windowsmanagementapphealthstate-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -12736,7 +19472,7 @@ impl DeviceAppManagementWindowsManagementAppHealthStatesItem {
         &self,
         body: &super::super::WindowsManagementAppHealthState,
     ) -> graph_rt::Request<
-        super::super::WindowsManagementAppHealthState,
+        Option<super::super::WindowsManagementAppHealthState>,
         super::super::WindowsManagementAppHealthState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12744,14 +19480,30 @@ impl DeviceAppManagementWindowsManagementAppHealthStatesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsManagementAppHealthState
     ///
     /// `DELETE /deviceAppManagement/windowsManagementApp/healthStates/{windowsManagementAppHealthStateId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-windowsmanagementapphealthstate-delete?view=graph-rest-beta)
     pub fn delete(
@@ -12768,5 +19520,17 @@ impl DeviceAppManagementWindowsManagementAppHealthStatesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl Devices {
     ///
     /// `GET /devices` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Device.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -35,10 +39,34 @@ impl Devices {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Device.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create device
     ///
     /// `POST /devices` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-post-devices?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -58,6 +86,21 @@ impl Devices {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/devices/{Id}`
     pub fn item(&self, id: &str) -> DevicesItem {
@@ -81,6 +124,10 @@ impl DevicesItem {
     ///
     /// `GET /devices/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Device.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -97,15 +144,39 @@ impl DevicesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Device.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update device
     ///
     /// `PATCH /devices/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-update?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::UpdateDeviceBody,
+        body: &super::super::Device,
     ) -> graph_rt::Request<
         (),
         (),
@@ -119,10 +190,24 @@ impl DevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete device
     ///
     /// `DELETE /devices/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-delete?view=graph-rest-beta)
     pub fn delete(
@@ -139,10 +224,22 @@ impl DevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// device: checkMemberObjects
     ///
     /// `POST /devices/{id}/checkMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-checkmemberobjects?view=graph-rest-beta)
     pub fn check_member_objects(
@@ -161,6 +258,22 @@ impl DevicesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/devices/{Id}/extensions`
     pub fn extensions(&self) -> DevicesItemExtensions {
@@ -202,12 +315,16 @@ impl DevicesItemExtensions {
     ///
     /// `POST /devices/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -215,10 +332,18 @@ impl DevicesItemExtensions {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/devices/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> DevicesItemExtensionsItem {
@@ -242,12 +367,15 @@ impl DevicesItemExtensionsItem {
     ///
     /// `GET /devices/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
@@ -258,18 +386,29 @@ impl DevicesItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /devices/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -277,14 +416,25 @@ impl DevicesItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /devices/{Id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     pub fn delete(
@@ -301,6 +451,14 @@ impl DevicesItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/devices/{Id}/memberOf`
@@ -318,6 +476,10 @@ impl DevicesItemMemberOf {
     ///
     /// `GET /devices/{id}/memberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-memberof?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -334,6 +496,22 @@ impl DevicesItemMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/devices/{Id}/registeredOwners`
@@ -351,6 +529,10 @@ impl DevicesItemRegisteredOwners {
     ///
     /// `GET /devices/{id}/registeredOwners` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-registeredowners?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -367,6 +549,22 @@ impl DevicesItemRegisteredOwners {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/devices/{Id}/registeredOwners/{id}`
     pub fn item(&self, id: &str) -> DevicesItemRegisteredOwnersItem {
@@ -392,6 +590,10 @@ impl DevicesItemRegisteredOwnersRef {
     ///
     /// `POST /devices/{id}/registeredOwners/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-post-registeredowners?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create(
@@ -410,6 +612,21 @@ impl DevicesItemRegisteredOwnersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/devices/{Id}/registeredOwners/{id}`
@@ -441,6 +658,10 @@ impl DevicesItemRegisteredOwnersItemRef {
     ///
     /// `DELETE /devices/{id}/registeredOwners/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-delete-registeredowners?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -456,6 +677,21 @@ impl DevicesItemRegisteredOwnersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/devices/{Id}/registeredUsers`
@@ -473,6 +709,10 @@ impl DevicesItemRegisteredUsers {
     ///
     /// `GET /devices/{id}/registeredUsers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-registeredusers?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -489,6 +729,22 @@ impl DevicesItemRegisteredUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/devices/{Id}/registeredUsers/{id}`
     pub fn item(&self, id: &str) -> DevicesItemRegisteredUsersItem {
@@ -514,6 +770,10 @@ impl DevicesItemRegisteredUsersRef {
     ///
     /// `POST /devices/{id}/registeredUsers/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-post-registeredusers?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create(
@@ -532,6 +792,21 @@ impl DevicesItemRegisteredUsersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/devices/{Id}/registeredUsers/{id}`
@@ -563,6 +838,10 @@ impl DevicesItemRegisteredUsersItemRef {
     ///
     /// `DELETE /devices/{id}/registeredUsers/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-delete-registeredusers?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -578,6 +857,21 @@ impl DevicesItemRegisteredUsersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/devices/{Id}/transitiveMemberOf`
@@ -595,6 +889,10 @@ impl DevicesItemTransitiveMemberOf {
     ///
     /// `GET /devices/{id}/transitiveMemberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-transitivememberof?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -611,6 +909,22 @@ impl DevicesItemTransitiveMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/devices/{Id}/usageRights`
@@ -628,6 +942,10 @@ impl DevicesItemUsageRights {
     ///
     /// `GET /devices/{objectId}/usageRights` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Device.Read.All`, `Device.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `Device.Read.All`, `Device.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-usagerights?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -644,5 +962,27 @@ impl DevicesItemUsageRights {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Device.Read.All",
+                            "Device.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Device.Read.All",
+                            "Device.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -30,6 +30,10 @@ impl DirectoryDeletedItems {
     ///
     /// `POST /directory/deletedItems/getUserOwnedObjects` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-user-owned?view=graph-rest-beta)
     pub fn get_user_owned_objects(
         &self,
@@ -47,6 +51,18 @@ impl DirectoryDeletedItems {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/directory/deletedItems/microsoft.graph.application`
     pub fn application(&self) -> DirectoryDeletedItemsApplication {
@@ -82,13 +98,21 @@ impl DirectoryDeletedItemsUser {
     ///
     /// `GET /directory/deletedItems/microsoft.graph.user` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AnyDirectoryObject>,
-        super::super::DirectoryObject,
+        graph_rt::Page<super::super::User>,
+        super::super::User,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -98,6 +122,64 @@ impl DirectoryDeletedItemsUser {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/directory/deletedItems/microsoft.graph.application`
@@ -115,13 +197,21 @@ impl DirectoryDeletedItemsApplication {
     ///
     /// `GET /directory/deleteditems/microsoft.graph.application` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AnyDirectoryObject>,
-        super::super::DirectoryObject,
+        graph_rt::Page<super::super::Application>,
+        super::super::Application,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -131,6 +221,64 @@ impl DirectoryDeletedItemsApplication {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/directory/deletedItems/microsoft.graph.group`
@@ -148,13 +296,21 @@ impl DirectoryDeletedItemsGroup {
     ///
     /// `GET /directory/deleteditems/microsoft.graph.group` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AnyDirectoryObject>,
-        super::super::DirectoryObject,
+        graph_rt::Page<super::super::Group>,
+        super::super::Group,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -164,6 +320,64 @@ impl DirectoryDeletedItemsGroup {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/directory/deletedItems/{id}`
@@ -182,6 +396,14 @@ impl DirectoryDeletedItemsItem {
     ///
     /// `GET /directory/deleteditems/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.Read.All`
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -198,10 +420,76 @@ impl DirectoryDeletedItemsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Permanently delete item
     ///
     /// `DELETE /directory/deleteditems/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
+    /// - Delegated (work or school account): `User.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-delete?view=graph-rest-beta)
     pub fn delete(
@@ -218,10 +506,45 @@ impl DirectoryDeletedItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite.All", "Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// Restore deleted item
     ///
     /// `POST /directory/deleteditems/{id}/restore` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.All`, `Application.ReadWrite.OwnedBy`
+    /// - Delegated (work or school account): `User.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.ReadWrite.All`
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-restore?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -239,5 +562,39 @@ impl DirectoryDeletedItemsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Application.ReadWrite.OwnedBy",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite.All", "Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl DirectoryRoles {
     ///
     /// `GET /directoryRoles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -35,10 +39,37 @@ impl DirectoryRoles {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Activate directoryRole
     ///
     /// `POST /directoryRoles` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-post-directoryroles?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -58,25 +89,69 @@ impl DirectoryRoles {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                ],
+            )
     }
     /// directoryRole: delta
     ///
-    /// `GET /directoryRoles/delta`
+    /// `GET /directoryRoles/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-delta?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::DirectoryRole>,
+        super::super::DirectoryRole,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone().literal("delta"),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone().literal("delta"),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/directoryRoles/roleTemplateId={roleTemplateId}`
     pub fn role_template_id_role_template_id(
@@ -106,6 +181,10 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateId {
     ///
     /// `GET /directoryRoles/roleTemplateId={roleTemplateId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -122,6 +201,29 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateId {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/directoryRoles/roleTemplateId={roleTemplateId}/members`
     pub fn members(&self) -> DirectoryRolesRoleTemplateIdRoleTemplateIdMembers {
@@ -155,6 +257,10 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembers {
     ///
     /// `GET /directoryRoles/roleTemplateId={roleTemplateId}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-list-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -171,6 +277,29 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/directoryRoles/roleTemplateId={roleTemplateId}/members/{id}`
     pub fn item(
@@ -203,6 +332,10 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersRef {
     ///
     /// `POST /directoryRoles/roleTemplateId={roleTemplateId}/members/$ref` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-post-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create(
@@ -221,6 +354,21 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersRef {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                ],
+            )
     }
 }
 /// `/directoryRoles/roleTemplateId={roleTemplateId}/members/{id}`
@@ -258,6 +406,10 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItemRef {
     ///
     /// `DELETE /directoryRoles/roleTemplateId={roleTemplateId}/members/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-delete-member?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -273,6 +425,21 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                ],
+            )
     }
 }
 /// `/directoryRoles/{role-id}`
@@ -290,6 +457,10 @@ impl DirectoryRolesItem {
     ///
     /// `GET /directoryRoles/{role-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -306,6 +477,29 @@ impl DirectoryRolesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/directoryRoles/{role-id}/members`
     pub fn members(&self) -> DirectoryRolesItemMembers {
@@ -331,6 +525,10 @@ impl DirectoryRolesItemMembers {
     ///
     /// `GET /directoryRoles/{role-id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-list-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -347,6 +545,29 @@ impl DirectoryRolesItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/directoryRoles/{role-id}/members/{id}`
     pub fn item(&self, id: &str) -> DirectoryRolesItemMembersItem {
@@ -372,6 +593,10 @@ impl DirectoryRolesItemMembersRef {
     ///
     /// `POST /directoryRoles/{role-id}/members/$ref` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-post-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create(
@@ -390,6 +615,21 @@ impl DirectoryRolesItemMembersRef {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                ],
+            )
     }
 }
 /// `/directoryRoles/{role-id}/members/{id}`
@@ -421,6 +661,10 @@ impl DirectoryRolesItemMembersItemRef {
     ///
     /// `DELETE /directoryRoles/{role-id}/members/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-delete-member?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -436,6 +680,21 @@ impl DirectoryRolesItemMembersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                ],
+            )
     }
 }
 /// `/directoryRoles/roleTemplateId={roleTemplateId}/scopedMembers`
@@ -455,6 +714,10 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdScopedMembers {
     ///
     /// `GET /directoryroles/roleTemplateId={roleTemplateId}/scopedMembers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-list-scopedmembers?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -471,6 +734,29 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdScopedMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/directoryRoles/{role-id}/scopedMembers`
@@ -488,6 +774,10 @@ impl DirectoryRolesItemScopedMembers {
     ///
     /// `GET /directoryroles/{role-id}/scopedMembers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-list-scopedmembers?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -504,5 +794,28 @@ impl DirectoryRolesItemScopedMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl Domains {
     ///
     /// `GET /domains` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Domain.Read.All`, `Domain.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -35,10 +39,30 @@ impl Domains {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Domain.Read.All",
+                            "Domain.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create domain
     ///
     /// `POST /domains` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    /// - Application: `Domain.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-post-domains?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -58,6 +82,18 @@ impl Domains {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/domains/{id}`
     pub fn item(&self, id: &str) -> DomainsItem {
@@ -81,6 +117,10 @@ impl DomainsItem {
     ///
     /// `GET /domains/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Domain.Read.All`, `Domain.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -97,15 +137,36 @@ impl DomainsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Domain.Read.All",
+                            "Domain.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update domain
     ///
     /// `PATCH /domains/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    /// - Application: `Domain.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::Domain,
     ) -> graph_rt::Request<
         (),
         (),
@@ -119,10 +180,26 @@ impl DomainsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete domain
     ///
     /// `DELETE /domains/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    /// - Application: `Domain.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-delete?view=graph-rest-beta)
     pub fn delete(
@@ -139,6 +216,18 @@ impl DomainsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/domains/{id}/domainNameReferences`
     pub fn domain_name_references(&self) -> DomainsItemDomainNameReferences {
@@ -147,6 +236,10 @@ impl DomainsItem {
     /// domain: forceDelete
     ///
     /// `POST /domains/{id}/forceDelete` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    /// - Application: `Domain.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-forcedelete?view=graph-rest-beta)
     pub fn force_delete(
@@ -165,6 +258,18 @@ impl DomainsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/domains/{id}/serviceConfigurationRecords`
     pub fn service_configuration_records(
@@ -184,6 +289,10 @@ impl DomainsItem {
     ///
     /// `POST /domains/{id}/verify` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Directory.Read.All`, `Domain.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-verify?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn verify(
@@ -200,6 +309,18 @@ impl DomainsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/domains/{id}/domainNameReferences`
@@ -217,6 +338,9 @@ impl DomainsItemDomainNameReferences {
     ///
     /// `GET /domains/{id}/domainNameReferences` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Domain.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-list-domainnamereferences?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -233,6 +357,14 @@ impl DomainsItemDomainNameReferences {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/domains/{id}/serviceConfigurationRecords`
@@ -250,6 +382,10 @@ impl DomainsItemServiceConfigurationRecords {
     ///
     /// `GET /domains/{id}/serviceConfigurationRecords` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Directory.Read.All`, `Domain.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-list-serviceconfigurationrecords?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -266,6 +402,18 @@ impl DomainsItemServiceConfigurationRecords {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/domains/{id}/verificationDnsRecords`
@@ -283,6 +431,10 @@ impl DomainsItemVerificationDnsRecords {
     ///
     /// `GET /domains/{id}/verificationDnsRecords` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Directory.Read.All`, `Domain.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-list-verificationdnsrecords?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -299,5 +451,17 @@ impl DomainsItemVerificationDnsRecords {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -39,26 +39,47 @@ impl DriveBundles {
     }
     /// List bundles
     ///
-    /// `GET /drive/bundles`
+    /// `GET /drive/bundles` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-list?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create bundle
     ///
-    /// `POST /drive/bundles`
+    /// `POST /drive/bundles` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-post-bundles?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -77,6 +98,15 @@ impl DriveBundles {
                 graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/drive/bundles/{bundle-id}`
     pub fn item(&self, bundle_id: &str) -> DriveBundlesItem {
@@ -96,7 +126,10 @@ impl DriveBundlesItem {
     }
     /// Get bundle
     ///
-    /// `GET /drive/bundles/{bundle-id}`
+    /// `GET /drive/bundles/{bundle-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -108,11 +141,25 @@ impl DriveBundlesItem {
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::json,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drive/bundles/{bundle-id}/children`
     pub fn children(&self) -> DriveBundlesItemChildren {
@@ -134,10 +181,14 @@ impl DriveBundlesItemChildren {
     ///
     /// `POST /drive/bundles/{bundle-id}/children` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-additem?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
         (),
         (),
@@ -151,6 +202,14 @@ impl DriveBundlesItemChildren {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/drive/bundles/{bundle-id}/children/{item-id}`
     pub fn item(&self, item_id: &str) -> DriveBundlesItemChildrenItem {
@@ -172,6 +231,9 @@ impl DriveBundlesItemChildrenItem {
     ///
     /// `DELETE /drive/bundles/{bundle-id}/children/{item-id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-removeitem?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -187,6 +249,14 @@ impl DriveBundlesItemChildrenItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drive/items`
@@ -218,7 +288,10 @@ impl DriveItemsItem {
     }
     /// Get bundle
     ///
-    /// `GET /drive/items/{bundle-id}`
+    /// `GET /drive/items/{bundle-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -230,15 +303,32 @@ impl DriveItemsItem {
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::json,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update bundle
     ///
-    /// `PATCH /drive/items/{bundle-id}`
+    /// `PATCH /drive/items/{bundle-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -246,7 +336,7 @@ impl DriveItemsItem {
         &self,
         body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        Option<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -254,13 +344,25 @@ impl DriveItemsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete bundle
     ///
     /// `DELETE /drive/items/{bundle-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-delete?view=graph-rest-beta)
     pub fn delete(
@@ -277,6 +379,14 @@ impl DriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/drive/items/{bundle-id}/content`
     pub fn content(&self) -> DriveItemsItemContent {
@@ -358,6 +468,9 @@ impl DriveItemsItemWorkbookCommentsItemRepliesItem {
     ///
     /// `GET /drive/items/{id}/workbook/comments/{id}/replies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookcommentreply-get?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
     pub fn get(
@@ -374,6 +487,14 @@ impl DriveItemsItemWorkbookCommentsItemRepliesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Files.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/drive/items/{bundle-id}/content`
@@ -477,6 +598,9 @@ impl DriveRootCreatedByUserPlannerPlans {
     ///
     /// `GET /drive/root/createdByUser/planner/plans` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-plans?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -493,6 +617,19 @@ impl DriveRootCreatedByUserPlannerPlans {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drive/root/createdByUser/trendingAround`
@@ -510,6 +647,10 @@ impl DriveRootCreatedByUserTrendingAround {
     ///
     /// `GET /drive/root/createdByUser/trendingAround` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`
+    /// - Application: `Sites.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-trendingaround?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -526,6 +667,18 @@ impl DriveRootCreatedByUserTrendingAround {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drive/root/lastModifiedByUser`
@@ -559,6 +712,10 @@ impl DriveRootLastModifiedByUserTrendingAround {
     ///
     /// `GET /drive/root/lastModifiedByUser/trendingAround` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`
+    /// - Application: `Sites.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-trendingaround?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -575,6 +732,18 @@ impl DriveRootLastModifiedByUserTrendingAround {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drive/root:/{path and filename}:`

@@ -30,23 +30,62 @@ impl DrivesItem {
     }
     /// Get Drive
     ///
-    /// `GET /drives/{driveId}` → `404`
+    /// `GET /drives/{driveId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::Drive,
+        super::super::Drive,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
-            .documented_status(404u16)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/activities`
     pub fn activities(&self) -> DrivesItemActivities {
@@ -78,22 +117,52 @@ impl DrivesItemActivities {
     }
     /// Enumerate activities (preview)
     ///
-    /// `GET /drives/{drive-id}/activities`
+    /// `GET /drives/{drive-id}/activities` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activities-list?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::ItemActivity>,
+        super::super::ItemActivity,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items`
@@ -127,6 +196,11 @@ impl DrivesItemItemsItem {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -143,10 +217,52 @@ impl DrivesItemItemsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Move a DriveItem to a new folder
     ///
     /// `PATCH /drives/{drive-id}/items/{item-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -154,7 +270,7 @@ impl DrivesItemItemsItem {
         &self,
         body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        Option<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -162,14 +278,39 @@ impl DrivesItemItemsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a DriveItem
     ///
     /// `DELETE /drives/{drive-id}/items/{item-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
     pub fn delete(
@@ -186,6 +327,26 @@ impl DrivesItemItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/activities`
     pub fn activities(&self) -> DrivesItemItemsItemActivities {
@@ -198,6 +359,11 @@ impl DrivesItemItemsItem {
     /// driveItem: checkin
     ///
     /// `POST /drives/{driveId}/items/{itemId}/checkin` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
     pub fn checkin(
@@ -216,10 +382,35 @@ impl DrivesItemItemsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: checkout
     ///
     /// `POST /drives/{driveId}/items/{itemId}/checkout` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
     pub fn checkout(
@@ -236,6 +427,26 @@ impl DrivesItemItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/children`
     pub fn children(&self) -> DrivesItemItemsItemChildren {
@@ -247,7 +458,12 @@ impl DrivesItemItemsItem {
     }
     /// Copy a DriveItem
     ///
-    /// `POST /drives/{driveId}/items/{itemId}/copy`
+    /// `POST /drives/{driveId}/items/{itemId}/copy` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
     pub fn copy(
@@ -258,15 +474,41 @@ impl DrivesItemItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("copy"),
-            graph_rt::decode::empty,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("copy"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: createLink
     ///
     /// `POST /drives/{driveId}/items/{itemId}/createLink` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createlink?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -286,17 +528,43 @@ impl DrivesItemItemsItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: createUploadSession
     ///
-    /// `POST /drives/{driveId}/items/{itemId}/createUploadSession`
+    /// `POST /drives/{driveId}/items/{itemId}/createUploadSession` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -304,13 +572,38 @@ impl DrivesItemItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("createUploadSession"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Follow drive item
     ///
-    /// `POST /drives/{drive-id}/items/{item-id}/follow`
+    /// `POST /drives/{drive-id}/items/{item-id}/follow` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -322,32 +615,84 @@ impl DrivesItemItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("follow"),
-            graph_rt::decode::json,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("follow"),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Send a sharing invitation
     ///
-    /// `POST /drives/{drive-id}/items/{item-id}/invite`
+    /// `POST /drives/{drive-id}/items/{item-id}/invite` → `207`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn invite(
         &self,
         body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("invite"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
+            .documented_status(207u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/permissions`
     pub fn permissions(&self) -> DrivesItemItemsItemPermissions {
@@ -356,6 +701,10 @@ impl DrivesItemItemsItem {
     /// driveItem: preview
     ///
     /// `POST /drives/{driveId}/items/{itemId}/preview`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
     pub fn preview(
@@ -373,6 +722,30 @@ impl DrivesItemItemsItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/thumbnails`
     pub fn thumbnails(&self) -> DrivesItemItemsItemThumbnails {
@@ -384,35 +757,65 @@ impl DrivesItemItemsItem {
     }
     /// Get item activity stats by interval
     ///
-    /// `GET /drives/{drive-id}/items/{item-id}/getActivitiesByInterval(startDateTime='2017-01-01',endDateTime='2017-01-10',interval='day')`
+    /// `GET /drives/{drive-id}/items/{item-id}/getActivitiesByInterval(startDateTime='2017-01-01',endDateTime='2017-01-10',interval='day')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivity-getbyinterval?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
         end_date_time: &str,
         interval: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::ItemActivityStat>,
+        super::super::ItemActivityStat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self
-                .0
-                .clone()
-                .call(
-                    "getActivitiesByInterval",
-                    &[
-                        ("startDateTime", graph_rt::Arg::Str(start_date_time)),
-                        ("endDateTime", graph_rt::Arg::Str(end_date_time)),
-                        ("interval", graph_rt::Arg::Str(interval)),
-                    ],
-                ),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self
+                    .0
+                    .clone()
+                    .call(
+                        "getActivitiesByInterval",
+                        &[
+                            ("startDateTime", graph_rt::Arg::Str(start_date_time)),
+                            ("endDateTime", graph_rt::Arg::Str(end_date_time)),
+                            ("interval", graph_rt::Arg::Str(interval)),
+                        ],
+                    ),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}:/{filename}:`
     pub fn at_path(&self, item_path: &str) -> DrivesItemItemsItemByPath {
@@ -432,22 +835,52 @@ impl DrivesItemItemsItemActivities {
     }
     /// Enumerate activities (preview)
     ///
-    /// `GET /drives/{drive-id}/items/{item-id}/activities`
+    /// `GET /drives/{drive-id}/items/{item-id}/activities` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activities-list?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::ItemActivity>,
+        super::super::ItemActivity,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/analytics`
@@ -463,22 +896,52 @@ impl DrivesItemItemsItemAnalytics {
     }
     /// Get analytics
     ///
-    /// `GET /drives/{drive-id}/items/{item-id}/analytics`
+    /// `GET /drives/{drive-id}/items/{item-id}/analytics` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemanalytics-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::ItemAnalytics,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/children`
@@ -495,7 +958,12 @@ impl DrivesItemItemsItemChildren {
     }
     /// List children of a driveItem
     ///
-    /// `GET /drives/{drive-id}/items/{item-id}/children`
+    /// `GET /drives/{drive-id}/items/{item-id}/children` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -507,15 +975,54 @@ impl DrivesItemItemsItemChildren {
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::page,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create a new folder in a drive
     ///
     /// `POST /drives/{drive-id}/items/{parent-item-id}/children` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -535,6 +1042,26 @@ impl DrivesItemItemsItemChildren {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/content`
@@ -551,32 +1078,76 @@ impl DrivesItemItemsItemContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /drives/{drive-id}/items/{item-id}/content`
+    /// `GET /drives/{drive-id}/items/{item-id}/content` → `206`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        Vec<u8>,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::bytes,
+            )
+            .documented_status(206u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /drives/{drive-id}/items/{item-id}/content`
+    /// `PUT /drives/{drive-id}/items/{item-id}/content` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -588,7 +1159,28 @@ impl DrivesItemItemsItemContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/permissions`
@@ -606,6 +1198,11 @@ impl DrivesItemItemsItemPermissions {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/permissions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-permissions?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -622,6 +1219,39 @@ impl DrivesItemItemsItemPermissions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/permissions/{perm-id}`
     pub fn item(&self, perm_id: &str) -> DrivesItemItemsItemPermissionsItem {
@@ -645,6 +1275,11 @@ impl DrivesItemItemsItemPermissionsItem {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/permissions/{perm-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -661,10 +1296,48 @@ impl DrivesItemItemsItemPermissionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update sharing permission
     ///
     /// `PATCH /drives/{drive-id}/items/{item-id}/permissions/{perm-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-update?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -672,7 +1345,7 @@ impl DrivesItemItemsItemPermissionsItem {
         &self,
         body: &super::super::Permission,
     ) -> graph_rt::Request<
-        super::super::Permission,
+        Option<super::super::Permission>,
         super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -680,14 +1353,39 @@ impl DrivesItemItemsItemPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a sharing permission from a file or folder
     ///
     /// `DELETE /drives/{drive-id}/items/{item-id}/permissions/{perm-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-beta)
     pub fn delete(
@@ -704,10 +1402,34 @@ impl DrivesItemItemsItemPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// permission: revokeGrants
     ///
     /// `POST /drives/{drive-id}/items/{item-id}/permissions/{perm-id}/revokeGrants` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-revokegrants?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -727,6 +1449,22 @@ impl DrivesItemItemsItemPermissionsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/thumbnails`
@@ -744,6 +1482,11 @@ impl DrivesItemItemsItemThumbnails {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/thumbnails` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -760,6 +1503,39 @@ impl DrivesItemItemsItemThumbnails {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/versions`
@@ -777,6 +1553,11 @@ impl DrivesItemItemsItemVersions {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/versions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-versions?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -793,6 +1574,39 @@ impl DrivesItemItemsItemVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}`
     pub fn item(&self, version_id: &str) -> DrivesItemItemsItemVersionsItem {
@@ -814,6 +1628,11 @@ impl DrivesItemItemsItemVersionsItem {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/versions/{version-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -830,6 +1649,39 @@ impl DrivesItemItemsItemVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}/content`
     pub fn content(&self) -> DrivesItemItemsItemVersionsItemContent {
@@ -838,6 +1690,11 @@ impl DrivesItemItemsItemVersionsItem {
     /// Restore a previous version of a DriveItem
     ///
     /// `POST /drives/{driveId}/items/{itemId}/versions/{version-id}/restoreVersion` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-beta)
     pub fn restore_version(
@@ -854,6 +1711,26 @@ impl DrivesItemItemsItemVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}/content`
@@ -871,6 +1748,11 @@ impl DrivesItemItemsItemVersionsItemContent {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/versions/{version-id}/content` → `302`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -886,6 +1768,39 @@ impl DrivesItemItemsItemVersionsItemContent {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}:/{filename}:`
@@ -915,13 +1830,18 @@ impl DrivesItemItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /drives/{drive-id}/items/{parent-id}:/{filename}:/content`
+    /// `PUT /drives/{drive-id}/items/{parent-id}:/{filename}:/content` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -933,7 +1853,28 @@ impl DrivesItemItemsItemByPathContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/root`
@@ -955,23 +1896,63 @@ impl DrivesItemRoot {
     }
     /// Search for a DriveItems within a drive
     ///
-    /// `GET /drives/{drive-id}/root/search(q='{search-text}')`
+    /// `GET /drives/{drive-id}/root/search(q='{search-text}')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/root:/{item-path}:`
     pub fn at_path(&self, item_path: &str) -> DrivesItemRootByPath {
@@ -993,12 +1974,17 @@ impl DrivesItemRootDelta {
     ///
     /// `GET /drives/{drive-id}/root/delta` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -1006,9 +1992,42 @@ impl DrivesItemRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/root:/{item-path}:`
@@ -1026,6 +2045,11 @@ impl DrivesItemRootByPath {
     ///
     /// `GET /drives/{drive-id}/root:/{item-path}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -1042,6 +2066,43 @@ impl DrivesItemRootByPath {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/list`
@@ -1085,22 +2146,45 @@ impl DrivesItemListSubscriptionsSocketIo {
     }
     /// Get websocket endpoint
     ///
-    /// `GET /drives/{driveId}/list/subscriptions/socketIo`
+    /// `GET /drives/{driveId}/list/subscriptions/socketIo` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.Read", "Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/root/subscriptions`
@@ -1130,21 +2214,44 @@ impl DrivesItemRootSubscriptionsSocketIo {
     }
     /// Get websocket endpoint
     ///
-    /// `GET /drives/{driveId}/root/subscriptions/socketIo`
+    /// `GET /drives/{driveId}/root/subscriptions/socketIo` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.Read", "Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -51,6 +51,10 @@ impl EducationClasses {
     ///
     /// `GET /education/classes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationroot-list-classes?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -67,10 +71,25 @@ impl EducationClasses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create educationClass
     ///
     /// `POST /education/classes` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationroot-post-classes?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -90,10 +109,22 @@ impl EducationClasses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// educationClass: delta
     ///
     /// `GET /education/classes/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`, `EduRoster.Read`, `EduRoster.ReadWrite`
+    /// - Application: `EduRoster.ReadBasic.All`, `EduRoster.Read.All`, `EduRoster.WriteWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delta?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -111,6 +142,26 @@ impl EducationClasses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduRoster.ReadBasic",
+                            "EduRoster.Read",
+                            "EduRoster.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduRoster.ReadBasic.All",
+                            "EduRoster.Read.All",
+                            "EduRoster.WriteWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}`
     pub fn item(&self, id: &str) -> EducationClassesItem {
@@ -134,6 +185,10 @@ impl EducationClassesItem {
     ///
     /// `GET /education/classes/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -150,10 +205,25 @@ impl EducationClassesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update educationclass properties
     ///
     /// `PATCH /education/classes/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-update?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -161,7 +231,7 @@ impl EducationClassesItem {
         &self,
         body: &super::super::EducationClass,
     ) -> graph_rt::Request<
-        super::super::EducationClass,
+        Option<super::super::EducationClass>,
         super::super::EducationClass,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -169,14 +239,25 @@ impl EducationClassesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete educationClass
     ///
     /// `DELETE /education/classes/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete?view=graph-rest-beta)
     pub fn delete(
@@ -193,6 +274,14 @@ impl EducationClassesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignmentCategories`
     pub fn assignment_categories(&self) -> EducationClassesItemAssignmentCategories {
@@ -249,6 +338,10 @@ impl EducationClassesItemAssignmentCategories {
     ///
     /// `GET /education/classes/{id}/assignmentCategories` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-list-categories?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -265,10 +358,35 @@ impl EducationClassesItemAssignmentCategories {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create educationCategory
     ///
     /// `POST /education/classes/{id}/assignmentCategories` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-post-category?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -288,6 +406,17 @@ impl EducationClassesItemAssignmentCategories {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignmentCategories/{id}`
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentCategoriesItem {
@@ -310,6 +439,10 @@ impl EducationClassesItemAssignmentCategoriesItem {
     ///
     /// `GET /education/classes/{id}/assignmentCategories/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationcategory-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -326,10 +459,35 @@ impl EducationClassesItemAssignmentCategoriesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete educationCategory
     ///
     /// `DELETE /education/classes/{id}/assignmentCategories/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationcategory-delete?view=graph-rest-beta)
     pub fn delete(
@@ -346,6 +504,17 @@ impl EducationClassesItemAssignmentCategoriesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignmentDefaults`
@@ -364,6 +533,10 @@ impl EducationClassesItemAssignmentDefaults {
     ///
     /// `GET /education/classes/{id}/assignmentDefaults` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentdefaults-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -380,10 +553,35 @@ impl EducationClassesItemAssignmentDefaults {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update educationAssignmentDefaults
     ///
     /// `PATCH /education/classes/{id}/assignmentDefaults` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentdefaults-update?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -391,7 +589,7 @@ impl EducationClassesItemAssignmentDefaults {
         &self,
         body: &super::super::EducationAssignmentDefaults,
     ) -> graph_rt::Request<
-        super::super::EducationAssignmentDefaults,
+        Option<super::super::EducationAssignmentDefaults>,
         super::super::EducationAssignmentDefaults,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -399,10 +597,21 @@ impl EducationClassesItemAssignmentDefaults {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignmentSettings`
@@ -421,6 +630,10 @@ impl EducationClassesItemAssignmentSettings {
     ///
     /// `GET /education/classes/{id}/assignmentSettings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentsettings-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -437,10 +650,35 @@ impl EducationClassesItemAssignmentSettings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update educationAssignmentSettings
     ///
     /// `PATCH /education/classes/{id}/assignmentSettings` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentsettings-update?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -448,7 +686,7 @@ impl EducationClassesItemAssignmentSettings {
         &self,
         body: &super::super::EducationAssignmentSettings,
     ) -> graph_rt::Request<
-        super::super::EducationAssignmentSettings,
+        Option<super::super::EducationAssignmentSettings>,
         super::super::EducationAssignmentSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -456,10 +694,21 @@ impl EducationClassesItemAssignmentSettings {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignments`
@@ -478,6 +727,10 @@ impl EducationClassesItemAssignments {
     ///
     /// `GET /education/classes/{id}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-list-assignments?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -494,10 +747,35 @@ impl EducationClassesItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create educationAssignment
     ///
     /// `POST /education/classes/{id}/assignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-post-assignments?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -517,6 +795,17 @@ impl EducationClassesItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}`
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItem {
@@ -540,6 +829,10 @@ impl EducationClassesItemAssignmentsItem {
     ///
     /// `GET /education/classes/{id}/assignments/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -556,10 +849,35 @@ impl EducationClassesItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update educationassignment
     ///
     /// `PATCH /education/classes/{id}/assignments/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-update?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -567,7 +885,7 @@ impl EducationClassesItemAssignmentsItem {
         &self,
         body: &super::super::EducationAssignment,
     ) -> graph_rt::Request<
-        super::super::EducationAssignment,
+        Option<super::super::EducationAssignment>,
         super::super::EducationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -575,14 +893,28 @@ impl EducationClassesItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete educationAssignment
     ///
     /// `DELETE /education/classes/{id}/assignments/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -599,6 +931,17 @@ impl EducationClassesItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/categories`
     pub fn categories(&self) -> EducationClassesItemAssignmentsItemCategories {
@@ -609,6 +952,9 @@ impl EducationClassesItemAssignmentsItem {
     /// educationAssignment: publish
     ///
     /// `POST /education/classes/{id}/assignments/{id}/publish` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-publish?view=graph-rest-beta)
     pub fn publish(
@@ -625,6 +971,17 @@ impl EducationClassesItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/resources`
     pub fn resources(&self) -> EducationClassesItemAssignmentsItemResources {
@@ -638,23 +995,35 @@ impl EducationClassesItemAssignmentsItem {
     ///
     /// `POST /education/classes/{id}/assignments/{id}/setUpResourcesFolder` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-setupresourcesfolder?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn set_up_resources_folder(
         &self,
         body: &graph_rt::Value,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::EducationAssignment,
+        super::super::EducationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("setUpResourcesFolder"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAssignments.ReadBasic", "EduAssignments.Read"],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions`
     pub fn submissions(&self) -> EducationClassesItemAssignmentsItemSubmissions {
@@ -678,6 +1047,10 @@ impl EducationClassesItemAssignmentsItemCategories {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/categories` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-list-categories?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -694,6 +1067,28 @@ impl EducationClassesItemAssignmentsItemCategories {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/categories/{id}`
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItemCategoriesItem {
@@ -721,6 +1116,9 @@ impl EducationClassesItemAssignmentsItemCategoriesRef {
     ///
     /// `POST /education/classes/{id}/assignments/{id}/categories/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-post-categories?view=graph-rest-beta)
     pub fn create(
         &self,
@@ -738,6 +1136,17 @@ impl EducationClassesItemAssignmentsItemCategoriesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignments/{id}/categories/{id}`
@@ -775,6 +1184,9 @@ impl EducationClassesItemAssignmentsItemCategoriesItemRef {
     ///
     /// `DELETE /education/classes/{id}/assignments/{id}/categories/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-remove-category?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -790,6 +1202,17 @@ impl EducationClassesItemAssignmentsItemCategoriesItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignments/{id}/resources`
@@ -808,6 +1231,10 @@ impl EducationClassesItemAssignmentsItemResources {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/resources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-list-resources?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -824,10 +1251,35 @@ impl EducationClassesItemAssignmentsItemResources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create educationAssignmentResource
     ///
     /// `POST /education/classes/{id}/assignments/{id}/resources` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-post-resources?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -847,6 +1299,17 @@ impl EducationClassesItemAssignmentsItemResources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/resources/{id}`
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItemResourcesItem {
@@ -871,6 +1334,10 @@ impl EducationClassesItemAssignmentsItemResourcesItem {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/resources/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentresource-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -887,10 +1354,35 @@ impl EducationClassesItemAssignmentsItemResourcesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete educationAssignmentResource
     ///
     /// `DELETE /education/classes/{id}/assignments/{id}/resources/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentresource-delete?view=graph-rest-beta)
     pub fn delete(
@@ -907,6 +1399,17 @@ impl EducationClassesItemAssignmentsItemResourcesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignments/{id}/rubric`
@@ -925,6 +1428,10 @@ impl EducationClassesItemAssignmentsItemRubric {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/rubric` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-get-rubric?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -941,10 +1448,35 @@ impl EducationClassesItemAssignmentsItemRubric {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update educationRubric
     ///
     /// `PATCH /education/classes/{id}/assignments/{id}/rubric` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-update?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -952,7 +1484,7 @@ impl EducationClassesItemAssignmentsItemRubric {
         &self,
         body: &super::super::EducationRubric,
     ) -> graph_rt::Request<
-        super::super::EducationRubric,
+        Option<super::super::EducationRubric>,
         super::super::EducationRubric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -960,10 +1492,21 @@ impl EducationClassesItemAssignmentsItemRubric {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/rubric/$ref`
     pub fn reference(&self) -> EducationClassesItemAssignmentsItemRubricRef {
@@ -986,6 +1529,9 @@ impl EducationClassesItemAssignmentsItemRubricRef {
     ///
     /// `PUT /education/classes/{id}/assignments/{id}/rubric/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-put-rubric?view=graph-rest-beta)
     pub fn put(
         &self,
@@ -1003,10 +1549,24 @@ impl EducationClassesItemAssignmentsItemRubricRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Remove educationRubric from educationAssignment
     ///
     /// `DELETE /education/classes/{id}/assignments/{id}/rubric/$ref` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete-rubric?view=graph-rest-beta)
     pub fn delete(
@@ -1023,6 +1583,17 @@ impl EducationClassesItemAssignmentsItemRubricRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignments/{id}/submissions`
@@ -1040,6 +1611,10 @@ impl EducationClassesItemAssignmentsItemSubmissions {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/submissions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-list-submissions?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1056,6 +1631,28 @@ impl EducationClassesItemAssignmentsItemSubmissions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}`
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItemSubmissionsItem {
@@ -1079,6 +1676,10 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/submissions/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -1095,6 +1696,28 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/outcomes`
     pub fn outcomes(
@@ -1116,6 +1739,9 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     ///
     /// `POST /education/classes/{id}/assignments/{id}/submissions/{id}/return` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-return?view=graph-rest-beta)
     pub fn return_(
         &self,
@@ -1131,32 +1757,58 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// educationSubmission: setUpResourcesFolder
     ///
     /// `POST /education/classes/{id}/assignments/{id}/submissions/{id}/setUpResourcesFolder` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-setupresourcesfolder?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn set_up_resources_folder(
         &self,
         body: &graph_rt::Value,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::EducationSubmission,
+        super::super::EducationSubmission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("setUpResourcesFolder"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAssignments.ReadBasic", "EduAssignments.Read"],
+                    },
+                ],
+            )
     }
     /// educationSubmission: submit
     ///
     /// `POST /education/classes/{id}/assignments/{id}/submissions/{id}/submit` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-submit?view=graph-rest-beta)
     pub fn submit(
@@ -1173,6 +1825,17 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources`
     pub fn submitted_resources(
@@ -1185,6 +1848,9 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     /// educationSubmission: unsubmit
     ///
     /// `POST /education/classes/{id}/assignments/{id}/submissions/{id}/unsubmit` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-unsubmit?view=graph-rest-beta)
     pub fn unsubmit(
@@ -1201,6 +1867,17 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}/outcomes`
@@ -1220,6 +1897,10 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomes {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/submissions/{id}/outcomes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-list-outcomes?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1236,6 +1917,28 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomes {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/outcomes/{id}`
     pub fn item(
@@ -1264,13 +1967,16 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomesItem {
     ///
     /// `PATCH /education/classes/{id}/assignments/{id}/submissions/{id}/outcomes/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationoutcome-update?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn update(
         &self,
         body: &super::super::EducationOutcome,
     ) -> graph_rt::Request<
-        super::super::EducationOutcome,
+        Option<super::super::EducationOutcome>,
         super::super::EducationOutcome,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1278,10 +1984,21 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}/resources`
@@ -1302,6 +2019,10 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/submissions/{id}/resources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-list-resources?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1318,10 +2039,35 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create educationSubmissionResource
     ///
     /// `POST /education/classes/{id}/assignments/{id}/submissions/{id}/resources` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-post-resources?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -1341,6 +2087,17 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/resources/{id}`
     pub fn item(
@@ -1370,6 +2127,10 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/submissions/{id}/resources/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmissionresource-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -1386,10 +2147,35 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete educationSubmissionResource
     ///
     /// `DELETE /education/classes/{id}/assignments/{id}/submissions/{id}/resources/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmissionresource-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1406,6 +2192,17 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources`
@@ -1425,6 +2222,10 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-list-submittedresources?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1441,6 +2242,28 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources/{id}`
     pub fn item(
@@ -1469,6 +2292,10 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmittedsubmissionresource-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -1485,6 +2312,28 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/group`
@@ -1502,6 +2351,10 @@ impl EducationClassesItemGroup {
     ///
     /// `GET /education/classes/{id}/group` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`, `EduRoster.Read`, `EduRoster.Write`, `Directory.Read.All`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-get-group?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn get(
@@ -1518,6 +2371,27 @@ impl EducationClassesItemGroup {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduRoster.ReadBasic",
+                            "EduRoster.Read",
+                            "EduRoster.Write",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduRoster.Read.All",
+                            "EduRoster.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/members`
@@ -1535,6 +2409,10 @@ impl EducationClassesItemMembers {
     ///
     /// `GET /education/classes/{id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`, `Member.Read.Hidden`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-list-members?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1551,6 +2429,22 @@ impl EducationClassesItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduRoster.Read.All",
+                            "EduRoster.ReadWrite.All",
+                            "Member.Read.Hidden",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/members/{userId}`
     pub fn item(&self, user_id: &str) -> EducationClassesItemMembersItem {
@@ -1576,6 +2470,9 @@ impl EducationClassesItemMembersRef {
     ///
     /// `POST /education/classes/{id}/members/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`, `Member.Read.Hidden`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-post-members?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn create(
@@ -1594,6 +2491,14 @@ impl EducationClassesItemMembersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All", "Member.Read.Hidden"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/members/{userId}`
@@ -1625,6 +2530,9 @@ impl EducationClassesItemMembersItemRef {
     ///
     /// `DELETE /education/classes/{id}/members/{userId}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete-members?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -1640,6 +2548,14 @@ impl EducationClassesItemMembersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/schools`
@@ -1657,6 +2573,10 @@ impl EducationClassesItemSchools {
     ///
     /// `GET /education/classes/{id}/schools` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-list-schools?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1673,6 +2593,18 @@ impl EducationClassesItemSchools {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/teachers`
@@ -1690,6 +2622,10 @@ impl EducationClassesItemTeachers {
     ///
     /// `GET /education/classes/{id}/teachers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-list-teachers?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1706,6 +2642,18 @@ impl EducationClassesItemTeachers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/teachers/{userId}`
     pub fn item(&self, user_id: &str) -> EducationClassesItemTeachersItem {
@@ -1731,6 +2679,9 @@ impl EducationClassesItemTeachersRef {
     ///
     /// `POST /education/classes/{id}/teachers/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-post-teachers?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn create(
@@ -1749,6 +2700,14 @@ impl EducationClassesItemTeachersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/teachers/{userId}`
@@ -1780,6 +2739,9 @@ impl EducationClassesItemTeachersItemRef {
     ///
     /// `DELETE /education/classes/{id}/teachers/{userId}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete-teachers?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -1795,6 +2757,14 @@ impl EducationClassesItemTeachersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/me`
@@ -1813,6 +2783,10 @@ impl EducationMe {
     ///
     /// `GET /education/me` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -1829,10 +2803,25 @@ impl EducationMe {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update educationUser properties
     ///
     /// `PATCH /education/me` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-update?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -1840,7 +2829,7 @@ impl EducationMe {
         &self,
         body: &super::super::EducationUser,
     ) -> graph_rt::Request<
-        super::super::EducationUser,
+        Option<super::super::EducationUser>,
         super::super::EducationUser,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1848,10 +2837,18 @@ impl EducationMe {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/me/classes`
     pub fn classes(&self) -> EducationMeClasses {
@@ -1885,6 +2882,10 @@ impl EducationMeClasses {
     ///
     /// `GET /education/me/classes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list-classes?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1901,6 +2902,18 @@ impl EducationMeClasses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/me/rubrics`
@@ -1919,6 +2932,9 @@ impl EducationMeRubrics {
     ///
     /// `GET /education/me/rubrics` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list-rubrics?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1935,10 +2951,26 @@ impl EducationMeRubrics {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create educationRubric
     ///
     /// `POST /education/me/rubrics` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-post-rubrics?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -1958,6 +2990,17 @@ impl EducationMeRubrics {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/me/rubrics/{id}`
     pub fn item(&self, id: &str) -> EducationMeRubricsItem {
@@ -1981,6 +3024,10 @@ impl EducationMeRubricsItem {
     ///
     /// `GET /education/me/rubrics/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -1997,10 +3044,35 @@ impl EducationMeRubricsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update educationRubric
     ///
     /// `PATCH /education/me/rubrics/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-update?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -2008,7 +3080,7 @@ impl EducationMeRubricsItem {
         &self,
         body: &super::super::EducationRubric,
     ) -> graph_rt::Request<
-        super::super::EducationRubric,
+        Option<super::super::EducationRubric>,
         super::super::EducationRubric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2016,14 +3088,28 @@ impl EducationMeRubricsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete educationRubric
     ///
     /// `DELETE /education/me/rubrics/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2040,6 +3126,17 @@ impl EducationMeRubricsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/me/schools`
@@ -2057,6 +3154,10 @@ impl EducationMeSchools {
     ///
     /// `GET /education/me/schools` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -2073,6 +3174,18 @@ impl EducationMeSchools {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/me/user`
@@ -2090,6 +3203,10 @@ impl EducationMeUser {
     ///
     /// `GET /education/me/user` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`, `EduRoster.Read`, `EduRoster.Write`, `Directory.Read.All`, `User.Read`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-get-user?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -2106,6 +3223,28 @@ impl EducationMeUser {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduRoster.ReadBasic",
+                            "EduRoster.Read",
+                            "EduRoster.Write",
+                            "Directory.Read.All",
+                            "User.Read",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduRoster.Read.All",
+                            "EduRoster.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/schools`
@@ -2124,6 +3263,10 @@ impl EducationSchools {
     ///
     /// `GET /education/schools` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationroot-list-schools?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2140,10 +3283,25 @@ impl EducationSchools {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create educationSchool
     ///
     /// `POST /education/schools` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationroot-post-schools?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -2163,10 +3321,22 @@ impl EducationSchools {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// educationSchool: delta
     ///
     /// `GET /education/schools/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`, `EduRoster.Read`, `EduRoster.ReadWrite`
+    /// - Application: `EduRoster.ReadBasic.All`, `EduRoster.Read.All`, `EduRoster.WriteWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delta?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -2184,6 +3354,26 @@ impl EducationSchools {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduRoster.ReadBasic",
+                            "EduRoster.Read",
+                            "EduRoster.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduRoster.ReadBasic.All",
+                            "EduRoster.Read.All",
+                            "EduRoster.WriteWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/schools/{id}`
     pub fn item(&self, id: &str) -> EducationSchoolsItem {
@@ -2206,13 +3396,16 @@ impl EducationSchoolsItem {
     ///
     /// `PATCH /education/schools/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-update?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn update(
         &self,
         body: &super::super::EducationSchool,
     ) -> graph_rt::Request<
-        super::super::EducationSchool,
+        Option<super::super::EducationSchool>,
         super::super::EducationSchool,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2220,14 +3413,25 @@ impl EducationSchoolsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete educationSchool
     ///
     /// `DELETE /education/schools/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2244,6 +3448,14 @@ impl EducationSchoolsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/schools/{id}/administrativeUnit`
     pub fn administrative_unit(&self) -> EducationSchoolsItemAdministrativeUnit {
@@ -2275,6 +3487,10 @@ impl EducationSchoolsItemAdministrativeUnit {
     ///
     /// `GET /education/schools/{id}/administrativeUnit` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`, `EduRoster.Read`, `EduRoster.Write`, `Directory.Read.All`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-get-administrativeunit?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -2291,6 +3507,27 @@ impl EducationSchoolsItemAdministrativeUnit {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduRoster.ReadBasic",
+                            "EduRoster.Read",
+                            "EduRoster.Write",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduRoster.Read.All",
+                            "EduRoster.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/schools/{id}/classes`
@@ -2308,6 +3545,10 @@ impl EducationSchoolsItemClasses {
     ///
     /// `GET /education/schools/{id}/classes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-list-classes?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2324,6 +3565,18 @@ impl EducationSchoolsItemClasses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/schools/{id}/classes/{classId}`
     pub fn item(&self, class_id: &str) -> EducationSchoolsItemClassesItem {
@@ -2349,6 +3602,9 @@ impl EducationSchoolsItemClassesRef {
     ///
     /// `POST /education/schools/{id}/classes/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-post-classes?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn create(
@@ -2367,6 +3623,14 @@ impl EducationSchoolsItemClassesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/schools/{id}/classes/{classId}`
@@ -2398,6 +3662,9 @@ impl EducationSchoolsItemClassesItemRef {
     ///
     /// `DELETE /education/schools/{id}/classes/{classId}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete-classes?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2413,6 +3680,14 @@ impl EducationSchoolsItemClassesItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/schools/{id}/users`
@@ -2430,6 +3705,9 @@ impl EducationSchoolsItemUsers {
     ///
     /// `GET /education/schools/{id}/users` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-list-users?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2446,6 +3724,14 @@ impl EducationSchoolsItemUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/schools/{id}/users/{userId}`
     pub fn item(&self, user_id: &str) -> EducationSchoolsItemUsersItem {
@@ -2471,6 +3757,9 @@ impl EducationSchoolsItemUsersRef {
     ///
     /// `POST /education/schools/{id}/users/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-post-users?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn create(
@@ -2489,6 +3778,14 @@ impl EducationSchoolsItemUsersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/schools/{id}/users/{userId}`
@@ -2520,6 +3817,9 @@ impl EducationSchoolsItemUsersItemRef {
     ///
     /// `DELETE /education/schools/{id}/users/{userId}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete-users?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2535,6 +3835,14 @@ impl EducationSchoolsItemUsersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/synchronizationProfiles`
@@ -2554,6 +3862,10 @@ impl EducationSynchronizationProfiles {
     ///
     /// `GET /education/synchronizationProfiles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAdministration.Read`, `EduAdministration.ReadWrite`
+    /// - Application: `EduAdministration.Read.All`, `EduAdministration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-list?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2570,10 +3882,31 @@ impl EducationSynchronizationProfiles {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAdministration.Read",
+                            "EduAdministration.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAdministration.Read.All",
+                            "EduAdministration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create an educationSynchronizationProfile
     ///
     /// `POST /education/synchronizationProfiles` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAdministration.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-post?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -2593,10 +3926,21 @@ impl EducationSynchronizationProfiles {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAdministration.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update an educationSynchronizationProfile
     ///
     /// `PUT /education/synchronizationProfiles` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAdministration.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-put?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -2604,18 +3948,26 @@ impl EducationSynchronizationProfiles {
         &self,
         body: &super::super::EducationSynchronizationProfile,
     ) -> graph_rt::Request<
-        super::super::EducationSynchronizationProfile,
-        super::super::EducationSynchronizationProfile,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAdministration.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/education/synchronizationProfiles/{id}`
     pub fn item(&self, id: &str) -> EducationSynchronizationProfilesItem {
@@ -2638,6 +3990,10 @@ impl EducationSynchronizationProfilesItem {
     ///
     /// `GET /education/synchronizationProfiles/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAdministration.Read`, `EduAdministration.ReadWrite`
+    /// - Application: `EduAdministration.Read.All`, `EduAdministration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -2654,10 +4010,31 @@ impl EducationSynchronizationProfilesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAdministration.Read",
+                            "EduAdministration.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAdministration.Read.All",
+                            "EduAdministration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete a educationSynchronizationProfile
     ///
     /// `DELETE /education/synchronizationProfiles/{id}` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAdministration.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2674,6 +4051,14 @@ impl EducationSynchronizationProfilesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAdministration.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/education/synchronizationProfiles/{id}/errors`
     pub fn errors(&self) -> EducationSynchronizationProfilesItemErrors {
@@ -2682,6 +4067,10 @@ impl EducationSynchronizationProfilesItem {
     /// Pause sync on an educationSynchronizationProfile
     ///
     /// `POST /education/synchronizationProfiles/{id}/pause` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAdministration.ReadWrite`
+    /// - Application: `EduAdministration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-pause?view=graph-rest-beta)
     pub fn pause(
@@ -2698,6 +4087,18 @@ impl EducationSynchronizationProfilesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAdministration.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduAdministration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/synchronizationProfiles/{id}/profileStatus`
     pub fn profile_status(&self) -> EducationSynchronizationProfilesItemProfileStatus {
@@ -2708,6 +4109,10 @@ impl EducationSynchronizationProfilesItem {
     /// Reset sync on an educationSynchronizationProfile
     ///
     /// `POST /education/synchronizationProfiles/{id}/reset` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAdministration.ReadWrite`
+    /// - Application: `EduAdministration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-reset?view=graph-rest-beta)
     pub fn reset(
@@ -2724,10 +4129,26 @@ impl EducationSynchronizationProfilesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAdministration.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduAdministration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Resume sync on an educationSynchronizationProfile
     ///
     /// `POST /education/synchronizationProfiles/{id}/resume` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAdministration.ReadWrite`
+    /// - Application: `EduAdministration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-resume?view=graph-rest-beta)
     pub fn resume(
@@ -2744,10 +4165,26 @@ impl EducationSynchronizationProfilesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAdministration.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduAdministration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Start sync after uploading files to an educationSynchronizationProfile
     ///
     /// `POST /education/synchronizationProfiles/{id}/start` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAdministration.ReadWrite`
+    /// - Application: `EduAdministration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-start?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -2765,10 +4202,26 @@ impl EducationSynchronizationProfilesItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAdministration.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduAdministration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// educationSynchronizationProfile: uploadUrl
     ///
     /// `GET /education/synchronizationProfiles/{id}/uploadUrl` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAdministration.ReadWrite`
+    /// - Application: `EduAdministration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-uploadurl?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -2786,6 +4239,18 @@ impl EducationSynchronizationProfilesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAdministration.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduAdministration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/synchronizationProfiles/{id}/errors`
@@ -2803,11 +4268,16 @@ impl EducationSynchronizationProfilesItemErrors {
     ///
     /// `GET /education/synchronizationProfiles/{id}/errors` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAdministration.Read`, `EduAdministration.ReadWrite`
+    /// - Application: `EduAdministration.Read.All`, `EduAdministration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationerrors-get?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        graph_rt::Page<super::super::EducationSynchronizationError>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
@@ -2815,9 +4285,27 @@ impl EducationSynchronizationProfilesItemErrors {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAdministration.Read",
+                            "EduAdministration.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAdministration.Read.All",
+                            "EduAdministration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/synchronizationProfiles/{id}/profileStatus`
@@ -2837,6 +4325,10 @@ impl EducationSynchronizationProfilesItemProfileStatus {
     ///
     /// `GET /education/synchronizationProfiles/{id}/profileStatus` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAdministration.Read`, `EduAdministration.ReadWrite`
+    /// - Application: `EduAdministration.Read.All`, `EduAdministration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofilestatus-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -2853,6 +4345,24 @@ impl EducationSynchronizationProfilesItemProfileStatus {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAdministration.Read",
+                            "EduAdministration.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAdministration.Read.All",
+                            "EduAdministration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/users`
@@ -2871,6 +4381,9 @@ impl EducationUsers {
     ///
     /// `GET /education/users` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationroot-list-users?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2887,10 +4400,21 @@ impl EducationUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create educationUser
     ///
     /// `POST /education/users` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationroot-post-users?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -2910,10 +4434,22 @@ impl EducationUsers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// educationUser: delta
     ///
     /// `GET /education/users/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`, `EduRoster.Read`, `EduRoster.ReadWrite`
+    /// - Application: `EduRoster.ReadBasic.All`, `EduRoster.Read.All`, `EduRoster.WriteWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-delta?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -2931,6 +4467,26 @@ impl EducationUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduRoster.ReadBasic",
+                            "EduRoster.Read",
+                            "EduRoster.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduRoster.ReadBasic.All",
+                            "EduRoster.Read.All",
+                            "EduRoster.WriteWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/users/schools`
     pub fn schools(&self) -> EducationUsersSchools {
@@ -2956,6 +4512,10 @@ impl EducationUsersSchools {
     ///
     /// `GET /education/users/schools` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -2972,6 +4532,18 @@ impl EducationUsersSchools {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/users/{id}`
@@ -2991,6 +4563,10 @@ impl EducationUsersItem {
     ///
     /// `GET /education/users/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -3007,10 +4583,25 @@ impl EducationUsersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update educationUser properties
     ///
     /// `PATCH /education/users/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-update?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -3018,7 +4609,7 @@ impl EducationUsersItem {
         &self,
         body: &super::super::EducationUser,
     ) -> graph_rt::Request<
-        super::super::EducationUser,
+        Option<super::super::EducationUser>,
         super::super::EducationUser,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3026,14 +4617,25 @@ impl EducationUsersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete educationUser
     ///
     /// `DELETE /education/users/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3050,6 +4652,14 @@ impl EducationUsersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/users/{id}/assignments`
     pub fn assignments(&self) -> EducationUsersItemAssignments {
@@ -3083,6 +4693,9 @@ impl EducationUsersItemAssignments {
     ///
     /// `GET /education/users/{id}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list-assignments?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -3099,6 +4712,19 @@ impl EducationUsersItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/users/{id}/classes`
@@ -3116,6 +4742,10 @@ impl EducationUsersItemClasses {
     ///
     /// `GET /education/users/{id}/classes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list-classes?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -3132,6 +4762,18 @@ impl EducationUsersItemClasses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/users/{id}/schools`
@@ -3149,6 +4791,10 @@ impl EducationUsersItemSchools {
     ///
     /// `GET /education/users/{id}/schools` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list-schools?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -3165,6 +4811,18 @@ impl EducationUsersItemSchools {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/users/{id}/user`
@@ -3182,6 +4840,10 @@ impl EducationUsersItemUser {
     ///
     /// `GET /education/users/{id}/user` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`, `EduRoster.Read`, `EduRoster.Write`, `Directory.Read.All`, `User.Read`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-get-user?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -3198,5 +4860,27 @@ impl EducationUsersItemUser {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduRoster.ReadBasic",
+                            "EduRoster.Read",
+                            "EduRoster.Write",
+                            "Directory.Read.All",
+                            "User.Read",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduRoster.Read.All",
+                            "EduRoster.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

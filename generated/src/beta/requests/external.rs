@@ -33,6 +33,9 @@ impl ExternalConnections {
     ///
     /// `GET /external/connections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-list?view=graph-rest-beta)
     #[cfg(feature = "search")]
     pub fn list(
@@ -49,10 +52,21 @@ impl ExternalConnections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// Create connection
     ///
     /// `POST /external/connections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-external-post-connections?view=graph-rest-beta)
     #[cfg(feature = "search")]
@@ -72,6 +86,14 @@ impl ExternalConnections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// `/external/connections/{connection-id}`
     pub fn item(&self, connection_id: &str) -> ExternalConnectionsItem {
@@ -95,6 +117,9 @@ impl ExternalConnectionsItem {
     ///
     /// `GET /external/connections/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-get?view=graph-rest-beta)
     #[cfg(feature = "search")]
     pub fn get(
@@ -111,10 +136,21 @@ impl ExternalConnectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// Update connection
     ///
     /// `PATCH /external/connections/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-update?view=graph-rest-beta)
     pub fn update(
@@ -133,10 +169,21 @@ impl ExternalConnectionsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// Delete externalConnection
     ///
     /// `DELETE /external/connections/{id}` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-delete?view=graph-rest-beta)
     pub fn delete(
@@ -153,6 +200,14 @@ impl ExternalConnectionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// `/external/connections/{connection-id}/groups`
     pub fn groups(&self) -> ExternalConnectionsItemGroups {
@@ -203,6 +258,9 @@ impl ExternalConnectionsItemItemsItem {
     ///
     /// `GET /external/connections/{connection-id}/items/{item-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalitem-get?view=graph-rest-beta)
     #[cfg(feature = "search")]
     pub fn get(
@@ -219,10 +277,24 @@ impl ExternalConnectionsItemItemsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ExternalItem.ReadWrite.OwnedBy",
+                            "ExternalItem.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update externalItem
     ///
     /// `PATCH /external/connections/{connection-id}/items/{item-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalitem-update?view=graph-rest-beta)
     #[cfg(feature = "search")]
@@ -230,7 +302,7 @@ impl ExternalConnectionsItemItemsItem {
         &self,
         body: &super::super::ExternalItem,
     ) -> graph_rt::Request<
-        super::super::ExternalItem,
+        Option<super::super::ExternalItem>,
         super::super::ExternalItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -238,14 +310,28 @@ impl ExternalConnectionsItemItemsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ExternalItem.ReadWrite.OwnedBy",
+                            "ExternalItem.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create externalItem
     ///
     /// `PUT /external/connections/{connection-id}/items/{item-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-put-items?view=graph-rest-beta)
     #[cfg(feature = "search")]
@@ -265,10 +351,24 @@ impl ExternalConnectionsItemItemsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ExternalItem.ReadWrite.OwnedBy",
+                            "ExternalItem.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete externalItem
     ///
     /// `DELETE /external/connections/{connection-id}/items/{item-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalitem-delete?view=graph-rest-beta)
     pub fn delete(
@@ -285,6 +385,17 @@ impl ExternalConnectionsItemItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ExternalItem.ReadWrite.OwnedBy",
+                            "ExternalItem.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/external/connections/{connection-id}/operations`
@@ -316,6 +427,9 @@ impl ExternalConnectionsItemOperationsItem {
     ///
     /// `GET /external/connections/{connection-id}/operations/{operation-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-connectionoperation-get?view=graph-rest-beta)
     #[cfg(feature = "search")]
     pub fn get(
@@ -332,6 +446,14 @@ impl ExternalConnectionsItemOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
 }
 /// `/external/connections/{connection-id}/groups`
@@ -348,6 +470,9 @@ impl ExternalConnectionsItemGroups {
     /// Create externalGroup
     ///
     /// `POST /external/connections/{connectionId}/groups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-post-groups?view=graph-rest-beta)
     #[cfg(feature = "search")]
@@ -367,6 +492,17 @@ impl ExternalConnectionsItemGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ExternalItem.ReadWrite.OwnedBy",
+                            "ExternalItem.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/external/connections/{connection-id}/groups/{externalGroupId}`
     pub fn item(&self, external_group_id: &str) -> ExternalConnectionsItemGroupsItem {
@@ -388,6 +524,9 @@ impl ExternalConnectionsItemGroupsItem {
     ///
     /// `DELETE /external/connections/{connectionId}/groups/{externalGroupId}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalgroup-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -403,6 +542,17 @@ impl ExternalConnectionsItemGroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ExternalItem.ReadWrite.OwnedBy",
+                            "ExternalItem.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/external/connections/{connection-id}/groups/{externalGroupId}/members`
     pub fn members(&self) -> ExternalConnectionsItemGroupsItemMembers {
@@ -424,6 +574,9 @@ impl ExternalConnectionsItemGroupsItemMembers {
     ///
     /// `POST /external/connections/{connectionsId}/groups/{externalGroupId}/members` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalgroup-post-members?view=graph-rest-beta)
     #[cfg(feature = "search")]
     pub fn create(
@@ -442,6 +595,17 @@ impl ExternalConnectionsItemGroupsItemMembers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ExternalItem.ReadWrite.OwnedBy",
+                            "ExternalItem.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/external/connections/{connection-id}/groups/{externalGroupId}/members/{externalGroupMemberId}`
     pub fn item(
@@ -468,6 +632,9 @@ impl ExternalConnectionsItemGroupsItemMembersItem {
     ///
     /// `DELETE /external/connections/{connectionId}/groups/{externalGroupId}/members/{externalGroupMemberId}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalgroupmember-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -483,6 +650,17 @@ impl ExternalConnectionsItemGroupsItemMembersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ExternalItem.ReadWrite.OwnedBy",
+                            "ExternalItem.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/external/connections/{connection-id}/schema`
@@ -501,6 +679,9 @@ impl ExternalConnectionsItemSchema {
     ///
     /// `GET /external/connections/{id}/schema` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-schema-get?view=graph-rest-beta)
     #[cfg(feature = "search")]
     pub fn get(
@@ -517,10 +698,21 @@ impl ExternalConnectionsItemSchema {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// Create schema
     ///
     /// `POST /external/connections/{id}/schema` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-post-schema?view=graph-rest-beta)
     #[cfg(feature = "search")]
@@ -528,17 +720,25 @@ impl ExternalConnectionsItemSchema {
         &self,
         body: &super::super::Schema,
     ) -> graph_rt::Request<
-        super::super::Schema,
-        super::super::Schema,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
 }

@@ -32,6 +32,10 @@ impl FinancialsCompanies {
     ///
     /// `GET /financials/companies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-companies-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -47,6 +51,18 @@ impl FinancialsCompanies {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}`
     pub fn item(&self, id: &str) -> FinancialsCompaniesItem {
@@ -192,6 +208,10 @@ impl FinancialsCompaniesItemAccountsItem {
     ///
     /// `GET /financials/companies/{id}/accounts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-account-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -207,6 +227,18 @@ impl FinancialsCompaniesItemAccountsItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/agedAccountsPayable`
@@ -224,6 +256,10 @@ impl FinancialsCompaniesItemAgedAccountsPayable {
     ///
     /// `GET /financials/companies/{id}/agedAccountsPayable` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-agedaccountspayable-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -239,6 +275,18 @@ impl FinancialsCompaniesItemAgedAccountsPayable {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/agedAccountsReceivable`
@@ -256,6 +304,10 @@ impl FinancialsCompaniesItemAgedAccountsReceivable {
     ///
     /// `GET /financials/companies/{id}/agedAccountsReceivable` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-agedaccountsreceivable-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -271,6 +323,18 @@ impl FinancialsCompaniesItemAgedAccountsReceivable {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/companyInformation`
@@ -303,6 +367,10 @@ impl FinancialsCompaniesItemCompanyInformationItem {
     ///
     /// `GET /financials/companies/{id}/companyInformation/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-companyinformation-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -318,10 +386,26 @@ impl FinancialsCompaniesItemCompanyInformationItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update companyInformation
     ///
     /// `PATCH /financials/companies/{id}/companyInformation/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-companyinformation-update?view=graph-rest-beta)
     pub fn update(
@@ -340,6 +424,18 @@ impl FinancialsCompaniesItemCompanyInformationItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/countriesRegions`
@@ -356,6 +452,10 @@ impl FinancialsCompaniesItemCountriesRegions {
     /// Create countriesRegions
     ///
     /// `POST /financials/companies/{id}/countriesRegions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-countriesregions?view=graph-rest-beta)
     pub fn create(
@@ -374,6 +474,18 @@ impl FinancialsCompaniesItemCountriesRegions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/countriesRegions/{id}`
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemCountriesRegionsItem {
@@ -397,6 +509,10 @@ impl FinancialsCompaniesItemCountriesRegionsItem {
     ///
     /// `GET /financials/companies/{id}/countriesRegions/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-countriesregions-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -412,10 +528,26 @@ impl FinancialsCompaniesItemCountriesRegionsItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update countriesRegions
     ///
     /// `PATCH /financials/companies/{id}/countriesRegions/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-countriesregions-update?view=graph-rest-beta)
     pub fn update(
@@ -434,10 +566,26 @@ impl FinancialsCompaniesItemCountriesRegionsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete countriesRegions
     ///
     /// `DELETE /financials/companies/{id}/countriesRegions/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-countriesregions-delete?view=graph-rest-beta)
     pub fn delete(
@@ -454,6 +602,18 @@ impl FinancialsCompaniesItemCountriesRegionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/currencies`
@@ -470,6 +630,10 @@ impl FinancialsCompaniesItemCurrencies {
     /// Create currencies
     ///
     /// `POST /financials/companies/{id}/currencies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-currencies?view=graph-rest-beta)
     pub fn create(
@@ -488,6 +652,18 @@ impl FinancialsCompaniesItemCurrencies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/currencies/{id}`
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemCurrenciesItem {
@@ -511,6 +687,10 @@ impl FinancialsCompaniesItemCurrenciesItem {
     ///
     /// `GET /financials/companies/{id}/currencies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-currencies-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -526,10 +706,26 @@ impl FinancialsCompaniesItemCurrenciesItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update currencies
     ///
     /// `PATCH /financials/companies/{id}/currencies/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-currencies-update?view=graph-rest-beta)
     pub fn update(
@@ -548,10 +744,26 @@ impl FinancialsCompaniesItemCurrenciesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete currencies
     ///
     /// `DELETE /financials/companies/{id}/currencies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-currencies-delete?view=graph-rest-beta)
     pub fn delete(
@@ -568,6 +780,18 @@ impl FinancialsCompaniesItemCurrenciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/customerPaymentJournals`
@@ -604,6 +828,10 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
     ///
     /// `GET /financials/companies/{id}/customerPaymentJournals/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpaymentsjournal-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -619,10 +847,26 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create customerPaymentJournals
     ///
     /// `POST /financials/companies/{id}/customerPaymentJournals/{id}` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-customerpaymentsjournal?view=graph-rest-beta)
     pub fn create(
@@ -641,10 +885,26 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update customerPaymentJournals
     ///
     /// `PATCH /financials/companies/{id}/customerPaymentJournals/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpaymentsjournal-update?view=graph-rest-beta)
     pub fn update(
@@ -663,10 +923,26 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete customerPaymentJournals
     ///
     /// `DELETE /financials/companies/{id}/customerPaymentJournals/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpaymentsjournal-delete?view=graph-rest-beta)
     pub fn delete(
@@ -683,6 +959,18 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/customerPaymentJournals/{id}/customerPayments`
     pub fn customer_payments(
@@ -734,6 +1022,10 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
     ///
     /// `GET /financials/companies/{id}/customerPaymentJournals/{id}/customerPayments/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpayment-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -749,10 +1041,26 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create customerPayments
     ///
     /// `POST /financials/companies/{id}/customerPaymentJournals/{id}/customerPayments/{id}` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-customerpayment?view=graph-rest-beta)
     pub fn create(
@@ -771,10 +1079,26 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update customerPayments
     ///
     /// `PATCH /financials/companies/{id}/customerPaymentJournals/{id}/customerPayments/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpayment-update?view=graph-rest-beta)
     pub fn update(
@@ -793,10 +1117,26 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete customerPayments
     ///
     /// `DELETE /financials/companies/{id}/customerPaymentJournals/{id}/customerPayments/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpayment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -813,6 +1153,18 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/customers`
@@ -829,6 +1181,10 @@ impl FinancialsCompaniesItemCustomers {
     /// Create customers
     ///
     /// `POST /financials/companies/{id}/customers` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-customer?view=graph-rest-beta)
     pub fn create(
@@ -847,6 +1203,18 @@ impl FinancialsCompaniesItemCustomers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/customers/{id}`
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemCustomersItem {
@@ -870,6 +1238,10 @@ impl FinancialsCompaniesItemCustomersItem {
     ///
     /// `GET /financials/companies/{id}/customers/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customer-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -885,10 +1257,26 @@ impl FinancialsCompaniesItemCustomersItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update customers
     ///
     /// `PATCH /financials/companies/{id}/customers/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customer-update?view=graph-rest-beta)
     pub fn update(
@@ -907,10 +1295,26 @@ impl FinancialsCompaniesItemCustomersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete customers
     ///
     /// `DELETE /financials/companies/{id}/customers/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customer-delete?view=graph-rest-beta)
     pub fn delete(
@@ -927,6 +1331,18 @@ impl FinancialsCompaniesItemCustomersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/dimensions`
@@ -958,6 +1374,10 @@ impl FinancialsCompaniesItemDimensionsItem {
     ///
     /// `GET /financials/companies/{id}/dimensions/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-dimension-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -973,6 +1393,18 @@ impl FinancialsCompaniesItemDimensionsItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/dimensions/{id}/dimensionValues`
     pub fn dimension_values(
@@ -1019,6 +1451,10 @@ impl FinancialsCompaniesItemDimensionsItemDimensionValuesItem {
     ///
     /// `GET /financials/companies/{id}/dimensions/{id}/dimensionValues/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-dimensionvalue-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1034,6 +1470,18 @@ impl FinancialsCompaniesItemDimensionsItemDimensionValuesItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/employees`
@@ -1050,6 +1498,10 @@ impl FinancialsCompaniesItemEmployees {
     /// Create employees
     ///
     /// `POST /financials/companies/{id}/employees` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-employee?view=graph-rest-beta)
     pub fn create(
@@ -1068,6 +1520,18 @@ impl FinancialsCompaniesItemEmployees {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/employees/{id}`
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemEmployeesItem {
@@ -1091,6 +1555,10 @@ impl FinancialsCompaniesItemEmployeesItem {
     ///
     /// `GET /financials/companies/{id}/employees/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-employee-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1106,10 +1574,26 @@ impl FinancialsCompaniesItemEmployeesItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update employees
     ///
     /// `PATCH /financials/companies/{id}/employees/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-employee-update?view=graph-rest-beta)
     pub fn update(
@@ -1128,10 +1612,26 @@ impl FinancialsCompaniesItemEmployeesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete employees
     ///
     /// `DELETE /financials/companies/{id}/employees/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-employee-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1148,6 +1648,18 @@ impl FinancialsCompaniesItemEmployeesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/generalLedgerEntries`
@@ -1179,6 +1691,10 @@ impl FinancialsCompaniesItemGeneralLedgerEntriesItem {
     ///
     /// `GET /financials/companies/{id}/generalLedgerEntries/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-generalledgerentries-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1194,6 +1710,18 @@ impl FinancialsCompaniesItemGeneralLedgerEntriesItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/itemCategories`
@@ -1210,6 +1738,10 @@ impl FinancialsCompaniesItemItemCategories {
     /// Create itemCategories
     ///
     /// `POST /financials/companies/{id}/itemCategories` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-itemcategories?view=graph-rest-beta)
     pub fn create(
@@ -1228,6 +1760,18 @@ impl FinancialsCompaniesItemItemCategories {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/itemCategories/{id}`
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemItemCategoriesItem {
@@ -1251,6 +1795,10 @@ impl FinancialsCompaniesItemItemCategoriesItem {
     ///
     /// `GET /financials/companies/{id}/itemCategories/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-itemcategories-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1266,10 +1814,26 @@ impl FinancialsCompaniesItemItemCategoriesItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update itemCategories
     ///
     /// `PATCH /financials/companies/{id}/itemCategories/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-itemcategories-update?view=graph-rest-beta)
     pub fn update(
@@ -1288,10 +1852,26 @@ impl FinancialsCompaniesItemItemCategoriesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete itemCategories
     ///
     /// `DELETE /financials/companies/{id}/itemCategories/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-itemcategories-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1308,6 +1888,18 @@ impl FinancialsCompaniesItemItemCategoriesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/items`
@@ -1324,6 +1916,10 @@ impl FinancialsCompaniesItemItems {
     /// Create items
     ///
     /// `POST /financials/companies/{id}/items` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-item?view=graph-rest-beta)
     pub fn create(
@@ -1342,6 +1938,18 @@ impl FinancialsCompaniesItemItems {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/items/{id}`
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemItemsItem {
@@ -1365,6 +1973,10 @@ impl FinancialsCompaniesItemItemsItem {
     ///
     /// `GET /financials/companies/{id}/items/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-item-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1380,10 +1992,26 @@ impl FinancialsCompaniesItemItemsItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update items
     ///
     /// `PATCH /financials/companies/{id}/items/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-item-update?view=graph-rest-beta)
     pub fn update(
@@ -1402,10 +2030,26 @@ impl FinancialsCompaniesItemItemsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete items
     ///
     /// `DELETE /financials/companies/{id}/items/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-item-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1422,6 +2066,18 @@ impl FinancialsCompaniesItemItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/journals`
@@ -1456,6 +2112,10 @@ impl FinancialsCompaniesItemJournalsItem {
     ///
     /// `GET /financials/companies/{id}/journals/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journal-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1471,10 +2131,26 @@ impl FinancialsCompaniesItemJournalsItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create journals
     ///
     /// `POST /financials/companies/{id}/journals/{id}` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-journal?view=graph-rest-beta)
     pub fn create(
@@ -1493,10 +2169,26 @@ impl FinancialsCompaniesItemJournalsItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update journals
     ///
     /// `PATCH /financials/companies/{id}/journals/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journal-update?view=graph-rest-beta)
     pub fn update(
@@ -1515,10 +2207,26 @@ impl FinancialsCompaniesItemJournalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete journals
     ///
     /// `DELETE /financials/companies/{id}/journals/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journal-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1535,6 +2243,18 @@ impl FinancialsCompaniesItemJournalsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/journals/{id}/journalLines`
     pub fn journal_lines(&self) -> FinancialsCompaniesItemJournalsItemJournalLines {
@@ -1577,6 +2297,10 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
     ///
     /// `GET /financials/companies/{id}/journals/{id}/journalLines/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journalline-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1592,10 +2316,26 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create journalLines
     ///
     /// `POST /financials/companies/{id}/journals/{id}/journalLines/{id}` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-journalline?view=graph-rest-beta)
     pub fn create(
@@ -1614,10 +2354,26 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update journalLines
     ///
     /// `PATCH /financials/companies/{id}/journals/{id}/journalLines/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journalline-update?view=graph-rest-beta)
     pub fn update(
@@ -1636,10 +2392,26 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete journalLines
     ///
     /// `DELETE /financials/companies/{id}/journals/{id}/journalLines/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journalline-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1656,6 +2428,18 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/paymentMethods`
@@ -1672,6 +2456,10 @@ impl FinancialsCompaniesItemPaymentMethods {
     /// Create paymentMethods
     ///
     /// `POST /financials/companies/{id}/paymentMethods` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-paymentmethods?view=graph-rest-beta)
     pub fn create(
@@ -1690,6 +2478,18 @@ impl FinancialsCompaniesItemPaymentMethods {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/paymentMethods/{id}`
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemPaymentMethodsItem {
@@ -1713,6 +2513,10 @@ impl FinancialsCompaniesItemPaymentMethodsItem {
     ///
     /// `GET /financials/companies/{id}/paymentMethods/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentmethods-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1728,10 +2532,26 @@ impl FinancialsCompaniesItemPaymentMethodsItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update paymentMethods
     ///
     /// `PATCH /financials/companies/{id}/paymentMethods/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentmethods-update?view=graph-rest-beta)
     pub fn update(
@@ -1750,10 +2570,26 @@ impl FinancialsCompaniesItemPaymentMethodsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete paymentMethods
     ///
     /// `DELETE /financials/companies/{id}/paymentMethods/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentmethods-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1770,6 +2606,18 @@ impl FinancialsCompaniesItemPaymentMethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/paymentTerms`
@@ -1786,6 +2634,10 @@ impl FinancialsCompaniesItemPaymentTerms {
     /// Create paymentTerms
     ///
     /// `POST /financials/companies/{id}/paymentTerms` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-paymentterms?view=graph-rest-beta)
     pub fn create(
@@ -1804,6 +2656,18 @@ impl FinancialsCompaniesItemPaymentTerms {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/paymentTerms/{id}`
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemPaymentTermsItem {
@@ -1827,6 +2691,10 @@ impl FinancialsCompaniesItemPaymentTermsItem {
     ///
     /// `GET /financials/companies/{id}/paymentTerms/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentterms-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1842,10 +2710,26 @@ impl FinancialsCompaniesItemPaymentTermsItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update paymentTerms
     ///
     /// `PATCH /financials/companies/{id}/paymentTerms/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentterms-update?view=graph-rest-beta)
     pub fn update(
@@ -1864,10 +2748,26 @@ impl FinancialsCompaniesItemPaymentTermsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete paymentTerms
     ///
     /// `DELETE /financials/companies/{id}/paymentTerms/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentterms-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1884,6 +2784,18 @@ impl FinancialsCompaniesItemPaymentTermsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/shipmentMethods`
@@ -1900,6 +2812,10 @@ impl FinancialsCompaniesItemShipmentMethods {
     /// Create shipmentMethods
     ///
     /// `POST /financials/companies/{id}/shipmentMethods` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-shipmentmethods?view=graph-rest-beta)
     pub fn create(
@@ -1918,6 +2834,18 @@ impl FinancialsCompaniesItemShipmentMethods {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/shipmentMethods/{id}`
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemShipmentMethodsItem {
@@ -1941,6 +2869,10 @@ impl FinancialsCompaniesItemShipmentMethodsItem {
     ///
     /// `GET /financials/companies/{id}/shipmentMethods/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-shipmentmethods-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1956,10 +2888,26 @@ impl FinancialsCompaniesItemShipmentMethodsItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update shipmentMethods
     ///
     /// `PATCH /financials/companies/{id}/shipmentMethods/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-shipmentmethods-update?view=graph-rest-beta)
     pub fn update(
@@ -1978,10 +2926,26 @@ impl FinancialsCompaniesItemShipmentMethodsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete shipmentMethods
     ///
     /// `DELETE /financials/companies/{id}/shipmentMethods/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-shipmentmethods-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1998,6 +2962,18 @@ impl FinancialsCompaniesItemShipmentMethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/taxAreas`
@@ -2032,6 +3008,10 @@ impl FinancialsCompaniesItemTaxAreasItem {
     ///
     /// `GET /financials/companies/{id}/taxAreas/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxarea-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -2047,10 +3027,26 @@ impl FinancialsCompaniesItemTaxAreasItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create taxAreas
     ///
     /// `POST /financials/companies/{id}/taxAreas/{id}` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-taxarea?view=graph-rest-beta)
     pub fn create(
@@ -2069,10 +3065,26 @@ impl FinancialsCompaniesItemTaxAreasItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update taxAreas
     ///
     /// `PATCH /financials/companies/{id}/taxAreas/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxarea-update?view=graph-rest-beta)
     pub fn update(
@@ -2091,10 +3103,26 @@ impl FinancialsCompaniesItemTaxAreasItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete taxAreas
     ///
     /// `DELETE /financials/companies/{id}/taxAreas/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxarea-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2111,6 +3139,18 @@ impl FinancialsCompaniesItemTaxAreasItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/taxGroups`
@@ -2127,6 +3167,10 @@ impl FinancialsCompaniesItemTaxGroups {
     /// Create taxGroups
     ///
     /// `POST /financials/companies/{id}/taxGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-taxgroups?view=graph-rest-beta)
     pub fn create(
@@ -2145,6 +3189,18 @@ impl FinancialsCompaniesItemTaxGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/taxGroups/{id}`
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemTaxGroupsItem {
@@ -2168,6 +3224,10 @@ impl FinancialsCompaniesItemTaxGroupsItem {
     ///
     /// `GET /financials/companies/{id}/taxGroups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxgroups-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -2183,10 +3243,26 @@ impl FinancialsCompaniesItemTaxGroupsItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update taxGroups
     ///
     /// `PATCH /financials/companies/{id}/taxGroups/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxgroups-update?view=graph-rest-beta)
     pub fn update(
@@ -2205,10 +3281,26 @@ impl FinancialsCompaniesItemTaxGroupsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete taxGroups
     ///
     /// `DELETE /financials/companies/{id}/taxGroups/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxgroups-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2225,6 +3317,18 @@ impl FinancialsCompaniesItemTaxGroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/unitsOfMeasure`
@@ -2241,6 +3345,10 @@ impl FinancialsCompaniesItemUnitsOfMeasure {
     /// Create unitsOfMeasure
     ///
     /// `POST /financials/companies/{id}/unitsOfMeasure` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-unitsofmeasure?view=graph-rest-beta)
     pub fn create(
@@ -2259,6 +3367,18 @@ impl FinancialsCompaniesItemUnitsOfMeasure {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/unitsOfMeasure/{id}`
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemUnitsOfMeasureItem {
@@ -2282,6 +3402,10 @@ impl FinancialsCompaniesItemUnitsOfMeasureItem {
     ///
     /// `GET /financials/companies/{id}/unitsOfMeasure/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-unitsofmeasure-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -2297,10 +3421,26 @@ impl FinancialsCompaniesItemUnitsOfMeasureItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update unitsOfMeasure
     ///
     /// `PATCH /financials/companies/{id}/unitsOfMeasure/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-unitsofmeasure-update?view=graph-rest-beta)
     pub fn update(
@@ -2319,10 +3459,26 @@ impl FinancialsCompaniesItemUnitsOfMeasureItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete unitsOfMeasure
     ///
     /// `DELETE /financials/companies/{id}/unitsOfMeasure/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-unitsofmeasure-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2339,6 +3495,18 @@ impl FinancialsCompaniesItemUnitsOfMeasureItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/financials/companies/{id}/vendors`
@@ -2355,6 +3523,10 @@ impl FinancialsCompaniesItemVendors {
     /// Create vendors
     ///
     /// `POST /financials/companies/{id}/vendors` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-vendor?view=graph-rest-beta)
     pub fn create(
@@ -2373,6 +3545,18 @@ impl FinancialsCompaniesItemVendors {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/financials/companies/{id}/vendors/{id}`
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemVendorsItem {
@@ -2396,6 +3580,10 @@ impl FinancialsCompaniesItemVendorsItem {
     ///
     /// `GET /financials/companies/{id}/vendors/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-vendor-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -2411,10 +3599,26 @@ impl FinancialsCompaniesItemVendorsItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update vendors
     ///
     /// `PATCH /financials/companies/{id}/vendors/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-vendor-update?view=graph-rest-beta)
     pub fn update(
@@ -2433,10 +3637,26 @@ impl FinancialsCompaniesItemVendorsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete vendors
     ///
     /// `DELETE /financials/companies/{id}/vendors/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Financials.ReadWrite.All`
+    /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-vendor-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2453,5 +3673,17 @@ impl FinancialsCompaniesItemVendorsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Financials.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

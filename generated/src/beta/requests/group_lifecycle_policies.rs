@@ -19,6 +19,10 @@ impl GroupLifecyclePolicies {
     ///
     /// `GET /groupLifecyclePolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-list?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -35,10 +39,26 @@ impl GroupLifecyclePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create groupLifecyclePolicy
     ///
     /// `POST /groupLifecyclePolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-post-grouplifecyclepolicies?view=graph-rest-beta)
     #[cfg(feature = "groups")]
@@ -58,10 +78,26 @@ impl GroupLifecyclePolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// groupLifecyclePolicy: renewGroup
     ///
     /// `POST /groupLifecyclePolicies/renewGroup` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-renewgroup?view=graph-rest-beta)
     pub fn renew_group(
@@ -80,6 +116,18 @@ impl GroupLifecyclePolicies {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groupLifecyclePolicies/{id}`
     pub fn item(&self, id: &str) -> GroupLifecyclePoliciesItem {
@@ -103,6 +151,10 @@ impl GroupLifecyclePoliciesItem {
     ///
     /// `GET /groupLifecyclePolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-get?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn get(
@@ -119,10 +171,26 @@ impl GroupLifecyclePoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update groupLifecyclePolicy
     ///
     /// `PATCH /groupLifecyclePolicies/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-update?view=graph-rest-beta)
     #[cfg(feature = "groups")]
@@ -130,7 +198,7 @@ impl GroupLifecyclePoliciesItem {
         &self,
         body: &super::super::GroupLifecyclePolicy,
     ) -> graph_rt::Request<
-        super::super::GroupLifecyclePolicy,
+        Option<super::super::GroupLifecyclePolicy>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -138,14 +206,30 @@ impl GroupLifecyclePoliciesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete groupLifecyclePolicy
     ///
     /// `DELETE /groupLifecyclePolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-delete?view=graph-rest-beta)
     pub fn delete(
@@ -162,10 +246,26 @@ impl GroupLifecyclePoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// groupLifecyclePolicy: addGroup
     ///
     /// `POST /groupLifecyclePolicies/{id}/addGroup` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-addgroup?view=graph-rest-beta)
     pub fn add_group(
@@ -184,10 +284,26 @@ impl GroupLifecyclePoliciesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// groupLifecyclePolicy: removeGroup
     ///
     /// `POST /groupLifecyclePolicies/{id}/removeGroup` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-removegroup?view=graph-rest-beta)
     pub fn remove_group(
@@ -206,5 +322,17 @@ impl GroupLifecyclePoliciesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl Groups {
     ///
     /// `GET /groups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -35,10 +39,39 @@ impl Groups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create group
     ///
     /// `POST /groups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-groups?view=graph-rest-beta)
     #[cfg(feature = "groups")]
@@ -58,29 +91,84 @@ impl Groups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Group.Create",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// group: delta
     ///
-    /// `GET /groups/delta`
+    /// `GET /groups/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delta?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::Group>,
+        super::super::Group,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone().literal("delta"),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone().literal("delta"),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// group: evaluateDynamicMembership
     ///
     /// `POST /groups/evaluateDynamicMembership` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Group.Read.All`, `Device.Read.All`, `Directory.Read.All`
+    /// - Delegated (work or school account): `User.Read.All`, `Directory.Read.All`, `Device.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-evaluatedynamicmembership?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -100,6 +188,30 @@ impl Groups {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.Read.All",
+                            "User.Read.All",
+                            "Directory.Read.All",
+                            "Group.Read.All",
+                            "Device.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "Directory.Read.All",
+                            "Device.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}`
     pub fn item(&self, id: &str) -> GroupsItem {
@@ -123,6 +235,10 @@ impl GroupsItem {
     ///
     /// `GET /groups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-get?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn get(
@@ -139,15 +255,45 @@ impl GroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update group
     ///
     /// `PATCH /groups/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-update?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn update(
         &self,
-        body: &super::super::UpdateGroupBody,
+        body: &super::super::Group,
     ) -> graph_rt::Request<
         (),
         (),
@@ -161,10 +307,30 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete group
     ///
     /// `DELETE /groups/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete?view=graph-rest-beta)
     pub fn delete(
@@ -181,6 +347,18 @@ impl GroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/acceptedSenders`
     pub fn accepted_senders(&self) -> GroupsItemAcceptedSenders {
@@ -189,6 +367,9 @@ impl GroupsItem {
     /// group: addFavorite
     ///
     /// `POST /groups/{id}/addFavorite` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-addfavorite?view=graph-rest-beta)
     pub fn add_favorite(
@@ -205,6 +386,14 @@ impl GroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/appRoleAssignments`
     pub fn app_role_assignments(&self) -> GroupsItemAppRoleAssignments {
@@ -213,6 +402,10 @@ impl GroupsItem {
     /// group: assignLicense
     ///
     /// `POST /groups/{id}/assignLicense` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-assignlicense?view=graph-rest-beta)
     #[cfg(feature = "groups")]
@@ -232,6 +425,18 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/calendar`
     pub fn calendar(&self) -> GroupsItemCalendar {
@@ -240,6 +445,11 @@ impl GroupsItem {
     /// event: delta
     ///
     /// `GET /groups/{id}/calendarView` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delta?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -257,10 +467,30 @@ impl GroupsItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Check member groups
     ///
     /// `POST /groups/{id}/checkMemberGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`
+    /// - Application: `User.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-beta)
     pub fn check_member_groups(
@@ -279,10 +509,30 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// group: checkMemberObjects
     ///
     /// `POST /groups/{id}/checkMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-checkmemberobjects?view=graph-rest-beta)
     pub fn check_member_objects(
@@ -301,6 +551,29 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations`
     pub fn conversations(&self) -> GroupsItemConversations {
@@ -322,6 +595,10 @@ impl GroupsItem {
     ///
     /// `POST /groups/{id}/evaluateDynamicMembership` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Group.Read.All`, `Device.Read.All`, `Directory.Read.All`
+    /// - Delegated (work or school account): `User.Read.All`, `Directory.Read.All`, `Device.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-evaluatedynamicmembership?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn evaluate_dynamic_membership(
@@ -340,6 +617,30 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.Read.All",
+                            "User.Read.All",
+                            "Directory.Read.All",
+                            "Group.Read.All",
+                            "Device.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "Directory.Read.All",
+                            "Device.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/events`
     pub fn events(&self) -> GroupsItemEvents {
@@ -352,6 +653,10 @@ impl GroupsItem {
     /// Get member groups
     ///
     /// `POST /groups/{id}/getMemberGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `GroupMember.Read.All`, `User.Read.All`, `GroupMember.Read.All`, `User.ReadBasic.All`, `Group.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    /// - Application: `User.Read.All`, `GroupMember.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-beta)
     pub fn get_member_groups(
@@ -370,10 +675,42 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "GroupMember.Read.All",
+                            "User.Read.All",
+                            "GroupMember.Read.All",
+                            "User.ReadBasic.All",
+                            "Group.Read.All",
+                            "User.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "GroupMember.Read.All",
+                            "User.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Get member objects
     ///
     /// `POST /groups/{id}/getMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-beta)
     pub fn get_member_objects(
@@ -392,6 +729,18 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/groupLifecyclePolicies`
     pub fn group_lifecycle_policies(&self) -> GroupsItemGroupLifecyclePolicies {
@@ -439,6 +788,9 @@ impl GroupsItem {
     ///
     /// `POST /groups/{id}/removeFavorite` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-removefavorite?view=graph-rest-beta)
     pub fn remove_favorite(
         &self,
@@ -454,10 +806,21 @@ impl GroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// group: resetUnseenCount
     ///
     /// `POST /groups/{id}/resetUnseenCount` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-resetunseencount?view=graph-rest-beta)
     pub fn reset_unseen_count(
@@ -474,6 +837,14 @@ impl GroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/settings`
     pub fn settings(&self) -> GroupsItemSettings {
@@ -482,6 +853,9 @@ impl GroupsItem {
     /// group: subscribeByMail
     ///
     /// `POST /groups/{id}/subscribeByMail` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-subscribebymail?view=graph-rest-beta)
     pub fn subscribe_by_mail(
@@ -498,6 +872,14 @@ impl GroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/team`
     pub fn team(&self) -> GroupsItemTeam {
@@ -519,6 +901,10 @@ impl GroupsItem {
     ///
     /// `POST /groups/{id}/unsubscribeByMail` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-unsubscribebymail?view=graph-rest-beta)
     pub fn unsubscribe_by_mail(
         &self,
@@ -534,10 +920,26 @@ impl GroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// group: validateProperties
     ///
     /// `POST /groups/{id}/validateProperties` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-validateproperties?view=graph-rest-beta)
     pub fn validate_properties(
@@ -556,6 +958,18 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/events`
@@ -574,6 +988,9 @@ impl GroupsItemEvents {
     ///
     /// `GET /groups/{id}/events` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-events?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -590,10 +1007,21 @@ impl GroupsItemEvents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create event
     ///
     /// `POST /groups/{id}/events` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-events?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -613,6 +1041,14 @@ impl GroupsItemEvents {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/events/{Id}`
     pub fn item(&self, id: &str) -> GroupsItemEventsItem {
@@ -636,6 +1072,11 @@ impl GroupsItemEventsItem {
     ///
     /// `GET /groups/{id}/events/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -652,10 +1093,31 @@ impl GroupsItemEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update event
     ///
     /// `PATCH /groups/{id}/events/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -663,7 +1125,7 @@ impl GroupsItemEventsItem {
         &self,
         body: &super::super::Event,
     ) -> graph_rt::Request<
-        super::super::Event,
+        Option<super::super::Event>,
         super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -671,14 +1133,35 @@ impl GroupsItemEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete event
     ///
     /// `DELETE /groups/{id}/events/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     pub fn delete(
@@ -695,10 +1178,31 @@ impl GroupsItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: cancel
     ///
     /// `POST /groups/{id}/events/{id}/cancel` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
@@ -717,6 +1221,22 @@ impl GroupsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/events/{Id}/extensions`
     pub fn extensions(&self) -> GroupsItemEventsItemExtensions {
@@ -725,6 +1245,11 @@ impl GroupsItemEventsItem {
     /// event: forward
     ///
     /// `POST /groups/{id}/events/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
@@ -743,6 +1268,22 @@ impl GroupsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/events/{Id}/instances`
     pub fn instances(&self) -> GroupsItemEventsItemInstances {
@@ -764,12 +1305,16 @@ impl GroupsItemEventsItemExtensions {
     ///
     /// `POST /groups/{id}/events/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -777,10 +1322,18 @@ impl GroupsItemEventsItemExtensions {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/events/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> GroupsItemEventsItemExtensionsItem {
@@ -804,12 +1357,15 @@ impl GroupsItemEventsItemExtensionsItem {
     ///
     /// `GET /groups/{Id}/events/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
@@ -820,18 +1376,29 @@ impl GroupsItemEventsItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /groups/{id}/events/{id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -839,14 +1406,25 @@ impl GroupsItemEventsItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /groups/{id}/events/{id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     pub fn delete(
@@ -863,6 +1441,14 @@ impl GroupsItemEventsItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/extensions`
@@ -880,12 +1466,16 @@ impl GroupsItemExtensions {
     ///
     /// `POST /groups/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -893,10 +1483,18 @@ impl GroupsItemExtensions {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> GroupsItemExtensionsItem {
@@ -920,12 +1518,15 @@ impl GroupsItemExtensionsItem {
     ///
     /// `GET /groups/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
@@ -936,18 +1537,29 @@ impl GroupsItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /groups/{id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -955,14 +1567,25 @@ impl GroupsItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /groups/{id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     pub fn delete(
@@ -979,6 +1602,14 @@ impl GroupsItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/threads`
@@ -997,6 +1628,10 @@ impl GroupsItemThreads {
     ///
     /// `GET /groups/{id}/threads` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-threads?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -1013,10 +1648,25 @@ impl GroupsItemThreads {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create conversation thread
     ///
     /// `POST /groups/{id}/threads` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-threads?view=graph-rest-beta)
     #[cfg(feature = "groups")]
@@ -1036,6 +1686,14 @@ impl GroupsItemThreads {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}`
     pub fn item(&self, id: &str) -> GroupsItemThreadsItem {
@@ -1059,6 +1717,10 @@ impl GroupsItemThreadsItem {
     ///
     /// `GET /groups/{id}/threads/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-get?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn get(
@@ -1075,10 +1737,26 @@ impl GroupsItemThreadsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update conversationthread
     ///
     /// `PATCH /groups/{id}/threads/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-update?view=graph-rest-beta)
     #[cfg(feature = "groups")]
@@ -1086,7 +1764,7 @@ impl GroupsItemThreadsItem {
         &self,
         body: &super::super::ConversationThread,
     ) -> graph_rt::Request<
-        super::super::ConversationThread,
+        Option<super::super::ConversationThread>,
         super::super::ConversationThread,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1094,14 +1772,30 @@ impl GroupsItemThreadsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete conversationThread
     ///
     /// `DELETE /groups/{id}/threads/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1118,6 +1812,18 @@ impl GroupsItemThreadsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}/posts`
     pub fn posts(&self) -> GroupsItemThreadsItemPosts {
@@ -1125,7 +1831,10 @@ impl GroupsItemThreadsItem {
     }
     /// conversationThread: reply
     ///
-    /// `POST /groups/{id}/threads/{id}/reply` → `202`
+    /// `POST /groups/{id}/threads/{id}/reply` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-reply?view=graph-rest-beta)
     pub fn reply(
@@ -1143,7 +1852,15 @@ impl GroupsItemThreadsItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
-            .documented_status(202u16)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/threads/{Id}/posts`
@@ -1161,6 +1878,10 @@ impl GroupsItemThreadsItemPosts {
     ///
     /// `GET /groups/{id}/threads/{id}/posts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-list-posts?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1177,6 +1898,18 @@ impl GroupsItemThreadsItemPosts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}`
     pub fn item(&self, id: &str) -> GroupsItemThreadsItemPostsItem {
@@ -1198,6 +1931,10 @@ impl GroupsItemThreadsItemPostsItem {
     ///
     /// `GET /groups/{id}/threads/{id}/posts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -1214,6 +1951,18 @@ impl GroupsItemThreadsItemPostsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments`
     pub fn attachments(&self) -> GroupsItemThreadsItemPostsItemAttachments {
@@ -1226,6 +1975,10 @@ impl GroupsItemThreadsItemPostsItem {
     /// post: forward
     ///
     /// `POST /groups/{id}/threads/{id}/posts/{id}/forward` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-forward?view=graph-rest-beta)
     pub fn forward(
@@ -1244,6 +1997,18 @@ impl GroupsItemThreadsItemPostsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/reply`
     pub fn reply(&self) -> GroupsItemThreadsItemPostsItemReply {
@@ -1265,12 +2030,16 @@ impl GroupsItemThreadsItemPostsItemExtensions {
     ///
     /// `POST /groups/{id}/threads/{id}/posts/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1278,10 +2047,18 @@ impl GroupsItemThreadsItemPostsItemExtensions {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/extensions/{extensionId}`
     pub fn item(
@@ -1308,12 +2085,15 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     ///
     /// `GET /groups/{Id}/threads/{Id}/posts/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
@@ -1324,18 +2104,29 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /groups/{id}/threads/{id}/posts/{id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1343,14 +2134,25 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /groups/{id}/threads/{id}/posts/{id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1367,6 +2169,14 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive`
@@ -1382,23 +2192,62 @@ impl GroupsItemDrive {
     }
     /// Get Drive
     ///
-    /// `GET /groups/{groupId}/drive` → `404`
+    /// `GET /groups/{groupId}/drive` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::Drive,
+        super::super::Drive,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
-            .documented_status(404u16)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items`
     pub fn items(&self) -> GroupsItemDriveItems {
@@ -1440,6 +2289,11 @@ impl GroupsItemDriveItemsItem {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -1456,10 +2310,52 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Move a DriveItem to a new folder
     ///
     /// `PATCH /groups/{group-id}/drive/items/{item-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1467,7 +2363,7 @@ impl GroupsItemDriveItemsItem {
         &self,
         body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        Option<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1475,14 +2371,39 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a DriveItem
     ///
     /// `DELETE /groups/{group-id}/drive/items/{item-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1499,10 +2420,35 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: checkin
     ///
     /// `POST /groups/{groupId}/drive/items/{itemId}/checkin` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
     pub fn checkin(
@@ -1519,10 +2465,35 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: checkout
     ///
     /// `POST /groups/{groupId}/drive/items/{itemId}/checkout` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
     pub fn checkout(
@@ -1539,6 +2510,26 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items/{item-id}/children`
     pub fn children(&self) -> GroupsItemDriveItemsItemChildren {
@@ -1550,7 +2541,12 @@ impl GroupsItemDriveItemsItem {
     }
     /// Copy a DriveItem
     ///
-    /// `POST /groups/{groupId}/drive/items/{itemId}/copy`
+    /// `POST /groups/{groupId}/drive/items/{itemId}/copy` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
     pub fn copy(
@@ -1561,15 +2557,41 @@ impl GroupsItemDriveItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("copy"),
-            graph_rt::decode::empty,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("copy"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: createLink
     ///
     /// `POST /groups/{groupId}/drive/items/{itemId}/createLink` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createlink?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -1589,17 +2611,43 @@ impl GroupsItemDriveItemsItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: createUploadSession
     ///
-    /// `POST /groups/{groupId}/drive/items/{itemId}/createUploadSession`
+    /// `POST /groups/{groupId}/drive/items/{itemId}/createUploadSession` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1607,13 +2655,38 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("createUploadSession"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Follow drive item
     ///
-    /// `POST /groups/{group-id}/drive/items/{item-id}/follow`
+    /// `POST /groups/{group-id}/drive/items/{item-id}/follow` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1625,32 +2698,84 @@ impl GroupsItemDriveItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("follow"),
-            graph_rt::decode::json,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("follow"),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Send a sharing invitation
     ///
-    /// `POST /groups/{group-id}/drive/items/{item-id}/invite`
+    /// `POST /groups/{group-id}/drive/items/{item-id}/invite` → `207`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn invite(
         &self,
         body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("invite"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
+            .documented_status(207u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items/{item-id}/permissions`
     pub fn permissions(&self) -> GroupsItemDriveItemsItemPermissions {
@@ -1659,6 +2784,10 @@ impl GroupsItemDriveItemsItem {
     /// driveItem: preview
     ///
     /// `POST /groups/{groupId}/drive/items/{itemId}/preview`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
     pub fn preview(
@@ -1676,6 +2805,30 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items/{item-id}/thumbnails`
     pub fn thumbnails(&self) -> GroupsItemDriveItemsItemThumbnails {
@@ -1704,7 +2857,12 @@ impl GroupsItemDriveItemsItemChildren {
     }
     /// List children of a driveItem
     ///
-    /// `GET /groups/{group-id}/drive/items/{item-id}/children`
+    /// `GET /groups/{group-id}/drive/items/{item-id}/children` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1716,15 +2874,54 @@ impl GroupsItemDriveItemsItemChildren {
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::page,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create a new folder in a drive
     ///
     /// `POST /groups/{group-id}/drive/items/{parent-item-id}/children` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1744,6 +2941,26 @@ impl GroupsItemDriveItemsItemChildren {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}/content`
@@ -1760,32 +2977,76 @@ impl GroupsItemDriveItemsItemContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /groups/{group-id}/drive/items/{item-id}/content`
+    /// `GET /groups/{group-id}/drive/items/{item-id}/content` → `206`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        Vec<u8>,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::bytes,
+            )
+            .documented_status(206u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /groups/{group-id}/drive/items/{item-id}/content`
+    /// `PUT /groups/{group-id}/drive/items/{item-id}/content` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -1797,7 +3058,28 @@ impl GroupsItemDriveItemsItemContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}/permissions`
@@ -1815,6 +3097,11 @@ impl GroupsItemDriveItemsItemPermissions {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}/permissions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-permissions?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -1831,6 +3118,39 @@ impl GroupsItemDriveItemsItemPermissions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items/{item-id}/permissions/{perm-id}`
     pub fn item(&self, perm_id: &str) -> GroupsItemDriveItemsItemPermissionsItem {
@@ -1854,6 +3174,11 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -1870,10 +3195,48 @@ impl GroupsItemDriveItemsItemPermissionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update sharing permission
     ///
     /// `PATCH /groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-update?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -1881,7 +3244,7 @@ impl GroupsItemDriveItemsItemPermissionsItem {
         &self,
         body: &super::super::Permission,
     ) -> graph_rt::Request<
-        super::super::Permission,
+        Option<super::super::Permission>,
         super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1889,14 +3252,39 @@ impl GroupsItemDriveItemsItemPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a sharing permission from a file or folder
     ///
     /// `DELETE /groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1913,10 +3301,34 @@ impl GroupsItemDriveItemsItemPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// permission: revokeGrants
     ///
     /// `POST /groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}/revokeGrants` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-revokegrants?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -1936,6 +3348,22 @@ impl GroupsItemDriveItemsItemPermissionsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}/thumbnails`
@@ -1953,6 +3381,11 @@ impl GroupsItemDriveItemsItemThumbnails {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}/thumbnails` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1969,6 +3402,39 @@ impl GroupsItemDriveItemsItemThumbnails {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}/versions`
@@ -1986,6 +3452,11 @@ impl GroupsItemDriveItemsItemVersions {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}/versions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-versions?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -2002,6 +3473,39 @@ impl GroupsItemDriveItemsItemVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}`
     pub fn item(&self, version_id: &str) -> GroupsItemDriveItemsItemVersionsItem {
@@ -2023,6 +3527,11 @@ impl GroupsItemDriveItemsItemVersionsItem {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}/versions/{version-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -2039,6 +3548,39 @@ impl GroupsItemDriveItemsItemVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}/content`
     pub fn content(&self) -> GroupsItemDriveItemsItemVersionsItemContent {
@@ -2047,6 +3589,11 @@ impl GroupsItemDriveItemsItemVersionsItem {
     /// Restore a previous version of a DriveItem
     ///
     /// `POST /groups/{groupId}/drive/items/{itemId}/versions/{version-id}/restoreVersion` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-beta)
     pub fn restore_version(
@@ -2063,6 +3610,26 @@ impl GroupsItemDriveItemsItemVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}/content`
@@ -2080,6 +3647,11 @@ impl GroupsItemDriveItemsItemVersionsItemContent {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}/versions/{version-id}/content` → `302`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -2095,6 +3667,39 @@ impl GroupsItemDriveItemsItemVersionsItemContent {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}:/{filename}:`
@@ -2124,13 +3729,18 @@ impl GroupsItemDriveItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /groups/{group-id}/drive/items/{parent-id}:/{filename}:/content`
+    /// `PUT /groups/{group-id}/drive/items/{parent-id}:/{filename}:/content` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -2142,7 +3752,28 @@ impl GroupsItemDriveItemsItemByPathContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/root`
@@ -2164,23 +3795,63 @@ impl GroupsItemDriveRoot {
     }
     /// Search for a DriveItems within a drive
     ///
-    /// `GET /groups/{group-id}/drive/root/search(q='{search-text}')`
+    /// `GET /groups/{group-id}/drive/root/search(q='{search-text}')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/root:/{item-path}:`
     pub fn at_path(&self, item_path: &str) -> GroupsItemDriveRootByPath {
@@ -2202,6 +3873,11 @@ impl GroupsItemDriveRootByPath {
     ///
     /// `GET /groups/{group-id}/drive/root:/{item-path}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -2218,6 +3894,43 @@ impl GroupsItemDriveRootByPath {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/members`
@@ -2235,6 +3948,10 @@ impl GroupsItemMembers {
     ///
     /// `GET /groups/{id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2251,6 +3968,30 @@ impl GroupsItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/members/{id}`
     pub fn item(&self, id: &str) -> GroupsItemMembersItem {
@@ -2276,6 +4017,10 @@ impl GroupsItemMembersRef {
     ///
     /// `POST /groups/{group-id}/members/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create(
@@ -2294,6 +4039,27 @@ impl GroupsItemMembersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/permissionGrants`
@@ -2311,6 +4077,10 @@ impl GroupsItemPermissionGrants {
     ///
     /// `GET /groups/{group-id}/permissionGrants` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `GroupMember.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `GroupMember.Read.All`, `GroupMember.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-permissiongrants?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2327,6 +4097,28 @@ impl GroupsItemPermissionGrants {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/planner`
@@ -2358,6 +4150,9 @@ impl GroupsItemPlannerPlans {
     ///
     /// `GET /groups/{group-id}/planner/plans` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannergroup-list-plans?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -2374,6 +4169,19 @@ impl GroupsItemPlannerPlans {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/root/delta`
@@ -2391,12 +4199,17 @@ impl GroupsItemDriveRootDelta {
     ///
     /// `GET /groups/{groupId}/drive/root/delta` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -2404,9 +4217,42 @@ impl GroupsItemDriveRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/root/subscriptions`
@@ -2436,22 +4282,45 @@ impl GroupsItemDriveRootSubscriptionsSocketIo {
     }
     /// Get websocket endpoint
     ///
-    /// `GET /groups/{groupId}/drive/root/subscriptions/socketIo`
+    /// `GET /groups/{groupId}/drive/root/subscriptions/socketIo` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.Read", "Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drives`
@@ -2469,6 +4338,11 @@ impl GroupsItemDrives {
     ///
     /// `GET /groups/{groupId}/drives` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-list?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -2485,6 +4359,39 @@ impl GroupsItemDrives {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/acceptedSenders`
@@ -2502,6 +4409,9 @@ impl GroupsItemAcceptedSenders {
     ///
     /// `GET /groups/{id}/acceptedSenders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-acceptedsenders?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2518,6 +4428,14 @@ impl GroupsItemAcceptedSenders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/acceptedSenders/$ref`
     pub fn reference(&self) -> GroupsItemAcceptedSendersRef {
@@ -2540,6 +4458,9 @@ impl GroupsItemAcceptedSendersRef {
     ///
     /// `POST /groups/{id}/acceptedSenders/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-acceptedsenders?view=graph-rest-beta)
     pub fn create(
         &self,
@@ -2557,10 +4478,21 @@ impl GroupsItemAcceptedSendersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Remove acceptedSender
     ///
     /// `DELETE /groups/{id}/acceptedSenders/$ref` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-acceptedsenders?view=graph-rest-beta)
     pub fn delete(
@@ -2577,6 +4509,14 @@ impl GroupsItemAcceptedSendersRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/appRoleAssignments`
@@ -2595,6 +4535,10 @@ impl GroupsItemAppRoleAssignments {
     ///
     /// `GET /groups/{id}/appRoleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-approleassignments?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -2611,10 +4555,35 @@ impl GroupsItemAppRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Grant an appRoleAssignment to a group
     ///
     /// `POST /groups/{id}/appRoleAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-approleassignments?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -2634,6 +4603,21 @@ impl GroupsItemAppRoleAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AppRoleAssignment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/appRoleAssignments/{id}`
     pub fn item(&self, id: &str) -> GroupsItemAppRoleAssignmentsItem {
@@ -2655,6 +4639,10 @@ impl GroupsItemAppRoleAssignmentsItem {
     ///
     /// `DELETE /groups/{id}/appRoleAssignments/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-approleassignments?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2670,6 +4658,21 @@ impl GroupsItemAppRoleAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AppRoleAssignment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/calendar`
@@ -2715,7 +4718,7 @@ impl GroupsItemCalendar {
         &self,
         body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        super::super::Calendar,
+        Option<super::super::Calendar>,
         super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2723,7 +4726,7 @@ impl GroupsItemCalendar {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -2797,7 +4800,7 @@ impl GroupsItemCalendarCalendarPermissionsItem {
         &self,
         body: &super::super::CalendarPermission,
     ) -> graph_rt::Request<
-        super::super::CalendarPermission,
+        Option<super::super::CalendarPermission>,
         super::super::CalendarPermission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2805,7 +4808,7 @@ impl GroupsItemCalendarCalendarPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -2813,6 +4816,11 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     /// Delete calendarPermission
     ///
     /// `DELETE /groups/{id}/calendar/calendarPermissions/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2829,6 +4837,22 @@ impl GroupsItemCalendarCalendarPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/calendar/events`
@@ -2909,6 +4933,11 @@ impl GroupsItemCalendarEventsItem {
     ///
     /// `GET /groups/{id}/calendar/events/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -2925,10 +4954,31 @@ impl GroupsItemCalendarEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update event
     ///
     /// `PATCH /groups/{id}/calendar/events/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -2936,7 +4986,7 @@ impl GroupsItemCalendarEventsItem {
         &self,
         body: &super::super::Event,
     ) -> graph_rt::Request<
-        super::super::Event,
+        Option<super::super::Event>,
         super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2944,14 +4994,35 @@ impl GroupsItemCalendarEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete event
     ///
     /// `DELETE /groups/{id}/calendar/events/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2968,10 +5039,31 @@ impl GroupsItemCalendarEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: cancel
     ///
     /// `POST /groups/{id}/calendar/events/{id}/cancel` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
@@ -2990,10 +5082,31 @@ impl GroupsItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: forward
     ///
     /// `POST /groups/{id}/calendar/events/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
@@ -3012,6 +5125,22 @@ impl GroupsItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/calendar/events/{id}/instances`
     pub fn instances(&self) -> GroupsItemCalendarEventsItemInstances {
@@ -3033,6 +5162,11 @@ impl GroupsItemCalendarEventsItemInstances {
     ///
     /// `GET /groups/{id}/calendar/events/{id}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-instances?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -3049,6 +5183,22 @@ impl GroupsItemCalendarEventsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/conversations`
@@ -3067,6 +5217,10 @@ impl GroupsItemConversations {
     ///
     /// `GET /groups/{id}/conversations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-conversations?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -3083,10 +5237,25 @@ impl GroupsItemConversations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create conversation
     ///
     /// `POST /groups/{id}/conversations` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-conversations?view=graph-rest-beta)
     #[cfg(feature = "groups")]
@@ -3106,6 +5275,14 @@ impl GroupsItemConversations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}`
     pub fn item(&self, id: &str) -> GroupsItemConversationsItem {
@@ -3128,6 +5305,10 @@ impl GroupsItemConversationsItem {
     ///
     /// `GET /groups/{id}/conversations/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Group.Read.All`
+    /// - Application: `Group.ReadWrite.All`, `Group.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversation-get?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn get(
@@ -3144,10 +5325,26 @@ impl GroupsItemConversationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Group.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Group.Read.All"],
+                    },
+                ],
+            )
     }
     /// Delete conversation
     ///
     /// `DELETE /groups/{id}/conversations/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversation-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3164,6 +5361,18 @@ impl GroupsItemConversationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads`
     pub fn threads(&self) -> GroupsItemConversationsItemThreads {
@@ -3186,6 +5395,10 @@ impl GroupsItemConversationsItemThreads {
     ///
     /// `GET /groups/{id}/conversations/{id}/threads` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversation-list-threads?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -3202,10 +5415,25 @@ impl GroupsItemConversationsItemThreads {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create thread
     ///
     /// `POST /groups/{id}/conversations/{id}/threads` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversation-post-threads?view=graph-rest-beta)
     #[cfg(feature = "groups")]
@@ -3225,6 +5453,14 @@ impl GroupsItemConversationsItemThreads {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}`
     pub fn item(&self, id: &str) -> GroupsItemConversationsItemThreadsItem {
@@ -3248,6 +5484,10 @@ impl GroupsItemConversationsItemThreadsItem {
     ///
     /// `GET /groups/{id}/conversations/{id}/threads/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-get?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn get(
@@ -3264,10 +5504,26 @@ impl GroupsItemConversationsItemThreadsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update conversationthread
     ///
     /// `PATCH /groups/{id}/conversations/{id}/threads/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-update?view=graph-rest-beta)
     #[cfg(feature = "groups")]
@@ -3275,7 +5531,7 @@ impl GroupsItemConversationsItemThreadsItem {
         &self,
         body: &super::super::ConversationThread,
     ) -> graph_rt::Request<
-        super::super::ConversationThread,
+        Option<super::super::ConversationThread>,
         super::super::ConversationThread,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3283,14 +5539,30 @@ impl GroupsItemConversationsItemThreadsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete conversationThread
     ///
     /// `DELETE /groups/{id}/conversations/{id}/threads/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3307,6 +5579,18 @@ impl GroupsItemConversationsItemThreadsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts`
     pub fn posts(&self) -> GroupsItemConversationsItemThreadsItemPosts {
@@ -3314,7 +5598,10 @@ impl GroupsItemConversationsItemThreadsItem {
     }
     /// conversationThread: reply
     ///
-    /// `POST /groups/{id}/conversations/{id}/threads/{id}/reply` → `202`
+    /// `POST /groups/{id}/conversations/{id}/threads/{id}/reply` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-reply?view=graph-rest-beta)
     pub fn reply(
@@ -3332,7 +5619,15 @@ impl GroupsItemConversationsItemThreadsItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
-            .documented_status(202u16)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/conversations/{id}/threads/{id}/posts`
@@ -3350,6 +5645,10 @@ impl GroupsItemConversationsItemThreadsItemPosts {
     ///
     /// `GET /groups/{id}/conversations/{id}/threads/{id}/posts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-list-posts?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3366,6 +5665,18 @@ impl GroupsItemConversationsItemThreadsItemPosts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}`
     pub fn item(&self, id: &str) -> GroupsItemConversationsItemThreadsItemPostsItem {
@@ -3387,6 +5698,10 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     ///
     /// `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -3403,6 +5718,18 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments`
     pub fn attachments(
@@ -3415,6 +5742,10 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     /// post: forward
     ///
     /// `POST /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/forward` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-forward?view=graph-rest-beta)
     pub fn forward(
@@ -3433,6 +5764,18 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/reply`
     pub fn reply(&self) -> GroupsItemConversationsItemThreadsItemPostsItemReply {
@@ -3458,6 +5801,10 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
     ///
     /// `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-list-attachments?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -3474,6 +5821,18 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}`
     pub fn item(
@@ -3635,6 +5994,10 @@ impl GroupsItemEndpoints {
     ///
     /// `GET /groups/{id}/endpoints` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-endpoints?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3651,6 +6014,18 @@ impl GroupsItemEndpoints {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/endpoints/{id}`
     pub fn item(&self, id: &str) -> GroupsItemEndpointsItem {
@@ -3672,6 +6047,10 @@ impl GroupsItemEndpointsItem {
     ///
     /// `GET /groups/{id}/endpoints/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/endpoint-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -3688,6 +6067,18 @@ impl GroupsItemEndpointsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/events/{Id}/instances`
@@ -3705,6 +6096,11 @@ impl GroupsItemEventsItemInstances {
     ///
     /// `GET /groups/{id}/events/{id}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-instances?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -3721,6 +6117,22 @@ impl GroupsItemEventsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/groupLifecyclePolicies`
@@ -3738,6 +6150,10 @@ impl GroupsItemGroupLifecyclePolicies {
     ///
     /// `GET /groups/{id}/groupLifecyclePolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-grouplifecyclepolicies?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -3754,6 +6170,18 @@ impl GroupsItemGroupLifecyclePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/memberOf`
@@ -3771,6 +6199,10 @@ impl GroupsItemMemberOf {
     ///
     /// `GET /groups/{id}/memberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-memberof?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3787,6 +6219,29 @@ impl GroupsItemMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/members/{id}`
@@ -3818,6 +6273,10 @@ impl GroupsItemMembersItemRef {
     ///
     /// `DELETE /groups/{id}/members/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-members?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -3833,6 +6292,27 @@ impl GroupsItemMembersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote`
@@ -3885,6 +6365,11 @@ impl GroupsItemOnenoteNotebooks {
     ///
     /// `GET /groups/{id}/onenote/notebooks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-notebooks?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -3901,10 +6386,37 @@ impl GroupsItemOnenoteNotebooks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create notebook
     ///
     /// `POST /groups/{id}/onenote/notebooks` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-post-notebooks?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -3924,10 +6436,34 @@ impl GroupsItemOnenoteNotebooks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// notebook: getNotebookFromWebUrl
     ///
     /// `POST /groups/{id}/onenote/notebooks/GetNotebookFromWebUrl` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-getnotebookfromweburl?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -3947,6 +6483,24 @@ impl GroupsItemOnenoteNotebooks {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/notebooks/{id}`
     pub fn item(&self, id: &str) -> GroupsItemOnenoteNotebooksItem {
@@ -3968,6 +6522,11 @@ impl GroupsItemOnenoteNotebooksItem {
     ///
     /// `GET /groups/{id}/onenote/notebooks/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -3984,10 +6543,37 @@ impl GroupsItemOnenoteNotebooksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// notebook: copyNotebook
     ///
     /// `POST /groups/{id}/onenote/notebooks/{id}/copyNotebook` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-beta)
     pub fn copy_notebook(
@@ -4006,6 +6592,26 @@ impl GroupsItemOnenoteNotebooksItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/notebooks/{id}/sectionGroups`
     pub fn section_groups(&self) -> GroupsItemOnenoteNotebooksItemSectionGroups {
@@ -4034,6 +6640,11 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
     ///
     /// `GET /groups/{id}/onenote/notebooks/{id}/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-list-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4050,10 +6661,37 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create sectionGroup
     ///
     /// `POST /groups/{id}/onenote/notebooks/{id}/sectionGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-post-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -4073,6 +6711,26 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/notebooks/{id}/sections`
@@ -4091,6 +6749,11 @@ impl GroupsItemOnenoteNotebooksItemSections {
     ///
     /// `GET /groups/{id}/onenote/notebooks/{id}/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-list-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4107,10 +6770,37 @@ impl GroupsItemOnenoteNotebooksItemSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create section
     ///
     /// `POST /groups/{id}/onenote/notebooks/{id}/sections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-post-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -4130,6 +6820,26 @@ impl GroupsItemOnenoteNotebooksItemSections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/operations`
@@ -4161,6 +6871,11 @@ impl GroupsItemOnenoteOperationsItem {
     ///
     /// `GET /groups/{id}/onenote/operations/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenoteoperation-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -4177,6 +6892,28 @@ impl GroupsItemOnenoteOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/pages`
@@ -4195,6 +6932,11 @@ impl GroupsItemOnenotePages {
     ///
     /// `GET /groups/{id}/onenote/pages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-pages?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4211,10 +6953,36 @@ impl GroupsItemOnenotePages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create page
     ///
     /// `POST /groups/{id}/onenote/pages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-post-pages?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -4234,6 +7002,26 @@ impl GroupsItemOnenotePages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/pages/{id}`
     pub fn item(&self, id: &str) -> GroupsItemOnenotePagesItem {
@@ -4256,6 +7044,11 @@ impl GroupsItemOnenotePagesItem {
     ///
     /// `GET /groups/{id}/onenote/pages/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -4272,10 +7065,36 @@ impl GroupsItemOnenotePagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete page
     ///
     /// `DELETE /groups/{id}/onenote/pages/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-beta)
     pub fn delete(
@@ -4292,6 +7111,22 @@ impl GroupsItemOnenotePagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Notes.ReadWrite", "Notes.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/pages/{id}/content`
     pub fn content(&self) -> GroupsItemOnenotePagesItemContent {
@@ -4300,6 +7135,11 @@ impl GroupsItemOnenotePagesItem {
     /// page: copyToSection
     ///
     /// `POST /groups/{id}/onenote/pages/{id}/copyToSection` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-beta)
     pub fn copy_to_section(
@@ -4318,6 +7158,26 @@ impl GroupsItemOnenotePagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/pages/{id}/content`
@@ -4334,6 +7194,11 @@ impl GroupsItemOnenotePagesItemContent {
     /// Update page
     ///
     /// `PATCH /groups/{id}/onenote/pages/{id}/content` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-beta)
     pub fn update(
@@ -4352,6 +7217,22 @@ impl GroupsItemOnenotePagesItemContent {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Notes.ReadWrite", "Notes.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/resources`
@@ -4397,11 +7278,16 @@ impl GroupsItemOnenoteResourcesItemContent {
     ///
     /// `GET /groups/{id}/onenote/resources/{id}/content` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-beta)
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        Vec<u8>,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -4409,9 +7295,30 @@ impl GroupsItemOnenoteResourcesItemContent {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/sectionGroups`
@@ -4429,6 +7336,11 @@ impl GroupsItemOnenoteSectionGroups {
     ///
     /// `GET /groups/{id}/onenote/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4445,6 +7357,28 @@ impl GroupsItemOnenoteSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/sectionGroups/{id}`
     pub fn item(&self, id: &str) -> GroupsItemOnenoteSectionGroupsItem {
@@ -4466,6 +7400,11 @@ impl GroupsItemOnenoteSectionGroupsItem {
     ///
     /// `GET /groups/{id}/onenote/sectionGroups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -4482,6 +7421,28 @@ impl GroupsItemOnenoteSectionGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/sectionGroups/{id}/sectionGroups`
     pub fn section_groups(&self) -> GroupsItemOnenoteSectionGroupsItemSectionGroups {
@@ -4510,6 +7471,11 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
     ///
     /// `GET /groups/{id}/onenote/sectionGroups/{id}/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-list-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4526,10 +7492,37 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create sectionGroup
     ///
     /// `POST /groups/{id}/onenote/sectionGroups/{id}/sectionGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-post-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -4549,6 +7542,26 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/sectionGroups/{id}/sections`
@@ -4567,6 +7580,11 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
     ///
     /// `GET /groups/{id}/onenote/sectionGroups/{id}/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-list-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4583,10 +7601,37 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create section
     ///
     /// `POST /groups/{id}/onenote/sectionGroups/{id}/sections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-post-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -4606,6 +7651,26 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/sections`
@@ -4623,6 +7688,11 @@ impl GroupsItemOnenoteSections {
     ///
     /// `GET /groups/{id}/onenote/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4639,6 +7709,28 @@ impl GroupsItemOnenoteSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/sections/{id}`
     pub fn item(&self, id: &str) -> GroupsItemOnenoteSectionsItem {
@@ -4660,6 +7752,11 @@ impl GroupsItemOnenoteSectionsItem {
     ///
     /// `GET /groups/{id}/onenote/sections/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -4676,10 +7773,37 @@ impl GroupsItemOnenoteSectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// section: copyToNotebook
     ///
     /// `POST /groups/{id}/onenote/sections/{id}/copyToNotebook` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-beta)
     pub fn copy_to_notebook(
@@ -4698,10 +7822,35 @@ impl GroupsItemOnenoteSectionsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// section: copyToSectionGroup
     ///
     /// `POST /groups/{id}/onenote/sections/{id}/copyToSectionGroup` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-beta)
     pub fn copy_to_section_group(
@@ -4720,6 +7869,26 @@ impl GroupsItemOnenoteSectionsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/sections/{id}/pages`
     pub fn pages(&self) -> GroupsItemOnenoteSectionsItemPages {
@@ -4742,6 +7911,11 @@ impl GroupsItemOnenoteSectionsItemPages {
     ///
     /// `GET /groups/{id}/onenote/sections/{id}/pages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-list-pages?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4758,10 +7932,36 @@ impl GroupsItemOnenoteSectionsItemPages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create page
     ///
     /// `POST /groups/{id}/onenote/sections/{id}/pages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-post-pages?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -4781,6 +7981,26 @@ impl GroupsItemOnenoteSectionsItemPages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/owners`
@@ -4798,6 +8018,10 @@ impl GroupsItemOwners {
     ///
     /// `GET /groups/{id}/owners` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-owners?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -4814,6 +8038,32 @@ impl GroupsItemOwners {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/owners/{id}`
     pub fn item(&self, id: &str) -> GroupsItemOwnersItem {
@@ -4839,6 +8089,10 @@ impl GroupsItemOwnersRef {
     ///
     /// `POST /groups/{id}/owners/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-owners?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn create(
@@ -4857,6 +8111,22 @@ impl GroupsItemOwnersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/owners/{id}`
@@ -4888,6 +8158,10 @@ impl GroupsItemOwnersItemRef {
     ///
     /// `DELETE /groups/{id}/owners/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-owners?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -4903,6 +8177,22 @@ impl GroupsItemOwnersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/photo`
@@ -4920,6 +8210,11 @@ impl GroupsItemPhoto {
     ///
     /// `GET /groups/{id}/photo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account)    Note: Metadata operation is not supported.: `User.Read`, `User.ReadWrite`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -4936,6 +8231,44 @@ impl GroupsItemPhoto {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/photo/$value`
     pub fn content(&self) -> GroupsItemPhotoValue {
@@ -4958,6 +8291,11 @@ impl GroupsItemPhotoValue {
     ///
     /// `GET /groups/{id}/photo/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account)    Note: Metadata operation is not supported.: `User.Read`, `User.ReadWrite`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -4973,15 +8311,57 @@ impl GroupsItemPhotoValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update profilephoto
     ///
     /// `PUT /groups/{id}/photo/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
+    /// - Application: `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
     pub fn put(
         &self,
-        body: &graph_rt::Value,
+        body: &[u8],
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -4993,8 +8373,29 @@ impl GroupsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/photos`
@@ -5012,6 +8413,10 @@ impl GroupsItemPhotos {
     ///
     /// `GET /groups/{id}/photos` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadBasic.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.ReadBasic.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-photos?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -5028,6 +8433,26 @@ impl GroupsItemPhotos {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.ReadBasic.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Group.ReadBasic.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/photos/{size}`
     pub fn item(&self, size: &str) -> GroupsItemPhotosItem {
@@ -5049,6 +8474,11 @@ impl GroupsItemPhotosItem {
     ///
     /// `GET /groups/{id}/photos/{size}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account)    Note: Metadata operation is not supported.: `User.Read`, `User.ReadWrite`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -5065,6 +8495,44 @@ impl GroupsItemPhotosItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/rejectedSenders`
@@ -5082,6 +8550,9 @@ impl GroupsItemRejectedSenders {
     ///
     /// `GET /groups/{id}/rejectedSenders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-rejectedsenders?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -5098,6 +8569,14 @@ impl GroupsItemRejectedSenders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/rejectedSenders/$ref`
     pub fn reference(&self) -> GroupsItemRejectedSendersRef {
@@ -5120,6 +8599,9 @@ impl GroupsItemRejectedSendersRef {
     ///
     /// `POST /groups/{id}/rejectedSenders/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-rejectedsenders?view=graph-rest-beta)
     pub fn create(
         &self,
@@ -5137,10 +8619,21 @@ impl GroupsItemRejectedSendersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Remove rejectedSender
     ///
     /// `DELETE /groups/{id}/rejectedSenders/$ref` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-rejectedsenders?view=graph-rest-beta)
     pub fn delete(
@@ -5157,6 +8650,14 @@ impl GroupsItemRejectedSendersRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/settings`
@@ -5175,6 +8676,10 @@ impl GroupsItemSettings {
     ///
     /// `GET /groups/{id}/settings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -5191,10 +8696,30 @@ impl GroupsItemSettings {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create a directory setting
     ///
     /// `POST /groups/{id}/settings` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-post-settings?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -5214,6 +8739,21 @@ impl GroupsItemSettings {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/settings/{id}`
     pub fn item(&self, id: &str) -> GroupsItemSettingsItem {
@@ -5237,6 +8777,10 @@ impl GroupsItemSettingsItem {
     ///
     /// `GET /groups/{id}/settings/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -5253,15 +8797,36 @@ impl GroupsItemSettingsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update a directory setting
     ///
     /// `PATCH /groups/{id}/settings/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::UpdateADirectorySettingBody,
+        body: &super::super::DirectorySetting,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5275,10 +8840,29 @@ impl GroupsItemSettingsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a directory setting
     ///
     /// `DELETE /groups/{id}/settings/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-delete?view=graph-rest-beta)
     pub fn delete(
@@ -5295,6 +8879,21 @@ impl GroupsItemSettingsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/team`
@@ -5311,6 +8910,10 @@ impl GroupsItemTeam {
     /// Create team from group
     ///
     /// `PUT /groups/{id}/team` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-put-teams?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5330,6 +8933,18 @@ impl GroupsItemTeam {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments`
@@ -5347,6 +8962,10 @@ impl GroupsItemThreadsItemPostsItemAttachments {
     ///
     /// `GET /groups/{id}/threads/{id}/posts/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-list-attachments?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5363,6 +8982,18 @@ impl GroupsItemThreadsItemPostsItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments/{id}`
     pub fn item(&self, id: &str) -> GroupsItemThreadsItemPostsItemAttachmentsItem {
@@ -5484,7 +9115,7 @@ impl GroupsItemThreadsItemPostsItemReply {
         &self,
         body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Value,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5492,7 +9123,7 @@ impl GroupsItemThreadsItemPostsItemReply {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::any,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -5513,6 +9144,10 @@ impl GroupsItemTransitiveMemberOf {
     ///
     /// `GET /groups/{id}/transitiveMemberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-transitivememberof?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -5529,6 +9164,22 @@ impl GroupsItemTransitiveMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/transitiveMembers`
@@ -5546,6 +9197,10 @@ impl GroupsItemTransitiveMembers {
     ///
     /// `GET /groups/{id}/transitiveMembers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-transitivemembers?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -5562,5 +9217,30 @@ impl GroupsItemTransitiveMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

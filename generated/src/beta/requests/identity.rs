@@ -69,6 +69,10 @@ impl IdentityApiConnectors {
     ///
     /// `GET /identity/apiConnectors` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `APIConnectors.ReadWrite.All`
+    /// - Application: `APIConnectors.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-list?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -85,10 +89,26 @@ impl IdentityApiConnectors {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create identityApiConnector
     ///
     /// `POST /identity/apiConnectors` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `APIConnectors.ReadWrite.All`
+    /// - Application: `APIConnectors.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-create?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -108,6 +128,18 @@ impl IdentityApiConnectors {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/apiConnectors/{identityApiConnectorId}`
     pub fn item(&self, identity_api_connector_id: &str) -> IdentityApiConnectorsItem {
@@ -131,6 +163,10 @@ impl IdentityApiConnectorsItem {
     ///
     /// `GET /identity/apiConnectors/{identityApiConnectorId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `APIConnectors.ReadWrite.All`
+    /// - Application: `APIConnectors.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -147,10 +183,26 @@ impl IdentityApiConnectorsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update identityApiConnector
     ///
     /// `PATCH /identity/apiConnectors/{identityApiConnectorId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `APIConnectors.ReadWrite.All`
+    /// - Application: `APIConnectors.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-update?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -170,10 +222,26 @@ impl IdentityApiConnectorsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete identityApiConnector
     ///
     /// `DELETE /identity/apiConnectors/{identityApiConnectorId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `APIConnectors.ReadWrite.All`
+    /// - Application: `APIConnectors.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-delete?view=graph-rest-beta)
     pub fn delete(
@@ -190,10 +258,26 @@ impl IdentityApiConnectorsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// identityApiConnector: uploadClientCertificate
     ///
     /// `POST /identity/apiconnectors/{id}/uploadClientCertificate` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `APIConnectors.ReadWrite.All`
+    /// - Application: `APIConnectors.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-uploadclientcertificate?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -213,6 +297,18 @@ impl IdentityApiConnectorsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2cUserFlows`
@@ -231,6 +327,10 @@ impl IdentityB2cUserFlows {
     ///
     /// `GET /identity/b2cUserFlows` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitycontainer-list-b2cuserflows?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -247,10 +347,32 @@ impl IdentityB2cUserFlows {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create b2cIdentityUserFlow
     ///
     /// `POST /identity/b2cUserFlows` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitycontainer-post-b2cuserflows?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -270,6 +392,18 @@ impl IdentityB2cUserFlows {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}`
     pub fn item(&self, b2c_identity_user_flow_id: &str) -> IdentityB2cUserFlowsItem {
@@ -293,6 +427,10 @@ impl IdentityB2cUserFlowsItem {
     ///
     /// `GET /identity/b2cUserFlows/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -309,10 +447,32 @@ impl IdentityB2cUserFlowsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update b2cIdentityUserFlow
     ///
     /// `PATCH /identity/b2cUserFlows/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-update?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -320,7 +480,7 @@ impl IdentityB2cUserFlowsItem {
         &self,
         body: &super::super::B2cIdentityUserFlow,
     ) -> graph_rt::Request<
-        super::super::B2cIdentityUserFlow,
+        Option<super::super::B2cIdentityUserFlow>,
         super::super::B2cIdentityUserFlow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -328,14 +488,30 @@ impl IdentityB2cUserFlowsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete b2cIdentityUserFlow
     ///
     /// `DELETE /identity/b2cUserFlows/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-delete?view=graph-rest-beta)
     pub fn delete(
@@ -352,6 +528,18 @@ impl IdentityB2cUserFlowsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/apiConnectorConfiguration`
     pub fn api_connector_configuration(
@@ -406,6 +594,10 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
     ///
     /// `GET /identity/b2cUserFlows/{id}/userAttributeAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-list-userattributeassignments?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -422,10 +614,32 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create userAttributeAssignments
     ///
     /// `POST /identity/b2cUserFlows/{id}/userAttributeAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-post-userattributeassignments?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -445,10 +659,26 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// identityUserFlowAttributeAssignment: getOrder
     ///
     /// `GET /identity/b2cUserFlows/{b2cIdentityUserFlowId}/userAttributeAssignments/getOrder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-getorder?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -466,10 +696,32 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// identityUserFlowAttributeAssignment: setOrder
     ///
     /// `POST /identity/b2cUserFlows/{b2cIdentityUserFlowId}/userAttributeAssignments/setOrder` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-setorder?view=graph-rest-beta)
     pub fn set_order(
@@ -488,6 +740,18 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userAttributeAssignments/{id}`
     pub fn item(
@@ -514,6 +778,10 @@ impl IdentityB2cUserFlowsItemApiConnectorConfiguration {
     ///
     /// `GET /identity/b2cUserFlows/{id}/apiConnectorConfiguration` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-get-apiconnectorconfiguration?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -530,6 +798,18 @@ impl IdentityB2cUserFlowsItemApiConnectorConfiguration {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/apiConnectorConfiguration/{step}`
     pub fn item(
@@ -574,6 +854,10 @@ impl IdentityB2cUserFlowsItemApiConnectorConfigurationItemRef {
     ///
     /// `PUT /identity/b2cUserFlows/{b2cUserFlowId}/apiConnectorConfiguration/{step}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-put-apiconnectorconfiguration?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn put(
@@ -592,6 +876,18 @@ impl IdentityB2cUserFlowsItemApiConnectorConfigurationItemRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/identityProviders`
@@ -609,6 +905,10 @@ impl IdentityB2cUserFlowsItemIdentityProviders {
     ///
     /// `GET /identity/b2cUserFlows/{id}/identityProviders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-list-identityproviders?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -625,6 +925,18 @@ impl IdentityB2cUserFlowsItemIdentityProviders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/identityProviders/{id}`
     pub fn item(&self, id: &str) -> IdentityB2cUserFlowsItemIdentityProvidersItem {
@@ -650,6 +962,10 @@ impl IdentityB2cUserFlowsItemIdentityProvidersRef {
     ///
     /// `POST /identity/b2cUserFlows/{id}/identityProviders/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-post-identityproviders?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create(
@@ -668,6 +984,18 @@ impl IdentityB2cUserFlowsItemIdentityProvidersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/identityProviders/{id}`
@@ -701,6 +1029,10 @@ impl IdentityB2cUserFlowsItemIdentityProvidersItemRef {
     ///
     /// `DELETE /identity/b2cUserFlows/{id}/identityProviders/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-delete-identityproviders?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -716,6 +1048,18 @@ impl IdentityB2cUserFlowsItemIdentityProvidersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages`
@@ -733,6 +1077,10 @@ impl IdentityB2cUserFlowsItemLanguages {
     ///
     /// `GET /identity/b2cUserFlows/{id}/languages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-list-languages?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -749,6 +1097,24 @@ impl IdentityB2cUserFlowsItemLanguages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}`
     pub fn item(&self, id: &str) -> IdentityB2cUserFlowsItemLanguagesItem {
@@ -772,6 +1138,10 @@ impl IdentityB2cUserFlowsItemLanguagesItem {
     ///
     /// `GET /identity/b2cUserFlows/{id}/languages/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguageconfiguration-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -788,10 +1158,32 @@ impl IdentityB2cUserFlowsItemLanguagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create languages
     ///
     /// `PUT /identity/b2cUserFlows/{id}/languages/{id}` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-put-languages?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -811,10 +1203,26 @@ impl IdentityB2cUserFlowsItemLanguagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete userFlowLanguageConfiguration
     ///
     /// `DELETE /identity/b2cUserFlows/{id}/languages/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguageconfiguration-delete?view=graph-rest-beta)
     pub fn delete(
@@ -831,6 +1239,18 @@ impl IdentityB2cUserFlowsItemLanguagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/defaultPages`
     pub fn default_pages(&self) -> IdentityB2cUserFlowsItemLanguagesItemDefaultPages {
@@ -864,6 +1284,10 @@ impl IdentityB2cUserFlowsItemLanguagesItemDefaultPages {
     ///
     /// `GET /identity/b2cUserFlows/{id}/languages/{id}/defaultPages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguageconfiguration-list-defaultpages?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -880,6 +1304,24 @@ impl IdentityB2cUserFlowsItemLanguagesItemDefaultPages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/defaultPages/{id}`
     pub fn item(
@@ -924,6 +1366,10 @@ impl IdentityB2cUserFlowsItemLanguagesItemDefaultPagesItemValue {
     ///
     /// `GET /identity/b2cUserFlows/{id}/languages/{id}/defaultPages/{id}/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -939,6 +1385,24 @@ impl IdentityB2cUserFlowsItemLanguagesItemDefaultPagesItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/overridesPages`
@@ -958,6 +1422,10 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPages {
     ///
     /// `GET /identity/b2cUserFlows/{id}/languages/{id}/overridesPages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguageconfiguration-list-overridespages?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -974,6 +1442,24 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/overridesPages/{id}`
     pub fn item(
@@ -1006,6 +1492,10 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesValue {
     ///
     /// `DELETE /identity/b2cUserFlows/{id}/languages/{id}/overridesPages/$value` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -1021,6 +1511,18 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/overridesPages/{id}`
@@ -1061,6 +1563,10 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItemValue {
     ///
     /// `GET /identity/b2cUserFlows/{id}/languages/{id}/overridesPages/{id}/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1076,10 +1582,32 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update userFlowLanguagePage
     ///
     /// `PUT /identity/b2cUserFlows/{id}/languages/{id}/overridesPages/{id}/$value` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-put?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -1099,6 +1627,18 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItemValue {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userAttributeAssignments/{id}`
@@ -1120,6 +1660,10 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignmentsItem {
     ///
     /// `GET /identity/b2cUserFlows/{id}/userAttributeAssignments/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1136,10 +1680,32 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update identityUserFlowAttributeAssignment
     ///
     /// `PATCH /identity/b2cUserFlows/{id}/userAttributeAssignments/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-update?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -1147,7 +1713,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignmentsItem {
         &self,
         body: &super::super::IdentityUserFlowAttributeAssignment,
     ) -> graph_rt::Request<
-        super::super::IdentityUserFlowAttributeAssignment,
+        Option<super::super::IdentityUserFlowAttributeAssignment>,
         super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1155,14 +1721,30 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete userAttributeAssignment
     ///
     /// `DELETE /identity/b2cUserFlows/{id}/userAttributeAssignments/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1179,6 +1761,18 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userflowIdentityProviders`
@@ -1198,6 +1792,10 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProviders {
     ///
     /// `GET /identity/b2cUserFlows/{userflow-id}/userflowIdentityProviders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-list-userflowidentityproviders?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1214,6 +1812,18 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProviders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userflowIdentityProviders/{identityProvider-id}`
     pub fn item(
@@ -1248,6 +1858,10 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersRef {
     ///
     /// `PATCH /identity/b2cUserFlows/{userflow-id}/userflowIdentityProviders/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-userflowidentityproviders-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
@@ -1266,6 +1880,18 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userflowIdentityProviders/{identityProvider-id}`
@@ -1303,6 +1929,10 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersItemRef {
     ///
     /// `DELETE /identity/b2cUserFlows/{userflow-id}/userflowIdentityProviders/{identityProvider-id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-delete-userflowidentityproviders?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -1318,6 +1948,18 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows`
@@ -1336,6 +1978,10 @@ impl IdentityB2xUserFlows {
     ///
     /// `GET /identity/b2xUserFlows` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitycontainer-list-b2xuserflows?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1352,10 +1998,32 @@ impl IdentityB2xUserFlows {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create b2xIdentityUserFlow
     ///
     /// `POST /identity/b2xUserFlows` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitycontainer-post-b2xuserflows?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -1375,6 +2043,18 @@ impl IdentityB2xUserFlows {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}`
     pub fn item(&self, b2x_identity_user_flow_id: &str) -> IdentityB2xUserFlowsItem {
@@ -1397,6 +2077,10 @@ impl IdentityB2xUserFlowsItem {
     ///
     /// `GET /identity/b2xUserFlows/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1413,10 +2097,32 @@ impl IdentityB2xUserFlowsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete b2xIdentityUserFlow
     ///
     /// `DELETE /identity/b2xUserFlows/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1433,6 +2139,18 @@ impl IdentityB2xUserFlowsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration`
     pub fn api_connector_configuration(
@@ -1487,6 +2205,10 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     ///
     /// `GET /identity/b2xUserFlows/{id}/userAttributeAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-list-userattributeassignments?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1503,10 +2225,32 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create userAttributeAssignments
     ///
     /// `POST /identity/b2xUserFlows/{id}/userAttributeAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-post-userattributeassignments?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -1526,10 +2270,26 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// identityUserFlowAttributeAssignment: getOrder
     ///
     /// `GET /identity/b2xUserFlows/{b2xIdentityUserFlowId}/userAttributeAssignments/getOrder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-getorder?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1547,10 +2307,32 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// identityUserFlowAttributeAssignment: setOrder
     ///
     /// `POST /identity/b2xUserFlows/{b2xIdentityUserFlowId}/userAttributeAssignments/setOrder` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-setorder?view=graph-rest-beta)
     pub fn set_order(
@@ -1569,6 +2351,18 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userAttributeAssignments/{id}`
     pub fn item(
@@ -1595,6 +2389,10 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     ///
     /// `GET /identity/b2xUserFlows/{id}/apiConnectorConfiguration` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-get-apiconnectorconfiguration?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -1611,6 +2409,18 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration/{step}`
     pub fn item(
@@ -1655,6 +2465,10 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
     ///
     /// `PUT /identity/b2xUserFlows/{b2xUserFlowId}/apiConnectorConfiguration/{step}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-put-apiconnectorconfiguration?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn put(
@@ -1673,6 +2487,18 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders`
@@ -1690,6 +2516,10 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
     ///
     /// `GET /identity/b2xUserFlows/{id}/identityProviders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-list-identityproviders?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1706,6 +2536,18 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/{id}`
     pub fn item(&self, id: &str) -> IdentityB2xUserFlowsItemIdentityProvidersItem {
@@ -1731,6 +2573,10 @@ impl IdentityB2xUserFlowsItemIdentityProvidersRef {
     ///
     /// `POST /identity/b2xUserFlows/{id}/identityProviders/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-post-identityproviders?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create(
@@ -1749,6 +2595,18 @@ impl IdentityB2xUserFlowsItemIdentityProvidersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/{id}`
@@ -1782,6 +2640,10 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItemRef {
     ///
     /// `DELETE /identity/b2xUserFlows/{id}/identityProviders/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete-identityproviders?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -1797,6 +2659,18 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages`
@@ -1814,6 +2688,10 @@ impl IdentityB2xUserFlowsItemLanguages {
     ///
     /// `GET /identity/b2xUserFlows/{id}/languages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-list-languages?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -1830,6 +2708,24 @@ impl IdentityB2xUserFlowsItemLanguages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}`
     pub fn item(&self, id: &str) -> IdentityB2xUserFlowsItemLanguagesItem {
@@ -1851,6 +2747,10 @@ impl IdentityB2xUserFlowsItemLanguagesItem {
     ///
     /// `GET /identity/b2xUserFlows/{id}/languages/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguageconfiguration-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -1867,6 +2767,24 @@ impl IdentityB2xUserFlowsItemLanguagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages`
     pub fn default_pages(&self) -> IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
@@ -1900,6 +2818,10 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
     ///
     /// `GET /identity/b2xUserFlows/{id}/languages/{id}/defaultPages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguageconfiguration-list-defaultpages?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -1916,6 +2838,24 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages/{id}`
     pub fn item(
@@ -1960,6 +2900,10 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
     ///
     /// `GET /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/{id}/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1975,6 +2919,24 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages`
@@ -1994,6 +2956,10 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
     ///
     /// `GET /identity/b2xUserFlows/{id}/languages/{id}/overridesPages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguageconfiguration-list-overridespages?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -2010,6 +2976,24 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/{id}`
     pub fn item(
@@ -2042,6 +3026,10 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
     ///
     /// `DELETE /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/$value` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2057,6 +3045,18 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/{id}`
@@ -2097,6 +3097,10 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
     ///
     /// `GET /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -2112,10 +3116,32 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update userFlowLanguagePage
     ///
     /// `PUT /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-put?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -2135,6 +3161,18 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userAttributeAssignments/{id}`
@@ -2156,6 +3194,10 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     ///
     /// `GET /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -2172,10 +3214,32 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update identityUserFlowAttributeAssignment
     ///
     /// `PATCH /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-update?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -2183,7 +3247,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
         &self,
         body: &super::super::IdentityUserFlowAttributeAssignment,
     ) -> graph_rt::Request<
-        super::super::IdentityUserFlowAttributeAssignment,
+        Option<super::super::IdentityUserFlowAttributeAssignment>,
         super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2191,14 +3255,30 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete userAttributeAssignment
     ///
     /// `DELETE /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2215,6 +3295,18 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userflowIdentityProviders`
@@ -2234,6 +3326,10 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProviders {
     ///
     /// `GET /identity/b2xUserFlows/{userflow-id}/userflowIdentityProviders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-list-userflowidentityproviders?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2250,6 +3346,18 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProviders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userflowIdentityProviders/{id}`
     pub fn item(
@@ -2282,6 +3390,10 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersRef {
     ///
     /// `PATCH /identity/b2xUserFlows/{userflow-id}/userflowIdentityProviders/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-userflowidentityproviders-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
@@ -2300,6 +3412,18 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userflowIdentityProviders/{id}`
@@ -2337,6 +3461,10 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersItemRef {
     ///
     /// `DELETE /identity/b2xUserFlows/{userflow-id}/userflowIdentityProviders/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete-userflowidentityproviders?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2352,6 +3480,18 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/conditionalAccess`
@@ -2398,6 +3538,10 @@ impl IdentityConditionalAccessAuthenticationContextClassReferences {
     ///
     /// `GET /identity/conditionalAccess/authenticationContextClassReferences` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.ConditionalAccess`, `Policy.ReadWrite.ConditionalAccess`
+    /// - Application: `Policy.Read.ConditionalAccess`, `Policy.ReadWrite.ConditionalAccess`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccessroot-list-authenticationcontextclassreferences?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -2414,10 +3558,32 @@ impl IdentityConditionalAccessAuthenticationContextClassReferences {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.ConditionalAccess",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.ConditionalAccess",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create authenticationContextClassReference
     ///
     /// `POST /identity/conditionalAccess/authenticationContextClassReferences` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ConditionalAccess`
+    /// - Application: `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccessroot-post-authenticationcontextclassreferences?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -2437,6 +3603,18 @@ impl IdentityConditionalAccessAuthenticationContextClassReferences {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ConditionalAccess"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ConditionalAccess"],
+                    },
+                ],
+            )
     }
     /// `/identity/conditionalAccess/authenticationContextClassReferences/{id}`
     pub fn item(
@@ -2466,6 +3644,10 @@ impl IdentityConditionalAccessAuthenticationContextClassReferencesItem {
     ///
     /// `GET /identity/conditionalAccess/authenticationContextClassReferences/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.ConditionalAccess`
+    /// - Application: `Policy.Read.ConditionalAccess`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationcontextclassreference-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -2482,10 +3664,26 @@ impl IdentityConditionalAccessAuthenticationContextClassReferencesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.ConditionalAccess"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.ConditionalAccess"],
+                    },
+                ],
+            )
     }
     /// Update authenticationContextClassReference
     ///
     /// `PATCH /identity/conditionalAccess/authenticationContextClassReferences/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ConditionalAccess`
+    /// - Application: `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationcontextclassreference-update?view=graph-rest-beta)
     pub fn update(
@@ -2504,6 +3702,18 @@ impl IdentityConditionalAccessAuthenticationContextClassReferencesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ConditionalAccess"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ConditionalAccess"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/conditionalAccess/namedLocations`
@@ -2522,6 +3732,10 @@ impl IdentityConditionalAccessNamedLocations {
     ///
     /// `GET /identity/conditionalAccess/namedLocations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`
+    /// - Application: `Policy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccessroot-list-namedlocations?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -2538,10 +3752,26 @@ impl IdentityConditionalAccessNamedLocations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create namedLocation
     ///
     /// `POST /identity/conditionalAccess/namedLocations` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccessroot-post-namedlocations?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -2561,6 +3791,24 @@ impl IdentityConditionalAccessNamedLocations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/conditionalAccess/namedLocations/{id}`
     pub fn item(&self, id: &str) -> IdentityConditionalAccessNamedLocationsItem {
@@ -2584,6 +3832,10 @@ impl IdentityConditionalAccessNamedLocationsItem {
     ///
     /// `GET /identity/conditionalAccess/namedLocations/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`
+    /// - Application: `Policy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -2600,10 +3852,26 @@ impl IdentityConditionalAccessNamedLocationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update countryNamedLocation
     ///
     /// `PATCH /identity/conditionalAccess/namedLocations/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-update?view=graph-rest-beta)
     pub fn update(
@@ -2622,10 +3890,32 @@ impl IdentityConditionalAccessNamedLocationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete countryNamedLocation
     ///
     /// `DELETE /identity/conditionalAccess/namedLocations/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2642,6 +3932,24 @@ impl IdentityConditionalAccessNamedLocationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/conditionalAccess/policies`
@@ -2660,6 +3968,10 @@ impl IdentityConditionalAccessPolicies {
     ///
     /// `GET /identity/conditionalAccess/policies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`
+    /// - Application: `Policy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccessroot-list-policies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -2676,10 +3988,26 @@ impl IdentityConditionalAccessPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create conditionalAccessPolicy
     ///
     /// `POST /identity/conditionalAccess/policies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccessroot-post-policies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -2699,6 +4027,26 @@ impl IdentityConditionalAccessPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                            "Application.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                            "Application.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/conditionalAccess/policies/{id}`
     pub fn item(&self, id: &str) -> IdentityConditionalAccessPoliciesItem {
@@ -2722,6 +4070,10 @@ impl IdentityConditionalAccessPoliciesItem {
     ///
     /// `GET /identity/conditionalAccess/policies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`
+    /// - Application: `Policy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -2738,10 +4090,26 @@ impl IdentityConditionalAccessPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update conditionalAccessPolicy
     ///
     /// `PATCH /identity/conditionalAccess/policies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-update?view=graph-rest-beta)
     pub fn update(
@@ -2760,10 +4128,34 @@ impl IdentityConditionalAccessPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                            "Application.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                            "Application.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete conditionalAccessPolicy
     ///
     /// `DELETE /identity/conditionalAccess/policies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2780,6 +4172,24 @@ impl IdentityConditionalAccessPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/continuousAccessEvaluationPolicy`
@@ -2798,6 +4208,10 @@ impl IdentityContinuousAccessEvaluationPolicy {
     ///
     /// `GET /identity/continuousAccessEvaluationPolicy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`
+    /// - Application: `Policy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/continuousaccessevaluationpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -2814,10 +4228,26 @@ impl IdentityContinuousAccessEvaluationPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update continuousAccessEvaluationPolicy
     ///
     /// `PATCH /identity/continuousAccessEvaluationPolicy` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/continuousaccessevaluationpolicy-update?view=graph-rest-beta)
     pub fn update(
@@ -2836,6 +4266,26 @@ impl IdentityContinuousAccessEvaluationPolicy {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                            "Application.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                            "Application.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/events`
@@ -2868,6 +4318,10 @@ impl IdentityEventsOnSignupStart {
     ///
     /// `GET /identity/events/onSignupStart` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationeventspolicy-list-onsignupstart?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2884,10 +4338,32 @@ impl IdentityEventsOnSignupStart {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create authenticationListener
     ///
     /// `POST /identity/events/onSignupStart` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationeventspolicy-post-onsignupstart?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -2907,6 +4383,18 @@ impl IdentityEventsOnSignupStart {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/identity/events/onSignupStart/{id}`
     pub fn item(&self, id: &str) -> IdentityEventsOnSignupStartItem {
@@ -2931,6 +4419,10 @@ impl IdentityEventsOnSignupStartItem {
     ///
     /// `GET /identity/events/onSignupStart/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationlistener-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -2947,10 +4439,32 @@ impl IdentityEventsOnSignupStartItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update authenticationListener
     ///
     /// `PATCH /identity/events/onSignupStart/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationlistener-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -2970,10 +4484,26 @@ impl IdentityEventsOnSignupStartItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// Put authenticationListener
     ///
     /// `PUT /identity/events/onSignupStart/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationlistener-put?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -2993,10 +4523,26 @@ impl IdentityEventsOnSignupStartItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// Remove authenticationListener
     ///
     /// `DELETE /identity/events/onSignupStart/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationlistener-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3013,6 +4559,18 @@ impl IdentityEventsOnSignupStartItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/identityProviders`
@@ -3031,6 +4589,10 @@ impl IdentityIdentityProviders {
     ///
     /// `GET /identity/identityProviders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
+    /// - Application: `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3047,10 +4609,32 @@ impl IdentityIdentityProviders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityProvider.Read.All",
+                            "IdentityProvider.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityProvider.Read.All",
+                            "IdentityProvider.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create identityProvider
     ///
     /// `POST /identity/identityProviders` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityProvider.ReadWrite.All`
+    /// - Application: `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-post-identityproviders?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -3070,6 +4654,18 @@ impl IdentityIdentityProviders {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityProvider.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityProvider.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/identityProviders/availableProviderTypes`
     pub fn available_provider_types(
@@ -3099,11 +4695,15 @@ impl IdentityIdentityProvidersAvailableProviderTypes {
     ///
     /// `GET /identity/identityProviders/availableProviderTypes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
+    /// - Application: `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-list-availableprovidertypes?view=graph-rest-beta)
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        graph_rt::Page<String>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -3111,9 +4711,27 @@ impl IdentityIdentityProvidersAvailableProviderTypes {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityProvider.Read.All",
+                            "IdentityProvider.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityProvider.Read.All",
+                            "IdentityProvider.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/identityProviders/{id}`
@@ -3133,6 +4751,10 @@ impl IdentityIdentityProvidersItem {
     ///
     /// `GET /identity/identityProviders/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
+    /// - Application: `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -3149,10 +4771,32 @@ impl IdentityIdentityProvidersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityProvider.Read.All",
+                            "IdentityProvider.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityProvider.Read.All",
+                            "IdentityProvider.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update identityProvider
     ///
     /// `PATCH /identity/identityProviders/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityProvider.ReadWrite.All`
+    /// - Application: `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-update?view=graph-rest-beta)
     pub fn update(
@@ -3171,10 +4815,26 @@ impl IdentityIdentityProvidersItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityProvider.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityProvider.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete identityProvider
     ///
     /// `DELETE /identity/identityProviders/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityProvider.ReadWrite.All`
+    /// - Application: `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3191,6 +4851,18 @@ impl IdentityIdentityProvidersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityProvider.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityProvider.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/userFlowAttributes`
@@ -3209,6 +4881,10 @@ impl IdentityUserFlowAttributes {
     ///
     /// `GET /identity/userFlowAttributes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserflow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-list?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -3225,10 +4901,32 @@ impl IdentityUserFlowAttributes {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserflow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create identityUserFlowAttribute
     ///
     /// `POST /identity/userFlowAttributes` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-post?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -3248,6 +4946,18 @@ impl IdentityUserFlowAttributes {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/userFlowAttributes/{id}`
     pub fn item(&self, id: &str) -> IdentityUserFlowAttributesItem {
@@ -3271,6 +4981,10 @@ impl IdentityUserFlowAttributesItem {
     ///
     /// `GET /identity/userFlowAttributes/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -3287,10 +5001,32 @@ impl IdentityUserFlowAttributesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update identityUserFlowAttribute
     ///
     /// `PATCH /identity/userFlowAttributes/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-update?view=graph-rest-beta)
     pub fn update(
@@ -3309,10 +5045,26 @@ impl IdentityUserFlowAttributesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete identityUserFlowAttribute
     ///
     /// `DELETE /identity/userFlowAttributes/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3329,6 +5081,18 @@ impl IdentityUserFlowAttributesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/userFlows`
@@ -3347,6 +5111,10 @@ impl IdentityUserFlows {
     ///
     /// `GET /identity/userFlows` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflow-list?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -3363,10 +5131,32 @@ impl IdentityUserFlows {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create userFlow
     ///
     /// `POST /identity/userFlows` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflow-post-userflows?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -3386,6 +5176,18 @@ impl IdentityUserFlows {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/userFlows/{id}`
     pub fn item(&self, id: &str) -> IdentityUserFlowsItem {
@@ -3408,6 +5210,10 @@ impl IdentityUserFlowsItem {
     ///
     /// `GET /identity/userFlows/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflow-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -3424,10 +5230,32 @@ impl IdentityUserFlowsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete userFlow
     ///
     /// `DELETE /identity/userFlows/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflow-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3444,5 +5272,17 @@ impl IdentityUserFlowsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

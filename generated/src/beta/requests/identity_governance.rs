@@ -73,6 +73,10 @@ impl IdentityGovernanceAccessReviewsDefinitions {
     ///
     /// `GET /identityGovernance/accessReviews/definitions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -89,10 +93,26 @@ impl IdentityGovernanceAccessReviewsDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create accessReviewScheduleDefinition
     ///
     /// `POST /identityGovernance/accessReviews/definitions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-post?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -112,10 +132,26 @@ impl IdentityGovernanceAccessReviewsDefinitions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewScheduleDefinition: filterByCurrentUser
     ///
     /// `GET /identityGovernance/accessReviews/definitions/filterByCurrentUser(on='reviewer')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -137,6 +173,18 @@ impl IdentityGovernanceAccessReviewsDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}`
     pub fn item(
@@ -165,6 +213,10 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{review-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -181,10 +233,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update accessReviewScheduleDefinition
     ///
     /// `PUT /identityGovernance/accessReviews/definitions/{review-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -204,10 +272,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete accessReviewScheduleDefinition
     ///
     /// `DELETE /identityGovernance/accessReviews/definitions/{review-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-delete?view=graph-rest-beta)
     pub fn delete(
@@ -224,6 +308,18 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances`
     pub fn instances(&self) -> IdentityGovernanceAccessReviewsDefinitionsItemInstances {
@@ -249,6 +345,10 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{definition-id}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -265,10 +365,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewInstance: filterByCurrentUser
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/filterByCurrentUser(on='reviewer')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -290,6 +406,18 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}`
     pub fn item(
@@ -318,6 +446,10 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{definition-id}/instances/{instance-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -334,10 +466,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewInstance: applyDecisions
     ///
     /// `POST /identityGovernance/accessReviews/definitions/{definition-id}/instances/{instance-id}/applyDecisions` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-applydecisions?view=graph-rest-beta)
     pub fn apply_decisions(
@@ -354,6 +502,18 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions`
     pub fn decisions(
@@ -366,6 +526,10 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     /// accessReviewInstance: resetDecisions
     ///
     /// `POST /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/resetDecisions` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-resetdecisions?view=graph-rest-beta)
     pub fn reset_decisions(
@@ -382,10 +546,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewInstance: sendReminder
     ///
     /// `POST /identityGovernance/accessReviews/definitions/{definitionId}/instances/{instanceId}/sendReminder` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-sendreminder?view=graph-rest-beta)
     pub fn send_reminder(
@@ -402,10 +582,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Stop accessReviewInstance
     ///
     /// `POST /identityGovernance/accessReviews/definitions/{definition-id}/instances/{instance-id}/stop` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-stop?view=graph-rest-beta)
     pub fn stop(
@@ -422,6 +618,18 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions`
@@ -441,6 +649,10 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-list-decisions?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -457,10 +669,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewInstanceDecisionItem: filterByCurrentUser
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions/filterByCurrentUser(on='reviewer')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstancedecisionitem-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -482,6 +710,18 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions/{accessReviewInstanceDecisionItemId}`
     pub fn item(
@@ -510,6 +750,10 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions/{accessReviewInstanceDecisionItemId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstancedecisionitem-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -526,6 +770,18 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/accessReviews/historyDefinitions`
@@ -546,6 +802,10 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitions {
     ///
     /// `GET /identityGovernance/accessReviews/historyDefinitions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewhistorydefinition-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -562,10 +822,26 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create accessReviewHistoryDefinition
     ///
     /// `POST /identityGovernance/accessReviews/historyDefinitions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewhistorydefinition-post?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -585,6 +861,18 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/accessReviews/historyDefinitions/{definition-id}`
     pub fn item(
@@ -613,6 +901,10 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitionsItem {
     ///
     /// `GET /identityGovernance/accessReviews/historyDefinitions/{definition-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewhistorydefinition-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -629,10 +921,26 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewHistoryDefinition: generateDownloadUri
     ///
     /// `POST /identityGovernance/accessReviews/historyDefinitions/{definition-id}/generateDownloadUri()` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewhistorydefinition-generatedownloaduri?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -650,6 +958,18 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/accessReviews/policy`
@@ -668,6 +988,10 @@ impl IdentityGovernanceAccessReviewsPolicy {
     ///
     /// `GET /identityGovernance/accessReviews/policy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.AccessReviews`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.AccessReviews`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -684,10 +1008,26 @@ impl IdentityGovernanceAccessReviewsPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All", "Policy.ReadWrite.AccessReviews"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All", "Policy.ReadWrite.AccessReviews"],
+                    },
+                ],
+            )
     }
     /// Update accessReviewPolicy
     ///
     /// `PATCH /identityGovernance/accessReviews/policy` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AccessReviews`
+    /// - Application: `Policy.ReadWrite.AccessReviews`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewpolicy-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -707,6 +1047,18 @@ impl IdentityGovernanceAccessReviewsPolicy {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AccessReviews"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AccessReviews"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/appConsent`
@@ -742,6 +1094,10 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
     ///
     /// `GET /identityGovernance/appConsent/appConsentRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/appconsentrequest-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -758,10 +1114,32 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All.",
+                        ],
+                    },
+                ],
+            )
     }
     /// appConsentRequest: filterByCurrentUser
     ///
     /// `GET /identityGovernance/appConsent/appConsentRequests/filterByCurrentUser(on='parameterValue')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/appconsentrequest-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -783,6 +1161,24 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}`
     pub fn item(
@@ -811,6 +1207,10 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
     ///
     /// `GET /identityGovernance/appConsent/appConsentRequests/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/appconsentrequest-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -827,6 +1227,24 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests`
     pub fn user_consent_requests(
@@ -854,6 +1272,10 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
     ///
     /// `GET /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userconsentrequest-list?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -870,10 +1292,32 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// userConsentRequest: filterByCurrentUser
     ///
     /// `GET /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests/filterByCurrentUser(on='parameterValue')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userconsentrequest-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -895,6 +1339,24 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests/{userconsentrequest-id}`
     pub fn item(
@@ -923,6 +1385,10 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
     ///
     /// `GET /identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests/{userconsentrequest-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userconsentrequest-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -939,6 +1405,24 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement`
@@ -1117,6 +1601,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemAccessPackagesIncom
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackage/{id}/accessPackagesIncompatibleWith` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-list-accesspackagesincompatiblewith?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1133,6 +1621,24 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemAccessPackagesIncom
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackage/{id}/incompatibleAccessPackages`
@@ -1152,6 +1658,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleAccessP
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackage/{id}/incompatibleAccessPackages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-list-incompatibleaccesspackages?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1168,6 +1678,24 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleAccessP
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackage/{id}/incompatibleGroups`
@@ -1187,6 +1715,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleGroups 
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackage/{id}/incompatibleGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-list-incompatiblegroups?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -1203,6 +1735,24 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleGroups 
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals`
@@ -1243,6 +1793,9 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/approval-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1259,6 +1812,17 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/steps`
     pub fn steps(
@@ -1286,6 +1850,9 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/steps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/approval-list-steps?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1302,6 +1869,17 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/steps/{id}`
     pub fn item(
@@ -1331,6 +1909,9 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/steps/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/approvalstep-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1347,10 +1928,24 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update approvalStep
     ///
     /// `PATCH /identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/steps/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/approvalstep-update?view=graph-rest-beta)
     pub fn update(
@@ -1369,6 +1964,14 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies`
@@ -1389,6 +1992,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPolicies {
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageAssignmentPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentpolicy-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1405,10 +2012,32 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create accessPackageAssignmentPolicy
     ///
     /// `POST /identityGovernance/entitlementManagement/accessPackageAssignmentPolicies` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentpolicy-post?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1428,6 +2057,18 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPolicies {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`
     pub fn item(
@@ -1458,6 +2099,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPoliciesItem 
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1474,10 +2119,32 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPoliciesItem 
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update accessPackageAssignmentPolicy
     ///
     /// `PUT /identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentpolicy-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1497,10 +2164,26 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPoliciesItem 
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete accessPackageAssignmentPolicy
     ///
     /// `DELETE /identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentpolicy-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1517,6 +2200,18 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPoliciesItem 
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackageAssignmentRequests`
@@ -1537,6 +2232,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageAssignmentRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentrequest-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1553,10 +2252,32 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create accessPackageAssignmentRequest
     ///
     /// `POST /identityGovernance/entitlementManagement/accessPackageAssignmentRequests` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentrequest-post?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1576,10 +2297,25 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessPackageAssignmentRequest: filterByCurrentUser
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageAssignmentRequests/filterByCurrentUser` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentrequest-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1597,6 +2333,17 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{id}`
     pub fn item(
@@ -1625,6 +2372,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequestsItem 
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentrequest-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1641,10 +2392,31 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequestsItem 
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// accessPackageAssignmentRequest: cancel
     ///
     /// `POST /identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{id}/cancel` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentrequest-cancel?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1664,6 +2436,14 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequestsItem 
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles`
@@ -1683,6 +2463,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentresourcerole-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1699,6 +2483,24 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{id}`
     pub fn item(
@@ -1727,6 +2529,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentresourcerole-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1743,6 +2549,24 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackageAssignments`
@@ -1762,6 +2586,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignments {
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignment-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1778,10 +2606,31 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// accessPackageAssignment: filterByCurrentUser
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageAssignments/filterByCurrentUser` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignment-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1799,6 +2648,17 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackageCatalogs`
@@ -1819,6 +2679,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogs {
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageCatalogs` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackagecatalog-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1835,10 +2699,32 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogs {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create accessPackageCatalog
     ///
     /// `POST /identityGovernance/entitlementManagement/accessPackageCatalogs` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackagecatalog-post?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1858,6 +2744,18 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogs {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`
     pub fn item(
@@ -1888,6 +2786,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageCatalogs/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackagecatalog-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1904,10 +2806,32 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update accessPackageCatalog
     ///
     /// `PATCH /identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackagecatalog-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1927,10 +2851,26 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete accessPackageCatalog
     ///
     /// `DELETE /identityGovernance/entitlementManagement/accessPackageCatalogs/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackagecatalog-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1947,6 +2887,18 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResourceRoles`
     pub fn access_package_resource_roles(
@@ -1982,6 +2934,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPacka
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageCatalogs/{catalogId}/accessPackageResourceRoles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackagecatalog-list-accesspackageresourceroles?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1998,6 +2954,24 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPacka
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources`
@@ -2017,6 +2991,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPacka
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageCatalogs/{id}/accessPackageResources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackagecatalog-list-accesspackageresources?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -2033,6 +3011,24 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPacka
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackageResourceEnvironments`
@@ -2052,6 +3048,9 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironments {
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageResourceEnvironments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageresourceenvironment-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -2068,6 +3067,17 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId}`
     pub fn item(
@@ -2096,6 +3106,9 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironmentsIte
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageresourceenvironment-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -2112,6 +3125,17 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironmentsIte
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackageResourceRequests`
@@ -2132,6 +3156,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceRequests {
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackageResourceRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageresourcerequest-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -2148,10 +3176,31 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create accessPackageResourceRequest
     ///
     /// `POST /identityGovernance/entitlementManagement/accessPackageResourceRequests` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageresourcerequest-post?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -2171,6 +3220,14 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceRequests {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackages`
@@ -2191,6 +3248,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackages {
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -2207,10 +3268,32 @@ impl IdentityGovernanceEntitlementManagementAccessPackages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create accessPackage
     ///
     /// `POST /identityGovernance/entitlementManagement/accessPackages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-post?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -2230,10 +3313,25 @@ impl IdentityGovernanceEntitlementManagementAccessPackages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessPackage: filterByCurrentUser
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -2251,6 +3349,17 @@ impl IdentityGovernanceEntitlementManagementAccessPackages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`
     pub fn item(
@@ -2281,6 +3390,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
     ///
     /// `GET /identityGovernance/entitlementManagement/accessPackages/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -2297,10 +3410,32 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update accessPackage
     ///
     /// `PATCH /identityGovernance/entitlementManagement/accessPackages/{accessPackageId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -2320,10 +3455,26 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete accessPackage
     ///
     /// `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2340,6 +3491,18 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes`
     pub fn access_package_resource_role_scopes(
@@ -2383,6 +3546,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemAccessPackageResou
     ///
     /// `POST /identityGovernance/entitlementManagement/accessPackages/{id}/accessPackageResourceRoleScopes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-post-accesspackageresourcerolescopes?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn create(
@@ -2401,6 +3568,18 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemAccessPackageResou
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages`
@@ -2449,6 +3628,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
     ///
     /// `POST /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-post-incompatibleaccesspackage?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn create(
@@ -2467,6 +3650,18 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{id}`
@@ -2506,6 +3701,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
     ///
     /// `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-delete-incompatibleaccesspackage?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2521,6 +3720,18 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups`
@@ -2569,6 +3780,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
     ///
     /// `POST /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-post-incompatiblegroup?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn create(
@@ -2587,6 +3802,18 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{id}`
@@ -2626,6 +3853,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
     ///
     /// `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-delete-incompatiblegroup?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2641,6 +3872,18 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/connectedOrganizations`
@@ -2661,6 +3904,10 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizations {
     ///
     /// `GET /identityGovernance/entitlementManagement/connectedOrganizations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2677,10 +3924,32 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create connectedOrganization
     ///
     /// `POST /identityGovernance/entitlementManagement/connectedOrganizations` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-post?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -2700,6 +3969,18 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`
     pub fn item(
@@ -2730,6 +4011,10 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
     ///
     /// `GET /identityGovernance/entitlementManagement/connectedOrganizations/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -2746,10 +4031,32 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update connectedOrganization
     ///
     /// `PATCH /identityGovernance/entitlementManagement/connectedOrganizations/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -2769,10 +4076,26 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete connectedOrganization
     ///
     /// `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2789,6 +4112,18 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors`
     pub fn external_sponsors(
@@ -2824,6 +4159,10 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
     ///
     /// `GET /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-list-externalsponsors?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2840,6 +4179,24 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{id}`
     pub fn item(
@@ -2896,6 +4253,10 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
     ///
     /// `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-delete-externalsponsors?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2911,6 +4272,18 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors`
@@ -2930,6 +4303,10 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
     ///
     /// `GET /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-list-internalsponsors?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2946,6 +4323,24 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{id}`
     pub fn item(
@@ -3002,6 +4397,10 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
     ///
     /// `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-delete-internalsponsors?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -3017,6 +4416,18 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref`
@@ -3036,6 +4447,10 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
     ///
     /// `POST /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-post-externalsponsors?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn create(
@@ -3054,6 +4469,18 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref`
@@ -3073,6 +4500,10 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
     ///
     /// `POST /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-post-internalsponsors?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn create(
@@ -3091,6 +4522,18 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/entitlementManagement/settings`
@@ -3109,6 +4552,10 @@ impl IdentityGovernanceEntitlementManagementSettings {
     ///
     /// `GET /identityGovernance/entitlementManagement/settings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/entitlementmanagementsettings-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -3125,10 +4572,32 @@ impl IdentityGovernanceEntitlementManagementSettings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update entitlementManagementSettings
     ///
     /// `PATCH /identityGovernance/entitlementManagement/settings` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
+    /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/entitlementmanagementsettings-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -3148,6 +4617,18 @@ impl IdentityGovernanceEntitlementManagementSettings {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/termsOfUse`
@@ -3180,6 +4661,9 @@ impl IdentityGovernanceTermsOfUseAgreements {
     ///
     /// `GET /identityGovernance/termsOfUse/agreements` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Agreement.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -3196,10 +4680,21 @@ impl IdentityGovernanceTermsOfUseAgreements {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Agreement.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create agreement
     ///
     /// `POST /identityGovernance/termsOfUse/agreements` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Agreement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-post-agreements?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -3219,6 +4714,14 @@ impl IdentityGovernanceTermsOfUseAgreements {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Agreement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/termsOfUse/agreements/{id}`
     pub fn item(&self, id: &str) -> IdentityGovernanceTermsOfUseAgreementsItem {
@@ -3242,6 +4745,9 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     ///
     /// `GET /identityGovernance/termsOfUse/agreements/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Agreement.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -3258,10 +4764,21 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Agreement.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update agreement
     ///
     /// `PATCH /identityGovernance/termsOfUse/agreements/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Agreement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -3269,7 +4786,7 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
         &self,
         body: &super::super::Agreement,
     ) -> graph_rt::Request<
-        super::super::Agreement,
+        Option<super::super::Agreement>,
         super::super::Agreement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3277,14 +4794,25 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Agreement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete agreement
     ///
     /// `DELETE /identityGovernance/termsOfUse/agreements/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Agreement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3301,5 +4829,13 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Agreement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

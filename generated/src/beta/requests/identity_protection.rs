@@ -36,6 +36,10 @@ impl IdentityProtectionRiskDetections {
     ///
     /// `GET /identityProtection/riskDetections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskEvent.Read.All`
+    /// - Application: `IdentityRiskEvent.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskdetection-list?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -52,6 +56,18 @@ impl IdentityProtectionRiskDetections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/identityProtection/riskDetections/{id}`
     pub fn item(&self, id: &str) -> IdentityProtectionRiskDetectionsItem {
@@ -73,6 +89,10 @@ impl IdentityProtectionRiskDetectionsItem {
     ///
     /// `GET /identityProtection/riskDetections/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskEvent.Read.All`
+    /// - Application: `IdentityRiskEvent.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskdetection-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -89,6 +109,18 @@ impl IdentityProtectionRiskDetectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityProtection/riskyUsers`
@@ -106,6 +138,10 @@ impl IdentityProtectionRiskyUsers {
     ///
     /// `GET /identityProtection/riskyUsers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`
+    /// - Application: `IdentityRiskyUser.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-list?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -122,10 +158,26 @@ impl IdentityProtectionRiskyUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                ],
+            )
     }
     /// riskyUser: confirmCompromised
     ///
     /// `POST /identityProtection/riskyUsers/confirmCompromised` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.ReadWrite.All`
+    /// - Application: `IdentityRiskyUser.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-confirmcompromised?view=graph-rest-beta)
     pub fn confirm_compromised(
@@ -144,10 +196,26 @@ impl IdentityProtectionRiskyUsers {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// riskyUser: dismiss
     ///
     /// `GET /identityProtection/riskyUsers/dismiss` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.ReadWrite.All`
+    /// - Application: `IdentityRiskyUser.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-dismiss?view=graph-rest-beta)
     pub fn dismiss(
@@ -164,6 +232,18 @@ impl IdentityProtectionRiskyUsers {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityProtection/riskyUsers/{id}`
     pub fn item(&self, id: &str) -> IdentityProtectionRiskyUsersItem {
@@ -185,6 +265,10 @@ impl IdentityProtectionRiskyUsersItem {
     ///
     /// `GET /identityProtection/riskyUsers/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`
+    /// - Application: `IdentityRiskyUser.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -201,6 +285,18 @@ impl IdentityProtectionRiskyUsersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/identityProtection/riskyUsers/{id}/history`
     pub fn history(&self) -> IdentityProtectionRiskyUsersItemHistory {
@@ -222,6 +318,10 @@ impl IdentityProtectionRiskyUsersItemHistory {
     ///
     /// `GET /identityProtection/riskyUsers/{id}/history` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`, `IdentityRiskUser.ReadWrite.All`
+    /// - Application: `IdentityRiskyUser.Read.All`, `IdentityRiskUser.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuser-list-history?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -238,6 +338,24 @@ impl IdentityProtectionRiskyUsersItemHistory {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityRiskyUser.Read.All",
+                            "IdentityRiskUser.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityRiskyUser.Read.All",
+                            "IdentityRiskUser.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityProtection/riskyUsers/{id}/history/{id}`
     pub fn item(&self, id: &str) -> IdentityProtectionRiskyUsersItemHistoryItem {
@@ -259,6 +377,10 @@ impl IdentityProtectionRiskyUsersItemHistoryItem {
     ///
     /// `GET /identityProtection/riskyUsers/{userid}/history/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`, `IdentityRiskUser.ReadWrite.All`
+    /// - Application: `IdentityRiskyUser.Read.All`, `IdentityRiskUser.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuserhistoryitem-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -275,5 +397,23 @@ impl IdentityProtectionRiskyUsersItemHistoryItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityRiskyUser.Read.All",
+                            "IdentityRiskUser.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityRiskyUser.Read.All",
+                            "IdentityRiskUser.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

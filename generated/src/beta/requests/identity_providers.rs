@@ -19,6 +19,10 @@ impl IdentityProviders {
     ///
     /// `GET /identityProviders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
+    /// - Application: `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -35,10 +39,32 @@ impl IdentityProviders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityProvider.Read.All",
+                            "IdentityProvider.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityProvider.Read.All",
+                            "IdentityProvider.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create identityProvider (deprecated)
     ///
     /// `POST /identityProviders` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityProvider.ReadWrite.All`
+    /// - Application: `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-post-identityproviders?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -58,6 +84,18 @@ impl IdentityProviders {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityProvider.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityProvider.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityProviders/availableProviderTypes`
     pub fn available_provider_types(&self) -> IdentityProvidersAvailableProviderTypes {
@@ -85,11 +123,15 @@ impl IdentityProvidersAvailableProviderTypes {
     ///
     /// `GET /identityProviders/availableProviderTypes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
+    /// - Application: `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-list-availableprovidertypes?view=graph-rest-beta)
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        graph_rt::Page<String>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -97,9 +139,27 @@ impl IdentityProvidersAvailableProviderTypes {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityProvider.Read.All",
+                            "IdentityProvider.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityProvider.Read.All",
+                            "IdentityProvider.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identityProviders/{id}`
@@ -119,6 +179,10 @@ impl IdentityProvidersItem {
     ///
     /// `GET /identityProviders/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
+    /// - Application: `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -135,15 +199,38 @@ impl IdentityProvidersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityProvider.Read.All",
+                            "IdentityProvider.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityProvider.Read.All",
+                            "IdentityProvider.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update identityProvider (deprecated)
     ///
     /// `PATCH /identityProviders/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityProvider.ReadWrite.All`
+    /// - Application: `IdentityProvider.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
-        body: &super::super::UpdateIdentityProviderDeprecatedBody,
+        body: &super::super::AnyIdentityProvider,
     ) -> graph_rt::Request<
         (),
         (),
@@ -157,10 +244,26 @@ impl IdentityProvidersItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityProvider.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityProvider.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete identityProvider (deprecated)
     ///
     /// `DELETE /identityProviders/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityProvider.ReadWrite.All`
+    /// - Application: `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-delete?view=graph-rest-beta)
     pub fn delete(
@@ -177,5 +280,17 @@ impl IdentityProvidersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityProvider.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityProvider.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -18,6 +18,10 @@ impl ImpossibleTravelRiskEvents {
     ///
     /// `GET /impossibleTravelRiskEvents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskEvent.Read.All`
+    /// - Application: `IdentityRiskEvent.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/impossibletravelriskevent-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -34,6 +38,18 @@ impl ImpossibleTravelRiskEvents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/impossibleTravelRiskEvents/{id}`
     pub fn item(&self, id: &str) -> ImpossibleTravelRiskEventsItem {
@@ -55,6 +71,10 @@ impl ImpossibleTravelRiskEventsItem {
     ///
     /// `GET /impossibleTravelRiskEvents/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskEvent.Read.All`
+    /// - Application: `IdentityRiskEvent.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/impossibletravelriskevent-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -71,5 +91,17 @@ impl ImpossibleTravelRiskEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                ],
+            )
     }
 }

@@ -60,6 +60,9 @@ impl InformationProtectionBitlockerRecoveryKeys {
     ///
     /// `GET /informationProtection/bitlocker/recoveryKeys` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `BitLockerKey.ReadBasic.All`, `BitLockerKey.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bitlocker-list-recoverykeys?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -76,6 +79,14 @@ impl InformationProtectionBitlockerRecoveryKeys {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["BitLockerKey.ReadBasic.All", "BitLockerKey.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/informationProtection/bitlocker/recoveryKeys/{bitlockeryRecoveryKeyId}`
     pub fn item(
@@ -102,6 +113,9 @@ impl InformationProtectionBitlockerRecoveryKeysItem {
     ///
     /// `GET /informationProtection/bitlocker/recoveryKeys/'{bitlockeryRecoveryKeyId}'` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `BitLockerKey.ReadBasic.All`, `BitLockerKey.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bitlockerrecoverykey-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -118,6 +132,14 @@ impl InformationProtectionBitlockerRecoveryKeysItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["BitLockerKey.ReadBasic.All", "BitLockerKey.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/informationProtection/policy`
@@ -149,6 +171,10 @@ impl InformationProtectionPolicyLabels {
     ///
     /// `GET /informationProtection/policy/labels` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `InformationProtectionPolicy.Read`
+    /// - Application: `InformationProtectionPolicy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionpolicy-list-labels?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -165,10 +191,26 @@ impl InformationProtectionPolicyLabels {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["InformationProtectionPolicy.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["InformationProtectionPolicy.Read.All"],
+                    },
+                ],
+            )
     }
     /// informationProtectionLabel: evaluateRemoval
     ///
     /// `POST /informationProtection/policy/labels/evaluateRemoval` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `InformationProtectionPolicy.Read`
+    /// - Application: `InformationProtectionPolicy.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-evaluateremoval?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -188,10 +230,26 @@ impl InformationProtectionPolicyLabels {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["InformationProtectionPolicy.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["InformationProtectionPolicy.Read.All"],
+                    },
+                ],
+            )
     }
     /// informationProtectionLabel: extractLabel
     ///
     /// `POST /informationprotection/policy/labels/extractLabel` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `InformationProtectionPolicy.Read`
+    /// - Application: `InformationProtectionPolicy.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-extractlabel?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -211,6 +269,18 @@ impl InformationProtectionPolicyLabels {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["InformationProtectionPolicy.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["InformationProtectionPolicy.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/informationProtection/policy/labels/{id}`
     pub fn item(&self, id: &str) -> InformationProtectionPolicyLabelsItem {
@@ -232,6 +302,10 @@ impl InformationProtectionPolicyLabelsItem {
     ///
     /// `GET /informationProtection/policy/labels/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `InformationProtectionPolicy.Read`
+    /// - Application: `InformationProtectionPolicy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -248,10 +322,26 @@ impl InformationProtectionPolicyLabelsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["InformationProtectionPolicy.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["InformationProtectionPolicy.Read.All"],
+                    },
+                ],
+            )
     }
     /// informationProtectionLabel: evaluateClassificationResults
     ///
     /// `POST /informationProtection/policy/labels/{id}/evaluateClassificationResults` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `InformationProtectionPolicy.Read`
+    /// - Application: `InformationProtectionPolicy.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-evaluateclassificationresults?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -271,6 +361,18 @@ impl InformationProtectionPolicyLabelsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["InformationProtectionPolicy.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["InformationProtectionPolicy.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/informationProtection/threatAssessmentRequests`
@@ -289,6 +391,10 @@ impl InformationProtectionThreatAssessmentRequests {
     ///
     /// `GET /informationProtection/threatAssessmentRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatAssessment.ReadWrite.All`
+    /// - Application: `ThreatAssessment.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotection-list-threatassessmentrequests?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -305,10 +411,25 @@ impl InformationProtectionThreatAssessmentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatAssessment.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ThreatAssessment.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create threatAssessmentRequest
     ///
     /// `POST /informationProtection/threatAssessmentRequests` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatAssessment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotection-post-threatassessmentrequests?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -328,6 +449,14 @@ impl InformationProtectionThreatAssessmentRequests {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatAssessment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/informationProtection/threatAssessmentRequests/{id}`
     pub fn item(&self, id: &str) -> InformationProtectionThreatAssessmentRequestsItem {
@@ -351,6 +480,10 @@ impl InformationProtectionThreatAssessmentRequestsItem {
     ///
     /// `GET /informationProtection/threatAssessmentRequests/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatAssessment.ReadWrite.All`
+    /// - Application: `ThreatAssessment.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/threatassessmentrequest-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -367,5 +500,17 @@ impl InformationProtectionThreatAssessmentRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatAssessment.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ThreatAssessment.Read.All"],
+                    },
+                ],
+            )
     }
 }

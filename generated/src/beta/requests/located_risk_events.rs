@@ -32,6 +32,10 @@ impl LocatedRiskEventsItem {
     ///
     /// `GET /locatedRiskEvents/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskEvent.Read.All`
+    /// - Application: `IdentityRiskEvent.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/locatedriskevent-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -48,5 +52,17 @@ impl LocatedRiskEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl OnPremEncryptedPayloads {
     ///
     /// `GET /onPremEncryptedPayloads` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-onpremencryptedpayload-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -35,10 +39,32 @@ impl OnPremEncryptedPayloads {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create onPremEncryptedPayload
     ///
     /// `POST /onPremEncryptedPayloads` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-onpremencryptedpayload-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -58,6 +84,18 @@ impl OnPremEncryptedPayloads {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/onPremEncryptedPayloads/{onPremEncryptedPayloadsId}`
     pub fn item(
@@ -84,6 +122,10 @@ impl OnPremEncryptedPayloadsItem {
     ///
     /// `GET /onPremEncryptedPayloads/{onPremEncryptedPayloadsId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-onpremencryptedpayload-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -100,10 +142,32 @@ impl OnPremEncryptedPayloadsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update onPremEncryptedPayload
     ///
     /// `PATCH /onPremEncryptedPayloads/{onPremEncryptedPayloadsId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-onpremencryptedpayload-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -111,7 +175,7 @@ impl OnPremEncryptedPayloadsItem {
         &self,
         body: &super::super::OnPremEncryptedPayload,
     ) -> graph_rt::Request<
-        super::super::OnPremEncryptedPayload,
+        Option<super::super::OnPremEncryptedPayload>,
         super::super::OnPremEncryptedPayload,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -119,14 +183,30 @@ impl OnPremEncryptedPayloadsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete onPremEncryptedPayload
     ///
     /// `DELETE /onPremEncryptedPayloads/{onPremEncryptedPayloadsId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-onpremencryptedpayload-delete?view=graph-rest-beta)
     pub fn delete(
@@ -143,5 +223,17 @@ impl OnPremEncryptedPayloadsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -65,6 +65,9 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroups {
     ///
     /// `GET /onPremisesPublishingProfiles/applicationProxy/connectorGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectorgroup-list?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -81,10 +84,25 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create connectorGroup
     ///
     /// `POST /onPremisesPublishingProfiles/applicationProxy/connectorGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectorgroup-post-connectorgroups?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -104,6 +122,21 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}`
     pub fn item(
@@ -134,6 +167,9 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
     ///
     /// `GET /onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectorgroup-get?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -150,10 +186,24 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update connectorGroups
     ///
     /// `PATCH /onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectorgroup-update?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -161,7 +211,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
         &self,
         body: &super::super::ConnectorGroup,
     ) -> graph_rt::Request<
-        super::super::ConnectorGroup,
+        Option<super::super::ConnectorGroup>,
         super::super::ConnectorGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -169,14 +219,28 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete connectorGroup
     ///
     /// `DELETE /onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectorgroup-delete?view=graph-rest-beta)
     pub fn delete(
@@ -193,6 +257,17 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/applications`
     pub fn applications(
@@ -228,6 +303,9 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemApplications
     ///
     /// `GET /onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/applications` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectorgroup-list-applications?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -244,6 +322,17 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemApplications
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/members`
@@ -263,6 +352,9 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembers {
     ///
     /// `GET /onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectorgroup-list-members?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -279,6 +371,17 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/members/$ref`
     pub fn reference(
@@ -343,6 +446,9 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectors {
     ///
     /// `GET /onPremisesPublishingProfiles/applicationProxy/connectors` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connector-list?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -359,6 +465,17 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectors {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectors/{id}`
     pub fn item(
@@ -387,6 +504,9 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItem {
     ///
     /// `GET /onPremisesPublishingProfiles/applicationProxy/connectors/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connector-get?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -403,6 +523,17 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectors/{id}/memberOf`
     pub fn member_of(
@@ -430,6 +561,9 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOf {
     ///
     /// `GET /onPremisesPublishingProfiles/applicationProxy/connectors/{id}/memberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connector-list-memberof?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -446,6 +580,17 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectors/{id}/memberOf/$ref`
     pub fn reference(
@@ -473,6 +618,9 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOfRef {
     ///
     /// `POST /onPremisesPublishingProfiles/applicationProxy/connectors/{id}/memberOf/$ref` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connector-post-memberof?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn create(
@@ -491,6 +639,17 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOfRef {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/onPremisesPublishingProfiles/{publishingType}`
@@ -508,6 +667,9 @@ impl OnPremisesPublishingProfilesItem {
     ///
     /// `GET /onPremisesPublishingProfiles/{publishingType}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisespublishingprofile-get?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -524,6 +686,14 @@ impl OnPremisesPublishingProfilesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agentGroups`
     pub fn agent_groups(&self) -> OnPremisesPublishingProfilesItemAgentGroups {
@@ -568,6 +738,9 @@ impl OnPremisesPublishingProfilesItemAgentGroups {
     ///
     /// `GET /onPremisesPublishingProfiles/{publishingType}/agentGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagentgroup-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -584,10 +757,21 @@ impl OnPremisesPublishingProfilesItemAgentGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update onPremisesAgentGroup
     ///
     /// `PATCH /onPremisesPublishingProfiles/{publishingType}/agentGroups` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagentgroup-update?view=graph-rest-beta)
     pub fn update(
@@ -606,6 +790,14 @@ impl OnPremisesPublishingProfilesItemAgentGroups {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agentGroups/{id1}`
     pub fn item(&self, id1: &str) -> OnPremisesPublishingProfilesItemAgentGroupsItem {
@@ -628,6 +820,9 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItem {
     ///
     /// `GET /onPremisesPublishingProfiles/{publishingType}/agentGroups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagentgroup-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -644,10 +839,21 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete onPremisesAgentGroup
     ///
     /// `DELETE /onPremisesPublishingProfiles/{publishingType}/agentGroups/{id1}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagentgroup-delete?view=graph-rest-beta)
     pub fn delete(
@@ -664,6 +870,14 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agentGroups/{id1}/agents`
     pub fn agents(&self) -> OnPremisesPublishingProfilesItemAgentGroupsItemAgents {
@@ -689,14 +903,17 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItemAgents {
     ///
     /// `POST /onPremisesPublishingProfiles/{publishingType}/agentGroups/{id}/agents` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagentgroup-post?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &super::super::OnPremisesAgentGroup,
+        body: &super::super::OnPremisesAgent,
     ) -> graph_rt::Request<
-        super::super::OnPremisesAgentGroup,
-        super::super::OnPremisesAgentGroup,
+        super::super::OnPremisesAgent,
+        super::super::OnPremisesAgent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -707,6 +924,14 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItemAgents {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/onPremisesPublishingProfiles/{publishingType}/agents`
@@ -724,13 +949,16 @@ impl OnPremisesPublishingProfilesItemAgents {
     ///
     /// `GET /onPremisesPublishingProfiles/{publishingType}/agents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagent-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::OnPremisesAgentGroup>,
-        super::super::OnPremisesAgentGroup,
+        graph_rt::Page<super::super::OnPremisesAgent>,
+        super::super::OnPremisesAgent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -740,6 +968,14 @@ impl OnPremisesPublishingProfilesItemAgents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agents/{id1}`
     pub fn item(&self, id1: &str) -> OnPremisesPublishingProfilesItemAgentsItem {
@@ -761,6 +997,9 @@ impl OnPremisesPublishingProfilesItemAgentsItem {
     ///
     /// `GET /onPremisesPublishingProfiles/{publishingType}/agents/{id1}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagent-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -777,6 +1016,14 @@ impl OnPremisesPublishingProfilesItemAgentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups`
     pub fn agent_groups(&self) -> OnPremisesPublishingProfilesItemAgentsItemAgentGroups {
@@ -829,6 +1076,9 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsRef {
     ///
     /// `POST /onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups/$ref` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagent-post-agentgroups?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create(
@@ -847,6 +1097,14 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsRef {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups/{id2}`
@@ -886,6 +1144,9 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsItemRef {
     ///
     /// `DELETE /onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups/{id2}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagent-delete-agentgroups?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -901,6 +1162,14 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/onPremisesPublishingProfiles/{publishingType}/hybridAgentUpdaterConfiguration`
@@ -920,10 +1189,14 @@ impl OnPremisesPublishingProfilesItemHybridAgentUpdaterConfiguration {
     ///
     /// `PATCH /onPremisesPublishingProfiles/{publishingType}/hybridAgentUpdaterConfiguration` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisespublishingprofile-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::UpdateOnPremisesPublishingProfileBody,
+        body: &super::super::HybridAgentUpdaterConfiguration,
     ) -> graph_rt::Request<
         (),
         (),
@@ -937,6 +1210,14 @@ impl OnPremisesPublishingProfilesItemHybridAgentUpdaterConfiguration {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources`
@@ -957,6 +1238,9 @@ impl OnPremisesPublishingProfilesItemPublishedResources {
     ///
     /// `GET /onPremisesPublishingProfiles/{publishingType}/publishedResources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnPremisesPublishingProfiles.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -973,10 +1257,21 @@ impl OnPremisesPublishingProfilesItemPublishedResources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnPremisesPublishingProfiles.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create publishedResource
     ///
     /// `POST /onPremisesPublishingProfiles/{publishingType}/publishedResources` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnPremisesPublishingProfiles.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-post?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -996,6 +1291,14 @@ impl OnPremisesPublishingProfilesItemPublishedResources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnPremisesPublishingProfiles.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}`
     pub fn item(
@@ -1023,6 +1326,9 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItem {
     ///
     /// `GET /onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnPremisesPublishingProfiles.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -1039,15 +1345,27 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnPremisesPublishingProfiles.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update publishedResource
     ///
     /// `PATCH /onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnPremisesPublishingProfiles.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::UpdatePublishedResourceBody,
+        body: &super::super::PublishedResource,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1061,6 +1379,14 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnPremisesPublishingProfiles.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups`
     pub fn agent_groups(
@@ -1117,6 +1443,9 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsRef {
     ///
     /// `POST /onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups/$ref` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnPremisesPublishingProfiles.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-post-agentgroups?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create(
@@ -1135,6 +1464,14 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsRef {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnPremisesPublishingProfiles.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups/{id2}`
@@ -1174,6 +1511,9 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsItemRef {
     ///
     /// `DELETE /onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups/{id2}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnPremisesPublishingProfiles.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-delete-agentgroups?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -1189,5 +1529,13 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnPremisesPublishingProfiles.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -5,7 +5,7 @@
 use super::VERSION;
 /// `/organization`
 ///
-/// - `GET /organization`: Get organization
+/// - `GET /organization`: List organization
 #[derive(Debug, Clone)]
 pub struct Organization(pub(super) graph_rt::UrlPath);
 impl Organization {
@@ -14,24 +14,24 @@ impl Organization {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get organization
+    /// List organization
     ///
     /// `GET /organization` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-get?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn get(
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
+        graph_rt::Page<super::super::Organization>,
         super::super::Organization,
-        super::super::Organization,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
@@ -59,6 +59,9 @@ impl OrganizationSettings {
     ///
     /// `GET /organization/settings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationsettings-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -75,12 +78,20 @@ impl OrganizationSettings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "User.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/organization/{Id}`
 ///
 /// - `GET /organization/{organizationId}`: Get organization
-/// - `PATCH /organization/{organizationId}`: Update organization
+/// - `PATCH /organization/{id}`: Update organization
 #[derive(Debug, Clone)]
 pub struct OrganizationItem(pub(super) graph_rt::UrlPath);
 impl OrganizationItem {
@@ -92,6 +103,10 @@ impl OrganizationItem {
     /// Get organization
     ///
     /// `GET /organization/{organizationId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -109,18 +124,40 @@ impl OrganizationItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update organization
     ///
-    /// `PATCH /organization/{organizationId}` → `200`
+    /// `PATCH /organization/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-update?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Organization.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::Organization,
     ) -> graph_rt::Request<
-        super::super::Organization,
+        Option<super::super::Organization>,
         super::super::Organization,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -128,14 +165,33 @@ impl OrganizationItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Organization.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// organization: activateService
     ///
     /// `POST /organization/{organizationId}/activateService` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-activateservice?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -155,6 +211,18 @@ impl OrganizationItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/organization/{Id}/branding`
     pub fn branding(&self) -> OrganizationItemBranding {
@@ -176,6 +244,10 @@ impl OrganizationItem {
     ///
     /// `POST /organization/{organizationId}/setMobileDeviceManagementAuthority` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-setmobiledevicemanagementauthority?view=graph-rest-beta)
     pub fn set_mobile_device_management_authority(
         &self,
@@ -191,6 +263,18 @@ impl OrganizationItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/organization/{Id}/settings`
     pub fn settings(&self) -> OrganizationItemSettings {
@@ -212,12 +296,16 @@ impl OrganizationItemExtensions {
     ///
     /// `POST /organization/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -225,10 +313,18 @@ impl OrganizationItemExtensions {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/organization/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> OrganizationItemExtensionsItem {
@@ -252,12 +348,15 @@ impl OrganizationItemExtensionsItem {
     ///
     /// `GET /organization/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
@@ -268,18 +367,29 @@ impl OrganizationItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /organization/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -287,14 +397,25 @@ impl OrganizationItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /organization/{Id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     pub fn delete(
@@ -311,6 +432,14 @@ impl OrganizationItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/organization/{Id}/certificateBasedAuthConfiguration`
@@ -331,6 +460,10 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
     ///
     /// `GET /organization/{id}/certificateBasedAuthConfiguration` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.Read.All`, `Organization.ReadWrite.All`
+    /// - Application: `Organization.Read.All`, `Organization.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -347,10 +480,26 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.Read.All", "Organization.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Organization.Read.All", "Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create certificateBasedAuthConfiguration
     ///
     /// `POST /organization/{id}/certificateBasedAuthConfiguration` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
+    /// - Application: `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-post-certificatebasedauthconfiguration?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -370,6 +519,18 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/organization/{Id}/certificateBasedAuthConfiguration/{id}`
     pub fn item(
@@ -397,6 +558,10 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
     ///
     /// `GET /organization/{id}/certificateBasedAuthConfiguration/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.Read.All`, `Organization.ReadWrite.All`
+    /// - Application: `Organization.Read.All`, `Organization.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -413,10 +578,26 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.Read.All", "Organization.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Organization.Read.All", "Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete certificateBasedAuthConfiguration
     ///
     /// `DELETE /organization/{id}/certificateBasedAuthConfiguration/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
+    /// - Application: `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-delete?view=graph-rest-beta)
     pub fn delete(
@@ -433,6 +614,18 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/organization/{Id}/settings`
@@ -473,6 +666,9 @@ impl OrganizationItemSettingsItemInsights {
     ///
     /// `GET /organization/{organizationId}/settings/itemInsights` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/iteminsightssettings-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -489,10 +685,21 @@ impl OrganizationItemSettingsItemInsights {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read.All", "User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update itemInsightsSettings
     ///
     /// `PATCH /organization/{organizationId}/settings/itemInsights` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/iteminsightssettings-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -500,7 +707,7 @@ impl OrganizationItemSettingsItemInsights {
         &self,
         body: &super::super::ItemInsightsSettings,
     ) -> graph_rt::Request<
-        super::super::ItemInsightsSettings,
+        Option<super::super::ItemInsightsSettings>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -508,10 +715,18 @@ impl OrganizationItemSettingsItemInsights {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/organization/{Id}/settings/profileCardProperties`
@@ -530,6 +745,9 @@ impl OrganizationItemSettingsProfileCardProperties {
     ///
     /// `GET /organization/{organizationId}/settings/profileCardProperties` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationsettings-list-profilecardproperties?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -546,10 +764,21 @@ impl OrganizationItemSettingsProfileCardProperties {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "User.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create profileCardProperty
     ///
     /// `POST /organization/{organizationId}/settings/profileCardProperties` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationsettings-post-profilecardproperties?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -569,6 +798,14 @@ impl OrganizationItemSettingsProfileCardProperties {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/organization/{Id}/settings/profileCardProperties/{directoryPropertyName-Value}`
     pub fn item(
@@ -599,6 +836,9 @@ impl OrganizationItemSettingsProfileCardPropertiesItem {
     ///
     /// `GET /organization/{organizationId}/settings/profileCardProperties/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilecardproperty-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -615,10 +855,21 @@ impl OrganizationItemSettingsProfileCardPropertiesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "User.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update profileCardProperty
     ///
     /// `PATCH /organization/{organizationId}/settings/profileCardProperties/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilecardproperty-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -626,7 +877,7 @@ impl OrganizationItemSettingsProfileCardPropertiesItem {
         &self,
         body: &super::super::ProfileCardProperty,
     ) -> graph_rt::Request<
-        super::super::ProfileCardProperty,
+        Option<super::super::ProfileCardProperty>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -634,14 +885,25 @@ impl OrganizationItemSettingsProfileCardPropertiesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete profileCardProperty
     ///
     /// `DELETE /organization/{organizationId}/settings/profileCardProperties/{directoryPropertyName-Value}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilecardproperty-delete?view=graph-rest-beta)
     pub fn delete(
@@ -658,6 +920,14 @@ impl OrganizationItemSettingsProfileCardPropertiesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/organization/{Id}/branding`
@@ -678,6 +948,9 @@ impl OrganizationItemBranding {
     ///
     /// `GET /organization/{tenant id}/branding` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.Read.All`, `User.Read`, `User.Read.All`, `User.ReadBasic.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -694,10 +967,26 @@ impl OrganizationItemBranding {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Organization.Read.All",
+                            "User.Read",
+                            "User.Read.All",
+                            "User.ReadBasic.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create organizationalBrandingProperties
     ///
     /// `PATCH /organization/{tenant id}/branding` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-create?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -705,7 +994,7 @@ impl OrganizationItemBranding {
         &self,
         body: &super::super::OrganizationalBrandingProperties,
     ) -> graph_rt::Request<
-        super::super::OrganizationalBrandingProperties,
+        Option<super::super::OrganizationalBrandingProperties>,
         super::super::OrganizationalBrandingProperties,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -713,14 +1002,25 @@ impl OrganizationItemBranding {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create organizationalBrandingProperties
     ///
     /// `PUT /organization/{tenant id}/branding` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-create?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -740,10 +1040,21 @@ impl OrganizationItemBranding {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete organizationalBrandingProperties
     ///
     /// `DELETE /organization/{tenant id}/branding` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-delete?view=graph-rest-beta)
     pub fn delete(
@@ -760,6 +1071,14 @@ impl OrganizationItemBranding {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/organization/{Id}/branding/localizations`
     pub fn localizations(&self) -> OrganizationItemBrandingLocalizations {
@@ -781,6 +1100,9 @@ impl OrganizationItemBrandingLocalizations {
     ///
     /// `POST /organization/{tenant id}/branding/localizations` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-create?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create(
@@ -799,6 +1121,14 @@ impl OrganizationItemBrandingLocalizations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/organization/{Id}/branding/localizations/{locale}`
     pub fn item(&self, locale: &str) -> OrganizationItemBrandingLocalizationsItem {
@@ -823,6 +1153,9 @@ impl OrganizationItemBrandingLocalizationsItem {
     ///
     /// `GET /organization/{tenant id}/branding/localizations/{locale}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.Read.All`, `User.Read`, `User.Read.All`, `User.ReadBasic.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -839,10 +1172,26 @@ impl OrganizationItemBrandingLocalizationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Organization.Read.All",
+                            "User.Read",
+                            "User.Read.All",
+                            "User.ReadBasic.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update Localized organizationalbrandingproperties
     ///
     /// `PATCH /organization/{tenant id}/branding/localizations/{locale}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-update?view=graph-rest-beta)
     pub fn update(
@@ -861,10 +1210,21 @@ impl OrganizationItemBrandingLocalizationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update Localized organizationalbrandingproperties
     ///
     /// `PUT /organization/{tenant id}/branding/localizations/{locale}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-update?view=graph-rest-beta)
     pub fn put(
@@ -883,10 +1243,21 @@ impl OrganizationItemBrandingLocalizationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete Localized organizationalBrandingProperties
     ///
     /// `DELETE /organization/{tenant id}/branding/localizations/{locale}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-delete?view=graph-rest-beta)
     pub fn delete(
@@ -903,5 +1274,13 @@ impl OrganizationItemBrandingLocalizationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

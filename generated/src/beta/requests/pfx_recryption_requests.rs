@@ -19,6 +19,10 @@ impl PfxRecryptionRequests {
     ///
     /// `GET /pfxRecryptionRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-pfxrecryptionrequest-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -35,10 +39,32 @@ impl PfxRecryptionRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create pfxRecryptionRequest
     ///
     /// `POST /pfxRecryptionRequests` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-pfxrecryptionrequest-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -58,6 +84,18 @@ impl PfxRecryptionRequests {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/pfxRecryptionRequests/{pfxRecryptionRequestsId}`
     pub fn item(&self, pfx_recryption_requests_id: &str) -> PfxRecryptionRequestsItem {
@@ -81,6 +119,10 @@ impl PfxRecryptionRequestsItem {
     ///
     /// `GET /pfxRecryptionRequests/{pfxRecryptionRequestsId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-pfxrecryptionrequest-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -97,10 +139,32 @@ impl PfxRecryptionRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update pfxRecryptionRequest
     ///
     /// `PATCH /pfxRecryptionRequests/{pfxRecryptionRequestsId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-pfxrecryptionrequest-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -108,7 +172,7 @@ impl PfxRecryptionRequestsItem {
         &self,
         body: &super::super::PfxRecryptionRequest,
     ) -> graph_rt::Request<
-        super::super::PfxRecryptionRequest,
+        Option<super::super::PfxRecryptionRequest>,
         super::super::PfxRecryptionRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -116,14 +180,30 @@ impl PfxRecryptionRequestsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete pfxRecryptionRequest
     ///
     /// `DELETE /pfxRecryptionRequests/{pfxRecryptionRequestsId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-pfxrecryptionrequest-delete?view=graph-rest-beta)
     pub fn delete(
@@ -140,5 +220,17 @@ impl PfxRecryptionRequestsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl PfxUserCertificates {
     ///
     /// `GET /pfxUserCertificates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-pfxusercertificate-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -35,10 +39,32 @@ impl PfxUserCertificates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create pfxUserCertificate
     ///
     /// `POST /pfxUserCertificates` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-pfxusercertificate-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -58,6 +84,18 @@ impl PfxUserCertificates {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/pfxUserCertificates/{pfxUserCertificatesId}`
     pub fn item(&self, pfx_user_certificates_id: &str) -> PfxUserCertificatesItem {
@@ -81,6 +119,10 @@ impl PfxUserCertificatesItem {
     ///
     /// `GET /pfxUserCertificates/{pfxUserCertificatesId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-pfxusercertificate-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -97,10 +139,32 @@ impl PfxUserCertificatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update pfxUserCertificate
     ///
     /// `PATCH /pfxUserCertificates/{pfxUserCertificatesId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-pfxusercertificate-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -108,7 +172,7 @@ impl PfxUserCertificatesItem {
         &self,
         body: &super::super::PfxUserCertificate,
     ) -> graph_rt::Request<
-        super::super::PfxUserCertificate,
+        Option<super::super::PfxUserCertificate>,
         super::super::PfxUserCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -116,14 +180,30 @@ impl PfxUserCertificatesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete pfxUserCertificate
     ///
     /// `DELETE /pfxUserCertificates/{pfxUserCertificatesId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-pfxusercertificate-delete?view=graph-rest-beta)
     pub fn delete(
@@ -140,5 +220,17 @@ impl PfxUserCertificatesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

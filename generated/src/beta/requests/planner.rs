@@ -45,6 +45,9 @@ impl PlannerBuckets {
     ///
     /// `GET /planner/buckets` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planner-list-buckets?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -61,10 +64,26 @@ impl PlannerBuckets {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create plannerBucket
     ///
     /// `POST /planner/buckets` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planner-post-buckets?view=graph-rest-beta)
     #[cfg(feature = "planner")]
@@ -84,6 +103,14 @@ impl PlannerBuckets {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/planner/buckets/{id}`
     pub fn item(&self, id: &str) -> PlannerBucketsItem {
@@ -107,6 +134,9 @@ impl PlannerBucketsItem {
     ///
     /// `GET /planner/buckets/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbucket-get?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -123,10 +153,26 @@ impl PlannerBucketsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannerbucket
     ///
     /// `PATCH /planner/buckets/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbucket-update?view=graph-rest-beta)
     #[cfg(feature = "planner")]
@@ -146,10 +192,21 @@ impl PlannerBucketsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete plannerBucket
     ///
     /// `DELETE /planner/buckets/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbucket-delete?view=graph-rest-beta)
     pub fn delete(
@@ -166,6 +223,14 @@ impl PlannerBucketsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/planner/buckets/{id}/tasks`
     pub fn tasks(&self) -> PlannerBucketsItemTasks {
@@ -187,6 +252,9 @@ impl PlannerBucketsItemTasks {
     ///
     /// `GET /planner/buckets/{id}/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbucket-list-tasks?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -203,6 +271,19 @@ impl PlannerBucketsItemTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/plans`
@@ -221,6 +302,9 @@ impl PlannerPlans {
     ///
     /// `GET /planner/plans` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planner-list-plans?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -237,10 +321,26 @@ impl PlannerPlans {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create plannerPlan
     ///
     /// `POST /planner/plans` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planner-post-plans?view=graph-rest-beta)
     #[cfg(feature = "planner")]
@@ -260,6 +360,14 @@ impl PlannerPlans {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/planner/plans/{id}`
     pub fn item(&self, id: &str) -> PlannerPlansItem {
@@ -283,6 +391,9 @@ impl PlannerPlansItem {
     ///
     /// `GET /planner/plans/{plan-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-get?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -299,10 +410,26 @@ impl PlannerPlansItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannerPlan
     ///
     /// `PATCH /planner/plans/{plan-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-update?view=graph-rest-beta)
     #[cfg(feature = "planner")]
@@ -322,10 +449,21 @@ impl PlannerPlansItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete plannerPlan
     ///
     /// `DELETE /planner/plans/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-delete?view=graph-rest-beta)
     pub fn delete(
@@ -342,6 +480,14 @@ impl PlannerPlansItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/planner/plans/{id}/buckets`
     pub fn buckets(&self) -> PlannerPlansItemBuckets {
@@ -372,6 +518,9 @@ impl PlannerPlansItemDetails {
     ///
     /// `GET /planner/plans/{id}/details` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplandetails-get?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -388,10 +537,26 @@ impl PlannerPlansItemDetails {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannerplandetails
     ///
     /// `PATCH /planner/plans/{id}/details` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplandetails-update?view=graph-rest-beta)
     #[cfg(feature = "planner")]
@@ -411,6 +576,14 @@ impl PlannerPlansItemDetails {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/plans/{id}/buckets`
@@ -428,6 +601,9 @@ impl PlannerPlansItemBuckets {
     ///
     /// `GET /planner/plans/{plan-id}/buckets` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-list-buckets?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -444,6 +620,19 @@ impl PlannerPlansItemBuckets {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/plans/{id}/tasks`
@@ -461,6 +650,9 @@ impl PlannerPlansItemTasks {
     ///
     /// `GET /planner/plans/{plan-id}/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-list-tasks?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -477,6 +669,19 @@ impl PlannerPlansItemTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/rosters`
@@ -493,6 +698,9 @@ impl PlannerRosters {
     /// Create plannerRoster
     ///
     /// `POST /planner/rosters` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planner-post-rosters?view=graph-rest-beta)
     #[cfg(feature = "planner")]
@@ -512,6 +720,14 @@ impl PlannerRosters {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/planner/rosters/{plannerRosterId}`
     pub fn item(&self, planner_roster_id: &str) -> PlannerRostersItem {
@@ -534,6 +750,9 @@ impl PlannerRostersItem {
     ///
     /// `GET /planner/rosters/{plannerRosterId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerroster-get?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -550,10 +769,21 @@ impl PlannerRostersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read", "Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete plannerRoster
     ///
     /// `DELETE /planner/rosters/{plannerRosterId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerroster-delete?view=graph-rest-beta)
     pub fn delete(
@@ -570,6 +800,14 @@ impl PlannerRostersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/planner/rosters/{plannerRosterId}/members`
     pub fn members(&self) -> PlannerRostersItemMembers {
@@ -596,6 +834,9 @@ impl PlannerRostersItemMembers {
     ///
     /// `GET /planner/rosters/{plannerRosterId}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerroster-list-members?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -612,10 +853,21 @@ impl PlannerRostersItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read", "Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create plannerRosterMember
     ///
     /// `POST /planner/rosters/{plannerRosterId}/members` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerroster-post-members?view=graph-rest-beta)
     #[cfg(feature = "planner")]
@@ -635,6 +887,14 @@ impl PlannerRostersItemMembers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/planner/rosters/{plannerRosterId}/members/{plannerRosterMemberId}`
     pub fn item(&self, planner_roster_member_id: &str) -> PlannerRostersItemMembersItem {
@@ -657,6 +917,9 @@ impl PlannerRostersItemMembersItem {
     ///
     /// `GET /planner/rosters/{plannerRosterId}/members/{plannerRosterMemberId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerrostermember-get?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -673,10 +936,21 @@ impl PlannerRostersItemMembersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read", "Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete plannerRosterMember
     ///
     /// `DELETE /planner/rosters/{plannerRosterId}/members/{plannerRosterMemberId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerrostermember-delete?view=graph-rest-beta)
     pub fn delete(
@@ -693,6 +967,14 @@ impl PlannerRostersItemMembersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/rosters/{plannerRosterId}/plans`
@@ -710,6 +992,9 @@ impl PlannerRostersItemPlans {
     ///
     /// `GET /planner/rosters/{plannerRosterId}/plans` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerroster-list-plans?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -726,6 +1011,14 @@ impl PlannerRostersItemPlans {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read", "Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/tasks`
@@ -744,6 +1037,9 @@ impl PlannerTasks {
     ///
     /// `GET /planner/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planner-list-tasks?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -760,10 +1056,26 @@ impl PlannerTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create plannerTask
     ///
     /// `POST /planner/tasks` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planner-post-tasks?view=graph-rest-beta)
     #[cfg(feature = "planner")]
@@ -783,6 +1095,14 @@ impl PlannerTasks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/planner/tasks/{id}`
     pub fn item(&self, id: &str) -> PlannerTasksItem {
@@ -806,6 +1126,9 @@ impl PlannerTasksItem {
     ///
     /// `GET /planner/tasks/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertask-get?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -822,10 +1145,26 @@ impl PlannerTasksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannertask
     ///
     /// `PATCH /planner/tasks/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertask-update?view=graph-rest-beta)
     #[cfg(feature = "planner")]
@@ -845,10 +1184,21 @@ impl PlannerTasksItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete plannerTask
     ///
     /// `DELETE /planner/tasks/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertask-delete?view=graph-rest-beta)
     pub fn delete(
@@ -865,6 +1215,14 @@ impl PlannerTasksItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/planner/tasks/{id}/assignedToTaskBoardFormat`
     pub fn assigned_to_task_board_format(
@@ -907,6 +1265,9 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
     ///
     /// `GET /planner/tasks/{id}/assignedToTaskBoardFormat` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerassignedtotaskboardtaskformat-get?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -923,10 +1284,26 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannerAssignedToTaskBoardTaskFormat
     ///
     /// `PATCH /planner/tasks/{id}/assignedToTaskBoardFormat` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerassignedtotaskboardtaskformat-update?view=graph-rest-beta)
     #[cfg(feature = "planner")]
@@ -946,6 +1323,14 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/tasks/{id}/bucketTaskBoardFormat`
@@ -964,6 +1349,9 @@ impl PlannerTasksItemBucketTaskBoardFormat {
     ///
     /// `GET /planner/tasks/{id}/bucketTaskBoardFormat` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbuckettaskboardtaskformat-get?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -980,10 +1368,26 @@ impl PlannerTasksItemBucketTaskBoardFormat {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannerBucketTaskBoardTaskFormat
     ///
     /// `PATCH /planner/tasks/{id}/bucketTaskBoardFormat` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbuckettaskboardtaskformat-update?view=graph-rest-beta)
     #[cfg(feature = "planner")]
@@ -1003,6 +1407,14 @@ impl PlannerTasksItemBucketTaskBoardFormat {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/tasks/{id}/details`
@@ -1021,6 +1433,9 @@ impl PlannerTasksItemDetails {
     ///
     /// `GET /planner/tasks/{id}/details` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertaskdetails-get?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -1037,10 +1452,26 @@ impl PlannerTasksItemDetails {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannertaskdetails
     ///
     /// `PATCH /planner/tasks/{id}/details` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertaskdetails-update?view=graph-rest-beta)
     #[cfg(feature = "planner")]
@@ -1060,6 +1491,14 @@ impl PlannerTasksItemDetails {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/tasks/{id}/progressTaskBoardFormat`
@@ -1078,6 +1517,9 @@ impl PlannerTasksItemProgressTaskBoardFormat {
     ///
     /// `GET /planner/tasks/{id}/progressTaskBoardFormat` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerprogresstaskboardtaskformat-get?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -1094,10 +1536,26 @@ impl PlannerTasksItemProgressTaskBoardFormat {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannerProgressTaskBoardTaskFormat
     ///
     /// `PATCH /planner/tasks/{id}/progressTaskBoardFormat` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerprogresstaskboardtaskformat-update?view=graph-rest-beta)
     #[cfg(feature = "planner")]
@@ -1117,5 +1575,13 @@ impl PlannerTasksItemProgressTaskBoardFormat {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

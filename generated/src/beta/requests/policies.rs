@@ -133,6 +133,10 @@ impl PoliciesAccessReviewPolicy {
     ///
     /// `GET /policies/accessReviewPolicy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.AccessReviews`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.AccessReviews`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -149,10 +153,26 @@ impl PoliciesAccessReviewPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All", "Policy.ReadWrite.AccessReviews"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All", "Policy.ReadWrite.AccessReviews"],
+                    },
+                ],
+            )
     }
     /// Update accessReviewPolicy
     ///
     /// `PATCH /policies/accessReviewPolicy` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AccessReviews`
+    /// - Application: `Policy.ReadWrite.AccessReviews`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewpolicy-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -172,6 +192,18 @@ impl PoliciesAccessReviewPolicy {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AccessReviews"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AccessReviews"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/activityBasedTimeoutPolicies`
@@ -190,6 +222,10 @@ impl PoliciesActivityBasedTimeoutPolicies {
     ///
     /// `GET /policies/activityBasedTimeoutPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -206,10 +242,32 @@ impl PoliciesActivityBasedTimeoutPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create activityBasedTimeoutPolicy
     ///
     /// `POST /policies/activityBasedTimeoutPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-post-activitybasedtimeoutpolicies?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -229,6 +287,18 @@ impl PoliciesActivityBasedTimeoutPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/activityBasedTimeoutPolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesActivityBasedTimeoutPoliciesItem {
@@ -252,6 +322,10 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     ///
     /// `GET /policies/activityBasedTimeoutPolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -268,10 +342,32 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update activitybasedtimeoutpolicy
     ///
     /// `PATCH /policies/activityBasedTimeoutPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-update?view=graph-rest-beta)
     pub fn update(
@@ -290,10 +386,26 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// Delete activityBasedTimeoutPolicy
     ///
     /// `DELETE /policies/activityBasedTimeoutPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-delete?view=graph-rest-beta)
     pub fn delete(
@@ -310,6 +422,18 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/adminConsentRequestPolicy`
@@ -328,6 +452,10 @@ impl PoliciesAdminConsentRequestPolicy {
     ///
     /// `GET /policies/adminConsentRequestPolicy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConsentRequest`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConsentRequest`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/adminconsentrequestpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -344,10 +472,36 @@ impl PoliciesAdminConsentRequestPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConsentRequest",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConsentRequest",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update adminConsentRequestPolicy
     ///
     /// `PUT /policies/adminConsentRequestPolicy` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ConsentRequest`, `Directory.ReadWrite.All`
+    /// - Application: `Policy.ReadWrite.ConsentRequest`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/adminconsentrequestpolicy-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -367,6 +521,24 @@ impl PoliciesAdminConsentRequestPolicy {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.ReadWrite.ConsentRequest",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.ReadWrite.ConsentRequest",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/authenticationFlowsPolicy`
@@ -385,6 +557,10 @@ impl PoliciesAuthenticationFlowsPolicy {
     ///
     /// `GET /policies/authenticationFlowsPolicy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.AuthenticationFlows`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.AuthenticationFlows`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationflowspolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -401,10 +577,32 @@ impl PoliciesAuthenticationFlowsPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.AuthenticationFlows",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.AuthenticationFlows",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update authenticationFlowsPolicy
     ///
     /// `PATCH /policies/authenticationFlowsPolicy` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationFlows`
+    /// - Application: `Policy.ReadWrite.AuthenticationFlows`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationflowspolicy-update?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -424,6 +622,18 @@ impl PoliciesAuthenticationFlowsPolicy {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationFlows"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationFlows"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/authenticationMethodsPolicy`
@@ -442,6 +652,10 @@ impl PoliciesAuthenticationMethodsPolicy {
     ///
     /// `GET /policies/authenticationMethodsPolicy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethodspolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -458,29 +672,57 @@ impl PoliciesAuthenticationMethodsPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Update authenticationMethodsPolicy
     ///
     /// `PATCH /policies/authenticationMethodsPolicy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethodspolicy-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(all(feature = "core", feature = "identity"))]
     pub fn update(
         &self,
         body: &super::super::RegistrationEnforcement,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::AuthenticationMethodsPolicy>,
+        super::super::AuthenticationMethodsPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations`
     pub fn authentication_method_configurations(
@@ -568,26 +810,48 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsTempor
     }
     /// Get temporaryAccessPassAuthenticationMethodConfiguration
     ///
-    /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass`
+    /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethodconfiguration-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Fido2AuthenticationMethodConfiguration,
+        super::super::Fido2AuthenticationMethodConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Update temporaryAccessPassAuthenticationMethodConfiguration
     ///
     /// `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethodconfiguration-update?view=graph-rest-beta)
     pub fn update(
@@ -606,10 +870,26 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsTempor
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Delete temporaryAccessPassAuthenticationMethodConfiguration
     ///
     /// `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethodconfiguration-delete?view=graph-rest-beta)
     pub fn delete(
@@ -626,6 +906,18 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsTempor
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email`
@@ -647,6 +939,9 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     ///
     /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethodconfiguration-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -663,10 +958,21 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Update emailAuthenticationMethodConfiguration
     ///
     /// `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethodconfiguration-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -686,10 +992,21 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Delete emailAuthenticationMethodConfiguration
     ///
     /// `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethodconfiguration-delete?view=graph-rest-beta)
     pub fn delete(
@@ -706,6 +1023,14 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2`
@@ -727,6 +1052,9 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     ///
     /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethodconfiguration-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -743,10 +1071,21 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Update fido2AuthenticationMethodConfiguration
     ///
     /// `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethodconfiguration-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -766,10 +1105,21 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Delete fido2AuthenticationMethodConfiguration
     ///
     /// `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethodconfiguration-delete?view=graph-rest-beta)
     pub fn delete(
@@ -786,6 +1136,14 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator`
@@ -807,6 +1165,10 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     ///
     /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethodconfiguration-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -823,10 +1185,26 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Update microsoftAuthenticatorAuthenticationMethodConfiguration
     ///
     /// `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethodconfiguration-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -846,10 +1224,26 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Delete microsoftAuthenticatorAuthenticationMethodConfiguration
     ///
     /// `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethodconfiguration-delete?view=graph-rest-beta)
     pub fn delete(
@@ -866,6 +1260,18 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/passwordlessMicrosoftAuthenticator`
@@ -887,6 +1293,9 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswo
     ///
     /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/passwordlessMicrosoftAuthenticator` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethodconfiguration-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -903,10 +1312,21 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswo
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Update passwordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration (deprecated)
     ///
     /// `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/passwordlessMicrosoftAuthenticator` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethodconfiguration-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -926,10 +1346,21 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswo
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Delete passwordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration (deprecated)
     ///
     /// `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/passwordlessMicrosoftAuthenticator` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethodconfiguration-delete?view=graph-rest-beta)
     pub fn delete(
@@ -946,6 +1377,14 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswo
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms`
@@ -967,6 +1406,10 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
     ///
     /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/smsauthenticationmethodconfiguration-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -983,10 +1426,26 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Update smsAuthenticationMethodConfiguration
     ///
     /// `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/smsauthenticationmethodconfiguration-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -994,7 +1453,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
         &self,
         body: &super::super::SmsAuthenticationMethodConfiguration,
     ) -> graph_rt::Request<
-        super::super::SmsAuthenticationMethodConfiguration,
+        Option<super::super::SmsAuthenticationMethodConfiguration>,
         super::super::SmsAuthenticationMethodConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1002,14 +1461,30 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Delete smsAuthenticationMethodConfiguration
     ///
     /// `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/smsauthenticationmethodconfiguration-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1026,6 +1501,18 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/authorizationPolicy`
@@ -1062,6 +1549,10 @@ impl PoliciesAuthorizationPolicyAuthorizationPolicy {
     ///
     /// `GET /policies/authorizationPolicy/authorizationPolicy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.Authorization`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.Authorization`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authorizationpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1078,10 +1569,26 @@ impl PoliciesAuthorizationPolicyAuthorizationPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All", "Policy.ReadWrite.Authorization"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All", "Policy.ReadWrite.Authorization"],
+                    },
+                ],
+            )
     }
     /// Update authorizationPolicy
     ///
     /// `PATCH /policies/authorizationPolicy/authorizationPolicy` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.Authorization`
+    /// - Application: `Policy.ReadWrite.Authorization`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authorizationpolicy-update?view=graph-rest-beta)
     pub fn update(
@@ -1100,6 +1607,18 @@ impl PoliciesAuthorizationPolicyAuthorizationPolicy {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.Authorization"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.Authorization"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/b2cAuthenticationMethodsPolicy`
@@ -1118,6 +1637,11 @@ impl PoliciesB2cAuthenticationMethodsPolicy {
     ///
     /// `GET /policies/b2cAuthenticationMethodsPolicy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`
+    /// - Delegated (personal Microsoft account): `Policy.Read.All`
+    /// - Application: `Policy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cauthenticationmethodspolicy-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -1134,10 +1658,31 @@ impl PoliciesB2cAuthenticationMethodsPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Policy.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update b2cAuthenticationMethodsPolicy
     ///
     /// `PATCH /policies/b2cAuthenticationMethodsPolicy` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Delegated (personal Microsoft account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cauthenticationmethodspolicy-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1157,6 +1702,22 @@ impl PoliciesB2cAuthenticationMethodsPolicy {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/claimsMappingPolicies`
@@ -1175,6 +1736,10 @@ impl PoliciesClaimsMappingPolicies {
     ///
     /// `GET /policies/claimsMappingPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-list?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1191,10 +1756,32 @@ impl PoliciesClaimsMappingPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create claimsMappingPolicy
     ///
     /// `POST /policies/claimsMappingPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-post-claimsmappingpolicies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -1214,6 +1801,18 @@ impl PoliciesClaimsMappingPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/claimsMappingPolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesClaimsMappingPoliciesItem {
@@ -1237,6 +1836,10 @@ impl PoliciesClaimsMappingPoliciesItem {
     ///
     /// `GET /policies/claimsMappingPolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1253,10 +1856,32 @@ impl PoliciesClaimsMappingPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update claimsmappingpolicy
     ///
     /// `PATCH /policies/claimsMappingPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-update?view=graph-rest-beta)
     pub fn update(
@@ -1275,10 +1900,26 @@ impl PoliciesClaimsMappingPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// Delete claimsMappingPolicy
     ///
     /// `DELETE /policies/claimsMappingPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1295,6 +1936,18 @@ impl PoliciesClaimsMappingPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/claimsMappingPolicies/{id}/appliesTo`
     pub fn applies_to(&self) -> PoliciesClaimsMappingPoliciesItemAppliesTo {
@@ -1316,6 +1969,10 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
     ///
     /// `GET /policies/claimsMappingPolicies/{id}/appliesTo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-list-appliesto?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1332,6 +1989,30 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/featureRolloutPolicies`
@@ -1350,6 +2031,9 @@ impl PoliciesFeatureRolloutPolicies {
     ///
     /// `GET /policies/featureRolloutPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/list-featurerolloutpolicies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1366,10 +2050,21 @@ impl PoliciesFeatureRolloutPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create featureRolloutPolicy
     ///
     /// `POST /policies/featureRolloutPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-featurerolloutpolicies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -1389,6 +2084,14 @@ impl PoliciesFeatureRolloutPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/policies/featureRolloutPolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesFeatureRolloutPoliciesItem {
@@ -1412,6 +2115,9 @@ impl PoliciesFeatureRolloutPoliciesItem {
     ///
     /// `GET /policies/featureRolloutPolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1428,10 +2134,21 @@ impl PoliciesFeatureRolloutPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update featurerolloutpolicy
     ///
     /// `PATCH /policies/featureRolloutPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-update?view=graph-rest-beta)
     pub fn update(
@@ -1450,10 +2167,21 @@ impl PoliciesFeatureRolloutPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete featureRolloutPolicy
     ///
     /// `DELETE /policies/featureRolloutPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1470,6 +2198,14 @@ impl PoliciesFeatureRolloutPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/policies/featureRolloutPolicies/{id}/appliesTo`
     pub fn applies_to(&self) -> PoliciesFeatureRolloutPoliciesItemAppliesTo {
@@ -1514,6 +2250,9 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
     ///
     /// `POST /policies/featureRolloutPolicies/{id}/appliesTo/$ref` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-post-appliesto?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create(
@@ -1532,6 +2271,14 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/featureRolloutPolicies/{id}/appliesTo/{directoryObjectId}`
@@ -1567,6 +2314,9 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
     ///
     /// `DELETE /policies/featureRolloutPolicies/{policyId}/appliesTo/{directoryObjectId}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-delete-appliesto?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -1582,6 +2332,14 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/homeRealmDiscoveryPolicies`
@@ -1600,6 +2358,10 @@ impl PoliciesHomeRealmDiscoveryPolicies {
     ///
     /// `GET /policies/homeRealmDiscoveryPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-list?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1616,10 +2378,32 @@ impl PoliciesHomeRealmDiscoveryPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create homeRealmDiscoveryPolicy
     ///
     /// `POST /policies/homeRealmDiscoveryPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-post-homerealmdiscoverypolicies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -1639,6 +2423,18 @@ impl PoliciesHomeRealmDiscoveryPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/homeRealmDiscoveryPolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesHomeRealmDiscoveryPoliciesItem {
@@ -1662,6 +2458,10 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     ///
     /// `GET /policies/homeRealmDiscoveryPolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1678,10 +2478,32 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update homerealmdiscoverypolicy
     ///
     /// `PATCH /policies/homeRealmDiscoveryPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-update?view=graph-rest-beta)
     pub fn update(
@@ -1700,10 +2522,26 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// Delete homeRealmDiscoveryPolicy
     ///
     /// `DELETE /policies/homeRealmDiscoveryPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1720,6 +2558,18 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/homeRealmDiscoveryPolicies/{id}/appliesTo`
     pub fn applies_to(&self) -> PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
@@ -1743,6 +2593,10 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
     ///
     /// `GET /policies/homeRealmDiscoveryPolicies/{id}/appliesTo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-list-appliesto?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1759,6 +2613,30 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/identitySecurityDefaultsEnforcementPolicy`
@@ -1779,6 +2657,10 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     ///
     /// `GET /policies/identitySecurityDefaultsEnforcementPolicy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`
+    /// - Application: `Policy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitysecuritydefaultsenforcementpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1795,10 +2677,26 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update identitySecurityDefaultsEnforcementPolicy
     ///
     /// `PATCH /policies/identitySecurityDefaultsEnforcementPolicy` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitysecuritydefaultsenforcementpolicy-update?view=graph-rest-beta)
     pub fn update(
@@ -1817,6 +2715,24 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/mobileAppManagementPolicies`
@@ -1834,6 +2750,9 @@ impl PoliciesMobileAppManagementPolicies {
     ///
     /// `GET /policies/mobileAppManagementPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.MobilityManagement`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobileappmanagementpolicies-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1850,6 +2769,17 @@ impl PoliciesMobileAppManagementPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.MobilityManagement",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/policies/mobileAppManagementPolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesMobileAppManagementPoliciesItem {
@@ -1873,6 +2803,9 @@ impl PoliciesMobileAppManagementPoliciesItem {
     ///
     /// `GET /policies/mobileAppManagementPolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.MobilityManagement`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobileappmanagementpolicies-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -1889,10 +2822,24 @@ impl PoliciesMobileAppManagementPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.MobilityManagement",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppManagementPolicy
     ///
     /// `PATCH /policies/mobileAppManagementPolicies/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.MobilityManagement`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobileappmanagementpolicies-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1900,7 +2847,7 @@ impl PoliciesMobileAppManagementPoliciesItem {
         &self,
         body: &super::super::MobilityManagementPolicy,
     ) -> graph_rt::Request<
-        super::super::MobilityManagementPolicy,
+        Option<super::super::MobilityManagementPolicy>,
         super::super::MobilityManagementPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1908,14 +2855,28 @@ impl PoliciesMobileAppManagementPoliciesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.MobilityManagement",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppManagementPolicy
     ///
     /// `DELETE /policies/mobileAppManagementPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.MobilityManagement`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobileappmanagementpolicies-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1932,6 +2893,14 @@ impl PoliciesMobileAppManagementPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.MobilityManagement"],
+                    },
+                ],
+            )
     }
     /// `/policies/mobileAppManagementPolicies/{id}/includedGroups`
     pub fn included_groups(
@@ -1959,6 +2928,9 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroups {
     ///
     /// `GET /policies/mobileAppManagementPolicies/{id}/includedGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.MobilityManagement`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobileappmanagementpolicies-list-includedgroups?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -1975,6 +2947,17 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.MobilityManagement",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/policies/mobileAppManagementPolicies/{id}/includedGroups/{id}`
     pub fn item(
@@ -2007,6 +2990,9 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsRef {
     ///
     /// `POST /policies/mobileAppManagementPolicies/{id}/includedGroups/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.MobilityManagement`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobileappmanagementpolicies-post-includedgroups?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn create(
@@ -2025,6 +3011,17 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.MobilityManagement",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/mobileAppManagementPolicies/{id}/includedGroups/{id}`
@@ -2064,6 +3061,9 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsItemRef {
     ///
     /// `DELETE /policies/mobileAppManagementPolicies/{id}/includedGroups/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.MobilityManagement`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobileappmanagementpolicies-delete-includedgroups?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2079,6 +3079,14 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.MobilityManagement"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/mobileDeviceManagementPolicies`
@@ -2096,6 +3104,9 @@ impl PoliciesMobileDeviceManagementPolicies {
     ///
     /// `GET /policies/mobileDeviceManagementPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.MobilityManagement`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobiledevicemanagementpolicies-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2112,6 +3123,17 @@ impl PoliciesMobileDeviceManagementPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.MobilityManagement",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/policies/mobileDeviceManagementPolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesMobileDeviceManagementPoliciesItem {
@@ -2135,6 +3157,9 @@ impl PoliciesMobileDeviceManagementPoliciesItem {
     ///
     /// `GET /policies/mobileDeviceManagementPolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.MobilityManagement`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobiledevicemanagementpolicies-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -2151,10 +3176,24 @@ impl PoliciesMobileDeviceManagementPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.MobilityManagement",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileDeviceManagementPolicy
     ///
     /// `PATCH /policies/mobileDeviceManagementPolicies/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.MobilityManagement`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobiledevicemanagementpolicies-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -2162,7 +3201,7 @@ impl PoliciesMobileDeviceManagementPoliciesItem {
         &self,
         body: &super::super::MobilityManagementPolicy,
     ) -> graph_rt::Request<
-        super::super::MobilityManagementPolicy,
+        Option<super::super::MobilityManagementPolicy>,
         super::super::MobilityManagementPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2170,14 +3209,28 @@ impl PoliciesMobileDeviceManagementPoliciesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.MobilityManagement",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete mobileDeviceManagementPolicy
     ///
     /// `DELETE /policies/mobileDeviceManagementPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.MobilityManagement`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobiledevicemanagementpolicies-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2194,6 +3247,14 @@ impl PoliciesMobileDeviceManagementPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.MobilityManagement"],
+                    },
+                ],
+            )
     }
     /// `/policies/mobileDeviceManagementPolicies/{id}/includedGroups`
     pub fn included_groups(
@@ -2221,6 +3282,9 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroups {
     ///
     /// `GET /policies/mobileDeviceManagementPolicies/{id}/includedGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.MobilityManagement`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobiledevicemanagementpolicies-list-includedgroups?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -2237,6 +3301,17 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.MobilityManagement",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/policies/mobileDeviceManagementPolicies/{id}/includedGroups/{id}`
     pub fn item(
@@ -2273,6 +3348,9 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsRef {
     ///
     /// `POST /policies/mobileDeviceManagementPolicies/{id}/includedGroups/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.MobilityManagement`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobiledevicemanagementpolicies-post-includedgroups?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn create(
@@ -2291,6 +3369,17 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.MobilityManagement",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/mobileDeviceManagementPolicies/{id}/includedGroups/{id}`
@@ -2330,6 +3419,9 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsItemRef {
     ///
     /// `DELETE /policies/mobileDeviceManagementPolicies/{id}/includedGroups/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.MobilityManagement`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobiledevicemanagementpolicies-delete-includedgroups?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2345,6 +3437,14 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.MobilityManagement"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/permissionGrantPolicies`
@@ -2363,6 +3463,10 @@ impl PoliciesPermissionGrantPolicies {
     ///
     /// `GET /policies/permissionGrantPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`
+    /// - Application: `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -2379,10 +3483,32 @@ impl PoliciesPermissionGrantPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.PermissionGrant",
+                            "Policy.ReadWrite.PermissionGrant",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.PermissionGrant",
+                            "Policy.ReadWrite.PermissionGrant",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create permissionGrantPolicy
     ///
     /// `POST /policies/permissionGrantPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PermissionGrantPolicy.ReadWrite.All`
+    /// - Application: `PermissionGrantPolicy.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-permissiongrantpolicies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -2402,6 +3528,18 @@ impl PoliciesPermissionGrantPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/policies/permissionGrantPolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesPermissionGrantPoliciesItem {
@@ -2425,6 +3563,10 @@ impl PoliciesPermissionGrantPoliciesItem {
     ///
     /// `GET /policies/permissionGrantPolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`
+    /// - Application: `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -2441,10 +3583,32 @@ impl PoliciesPermissionGrantPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.PermissionGrant",
+                            "Policy.ReadWrite.PermissionGrant",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.PermissionGrant",
+                            "Policy.ReadWrite.PermissionGrant",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update permissionGrantPolicy
     ///
     /// `PATCH /policies/permissionGrantPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.PermissionGrant`
+    /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-update?view=graph-rest-beta)
     pub fn update(
@@ -2463,10 +3627,26 @@ impl PoliciesPermissionGrantPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                ],
+            )
     }
     /// Delete permissionGrantPolicy
     ///
     /// `DELETE /policies/permissionGrantPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.PermissionGrant`
+    /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2483,6 +3663,18 @@ impl PoliciesPermissionGrantPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                ],
+            )
     }
     /// `/policies/permissionGrantPolicies/{id}/excludes`
     pub fn excludes(&self) -> PoliciesPermissionGrantPoliciesItemExcludes {
@@ -2509,6 +3701,10 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     ///
     /// `GET /policies/permissionGrantPolicies/{id}/excludes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.PermissionGrant`, `Directory.Read.All`
+    /// - Application: `Policy.Read.PermissionGrant`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list-excludes?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2525,10 +3721,26 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.PermissionGrant", "Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.PermissionGrant", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create permissionGrantConditionSet in excludes collection of permissionGrantPolicy
     ///
     /// `POST /policies/permissionGrantPolicies/{id}/excludes` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.PermissionGrant`
+    /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-excludes?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -2548,6 +3760,18 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                ],
+            )
     }
     /// `/policies/permissionGrantPolicies/{id}/excludes/{exclude-id}`
     pub fn item(
@@ -2573,6 +3797,10 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     ///
     /// `GET /policies/permissionGrantPolicies/{id}/includes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.PermissionGrant`, `Directory.Read.All`
+    /// - Application: `Policy.Read.PermissionGrant`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list-includes?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2589,10 +3817,26 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.PermissionGrant", "Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.PermissionGrant", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create permissionGrantConditionSet in includes collection of permissionGrantPolicy
     ///
     /// `POST /policies/permissionGrantPolicies/{id}/includes` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.PermissionGrant`
+    /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-includes?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -2612,6 +3856,18 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                ],
+            )
     }
     /// `/policies/permissionGrantPolicies/{id}/includes/{include-id}`
     pub fn item(
@@ -2636,6 +3892,10 @@ impl PoliciesPermissionGrantPoliciesItemExcludesItem {
     ///
     /// `DELETE /policies/permissionGrantPolicies/{permissiongrantpolicy-id}/excludes/{exclude-id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PermissionGrantPolicy.ReadWrite.All`
+    /// - Application: `PermissionGrantPolicy.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete-excludes?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2651,6 +3911,18 @@ impl PoliciesPermissionGrantPoliciesItemExcludesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/permissionGrantPolicies/{id}/includes/{include-id}`
@@ -2668,6 +3940,10 @@ impl PoliciesPermissionGrantPoliciesItemIncludesItem {
     ///
     /// `DELETE /policies/permissionGrantPolicies/{permissiongrantpolicy-id}/includes/{include-id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PermissionGrantPolicy.ReadWrite.All`
+    /// - Application: `PermissionGrantPolicy.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete-includes?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2683,6 +3959,18 @@ impl PoliciesPermissionGrantPoliciesItemIncludesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/roleManagementPolicies`
@@ -2700,6 +3988,10 @@ impl PoliciesRoleManagementPolicies {
     ///
     /// `GET /policies/roleManagementPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/policyroot-list-rolemanagementpolicies?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -2716,6 +4008,18 @@ impl PoliciesRoleManagementPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                ],
+            )
     }
     /// `/policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}`
     pub fn item(
@@ -2742,6 +4046,10 @@ impl PoliciesRoleManagementPoliciesItem {
     ///
     /// `GET /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagementPolicy.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagementPolicy.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedrolemanagementpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -2758,6 +4066,28 @@ impl PoliciesRoleManagementPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagementPolicy.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagementPolicy.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/effectiveRules`
     pub fn effective_rules(&self) -> PoliciesRoleManagementPoliciesItemEffectiveRules {
@@ -2787,6 +4117,10 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRules {
     ///
     /// `GET /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/effectiveRules` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagementPolicy.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagementPolicy.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedrolemanagementpolicy-list-effectiverules?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -2803,6 +4137,28 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRules {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagementPolicy.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagementPolicy.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/effectiveRules/{unifiedRoleManagementPolicyRuleId}`
     pub fn item(
@@ -2832,6 +4188,10 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRulesItem {
     ///
     /// `GET /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/effectiveRules/{unifiedRoleManagementPolicyRuleId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagementPolicy.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagementPolicy.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedrolemanagementpolicyrule-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -2848,10 +4208,35 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRulesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagementPolicy.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagementPolicy.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update unifiedRoleManagementPolicyRule
     ///
     /// `PATCH /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/effectiveRules/{unifiedRoleManagementPolicyRuleId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagementPolicy.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedrolemanagementpolicyrule-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -2859,7 +4244,7 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRulesItem {
         &self,
         body: &super::super::AnyUnifiedRoleManagementPolicyRule,
     ) -> graph_rt::Request<
-        super::super::AnyUnifiedRoleManagementPolicyRule,
+        Option<super::super::AnyUnifiedRoleManagementPolicyRule>,
         super::super::UnifiedRoleManagementPolicyRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2867,10 +4252,21 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRulesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagementPolicy.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/rules`
@@ -2888,6 +4284,10 @@ impl PoliciesRoleManagementPoliciesItemRules {
     ///
     /// `GET /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/rules` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagementPolicy.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagementPolicy.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedrolemanagementpolicy-list-rules?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -2904,6 +4304,28 @@ impl PoliciesRoleManagementPoliciesItemRules {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagementPolicy.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagementPolicy.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/rules/{unifiedRoleManagementPolicyRuleId}`
     pub fn item(
@@ -2931,6 +4353,10 @@ impl PoliciesRoleManagementPoliciesItemRulesItem {
     ///
     /// `GET /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/rules/{unifiedRoleManagementPolicyRuleId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagementPolicy.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagementPolicy.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedrolemanagementpolicyrule-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -2947,10 +4373,35 @@ impl PoliciesRoleManagementPoliciesItemRulesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagementPolicy.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagementPolicy.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update unifiedRoleManagementPolicyRule
     ///
     /// `PATCH /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/rules/{unifiedRoleManagementPolicyRuleId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagementPolicy.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedrolemanagementpolicyrule-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -2958,7 +4409,7 @@ impl PoliciesRoleManagementPoliciesItemRulesItem {
         &self,
         body: &super::super::AnyUnifiedRoleManagementPolicyRule,
     ) -> graph_rt::Request<
-        super::super::AnyUnifiedRoleManagementPolicyRule,
+        Option<super::super::AnyUnifiedRoleManagementPolicyRule>,
         super::super::UnifiedRoleManagementPolicyRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2966,10 +4417,21 @@ impl PoliciesRoleManagementPoliciesItemRulesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagementPolicy.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/roleManagementPolicyAssignments`
@@ -2987,6 +4449,10 @@ impl PoliciesRoleManagementPolicyAssignments {
     ///
     /// `GET /policies/roleManagementPolicyAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/policyroot-list-rolemanagementpolicyassignments?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -3003,6 +4469,18 @@ impl PoliciesRoleManagementPolicyAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                ],
+            )
     }
     /// `/policies/roleManagementPolicyAssignments/{unifiedRoleManagementPolicyAssignmentId}`
     pub fn item(
@@ -3029,6 +4507,10 @@ impl PoliciesRoleManagementPolicyAssignmentsItem {
     ///
     /// `GET /policies/roleManagementPolicyAssignments/{unifiedRoleManagementPolicyAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagementPolicy.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagementPolicy.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.All`, `RoleManagement.Read.Directory`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedrolemanagementpolicyassignment-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -3045,6 +4527,28 @@ impl PoliciesRoleManagementPolicyAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagementPolicy.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagementPolicy.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.All",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/tokenIssuancePolicies`
@@ -3063,6 +4567,10 @@ impl PoliciesTokenIssuancePolicies {
     ///
     /// `GET /policies/tokenIssuancePolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-list?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -3079,10 +4587,32 @@ impl PoliciesTokenIssuancePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create tokenIssuancePolicy
     ///
     /// `POST /policies/tokenIssuancePolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-post-tokenissuancepolicy?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -3102,6 +4632,18 @@ impl PoliciesTokenIssuancePolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/tokenIssuancePolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesTokenIssuancePoliciesItem {
@@ -3125,6 +4667,10 @@ impl PoliciesTokenIssuancePoliciesItem {
     ///
     /// `GET /policies/tokenIssuancePolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -3141,10 +4687,32 @@ impl PoliciesTokenIssuancePoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update tokenIssuancePolicy
     ///
     /// `PATCH /policies/tokenIssuancePolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-update?view=graph-rest-beta)
     pub fn update(
@@ -3163,10 +4731,26 @@ impl PoliciesTokenIssuancePoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// Delete tokenIssuancePolicy
     ///
     /// `DELETE /policies/tokenIssuancePolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3183,6 +4767,18 @@ impl PoliciesTokenIssuancePoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/tokenIssuancePolicies/{id}/appliesTo`
     pub fn applies_to(&self) -> PoliciesTokenIssuancePoliciesItemAppliesTo {
@@ -3204,6 +4800,10 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
     ///
     /// `GET /policies/tokenIssuancePolicies/{id}/appliesTo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-list-appliesto?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3220,6 +4820,30 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/tokenLifetimePolicies`
@@ -3238,6 +4862,10 @@ impl PoliciesTokenLifetimePolicies {
     ///
     /// `GET /policies/tokenLifetimePolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-list?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -3254,10 +4882,32 @@ impl PoliciesTokenLifetimePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create tokenLifetimePolicy
     ///
     /// `POST /policies/tokenLifetimePolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-post-tokenlifetimepolicies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -3277,6 +4927,18 @@ impl PoliciesTokenLifetimePolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/tokenLifetimePolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesTokenLifetimePoliciesItem {
@@ -3300,6 +4962,10 @@ impl PoliciesTokenLifetimePoliciesItem {
     ///
     /// `GET /policies/tokenLifetimePolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -3316,10 +4982,32 @@ impl PoliciesTokenLifetimePoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update tokenlifetimepolicy
     ///
     /// `PATCH /policies/tokenLifetimePolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-update?view=graph-rest-beta)
     pub fn update(
@@ -3338,10 +5026,26 @@ impl PoliciesTokenLifetimePoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// Delete tokenLifetimePolicy
     ///
     /// `DELETE /policies/tokenLifetimePolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3358,6 +5062,18 @@ impl PoliciesTokenLifetimePoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/tokenLifetimePolicies/{id}/appliesTo`
     pub fn applies_to(&self) -> PoliciesTokenLifetimePoliciesItemAppliesTo {
@@ -3379,6 +5095,10 @@ impl PoliciesTokenLifetimePoliciesItemAppliesTo {
     ///
     /// `GET /policies/tokenLifetimePolicies/{id}/appliesTo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-list-appliesto?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3395,5 +5115,29 @@ impl PoliciesTokenLifetimePoliciesItemAppliesTo {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

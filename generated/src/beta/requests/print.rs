@@ -64,6 +64,9 @@ impl PrintConnectors {
     ///
     /// `GET /print/connectors` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintConnector.Read.All`, `PrintConnector.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-list-connectors?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -80,6 +83,17 @@ impl PrintConnectors {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintConnector.Read.All",
+                            "PrintConnector.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/connectors/{id}`
     pub fn item(&self, id: &str) -> PrintConnectorsItem {
@@ -103,6 +117,9 @@ impl PrintConnectorsItem {
     ///
     /// `GET /print/connectors/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintConnector.Read.All`, `PrintConnector.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printconnector-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -119,10 +136,24 @@ impl PrintConnectorsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintConnector.Read.All",
+                            "PrintConnector.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update printConnector
     ///
     /// `PATCH /print/connectors/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintConnector.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printconnector-update?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -130,7 +161,7 @@ impl PrintConnectorsItem {
         &self,
         body: &super::super::PrintConnector,
     ) -> graph_rt::Request<
-        super::super::PrintConnector,
+        Option<super::super::PrintConnector>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -138,14 +169,25 @@ impl PrintConnectorsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrintConnector.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete connector
     ///
     /// `DELETE /print/connectors/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintConnector.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printconnector-delete?view=graph-rest-beta)
     pub fn delete(
@@ -162,6 +204,14 @@ impl PrintConnectorsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrintConnector.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/operations`
@@ -193,6 +243,9 @@ impl PrintOperationsItem {
     ///
     /// `GET /print/operations/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Create`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printoperation-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -209,6 +262,18 @@ impl PrintOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Create",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printerShares`
@@ -282,6 +347,9 @@ impl PrintPrinterSharesItemAllowedUsersItemRef {
     ///
     /// `DELETE /print/printerShares/{id}/allowedUsers/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete-alloweduser?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -297,6 +365,14 @@ impl PrintPrinterSharesItemAllowedUsersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printers`
@@ -314,6 +390,9 @@ impl PrintPrinters {
     ///
     /// `GET /print/printers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Read.All`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-list-printers?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -330,6 +409,18 @@ impl PrintPrinters {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Read.All",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/printers/create`
     pub fn create(&self) -> PrintPrintersCreate {
@@ -355,24 +446,39 @@ impl PrintPrintersCreate {
     ///
     /// `POST /print/printers/create` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Create`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-create?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn create(
         &self,
         body: &super::super::PrinterCreateOperation,
     ) -> graph_rt::Request<
-        super::super::PrinterCreateOperation,
-        super::super::PrinterCreateOperation,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Create",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printers/{id}`
@@ -392,6 +498,10 @@ impl PrintPrintersItem {
     ///
     /// `GET /print/printers/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Read.All`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    /// - Application: `Printer.Read.All`, `Printer.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -408,10 +518,30 @@ impl PrintPrintersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Read.All",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Printer.Read.All", "Printer.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update printer
     ///
     /// `PATCH /print/printers/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    /// - Application: `Printer.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-update?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -419,7 +549,7 @@ impl PrintPrintersItem {
         &self,
         body: &super::super::Printer,
     ) -> graph_rt::Request<
-        super::super::Printer,
+        Option<super::super::Printer>,
         super::super::Printer,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -427,14 +557,29 @@ impl PrintPrintersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Printer.ReadWrite.All", "Printer.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Printer.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete printer
     ///
     /// `DELETE /print/printers/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-delete?view=graph-rest-beta)
     pub fn delete(
@@ -451,6 +596,14 @@ impl PrintPrintersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Printer.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/connectors`
     pub fn connectors(&self) -> PrintPrintersItemConnectors {
@@ -459,6 +612,9 @@ impl PrintPrintersItem {
     /// printer: getCapabilities
     ///
     /// `GET /print/printers/{id}/getCapabilities` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Read.All`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-getcapabilities?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -476,6 +632,18 @@ impl PrintPrintersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Read.All",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/jobs`
     pub fn jobs(&self) -> PrintPrintersItemJobs {
@@ -484,6 +652,9 @@ impl PrintPrintersItem {
     /// printer: restoreFactoryDefaults
     ///
     /// `POST /print/printers/{id}/restoreFactoryDefaults` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.ReadWrite.All`, `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-restorefactorydefaults?view=graph-rest-beta)
     pub fn restore_factory_defaults(
@@ -500,6 +671,14 @@ impl PrintPrintersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Printer.ReadWrite.All", "Printer.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/share`
     pub fn share(&self) -> PrintPrintersItemShare {
@@ -529,6 +708,9 @@ impl PrintPrintersItemConnectors {
     ///
     /// `GET /print/printers/{id}/connectors` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintConnector.Read.All`, `PrintConnector.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-list-connectors?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -545,6 +727,17 @@ impl PrintPrintersItemConnectors {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintConnector.Read.All",
+                            "PrintConnector.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printers/{id}/jobs`
@@ -563,6 +756,10 @@ impl PrintPrintersItemJobs {
     ///
     /// `GET /print/printers/{id}/jobs` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-list-jobs?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -579,10 +776,39 @@ impl PrintPrintersItemJobs {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.ReadBasic",
+                            "PrintJob.Read",
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create printJob for a printer
     ///
     /// `POST /print/printers/{id}/jobs` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.Create`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-post-jobs?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -602,6 +828,20 @@ impl PrintPrintersItemJobs {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.Create",
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/jobs/{id}`
     pub fn item(&self, id: &str) -> PrintPrintersItemJobsItem {
@@ -624,6 +864,10 @@ impl PrintPrintersItemJobsItem {
     ///
     /// `GET /print/printers/{id}/jobs/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -640,10 +884,39 @@ impl PrintPrintersItemJobsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.ReadBasic",
+                            "PrintJob.Read",
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update printJob
     ///
     /// `PATCH /print/printers/{id}/jobs/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`, `PrintJob.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-update?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -651,7 +924,7 @@ impl PrintPrintersItemJobsItem {
         &self,
         body: &super::super::PrintJob,
     ) -> graph_rt::Request<
-        super::super::PrintJob,
+        Option<super::super::PrintJob>,
         super::super::PrintJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -659,14 +932,29 @@ impl PrintPrintersItemJobsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                            "PrintJob.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// printJob: abort
     ///
     /// `POST /print/printers/{id}/jobs/{id}/abort` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`, `PrintJob.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-abort?view=graph-rest-beta)
     pub fn abort(
@@ -685,10 +973,25 @@ impl PrintPrintersItemJobsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                            "PrintJob.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// printJob: cancel
     ///
     /// `POST /print/printers/{id}/jobs/{id}/cancel` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-cancel?view=graph-rest-beta)
     pub fn cancel(
@@ -705,6 +1008,19 @@ impl PrintPrintersItemJobsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/jobs/{id}/documents`
     pub fn documents(&self) -> PrintPrintersItemJobsItemDocuments {
@@ -713,6 +1029,9 @@ impl PrintPrintersItemJobsItem {
     /// printJob: redirect
     ///
     /// `POST /print/printers/{id}/jobs/{id}/redirect` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintJob.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-redirect?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -732,6 +1051,14 @@ impl PrintPrintersItemJobsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintJob.Manage.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printers/{id}/jobs/{id}/documents`
@@ -761,6 +1088,10 @@ impl PrintPrintersItemJobsItemDocumentsItem {
     ///
     /// `POST /print/printers/{id}/jobs/{id}/documents/{id}/createUploadSession` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.Create`, `PrintJob.ReadWrite`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-createuploadsession?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create_upload_session(
@@ -779,10 +1110,29 @@ impl PrintPrintersItemJobsItemDocumentsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.Create",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintJob.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// printDocument: uploadData
     ///
-    /// `POST /print/printers/{id}/jobs/{id}/documents/{id}/uploadData`
+    /// `POST /print/printers/{id}/jobs/{id}/documents/{id}/uploadData` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.ReadWrite`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-uploaddata?view=graph-rest-beta)
     pub fn upload_data(
@@ -793,11 +1143,20 @@ impl PrintPrintersItemJobsItemDocumentsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("uploadData"),
-            graph_rt::decode::empty,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("uploadData"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrintJob.ReadWrite", "PrintJob.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/jobs/{id}/documents/{id}/$value`
     pub fn content(&self) -> PrintPrintersItemJobsItemDocumentsItemValue {
@@ -819,6 +1178,10 @@ impl PrintPrintersItemJobsItemDocumentsItemValue {
     ///
     /// `GET /print/printers/{id}/jobs/{id}/documents/{id}/$value` → `302`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.Read`, `PrintJob.Read.All`, `PrintJob.ReadWrite`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.Read.All`, `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-get-file?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -834,6 +1197,23 @@ impl PrintPrintersItemJobsItemDocumentsItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.Read",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintJob.Read.All", "PrintJob.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printers/{id}/share`
@@ -851,6 +1231,9 @@ impl PrintPrintersItemShare {
     ///
     /// `DELETE /print/printers/{id}/share` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -866,6 +1249,14 @@ impl PrintPrintersItemShare {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printers/{id}/taskTriggers`
@@ -884,6 +1275,9 @@ impl PrintPrintersItemTaskTriggers {
     ///
     /// `GET /print/printers/{id}/taskTriggers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Read.All`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-list-tasktriggers?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -900,10 +1294,25 @@ impl PrintPrintersItemTaskTriggers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Read.All",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create taskTrigger
     ///
     /// `POST /print/printers/{id}/taskTriggers` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.ReadWrite.All`, `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-post-tasktriggers?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -923,6 +1332,14 @@ impl PrintPrintersItemTaskTriggers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Printer.ReadWrite.All", "Printer.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/taskTriggers/{id}`
     pub fn item(&self, id: &str) -> PrintPrintersItemTaskTriggersItem {
@@ -945,6 +1362,9 @@ impl PrintPrintersItemTaskTriggersItem {
     ///
     /// `GET /print/printers/{id}/taskTriggers/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Read.All`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printtasktrigger-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -961,10 +1381,25 @@ impl PrintPrintersItemTaskTriggersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Read.All",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete taskTrigger
     ///
     /// `DELETE /print/printers/{id}/taskTriggers/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.ReadWrite.All`, `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-delete-tasktrigger?view=graph-rest-beta)
     pub fn delete(
@@ -981,6 +1416,14 @@ impl PrintPrintersItemTaskTriggersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Printer.ReadWrite.All", "Printer.FullControl.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printers/{id}/shares`
@@ -1012,6 +1455,9 @@ impl PrintPrintersItemSharesItem {
     ///
     /// `GET /print/printers/{printerId}/shares/{printerShareId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadBasic.All`, `PrinterShare.Read.All`, `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1028,6 +1474,18 @@ impl PrintPrintersItemSharesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrinterShare.ReadBasic.All",
+                            "PrinterShare.Read.All",
+                            "PrinterShare.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/print/reports`
@@ -1069,6 +1527,9 @@ impl PrintReports {
     ///
     /// `GET /print/reports/getGroupArchivedPrintJobs(groupId=groupId-value,startDateTime=startDateTime-value,endDateTime=endDateTime-value)` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getgrouparchivedprintjobs?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get_group_archived_print_jobs(
@@ -1098,10 +1559,21 @@ impl PrintReports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reports: getPrinterArchivedPrintJobs
     ///
     /// `GET /print/reports/getPrinterArchivedPrintJobs(printerId=printerId-value,startDateTime=startDateTime-value,endDateTime=endDateTime-value)` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getprinterarchivedprintjobs?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1132,10 +1604,21 @@ impl PrintReports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reports: getUserArchivedPrintJobs
     ///
     /// `GET /print/reports/getUserArchivedPrintJobs(userId=userId-value,startDateTime=startDateTime-value,endDateTime=endDateTime-value)` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getuserarchivedprintjobs?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1166,6 +1649,14 @@ impl PrintReports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/reports/dailyPrintUsageByPrinter`
@@ -1183,6 +1674,9 @@ impl PrintReportsDailyPrintUsageByPrinter {
     ///
     /// `GET /print/reports/dailyPrintUsageByPrinter` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-dailyprintusagebyprinter?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -1199,6 +1693,14 @@ impl PrintReportsDailyPrintUsageByPrinter {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/print/reports/dailyPrintUsageByPrinter/{id}`
     pub fn item(&self, id: &str) -> PrintReportsDailyPrintUsageByPrinterItem {
@@ -1220,6 +1722,9 @@ impl PrintReportsDailyPrintUsageByPrinterItem {
     ///
     /// `GET /print/reports/dailyPrintUsageByPrinter/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printusagebyprinter-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1236,6 +1741,14 @@ impl PrintReportsDailyPrintUsageByPrinterItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/reports/dailyPrintUsageByUser`
@@ -1253,6 +1766,9 @@ impl PrintReportsDailyPrintUsageByUser {
     ///
     /// `GET /print/reports/dailyPrintUsageByUser` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-dailyprintusagebyuser?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -1269,6 +1785,14 @@ impl PrintReportsDailyPrintUsageByUser {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/print/reports/dailyPrintUsageByUser/{id}`
     pub fn item(&self, id: &str) -> PrintReportsDailyPrintUsageByUserItem {
@@ -1290,6 +1814,9 @@ impl PrintReportsDailyPrintUsageByUserItem {
     ///
     /// `GET /print/reports/dailyPrintUsageByUser/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printusagebyuser-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1306,6 +1833,14 @@ impl PrintReportsDailyPrintUsageByUserItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/reports/monthlyPrintUsageByPrinter`
@@ -1323,6 +1858,9 @@ impl PrintReportsMonthlyPrintUsageByPrinter {
     ///
     /// `GET /print/reports/monthlyPrintUsageByPrinter` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-monthlyprintusagebyprinter?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -1339,6 +1877,14 @@ impl PrintReportsMonthlyPrintUsageByPrinter {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/print/reports/monthlyPrintUsageByPrinter/{id}`
     pub fn item(&self, id: &str) -> PrintReportsMonthlyPrintUsageByPrinterItem {
@@ -1360,6 +1906,9 @@ impl PrintReportsMonthlyPrintUsageByPrinterItem {
     ///
     /// `GET /print/reports/monthlyPrintUsageByPrinter/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printusagebyprinter-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1376,6 +1925,14 @@ impl PrintReportsMonthlyPrintUsageByPrinterItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/reports/monthlyPrintUsageByUser`
@@ -1393,6 +1950,9 @@ impl PrintReportsMonthlyPrintUsageByUser {
     ///
     /// `GET /print/reports/monthlyPrintUsageByUser` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-monthlyprintusagebyuser?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -1409,6 +1969,14 @@ impl PrintReportsMonthlyPrintUsageByUser {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/print/reports/monthlyPrintUsageByUser/{id}`
     pub fn item(&self, id: &str) -> PrintReportsMonthlyPrintUsageByUserItem {
@@ -1430,6 +1998,9 @@ impl PrintReportsMonthlyPrintUsageByUserItem {
     ///
     /// `GET /print/reports/monthlyPrintUsageByUser/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printusagebyuser-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1446,6 +2017,14 @@ impl PrintReportsMonthlyPrintUsageByUserItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/services`
@@ -1463,6 +2042,11 @@ impl PrintServices {
     ///
     /// `GET /print/services` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Delegated (personal Microsoft account): `None.`
+    /// - Application: `None.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-list-services?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -1479,6 +2063,22 @@ impl PrintServices {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// `/print/services/{id}`
     pub fn item(&self, id: &str) -> PrintServicesItem {
@@ -1500,6 +2100,11 @@ impl PrintServicesItem {
     ///
     /// `GET /print/services/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Delegated (personal Microsoft account): `None.`
+    /// - Application: `None.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printservice-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1516,6 +2121,22 @@ impl PrintServicesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// `/print/services/{id}/endpoints`
     pub fn endpoints(&self) -> PrintServicesItemEndpoints {
@@ -1537,6 +2158,11 @@ impl PrintServicesItemEndpoints {
     ///
     /// `GET /print/services/{id}/endpoints` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Delegated (personal Microsoft account): `None.`
+    /// - Application: `None.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printservice-list-endpoints?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -1553,6 +2179,22 @@ impl PrintServicesItemEndpoints {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// `/print/services/{id}/endpoints/{name}`
     pub fn item(&self, name: &str) -> PrintServicesItemEndpointsItem {
@@ -1574,6 +2216,11 @@ impl PrintServicesItemEndpointsItem {
     ///
     /// `GET /print/services/{id}/endpoints/{name}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Delegated (personal Microsoft account): `None.`
+    /// - Application: `None.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printserviceendpoint-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1590,6 +2237,22 @@ impl PrintServicesItemEndpointsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
 }
 /// `/print/settings`
@@ -1608,6 +2271,9 @@ impl PrintSettings {
     ///
     /// `GET /print/settings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintSettings.Read.All`, `PrintSettings.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-get-settings?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1624,15 +2290,30 @@ impl PrintSettings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintSettings.Read.All",
+                            "PrintSettings.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update printSettings
     ///
     /// `PATCH /print/settings` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintSettings.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-update-settings?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &super::super::UpdatePrintSettingsBody,
+        body: &super::super::PrintSettings,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1646,6 +2327,14 @@ impl PrintSettings {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrintSettings.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/shares`
@@ -1664,6 +2353,9 @@ impl PrintShares {
     ///
     /// `GET /print/shares` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadBasic.All`, `PrinterShare.Read.All`, `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-list-shares?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -1680,10 +2372,25 @@ impl PrintShares {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrinterShare.ReadBasic.All",
+                            "PrinterShare.Read.All",
+                            "PrinterShare.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create printerShare
     ///
     /// `POST /print/shares` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-post-shares?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -1703,6 +2410,14 @@ impl PrintShares {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/shares/{id}`
     pub fn item(&self, id: &str) -> PrintSharesItem {
@@ -1726,6 +2441,9 @@ impl PrintSharesItem {
     ///
     /// `GET /print/shares/{printerShareId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadBasic.All`, `PrinterShare.Read.All`, `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1742,10 +2460,25 @@ impl PrintSharesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrinterShare.ReadBasic.All",
+                            "PrinterShare.Read.All",
+                            "PrinterShare.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update printershare
     ///
     /// `PATCH /print/shares/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-update?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -1753,7 +2486,7 @@ impl PrintSharesItem {
         &self,
         body: &super::super::PrinterShare,
     ) -> graph_rt::Request<
-        super::super::PrinterShare,
+        Option<super::super::PrinterShare>,
         super::super::PrinterShare,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1761,14 +2494,25 @@ impl PrintSharesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete printerShare
     ///
     /// `DELETE /print/shares/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1785,6 +2529,14 @@ impl PrintSharesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/shares/{id}/allowedGroups`
     pub fn allowed_groups(&self) -> PrintSharesItemAllowedGroups {
@@ -1818,6 +2570,9 @@ impl PrintSharesItemAllowedGroups {
     ///
     /// `GET /print/shares/{id}/allowedGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.Read.All`, `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-list-allowedgroups?view=graph-rest-beta)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -1834,6 +2589,14 @@ impl PrintSharesItemAllowedGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.Read.All", "PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/shares/{id}/allowedGroups/{id}`
     pub fn item(&self, id: &str) -> PrintSharesItemAllowedGroupsItem {
@@ -1859,6 +2622,9 @@ impl PrintSharesItemAllowedGroupsRef {
     ///
     /// `POST /print/shares/{id}/allowedGroups/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-post-allowedgroups?view=graph-rest-beta)
     pub fn create(
         &self,
@@ -1876,6 +2642,14 @@ impl PrintSharesItemAllowedGroupsRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/shares/{id}/allowedGroups/{id}`
@@ -1907,6 +2681,9 @@ impl PrintSharesItemAllowedGroupsItemRef {
     ///
     /// `DELETE /print/shares/{id}/allowedGroups/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete-allowedgroup?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -1922,6 +2699,14 @@ impl PrintSharesItemAllowedGroupsItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/shares/{id}/allowedUsers`
@@ -1939,6 +2724,9 @@ impl PrintSharesItemAllowedUsers {
     ///
     /// `GET /print/shares/{id}/allowedUsers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.Read.All`, `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-list-allowedusers?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -1955,6 +2743,14 @@ impl PrintSharesItemAllowedUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.Read.All", "PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/shares/{id}/allowedUsers/$ref`
     pub fn reference(&self) -> PrintSharesItemAllowedUsersRef {
@@ -1976,6 +2772,9 @@ impl PrintSharesItemAllowedUsersRef {
     ///
     /// `POST /print/shares/{id}/allowedUsers/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-post-allowedusers?view=graph-rest-beta)
     pub fn create(
         &self,
@@ -1993,6 +2792,14 @@ impl PrintSharesItemAllowedUsersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/shares/{id}/jobs`
@@ -2011,6 +2818,10 @@ impl PrintSharesItemJobs {
     ///
     /// `GET /print/shares/{id}/jobs` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-list-jobs?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -2027,10 +2838,39 @@ impl PrintSharesItemJobs {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.ReadBasic",
+                            "PrintJob.Read",
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create printJob for a printerShare
     ///
     /// `POST /print/shares/{id}/jobs` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-post-jobs?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -2050,6 +2890,19 @@ impl PrintSharesItemJobs {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/shares/{id}/jobs/{id}`
     pub fn item(&self, id: &str) -> PrintSharesItemJobsItem {
@@ -2071,6 +2924,10 @@ impl PrintSharesItemJobsItem {
     ///
     /// `GET /print/shares/{id}/jobs/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -2087,6 +2944,32 @@ impl PrintSharesItemJobsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.ReadBasic",
+                            "PrintJob.Read",
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/shares/{id}/jobs/{id}/documents`
     pub fn documents(&self) -> PrintSharesItemJobsItemDocuments {
@@ -2095,6 +2978,9 @@ impl PrintSharesItemJobsItem {
     /// printJob: start
     ///
     /// `POST /print/shares/{id}/jobs/{id}/start` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.Create`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-start?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -2112,6 +2998,20 @@ impl PrintSharesItemJobsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.Create",
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/print/shares/{id}/jobs/{id}/documents`
@@ -2141,6 +3041,10 @@ impl PrintSharesItemJobsItemDocumentsItem {
     ///
     /// `POST /print/shares/{id}/jobs/{id}/documents/{id}/createUploadSession` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.Create`, `PrintJob.ReadWrite`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-createuploadsession?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create_upload_session(
@@ -2159,6 +3063,22 @@ impl PrintSharesItemJobsItemDocumentsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.Create",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintJob.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/shares/{id}/printer`
@@ -2176,6 +3096,10 @@ impl PrintSharesItemPrinter {
     ///
     /// `GET /print/shares/{id}/printer` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Read.All`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    /// - Application: `Printer.Read.All`, `Printer.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -2192,6 +3116,22 @@ impl PrintSharesItemPrinter {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Read.All",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Printer.Read.All", "Printer.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/taskDefinitions`
@@ -2210,6 +3150,9 @@ impl PrintTaskDefinitions {
     ///
     /// `GET /print/taskDefinitions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-list-taskdefinitions?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -2226,10 +3169,21 @@ impl PrintTaskDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create taskDefinition
     ///
     /// `POST /print/taskDefinitions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-post-taskdefinitions?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -2249,6 +3203,14 @@ impl PrintTaskDefinitions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/taskDefinitions/{id}`
     pub fn item(&self, id: &str) -> PrintTaskDefinitionsItem {
@@ -2272,6 +3234,9 @@ impl PrintTaskDefinitionsItem {
     ///
     /// `GET /print/taskDefinitions/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printtaskdefinition-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -2288,10 +3253,21 @@ impl PrintTaskDefinitionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update taskDefinition
     ///
     /// `PATCH /print/taskDefinitions/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-update-taskdefinition?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -2299,7 +3275,7 @@ impl PrintTaskDefinitionsItem {
         &self,
         body: &super::super::PrintTaskDefinition,
     ) -> graph_rt::Request<
-        super::super::PrintTaskDefinition,
+        Option<super::super::PrintTaskDefinition>,
         super::super::PrintTaskDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2307,14 +3283,25 @@ impl PrintTaskDefinitionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete taskDefinition
     ///
     /// `DELETE /print/taskDefinitions/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-delete-taskdefinition?view=graph-rest-beta)
     pub fn delete(
@@ -2331,6 +3318,14 @@ impl PrintTaskDefinitionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/taskDefinitions/{id}/tasks`
     pub fn tasks(&self) -> PrintTaskDefinitionsItemTasks {
@@ -2352,6 +3347,9 @@ impl PrintTaskDefinitionsItemTasks {
     ///
     /// `GET /print/taskDefinitions/{id}/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printtaskdefinition-list-tasks?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -2368,6 +3366,14 @@ impl PrintTaskDefinitionsItemTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/taskDefinitions/{id}/tasks/{id}`
     pub fn item(&self, id: &str) -> PrintTaskDefinitionsItemTasksItem {
@@ -2390,6 +3396,9 @@ impl PrintTaskDefinitionsItemTasksItem {
     ///
     /// `GET /print/taskDefinitions/{id}/tasks/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printtask-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -2406,10 +3415,21 @@ impl PrintTaskDefinitionsItemTasksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update task
     ///
     /// `PATCH /print/taskDefinitions/{id}/tasks/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printtaskdefinition-update-task?view=graph-rest-beta)
     #[cfg(feature = "print")]
@@ -2417,7 +3437,7 @@ impl PrintTaskDefinitionsItemTasksItem {
         &self,
         body: &super::super::PrintTask,
     ) -> graph_rt::Request<
-        super::super::PrintTask,
+        Option<super::super::PrintTask>,
         super::super::PrintTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2425,9 +3445,17 @@ impl PrintTaskDefinitionsItemTasksItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

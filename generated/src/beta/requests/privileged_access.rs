@@ -72,6 +72,14 @@ impl PrivilegedAccessAzureResourcesResources {
     ///
     /// `GET /privilegedAccess/azureResources/resources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceresource-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -88,28 +96,78 @@ impl PrivilegedAccessAzureResourcesResources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
     /// governanceResource: register
     ///
     /// `POST /privilegedAccess/azureResources/resources/register` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceresource-register?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn register(
         &self,
         body: &graph_rt::Value,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::GovernanceResource,
+        super::super::GovernanceResource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("register"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                ],
+            )
     }
     /// `/privilegedAccess/azureResources/resources/{resourceId}`
     pub fn item(
@@ -134,6 +192,14 @@ impl PrivilegedAccessAzureResourcesResourcesItem {
     ///
     /// `GET /privilegedAccess/azureResources/resources/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceresource-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -150,6 +216,34 @@ impl PrivilegedAccessAzureResourcesResourcesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
     /// `/privilegedAccess/azureResources/resources/{resourceId}/roleAssignmentRequests`
     pub fn role_assignment_requests(
@@ -201,6 +295,14 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleSettings {
     ///
     /// `GET /privilegedAccess/azureResources/resources/<resourceId>/roleSettings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governancerolesetting-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -217,6 +319,34 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleSettings {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
 }
 /// `/privilegedAccess/azureResources/resources/{resourceId}/roleAssignmentRequests`
@@ -236,6 +366,14 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentRequests {
     ///
     /// `GET /privilegedAccess/azureResources/resources/{resourceId}/roleAssignmentRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignmentrequest-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -252,6 +390,34 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
 }
 /// `/privilegedAccess/azureResources/resources/{resourceId}/roleAssignments`
@@ -271,6 +437,14 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignments {
     ///
     /// `GET /privilegedAccess/azureResources/resources/{resourceId}/roleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignment-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -287,6 +461,34 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
     /// `/privilegedAccess/azureResources/resources/{resourceId}/roleAssignments/{id}`
     pub fn item(
@@ -315,6 +517,14 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentsItem {
     ///
     /// `GET /privilegedAccess/azureResources/resources/{resourceId}/roleAssignments/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignment-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -331,6 +541,34 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
 }
 /// `/privilegedAccess/azureResources/resources/{resourceId}/roleDefinitions`
@@ -350,6 +588,14 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleDefinitions {
     ///
     /// `GET /privilegedAccess/azureResources/resources/{resourceId}/roleDefinitions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroledefinition-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -366,6 +612,34 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
     /// `/privilegedAccess/azureResources/resources/{resourceId}/roleDefinitions/{id}`
     pub fn item(
@@ -394,6 +668,14 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleDefinitionsItem {
     ///
     /// `GET /privilegedAccess/azureResources/resources/{resourceId}/roleDefinitions/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroledefinition-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -410,6 +692,34 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleDefinitionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
 }
 /// `/privilegedAccess/azureResources/roleAssignmentRequests`
@@ -430,6 +740,14 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequests {
     ///
     /// `GET /privilegedAccess/azureResources/roleAssignmentRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignmentrequest-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -446,10 +764,43 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
     /// Create governanceRoleAssignmentRequest
     ///
     /// `POST /privilegedAccess/azureResources/roleAssignmentRequests` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignmentrequest-post?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -469,6 +820,22 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequests {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                ],
+            )
     }
     /// `/privilegedAccess/azureResources/roleAssignmentRequests/{id}`
     pub fn item(
@@ -495,6 +862,14 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem {
     ///
     /// `GET /privilegedAccess/azureResources/roleAssignmentRequests/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignmentrequest-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -511,10 +886,43 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
     /// Cancel governanceRoleAssignmentRequest
     ///
     /// `POST /privilegedAccess/azureResources/roleAssignmentRequests/{id}/cancel` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignmentrequest-cancel?view=graph-rest-beta)
     pub fn cancel(
@@ -531,10 +939,31 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                ],
+            )
     }
     /// Update governanceRoleAssignmentRequests
     ///
-    /// `POST /privilegedAccess/azureResources/roleAssignmentRequests/{id}/updateRequest`
+    /// `POST /privilegedAccess/azureResources/roleAssignmentRequests/{id}/updateRequest` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignmentrequest-update?view=graph-rest-beta)
     pub fn update_request(
@@ -552,6 +981,23 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                ],
+            )
     }
 }
 /// `/privilegedAccess/azureResources/roleAssignments`
@@ -569,6 +1015,14 @@ impl PrivilegedAccessAzureResourcesRoleAssignments {
     ///
     /// `GET /privilegedAccess/azureResources/roleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignment-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -585,6 +1039,34 @@ impl PrivilegedAccessAzureResourcesRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
     /// `/privilegedAccess/azureResources/roleAssignments/export`
     pub fn export(&self) -> PrivilegedAccessAzureResourcesRoleAssignmentsExport {
@@ -614,6 +1096,14 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentsExport {
     ///
     /// `GET /privilegedAccess/azureResources/roleAssignments/export` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignment-export?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -629,6 +1119,34 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentsExport {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
 }
 /// `/privilegedAccess/azureResources/roleAssignments/{id}`
@@ -648,6 +1166,14 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentsItem {
     ///
     /// `GET /privilegedAccess/azureResources/roleAssignments/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignment-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -664,6 +1190,34 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
 }
 /// `/privilegedAccess/azureResources/roleDefinitions`
@@ -681,6 +1235,14 @@ impl PrivilegedAccessAzureResourcesRoleDefinitions {
     ///
     /// `GET /privilegedAccess/azureResources/roleDefinitions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroledefinition-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -697,6 +1259,34 @@ impl PrivilegedAccessAzureResourcesRoleDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
     /// `/privilegedAccess/azureResources/roleDefinitions/{id}`
     pub fn item(&self, id: &str) -> PrivilegedAccessAzureResourcesRoleDefinitionsItem {
@@ -720,6 +1310,14 @@ impl PrivilegedAccessAzureResourcesRoleDefinitionsItem {
     ///
     /// `GET /privilegedAccess/azureResources/roleDefinitions/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroledefinition-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -736,6 +1334,34 @@ impl PrivilegedAccessAzureResourcesRoleDefinitionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
 }
 /// `/privilegedAccess/azureResources/roleSettings`
@@ -753,6 +1379,14 @@ impl PrivilegedAccessAzureResourcesRoleSettings {
     ///
     /// `GET /privilegedAccess/azureResources/roleSettings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governancerolesetting-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -769,6 +1403,34 @@ impl PrivilegedAccessAzureResourcesRoleSettings {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
     /// `/privilegedAccess/azureResources/roleSettings/{id}`
     pub fn item(&self, id: &str) -> PrivilegedAccessAzureResourcesRoleSettingsItem {
@@ -791,6 +1453,14 @@ impl PrivilegedAccessAzureResourcesRoleSettingsItem {
     ///
     /// `GET /privilegedAccess/azureResources/roleSettings/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Application: `PrivilegedAccess.Read.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
+    /// - Application: `PrivilegedAccess.Read.AzureADGroup`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governancerolesetting-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -807,10 +1477,44 @@ impl PrivilegedAccessAzureResourcesRoleSettingsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureADGroup"],
+                    },
+                ],
+            )
     }
     /// Update governanceRoleSetting
     ///
     /// `PATCH /privilegedAccess/azureResources/roleSettings/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureResources`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governancerolesetting-update?view=graph-rest-beta)
     pub fn update(
@@ -829,5 +1533,25 @@ impl PrivilegedAccessAzureResourcesRoleSettingsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureResources"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureADGroup"],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,9 @@ impl PrivilegedApproval {
     ///
     /// `GET /privilegedApproval` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedapproval-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -35,10 +38,24 @@ impl PrivilegedApproval {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrivilegedAccess.ReadWrite.AzureAD",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create privilegedApproval
     ///
     /// `POST /privilegedApproval` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedapproval-post-privilegedapproval?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -58,10 +75,21 @@ impl PrivilegedApproval {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// privilegedApproval: myRequests
     ///
     /// `GET /privilegedApproval/myRequests` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedapproval-myrequests?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -79,6 +107,14 @@ impl PrivilegedApproval {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// `/privilegedApproval/{id}`
     pub fn item(&self, id: &str) -> PrivilegedApprovalItem {
@@ -101,6 +137,9 @@ impl PrivilegedApprovalItem {
     ///
     /// `GET /privilegedApproval/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedapproval-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -117,15 +156,30 @@ impl PrivilegedApprovalItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrivilegedAccess.ReadWrite.AzureAD",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update privilegedapproval
     ///
     /// `PATCH /privilegedApproval/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedapproval-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::UpdatePrivilegedapprovalBody,
+        body: &super::super::PrivilegedApproval,
     ) -> graph_rt::Request<
         (),
         (),
@@ -139,5 +193,16 @@ impl PrivilegedApprovalItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrivilegedAccess.ReadWrite.AzureAD",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

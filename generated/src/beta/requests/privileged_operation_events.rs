@@ -18,6 +18,9 @@ impl PrivilegedOperationEvents {
     ///
     /// `GET /privilegedOperationEvents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedoperationevent-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -34,5 +37,13 @@ impl PrivilegedOperationEvents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
 }

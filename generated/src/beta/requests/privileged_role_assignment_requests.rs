@@ -19,6 +19,9 @@ impl PrivilegedRoleAssignmentRequests {
     ///
     /// `GET /privilegedRoleAssignmentRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedroleassignmentrequest-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -35,10 +38,25 @@ impl PrivilegedRoleAssignmentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrivilegedAccess.ReadWrite.AzureAD",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create privilegedRoleAssignmentRequest
     ///
     /// `POST /privilegedRoleAssignmentRequests` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedroleassignmentrequest-post?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -58,10 +76,24 @@ impl PrivilegedRoleAssignmentRequests {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrivilegedAccess.ReadWrite.AzureAD",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// privilegedRoleAssignmentRequest: my
     ///
     /// `POST /privilegedRoleAssignmentRequests/my` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`, `Directory.Read.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedroleassignmentrequest-my?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -79,6 +111,18 @@ impl PrivilegedRoleAssignmentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrivilegedAccess.ReadWrite.AzureAD",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/privilegedRoleAssignmentRequests/{requestid}`
     pub fn item(&self, requestid: &str) -> PrivilegedRoleAssignmentRequestsItem {
@@ -98,6 +142,9 @@ impl PrivilegedRoleAssignmentRequestsItem {
     ///
     /// `POST /privilegedRoleAssignmentRequests/{requestid}/cancel` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedroleassignmentrequest-cancel?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn cancel(
@@ -114,5 +161,16 @@ impl PrivilegedRoleAssignmentRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrivilegedAccess.ReadWrite.AzureAD",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,9 @@ impl PrivilegedRoleAssignments {
     ///
     /// `GET /privilegedRoleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedroleassignment-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -35,10 +38,21 @@ impl PrivilegedRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// Create privilegedRoleAssignment
     ///
     /// `POST /privilegedRoleAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedroleassignment-post-privilegedroleassignments?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -58,10 +72,21 @@ impl PrivilegedRoleAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// privilegedRoleAssignment: my
     ///
     /// `GET /privilegedRoleAssignments/my` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedroleassignment-my?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -79,6 +104,14 @@ impl PrivilegedRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// `/privilegedRoleAssignments/{id}`
     pub fn item(&self, id: &str) -> PrivilegedRoleAssignmentsItem {
@@ -101,6 +134,9 @@ impl PrivilegedRoleAssignmentsItem {
     ///
     /// `GET /privilegedRoleAssignments/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedroleassignment-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -117,10 +153,21 @@ impl PrivilegedRoleAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// Delete privilegedRoleAssignment
     ///
     /// `DELETE /privilegedRoleAssignments/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedroleassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -137,10 +184,21 @@ impl PrivilegedRoleAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// privilegedRoleAssignment: makeEligible
     ///
     /// `POST /privilegedRoleAssignments/{id}/makeEligible` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedroleassignment-makeeligible?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -158,10 +216,21 @@ impl PrivilegedRoleAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// privilegedRoleAssignment: makePermanent
     ///
     /// `POST /privilegedRoleAssignments/{id}/makePermanent` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedroleassignment-makepermanent?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -181,6 +250,14 @@ impl PrivilegedRoleAssignmentsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// `/privilegedRoleAssignments/{id}/roleInfo`
     pub fn role_info(&self) -> PrivilegedRoleAssignmentsItemRoleInfo {
@@ -202,6 +279,9 @@ impl PrivilegedRoleAssignmentsItemRoleInfo {
     ///
     /// `GET /privilegedRoleAssignments/{id}/roleInfo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedrole-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -218,5 +298,13 @@ impl PrivilegedRoleAssignmentsItemRoleInfo {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
 }

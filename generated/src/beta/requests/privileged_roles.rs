@@ -18,6 +18,9 @@ impl PrivilegedRoles {
     ///
     /// `GET /privilegedRoles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedrole-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -34,6 +37,14 @@ impl PrivilegedRoles {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// `/privilegedRoles/{id}`
     pub fn item(&self, id: &str) -> PrivilegedRolesItem {
@@ -55,6 +66,9 @@ impl PrivilegedRolesItem {
     ///
     /// `GET /privilegedRoles/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedrole-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -71,6 +85,14 @@ impl PrivilegedRolesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// `/privilegedRoles/{id}/assignments`
     pub fn assignments(&self) -> PrivilegedRolesItemAssignments {
@@ -79,6 +101,9 @@ impl PrivilegedRolesItem {
     /// privilegedRole: selfActivate
     ///
     /// `POST /privilegedRoles/{id}/selfActivate` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedrole-selfactivate?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -98,10 +123,21 @@ impl PrivilegedRolesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// privilegedRole: selfDeactivate
     ///
     /// `POST /privilegedRoles/{id}/selfDeactivate` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedrole-selfdeactivate?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -119,6 +155,14 @@ impl PrivilegedRolesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// `/privilegedRoles/{id}/settings`
     pub fn settings(&self) -> PrivilegedRolesItemSettings {
@@ -140,6 +184,9 @@ impl PrivilegedRolesItemAssignments {
     ///
     /// `GET /privilegedRoles/{id}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedrole-list-assignments?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -156,6 +203,14 @@ impl PrivilegedRolesItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/privilegedRoles/{id}/settings`
@@ -174,6 +229,9 @@ impl PrivilegedRolesItemSettings {
     ///
     /// `GET /privilegedRoles/{id}/settings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedrolesettings-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -190,10 +248,21 @@ impl PrivilegedRolesItemSettings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// Update privilegedRoleSettings
     ///
     /// `PUT /privilegedRoles/{id}/settings` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedrolesettings-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -213,5 +282,16 @@ impl PrivilegedRolesItemSettings {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrivilegedAccess.ReadWrite.AzureAD",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

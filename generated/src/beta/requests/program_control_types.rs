@@ -18,6 +18,10 @@ impl ProgramControlTypes {
     ///
     /// `GET /programControlTypes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ProgramControl.Read.All`, `ProgramControl.ReadWrite.All`
+    /// - Application: `ProgramControl.Read.All`, `ProgramControl.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/programcontroltype-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -34,5 +38,23 @@ impl ProgramControlTypes {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ProgramControl.Read.All",
+                            "ProgramControl.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ProgramControl.Read.All",
+                            "ProgramControl.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

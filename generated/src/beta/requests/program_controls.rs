@@ -19,6 +19,10 @@ impl ProgramControls {
     ///
     /// `GET /programControls` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ProgramControl.Read.All`, `ProgramControl.ReadWrite.All`
+    /// - Application: `ProgramControl.Read.All`, `ProgramControl.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/programcontrol-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -35,10 +39,32 @@ impl ProgramControls {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ProgramControl.Read.All",
+                            "ProgramControl.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ProgramControl.Read.All",
+                            "ProgramControl.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create programControl
     ///
     /// `POST /programControls` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ProgramControl.ReadWrite.All`
+    /// - Application: `ProgramControl.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/programcontrol-create?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -58,6 +84,18 @@ impl ProgramControls {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ProgramControl.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ProgramControl.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/programControls/{id}`
     pub fn item(&self, id: &str) -> ProgramControlsItem {
@@ -79,6 +117,10 @@ impl ProgramControlsItem {
     ///
     /// `DELETE /programControls/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ProgramControl.ReadWrite.All`
+    /// - Application: `ProgramControl.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/programcontrol-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -94,5 +136,17 @@ impl ProgramControlsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ProgramControl.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ProgramControl.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

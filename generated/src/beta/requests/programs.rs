@@ -19,6 +19,10 @@ impl Programs {
     ///
     /// `GET /programs` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ProgramControl.Read.All`, `ProgramControl.ReadWrite.All`
+    /// - Application: `ProgramControl.Read.All`, `ProgramControl.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/program-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -35,10 +39,31 @@ impl Programs {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ProgramControl.Read.All",
+                            "ProgramControl.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ProgramControl.Read.All",
+                            "ProgramControl.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create program
     ///
     /// `POST /programs` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ProgramControl.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/program-create?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -58,6 +83,14 @@ impl Programs {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ProgramControl.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/programs/{id}`
     pub fn item(&self, id: &str) -> ProgramsItem {
@@ -80,6 +113,9 @@ impl ProgramsItem {
     ///
     /// `PATCH /programs/{programId}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ProgramControl.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/program-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
@@ -98,10 +134,21 @@ impl ProgramsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ProgramControl.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete program
     ///
     /// `DELETE /programs/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ProgramControl.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/program-delete?view=graph-rest-beta)
     pub fn delete(
@@ -118,6 +165,14 @@ impl ProgramsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ProgramControl.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/programs/{id}/controls`
     pub fn controls(&self) -> ProgramsItemControls {
@@ -139,6 +194,10 @@ impl ProgramsItemControls {
     ///
     /// `GET /programs/{programId}/controls` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ProgramControl.Read.All`, `ProgramControl.ReadWrite.All`
+    /// - Application: `ProgramControl.Read.All`, `ProgramControl.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/program-listcontrols?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -155,5 +214,23 @@ impl ProgramsItemControls {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ProgramControl.Read.All",
+                            "ProgramControl.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ProgramControl.Read.All",
+                            "ProgramControl.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

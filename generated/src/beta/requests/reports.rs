@@ -46,7 +46,7 @@ impl Reports {
         &self,
         body: &super::super::ReportRoot,
     ) -> graph_rt::Request<
-        super::super::ReportRoot,
+        Option<super::super::ReportRoot>,
         super::super::ReportRoot,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -54,7 +54,7 @@ impl Reports {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -135,6 +135,10 @@ impl Reports {
     ///
     /// `GET /reports/getCredentialUsageSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getcredentialusagesummary?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get_credential_usage_summary(
@@ -151,10 +155,26 @@ impl Reports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getCredentialUserRegistrationCount
     ///
     /// `GET /reports/getCredentialUserRegistrationCount` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getcredentialuserregistrationcount?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -172,10 +192,26 @@ impl Reports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ActivationCounts
     ///
     /// `GET /reports/getOffice365ActivationCounts` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activationcounts?view=graph-rest-beta)
     pub fn get_office365_activation_counts(
@@ -192,10 +228,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ActivationsUserCounts
     ///
     /// `GET /reports/getOffice365ActivationsUserCounts` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activationsusercounts?view=graph-rest-beta)
     pub fn get_office365_activations_user_counts(
@@ -212,10 +264,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ActivationsUserDetail
     ///
     /// `GET /reports/getOffice365ActivationsUserDetail` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activationsuserdetail?view=graph-rest-beta)
     pub fn get_office365_activations_user_detail(
@@ -232,6 +300,18 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/reports/getRelyingPartyDetailedSummary`
     pub fn get_relying_party_detailed_summary(
@@ -366,6 +446,10 @@ impl Reports {
     ///
     /// `GET /reports/getAzureADApplicationSignInSummary(period='{period}')` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Report.Read.All`
+    /// - Application: `Report.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/applicationsigninsummary-get?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn get_azure_ad_application_sign_in_summary(
@@ -389,10 +473,26 @@ impl Reports {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Report.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Report.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailActivityCounts
     ///
     /// `GET /reports/getEmailActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivitycounts?view=graph-rest-beta)
     pub fn get_email_activity_counts(
@@ -416,10 +516,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailActivityUserCounts
     ///
     /// `GET /reports/getEmailActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivityusercounts?view=graph-rest-beta)
     pub fn get_email_activity_user_counts(
@@ -443,10 +559,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailActivityUserDetail
     ///
     /// `GET /reports/getEmailActivityUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivityuserdetail?view=graph-rest-beta)
     pub fn get_email_activity_user_detail(
@@ -470,10 +602,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailActivityUserDetail
     ///
     /// `GET /reports/getEmailActivityUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivityuserdetail?view=graph-rest-beta)
     pub fn get_email_activity_user_detail_2(
@@ -497,10 +645,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailAppUsageAppsUserCounts
     ///
     /// `GET /reports/getEmailAppUsageAppsUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageappsusercounts?view=graph-rest-beta)
     pub fn get_email_app_usage_apps_user_counts(
@@ -524,10 +688,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailAppUsageUserCounts
     ///
     /// `GET /reports/getEmailAppUsageUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageusercounts?view=graph-rest-beta)
     pub fn get_email_app_usage_user_counts(
@@ -551,10 +731,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailAppUsageUserDetail
     ///
     /// `GET /reports/getEmailAppUsageUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageuserdetail?view=graph-rest-beta)
     pub fn get_email_app_usage_user_detail(
@@ -578,10 +774,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailAppUsageUserDetail
     ///
     /// `GET /reports/getEmailAppUsageUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageuserdetail?view=graph-rest-beta)
     pub fn get_email_app_usage_user_detail_2(
@@ -605,10 +817,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailAppUsageVersionsUserCounts
     ///
     /// `GET /reports/getEmailAppUsageVersionsUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageversionsusercounts?view=graph-rest-beta)
     pub fn get_email_app_usage_versions_user_counts(
@@ -632,10 +860,25 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reports: getGroupArchivedPrintJobs
     ///
     /// `GET /reports/getGroupArchivedPrintJobs(groupId=groupId-value,startDateTime=startDateTime-value,endDateTime=endDateTime-value)` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getgrouparchivedprintjobs?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -666,10 +909,22 @@ impl Reports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getM365AppPlatformUserCounts
     ///
     /// `GET /reports/getM365AppPlatformUserCounts(period='{period_value}')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getm365appplatformusercounts?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -694,10 +949,26 @@ impl Reports {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getM365AppUserCounts
     ///
     /// `GET /reports/getM365AppUserCounts(period='{period_value}')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getm365appusercounts?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -722,10 +993,26 @@ impl Reports {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getM365AppUserDetail
     ///
     /// `GET /reports/getM365AppUserDetail(date={date_value})` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getm365appuserdetail?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -747,10 +1034,26 @@ impl Reports {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getM365AppUserDetail
     ///
     /// `GET /reports/getM365AppUserDetail(period='{period_value}')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getm365appuserdetail?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -775,10 +1078,26 @@ impl Reports {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getMailboxUsageDetail
     ///
     /// `GET /reports/getMailboxUsageDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagedetail?view=graph-rest-beta)
     pub fn get_mailbox_usage_detail(
@@ -802,10 +1121,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getMailboxUsageMailboxCounts
     ///
     /// `GET /reports/getMailboxUsageMailboxCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagemailboxcounts?view=graph-rest-beta)
     pub fn get_mailbox_usage_mailbox_counts(
@@ -829,10 +1164,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getMailboxUsageQuotaStatusMailboxCounts
     ///
     /// `GET /reports/getMailboxUsageQuotaStatusMailboxCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagequotastatusmailboxcounts?view=graph-rest-beta)
     pub fn get_mailbox_usage_quota_status_mailbox_counts(
@@ -856,10 +1207,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getMailboxUsageStorage
     ///
     /// `GET /reports/getMailboxUsageStorage(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagestorage?view=graph-rest-beta)
     pub fn get_mailbox_usage_storage(
@@ -883,10 +1250,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ActiveUserCounts
     ///
     /// `GET /reports/getOffice365ActiveUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activeusercounts?view=graph-rest-beta)
     pub fn get_office365_active_user_counts(
@@ -910,10 +1293,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ActiveUserDetail
     ///
     /// `GET /reports/getOffice365ActiveUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activeuserdetail?view=graph-rest-beta)
     pub fn get_office365_active_user_detail(
@@ -937,10 +1336,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ActiveUserDetail
     ///
     /// `GET /reports/getOffice365ActiveUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activeuserdetail?view=graph-rest-beta)
     pub fn get_office365_active_user_detail_2(
@@ -964,10 +1379,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365GroupsActivityCounts
     ///
     /// `GET /reports/getOffice365GroupsActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitycounts?view=graph-rest-beta)
     pub fn get_office365_groups_activity_counts(
@@ -991,10 +1422,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365GroupsActivityDetail
     ///
     /// `GET /reports/getOffice365GroupsActivityDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitydetail?view=graph-rest-beta)
     pub fn get_office365_groups_activity_detail(
@@ -1018,10 +1465,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365GroupsActivityDetail
     ///
     /// `GET /reports/getOffice365GroupsActivityDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitydetail?view=graph-rest-beta)
     pub fn get_office365_groups_activity_detail_2(
@@ -1045,10 +1508,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365GroupsActivityFileCounts
     ///
     /// `GET /reports/getOffice365GroupsActivityFileCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivityfilecounts?view=graph-rest-beta)
     pub fn get_office365_groups_activity_file_counts(
@@ -1072,10 +1551,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365GroupsActivityGroupCounts
     ///
     /// `GET /reports/getOffice365GroupsActivityGroupCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitygroupcounts?view=graph-rest-beta)
     pub fn get_office365_groups_activity_group_counts(
@@ -1099,10 +1594,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365GroupsActivityStorage
     ///
     /// `GET /reports/getOffice365GroupsActivityStorage(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitystorage?view=graph-rest-beta)
     pub fn get_office365_groups_activity_storage(
@@ -1126,10 +1637,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ServicesUserCounts
     ///
     /// `GET /reports/getOffice365ServicesUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365servicesusercounts?view=graph-rest-beta)
     pub fn get_office365_services_user_counts(
@@ -1153,10 +1680,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveActivityFileCounts
     ///
     /// `GET /reports/getOneDriveActivityFileCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityfilecounts?view=graph-rest-beta)
     pub fn get_one_drive_activity_file_counts(
@@ -1180,10 +1723,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveActivityUserCounts
     ///
     /// `GET /reports/getOneDriveActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityusercounts?view=graph-rest-beta)
     pub fn get_one_drive_activity_user_counts(
@@ -1207,10 +1766,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveActivityUserDetail
     ///
     /// `GET /reports/getOneDriveActivityUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityuserdetail?view=graph-rest-beta)
     pub fn get_one_drive_activity_user_detail(
@@ -1234,10 +1809,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveActivityUserDetail
     ///
     /// `GET /reports/getOneDriveActivityUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityuserdetail?view=graph-rest-beta)
     pub fn get_one_drive_activity_user_detail_2(
@@ -1261,10 +1852,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveUsageAccountCounts
     ///
     /// `GET /reports/getOneDriveUsageAccountCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusageaccountcounts?view=graph-rest-beta)
     pub fn get_one_drive_usage_account_counts(
@@ -1288,10 +1895,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveUsageAccountDetail
     ///
     /// `GET /reports/getOneDriveUsageAccountDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusageaccountdetail?view=graph-rest-beta)
     pub fn get_one_drive_usage_account_detail(
@@ -1315,10 +1938,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveUsageAccountDetail
     ///
     /// `GET /reports/getOneDriveUsageAccountDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusageaccountdetail?view=graph-rest-beta)
     pub fn get_one_drive_usage_account_detail_2(
@@ -1342,10 +1981,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveUsageFileCounts
     ///
     /// `GET /reports/getOneDriveUsageFileCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusagefilecounts?view=graph-rest-beta)
     pub fn get_one_drive_usage_file_counts(
@@ -1369,10 +2024,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveUsageStorage
     ///
     /// `GET /reports/getOneDriveUsageStorage(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusagestorage?view=graph-rest-beta)
     pub fn get_one_drive_usage_storage(
@@ -1396,10 +2067,25 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reports: getPrinterArchivedPrintJobs
     ///
     /// `GET /reports/getPrinterArchivedPrintJobs(printerId=printerId-value,startDateTime=startDateTime-value,endDateTime=endDateTime-value)` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getprinterarchivedprintjobs?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1430,10 +2116,22 @@ impl Reports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointActivityFileCounts
     ///
     /// `GET /reports/getSharePointActivityFileCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityfilecounts?view=graph-rest-beta)
     pub fn get_share_point_activity_file_counts(
@@ -1457,10 +2155,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointActivityPages
     ///
     /// `GET /reports/getSharePointActivityPages(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivitypages?view=graph-rest-beta)
     pub fn get_share_point_activity_pages(
@@ -1484,10 +2198,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointActivityUserCounts
     ///
     /// `GET /reports/getSharePointActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityusercounts?view=graph-rest-beta)
     pub fn get_share_point_activity_user_counts(
@@ -1511,10 +2241,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointActivityUserDetail
     ///
     /// `GET /reports/getSharePointActivityUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityuserdetail?view=graph-rest-beta)
     pub fn get_share_point_activity_user_detail(
@@ -1538,10 +2284,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointActivityUserDetail
     ///
     /// `GET /reports/getSharePointActivityUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityuserdetail?view=graph-rest-beta)
     pub fn get_share_point_activity_user_detail_2(
@@ -1565,10 +2327,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointSiteUsageDetail
     ///
     /// `GET /reports/getSharePointSiteUsageDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagedetail?view=graph-rest-beta)
     pub fn get_share_point_site_usage_detail(
@@ -1592,10 +2370,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointSiteUsageDetail
     ///
     /// `GET /reports/getSharePointSiteUsageDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagedetail?view=graph-rest-beta)
     pub fn get_share_point_site_usage_detail_2(
@@ -1619,10 +2413,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointSiteUsageFileCounts
     ///
     /// `GET /reports/getSharePointSiteUsageFileCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagefilecounts?view=graph-rest-beta)
     pub fn get_share_point_site_usage_file_counts(
@@ -1646,10 +2456,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointSiteUsagePages
     ///
     /// `GET /reports/getSharePointSiteUsagePages(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagepages?view=graph-rest-beta)
     pub fn get_share_point_site_usage_pages(
@@ -1673,10 +2499,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointSiteUsageSiteCounts
     ///
     /// `GET /reports/getSharePointSiteUsageSiteCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagesitecounts?view=graph-rest-beta)
     pub fn get_share_point_site_usage_site_counts(
@@ -1700,10 +2542,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointSiteUsageStorage
     ///
     /// `GET /reports/getSharePointSiteUsageStorage(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagestorage?view=graph-rest-beta)
     pub fn get_share_point_site_usage_storage(
@@ -1727,10 +2585,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessActivityCounts
     ///
     /// `GET /reports/getSkypeForBusinessActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivitycounts?view=graph-rest-beta)
     pub fn get_skype_for_business_activity_counts(
@@ -1754,10 +2628,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessActivityUserCounts
     ///
     /// `GET /reports/getSkypeForBusinessActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivityusercounts?view=graph-rest-beta)
     pub fn get_skype_for_business_activity_user_counts(
@@ -1781,10 +2671,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessActivityUserDetail
     ///
     /// `GET /reports/getSkypeForBusinessActivityUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivityuserdetail?view=graph-rest-beta)
     pub fn get_skype_for_business_activity_user_detail(
@@ -1808,10 +2714,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessActivityUserDetail
     ///
     /// `GET /reports/getSkypeForBusinessActivityUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivityuserdetail?view=graph-rest-beta)
     pub fn get_skype_for_business_activity_user_detail_2(
@@ -1835,10 +2757,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessDeviceUsageDistributionUserCounts
     ///
     /// `GET /reports/getSkypeForBusinessDeviceUsageDistributionUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusagedistributionusercounts?view=graph-rest-beta)
     pub fn get_skype_for_business_device_usage_distribution_user_counts(
@@ -1862,10 +2800,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessDeviceUsageUserCounts
     ///
     /// `GET /reports/getSkypeForBusinessDeviceUsageUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusageusercounts?view=graph-rest-beta)
     pub fn get_skype_for_business_device_usage_user_counts(
@@ -1889,10 +2843,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessDeviceUsageUserDetail
     ///
     /// `GET /reports/getSkypeForBusinessDeviceUsageUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusageuserdetail?view=graph-rest-beta)
     pub fn get_skype_for_business_device_usage_user_detail(
@@ -1916,10 +2886,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessDeviceUsageUserDetail
     ///
     /// `GET /reports/getSkypeForBusinessDeviceUsageUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusageuserdetail?view=graph-rest-beta)
     pub fn get_skype_for_business_device_usage_user_detail_2(
@@ -1943,10 +2929,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessOrganizerActivityCounts
     ///
     /// `GET /reports/getSkypeForBusinessOrganizerActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessorganizeractivitycounts?view=graph-rest-beta)
     pub fn get_skype_for_business_organizer_activity_counts(
@@ -1970,10 +2972,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessOrganizerActivityMinuteCounts
     ///
     /// `GET /reports/getSkypeForBusinessOrganizerActivityMinuteCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessorganizeractivityminutecounts?view=graph-rest-beta)
     pub fn get_skype_for_business_organizer_activity_minute_counts(
@@ -1997,10 +3015,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessOrganizerActivityUserCounts
     ///
     /// `GET /reports/getSkypeForBusinessOrganizerActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessorganizeractivityusercounts?view=graph-rest-beta)
     pub fn get_skype_for_business_organizer_activity_user_counts(
@@ -2024,10 +3058,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessParticipantActivityCounts
     ///
     /// `GET /reports/getSkypeForBusinessParticipantActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessparticipantactivitycounts?view=graph-rest-beta)
     pub fn get_skype_for_business_participant_activity_counts(
@@ -2051,10 +3101,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessParticipantActivityMinuteCounts
     ///
     /// `GET /reports/getSkypeForBusinessParticipantActivityMinuteCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessparticipantactivityminutecounts?view=graph-rest-beta)
     pub fn get_skype_for_business_participant_activity_minute_counts(
@@ -2078,10 +3144,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessParticipantActivityUserCounts
     ///
     /// `GET /reports/getSkypeForBusinessParticipantActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessparticipantactivityusercounts?view=graph-rest-beta)
     pub fn get_skype_for_business_participant_activity_user_counts(
@@ -2105,10 +3187,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessPeerToPeerActivityCounts
     ///
     /// `GET /reports/getSkypeForBusinessPeerToPeerActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinesspeertopeeractivitycounts?view=graph-rest-beta)
     pub fn get_skype_for_business_peer_to_peer_activity_counts(
@@ -2132,10 +3230,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessPeerToPeerActivityMinuteCounts
     ///
     /// `GET /reports/getSkypeForBusinessPeerToPeerActivityMinuteCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinesspeertopeeractivityminutecounts?view=graph-rest-beta)
     pub fn get_skype_for_business_peer_to_peer_activity_minute_counts(
@@ -2159,10 +3273,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessPeerToPeerActivityUserCounts
     ///
     /// `GET /reports/getSkypeForBusinessPeerToPeerActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinesspeertopeeractivityusercounts?view=graph-rest-beta)
     pub fn get_skype_for_business_peer_to_peer_activity_user_counts(
@@ -2186,10 +3316,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsDeviceUsageDistributionTotalUserCounts
     ///
     /// `GET /reports/getTeamsDeviceUsageDistributionTotalUserCounts(period='D7')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusagedistributiontotalusercounts?view=graph-rest-beta)
     pub fn get_teams_device_usage_distribution_total_user_counts(
@@ -2213,10 +3359,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsDeviceUsageDistributionUserCounts
     ///
     /// `GET /reports/getTeamsDeviceUsageDistributionUserCounts(period='D7')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusagedistributionusercounts?view=graph-rest-beta)
     pub fn get_teams_device_usage_distribution_user_counts(
@@ -2240,10 +3402,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsDeviceUsageTotalUserCounts
     ///
     /// `GET /reports/getTeamsDeviceUsageTotalUserCounts(period='D7')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusagetotalusercounts?view=graph-rest-beta)
     pub fn get_teams_device_usage_total_user_counts(
@@ -2267,10 +3445,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsDeviceUsageUserCounts
     ///
     /// `GET /reports/getTeamsDeviceUsageUserCounts(period='D7')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusageusercounts?view=graph-rest-beta)
     pub fn get_teams_device_usage_user_counts(
@@ -2294,10 +3488,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsDeviceUsageUserDetail
     ///
     /// `GET /reports/getTeamsDeviceUsageUserDetail(date=2017-09-01)` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusageuserdetail?view=graph-rest-beta)
     pub fn get_teams_device_usage_user_detail(
@@ -2321,10 +3531,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsDeviceUsageUserDetail
     ///
     /// `GET /reports/getTeamsDeviceUsageUserDetail(period='D7')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusageuserdetail?view=graph-rest-beta)
     pub fn get_teams_device_usage_user_detail_2(
@@ -2348,10 +3574,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsUserActivityCounts
     ///
     /// `GET /reports/getTeamsUserActivityCounts(period='D7')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivitycounts?view=graph-rest-beta)
     pub fn get_teams_user_activity_counts(
@@ -2375,10 +3617,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsUserActivityDistributionTotalUserCounts
     ///
     /// `GET /reports/getTeamsUserActivityDistributionTotalUserCounts(period='D7')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivitydistributiontotalusercounts?view=graph-rest-beta)
     pub fn get_teams_user_activity_distribution_total_user_counts(
@@ -2402,10 +3660,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsUserActivityDistributionUserCounts
     ///
     /// `GET /reports/getTeamsUserActivityDistributionUserCounts(period='D7')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivitydistributionusercounts?view=graph-rest-beta)
     pub fn get_teams_user_activity_distribution_user_counts(
@@ -2429,10 +3703,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsUserActivityTotalCounts
     ///
     /// `GET /reports/getTeamsUserActivityTotalCounts(period='D7')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivitytotalcounts?view=graph-rest-beta)
     pub fn get_teams_user_activity_total_counts(
@@ -2456,10 +3746,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsUserActivityTotalUserCounts
     ///
     /// `GET /reports/getTeamsUserActivityTotalUserCounts(period='D7')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivitytotalusercounts?view=graph-rest-beta)
     pub fn get_teams_user_activity_total_user_counts(
@@ -2483,10 +3789,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsUserActivityUserCounts
     ///
     /// `GET /reports/getTeamsUserActivityUserCounts(period='D7')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivityusercounts?view=graph-rest-beta)
     pub fn get_teams_user_activity_user_counts(
@@ -2510,10 +3832,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsUserActivityUserDetail
     ///
     /// `GET /reports/getTeamsUserActivityUserDetail(date=2017-09-01)` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivityuserdetail?view=graph-rest-beta)
     pub fn get_teams_user_activity_user_detail(
@@ -2537,10 +3875,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsUserActivityUserDetail
     ///
     /// `GET /reports/getTeamsUserActivityUserDetail(period='D7')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivityuserdetail?view=graph-rest-beta)
     pub fn get_teams_user_activity_user_detail_2(
@@ -2564,10 +3918,25 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reports: getUserArchivedPrintJobs
     ///
     /// `GET /reports/getUserArchivedPrintJobs(userId=userId-value,startDateTime=startDateTime-value,endDateTime=endDateTime-value)` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getuserarchivedprintjobs?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -2598,10 +3967,22 @@ impl Reports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerActivityCounts
     ///
     /// `GET /reports/getYammerActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivitycounts?view=graph-rest-beta)
     pub fn get_yammer_activity_counts(
@@ -2625,10 +4006,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerActivityUserCounts
     ///
     /// `GET /reports/getYammerActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivityusercounts?view=graph-rest-beta)
     pub fn get_yammer_activity_user_counts(
@@ -2652,10 +4049,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerActivityUserDetail
     ///
     /// `GET /reports/getYammerActivityUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivityuserdetail?view=graph-rest-beta)
     pub fn get_yammer_activity_user_detail(
@@ -2679,10 +4092,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerActivityUserDetail
     ///
     /// `GET /reports/getYammerActivityUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivityuserdetail?view=graph-rest-beta)
     pub fn get_yammer_activity_user_detail_2(
@@ -2706,10 +4135,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerDeviceUsageDistributionUserCounts
     ///
     /// `GET /reports/getYammerDeviceUsageDistributionUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusagedistributionusercounts?view=graph-rest-beta)
     pub fn get_yammer_device_usage_distribution_user_counts(
@@ -2733,10 +4178,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerDeviceUsageUserCounts
     ///
     /// `GET /reports/getYammerDeviceUsageUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusageusercounts?view=graph-rest-beta)
     pub fn get_yammer_device_usage_user_counts(
@@ -2760,10 +4221,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerDeviceUsageUserDetail function
     ///
     /// `GET /reports/getYammerDeviceUsageUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusageuserdetail?view=graph-rest-beta)
     pub fn get_yammer_device_usage_user_detail(
@@ -2787,10 +4264,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerDeviceUsageUserDetail function
     ///
     /// `GET /reports/getYammerDeviceUsageUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusageuserdetail?view=graph-rest-beta)
     pub fn get_yammer_device_usage_user_detail_2(
@@ -2814,10 +4307,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerGroupsActivityCounts
     ///
     /// `GET /reports/getYammerGroupsActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitycounts?view=graph-rest-beta)
     pub fn get_yammer_groups_activity_counts(
@@ -2841,10 +4350,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerGroupsActivityDetail
     ///
     /// `GET /reports/getYammerGroupsActivityDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitydetail?view=graph-rest-beta)
     pub fn get_yammer_groups_activity_detail(
@@ -2868,10 +4393,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerGroupsActivityDetail
     ///
     /// `GET /reports/getYammerGroupsActivityDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitydetail?view=graph-rest-beta)
     pub fn get_yammer_groups_activity_detail_2(
@@ -2895,10 +4436,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerGroupsActivityGroupCounts
     ///
     /// `GET /reports/getYammerGroupsActivityGroupCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitygroupcounts?view=graph-rest-beta)
     pub fn get_yammer_groups_activity_group_counts(
@@ -2922,6 +4479,18 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/reports/applicationSignInDetailedSummary`
@@ -2953,6 +4522,9 @@ impl ReportsApplicationSignInDetailedSummaryItem {
     ///
     /// `GET /reports/applicationSignInDetailedSummary/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Report.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/applicationsignindetailedsummary-get?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -2969,6 +4541,14 @@ impl ReportsApplicationSignInDetailedSummaryItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Report.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/reports/authenticationMethods`
@@ -2983,6 +4563,9 @@ impl ReportsAuthenticationMethods {
     /// authenticationMethodsRoot: usersRegisteredByFeature
     ///
     /// `GET /reports/authenticationMethods/usersRegisteredByFeature` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AuditLogs.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethodsroot-usersregisteredbyfeature?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -3000,10 +4583,21 @@ impl ReportsAuthenticationMethods {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AuditLogs.Read.All"],
+                    },
+                ],
+            )
     }
     /// authenticationMethodsRoot: usersRegisteredByMethod
     ///
     /// `GET /reports/authenticationMethods/usersRegisteredByMethod` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AuditLogs.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethodsroot-usersregisteredbymethod?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -3021,6 +4615,14 @@ impl ReportsAuthenticationMethods {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AuditLogs.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/reports/credentialUserRegistrationDetails`
@@ -3038,6 +4640,10 @@ impl ReportsCredentialUserRegistrationDetails {
     ///
     /// `GET /reports/credentialUserRegistrationDetails` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-credentialuserregistrationdetails?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3054,6 +4660,18 @@ impl ReportsCredentialUserRegistrationDetails {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/reports/dailyPrintUsageByPrinter`
@@ -3071,6 +4689,9 @@ impl ReportsDailyPrintUsageByPrinter {
     ///
     /// `GET /reports/dailyPrintUsageByPrinter` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-dailyprintusagebyprinter?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -3087,6 +4708,14 @@ impl ReportsDailyPrintUsageByPrinter {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/reports/dailyPrintUsageByPrinter/{id}`
     pub fn item(&self, id: &str) -> ReportsDailyPrintUsageByPrinterItem {
@@ -3108,6 +4737,9 @@ impl ReportsDailyPrintUsageByPrinterItem {
     ///
     /// `GET /reports/dailyPrintUsageByPrinter/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printusagebyprinter-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -3124,6 +4756,14 @@ impl ReportsDailyPrintUsageByPrinterItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/reports/dailyPrintUsageByUser`
@@ -3141,6 +4781,9 @@ impl ReportsDailyPrintUsageByUser {
     ///
     /// `GET /reports/dailyPrintUsageByUser` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-dailyprintusagebyuser?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -3157,6 +4800,14 @@ impl ReportsDailyPrintUsageByUser {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/reports/dailyPrintUsageByUser/{id}`
     pub fn item(&self, id: &str) -> ReportsDailyPrintUsageByUserItem {
@@ -3178,6 +4829,9 @@ impl ReportsDailyPrintUsageByUserItem {
     ///
     /// `GET /reports/dailyPrintUsageByUser/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printusagebyuser-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -3194,6 +4848,14 @@ impl ReportsDailyPrintUsageByUserItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/reports/getRelyingPartyDetailedSummary`
@@ -3211,6 +4873,10 @@ impl ReportsGetRelyingPartyDetailedSummary {
     ///
     /// `GET /reports/getRelyingPartyDetailedSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Report.Read.All`
+    /// - Application: `Report.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/relyingpartydetailedsummary-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3227,6 +4893,18 @@ impl ReportsGetRelyingPartyDetailedSummary {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Report.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Report.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/reports/monthlyPrintUsageByPrinter`
@@ -3244,6 +4922,9 @@ impl ReportsMonthlyPrintUsageByPrinter {
     ///
     /// `GET /reports/monthlyPrintUsageByPrinter` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-monthlyprintusagebyprinter?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -3260,6 +4941,14 @@ impl ReportsMonthlyPrintUsageByPrinter {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/reports/monthlyPrintUsageByPrinter/{id}`
     pub fn item(&self, id: &str) -> ReportsMonthlyPrintUsageByPrinterItem {
@@ -3281,6 +4970,9 @@ impl ReportsMonthlyPrintUsageByPrinterItem {
     ///
     /// `GET /reports/monthlyPrintUsageByPrinter/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printusagebyprinter-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -3297,6 +4989,14 @@ impl ReportsMonthlyPrintUsageByPrinterItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/reports/monthlyPrintUsageByUser`
@@ -3314,6 +5014,9 @@ impl ReportsMonthlyPrintUsageByUser {
     ///
     /// `GET /reports/monthlyPrintUsageByUser` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-monthlyprintusagebyuser?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -3330,6 +5033,14 @@ impl ReportsMonthlyPrintUsageByUser {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/reports/monthlyPrintUsageByUser/{id}`
     pub fn item(&self, id: &str) -> ReportsMonthlyPrintUsageByUserItem {
@@ -3351,6 +5062,9 @@ impl ReportsMonthlyPrintUsageByUserItem {
     ///
     /// `GET /reports/monthlyPrintUsageByUser/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printusagebyuser-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -3367,6 +5081,14 @@ impl ReportsMonthlyPrintUsageByUserItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/reports/userCredentialUsageDetails`
@@ -3384,6 +5106,10 @@ impl ReportsUserCredentialUsageDetails {
     ///
     /// `GET /reports/userCredentialUsageDetails` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-usercredentialusagedetails?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -3400,5 +5126,17 @@ impl ReportsUserCredentialUsageDetails {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }

@@ -18,6 +18,10 @@ impl RiskDetections {
     ///
     /// `GET /riskDetections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskEvent.Read.All`
+    /// - Application: `IdentityRiskEvent.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskdetection-list?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -34,6 +38,18 @@ impl RiskDetections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/riskDetections/{id}`
     pub fn item(&self, id: &str) -> RiskDetectionsItem {
@@ -55,6 +71,10 @@ impl RiskDetectionsItem {
     ///
     /// `GET /riskDetections/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskEvent.Read.All`
+    /// - Application: `IdentityRiskEvent.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskdetection-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -71,5 +91,17 @@ impl RiskDetectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                ],
+            )
     }
 }

@@ -18,6 +18,10 @@ impl RiskyUsers {
     ///
     /// `GET /riskyUsers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`
+    /// - Application: `IdentityRiskyUser.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-list?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -34,10 +38,26 @@ impl RiskyUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                ],
+            )
     }
     /// riskyUser: confirmCompromised
     ///
     /// `POST /riskyUsers/confirmCompromised` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.ReadWrite.All`
+    /// - Application: `IdentityRiskyUser.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-confirmcompromised?view=graph-rest-beta)
     pub fn confirm_compromised(
@@ -56,10 +76,26 @@ impl RiskyUsers {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// riskyUser: dismiss
     ///
     /// `POST /riskyUsers/dismiss` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.ReadWrite.All`
+    /// - Application: `IdentityRiskyUser.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-dismiss?view=graph-rest-beta)
     pub fn dismiss(
@@ -78,6 +114,18 @@ impl RiskyUsers {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/riskyUsers/{id}`
     pub fn item(&self, id: &str) -> RiskyUsersItem {
@@ -99,6 +147,10 @@ impl RiskyUsersItem {
     ///
     /// `GET /riskyUsers/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`
+    /// - Application: `IdentityRiskyUser.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -115,6 +167,18 @@ impl RiskyUsersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/riskyUsers/{id}/history`
     pub fn history(&self) -> RiskyUsersItemHistory {
@@ -136,6 +200,10 @@ impl RiskyUsersItemHistory {
     ///
     /// `GET /riskyUsers/{id}/history` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`, `IdentityRiskUser.ReadWrite.All`
+    /// - Application: `IdentityRiskyUser.Read.All`, `IdentityRiskUser.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuser-list-history?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -152,6 +220,24 @@ impl RiskyUsersItemHistory {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityRiskyUser.Read.All",
+                            "IdentityRiskUser.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityRiskyUser.Read.All",
+                            "IdentityRiskUser.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/riskyUsers/{id}/history/{id}`
     pub fn item(&self, id: &str) -> RiskyUsersItemHistoryItem {
@@ -173,6 +259,10 @@ impl RiskyUsersItemHistoryItem {
     ///
     /// `GET /riskyUsers/{userid}/history/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`, `IdentityRiskUser.ReadWrite.All`
+    /// - Application: `IdentityRiskyUser.Read.All`, `IdentityRiskUser.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuserhistoryitem-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -189,5 +279,23 @@ impl RiskyUsersItemHistoryItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityRiskyUser.Read.All",
+                            "IdentityRiskUser.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityRiskyUser.Read.All",
+                            "IdentityRiskUser.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl RoleManagement {
     ///
     /// `GET /roleManagement` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-rolemanagement-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -35,10 +39,32 @@ impl RoleManagement {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update roleManagement
     ///
     /// `PATCH /roleManagement` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-rolemanagement-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -46,7 +72,7 @@ impl RoleManagement {
         &self,
         body: &super::super::RoleManagement,
     ) -> graph_rt::Request<
-        super::super::RoleManagement,
+        Option<super::super::RoleManagement>,
         super::super::RoleManagement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -54,10 +80,22 @@ impl RoleManagement {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/cloudPC`
     pub fn cloud_pc(&self) -> RoleManagementCloudPc {
@@ -113,6 +151,12 @@ impl RoleManagementCloudPcRoleAssignments {
     ///
     /// `GET /roleManagement/cloudPc/roleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplicationmultiple-list-roleassignments?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -129,10 +173,42 @@ impl RoleManagementCloudPcRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create unifiedRoleAssignmentMultiple
     ///
     /// `POST /roleManagement/cloudPC/roleAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplicationmultiple-post-roleassignments?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -152,10 +228,36 @@ impl RoleManagementCloudPcRoleAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update unifiedRoleAssignmentMultiple
     ///
     /// `PATCH /roleManagement/cloudPC/roleAssignments` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentmultiple-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -163,7 +265,7 @@ impl RoleManagementCloudPcRoleAssignments {
         &self,
         body: &super::super::UnifiedRoleAssignmentMultiple,
     ) -> graph_rt::Request<
-        super::super::UnifiedRoleAssignmentMultiple,
+        Option<super::super::UnifiedRoleAssignmentMultiple>,
         super::super::UnifiedRoleAssignmentMultiple,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -171,10 +273,30 @@ impl RoleManagementCloudPcRoleAssignments {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/cloudPC/roleAssignments/{id}`
     pub fn item(&self, id: &str) -> RoleManagementCloudPcRoleAssignmentsItem {
@@ -197,6 +319,12 @@ impl RoleManagementCloudPcRoleAssignmentsItem {
     ///
     /// `GET /roleManagement/cloudPC/roleAssignments/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentmultiple-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -213,10 +341,42 @@ impl RoleManagementCloudPcRoleAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete unifiedRoleAssignmentMultiple
     ///
     /// `DELETE /roleManagement/cloudPC/roleAssignments/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentmultiple-delete?view=graph-rest-beta)
     pub fn delete(
@@ -233,6 +393,26 @@ impl RoleManagementCloudPcRoleAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/cloudPC/roleDefinitions`
@@ -250,6 +430,15 @@ impl RoleManagementCloudPcRoleDefinitions {
     ///
     /// `GET /roleManagement/cloudPC/roleDefinitions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplication-list-roledefinitions?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -266,6 +455,58 @@ impl RoleManagementCloudPcRoleDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/cloudPC/roleDefinitions/{id}`
     pub fn item(&self, id: &str) -> RoleManagementCloudPcRoleDefinitionsItem {
@@ -287,6 +528,15 @@ impl RoleManagementCloudPcRoleDefinitionsItem {
     ///
     /// `GET /roleManagement/cloudPC/roleDefinitions/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroledefinition-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -303,6 +553,58 @@ impl RoleManagementCloudPcRoleDefinitionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/deviceManagement`
@@ -321,6 +623,10 @@ impl RoleManagementDeviceManagement {
     ///
     /// `GET /roleManagement/deviceManagement` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-rbacapplicationmultiple-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -337,10 +643,32 @@ impl RoleManagementDeviceManagement {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update rbacApplicationMultiple
     ///
     /// `PATCH /roleManagement/deviceManagement` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-rbacapplicationmultiple-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -348,7 +676,7 @@ impl RoleManagementDeviceManagement {
         &self,
         body: &super::super::RbacApplicationMultiple,
     ) -> graph_rt::Request<
-        super::super::RbacApplicationMultiple,
+        Option<super::super::RbacApplicationMultiple>,
         super::super::RbacApplicationMultiple,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -356,10 +684,22 @@ impl RoleManagementDeviceManagement {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/deviceManagement/roleAssignments`
     pub fn role_assignments(&self) -> RoleManagementDeviceManagementRoleAssignments {
@@ -391,6 +731,12 @@ impl RoleManagementDeviceManagementRoleAssignments {
     ///
     /// `GET /roleManagement/deviceManagement/roleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplicationmultiple-list-roleassignments?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -407,10 +753,42 @@ impl RoleManagementDeviceManagementRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create unifiedRoleAssignmentMultiple
     ///
     /// `POST /roleManagement/deviceManagement/roleAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplicationmultiple-post-roleassignments?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -430,10 +808,36 @@ impl RoleManagementDeviceManagementRoleAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update unifiedRoleAssignmentMultiple
     ///
     /// `PATCH /roleManagement/deviceManagement/roleAssignments` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentmultiple-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -441,7 +845,7 @@ impl RoleManagementDeviceManagementRoleAssignments {
         &self,
         body: &super::super::UnifiedRoleAssignmentMultiple,
     ) -> graph_rt::Request<
-        super::super::UnifiedRoleAssignmentMultiple,
+        Option<super::super::UnifiedRoleAssignmentMultiple>,
         super::super::UnifiedRoleAssignmentMultiple,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -449,10 +853,30 @@ impl RoleManagementDeviceManagementRoleAssignments {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/deviceManagement/roleAssignments/{id}`
     pub fn item(&self, id: &str) -> RoleManagementDeviceManagementRoleAssignmentsItem {
@@ -477,6 +901,12 @@ impl RoleManagementDeviceManagementRoleAssignmentsItem {
     ///
     /// `GET /roleManagement/deviceManagement/roleAssignments/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentmultiple-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -493,10 +923,42 @@ impl RoleManagementDeviceManagementRoleAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete unifiedRoleAssignmentMultiple
     ///
     /// `DELETE /roleManagement/deviceManagement/roleAssignments/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentmultiple-delete?view=graph-rest-beta)
     pub fn delete(
@@ -513,6 +975,26 @@ impl RoleManagementDeviceManagementRoleAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/deviceManagement/roleDefinitions`
@@ -531,6 +1013,15 @@ impl RoleManagementDeviceManagementRoleDefinitions {
     ///
     /// `GET /roleManagement/deviceManagement/roleDefinitions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplication-list-roledefinitions?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -547,10 +1038,68 @@ impl RoleManagementDeviceManagementRoleDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create unifiedRoleDefinition
     ///
     /// `POST /roleManagement/deviceManagement/roleDefinitions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplication-post-roledefinitions?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -570,6 +1119,33 @@ impl RoleManagementDeviceManagementRoleDefinitions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/deviceManagement/roleDefinitions/{id}`
     pub fn item(&self, id: &str) -> RoleManagementDeviceManagementRoleDefinitionsItem {
@@ -595,6 +1171,15 @@ impl RoleManagementDeviceManagementRoleDefinitionsItem {
     ///
     /// `GET /roleManagement/deviceManagement/roleDefinitions/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroledefinition-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -611,10 +1196,68 @@ impl RoleManagementDeviceManagementRoleDefinitionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update unifiedRoleDefinition
     ///
     /// `PATCH /roleManagement/deviceManagement/roleDefinitions/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroledefinition-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -622,7 +1265,7 @@ impl RoleManagementDeviceManagementRoleDefinitionsItem {
         &self,
         body: &super::super::UnifiedRoleDefinition,
     ) -> graph_rt::Request<
-        super::super::UnifiedRoleDefinition,
+        Option<super::super::UnifiedRoleDefinition>,
         super::super::UnifiedRoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -630,14 +1273,47 @@ impl RoleManagementDeviceManagementRoleDefinitionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete unifiedRoleDefinition
     ///
     /// `DELETE /roleManagement/deviceManagement/roleDefinitions/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroledefinition-delete?view=graph-rest-beta)
     pub fn delete(
@@ -654,6 +1330,33 @@ impl RoleManagementDeviceManagementRoleDefinitionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/directory`
@@ -725,6 +1428,10 @@ impl RoleManagementDirectory {
     ///
     /// `GET /roleManagement/directory/roleScheduleInstances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplication-rolescheduleinstances?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn role_schedule_instances(
@@ -741,10 +1448,26 @@ impl RoleManagementDirectory {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                ],
+            )
     }
     /// rbacApplication: roleSchedules
     ///
     /// `GET /roleManagement/directory/roleSchedules` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureAD`
+    /// - Application: `PrivilegedAccess.Read.AzureAD`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplication-roleschedules?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -762,6 +1485,18 @@ impl RoleManagementDirectory {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrivilegedAccess.ReadWrite.AzureAD"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrivilegedAccess.Read.AzureAD"],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/directory/RoleEligibilityScheduleRequests`
@@ -782,6 +1517,10 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequests {
     ///
     /// `GET /roleManagement/directory/roleEligibilityScheduleRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleeligibilityschedulerequest-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -798,10 +1537,35 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleEligibilitySchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleEligibilitySchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create unifiedRoleEligibilityScheduleRequest
     ///
     /// `POST /roleManagement/directory/roleEligibilityScheduleRequests` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleeligibilityschedulerequest-post-unifiedroleeligibilityschedulerequests?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -821,10 +1585,25 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequests {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleEligibilitySchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// unifiedRoleEligibilityScheduleRequest: filterByCurrentUser
     ///
     /// `GET /roleManagement/directory/RoleEligibilityScheduleRequests/filterByCurrentUser` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleeligibilityschedulerequest-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -842,6 +1621,28 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleEligibilitySchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleEligibilitySchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/directory/RoleEligibilityScheduleRequests/{unifiedRoleEligibilityScheduleRequestsId}`
     pub fn item(
@@ -870,6 +1671,10 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstances {
     ///
     /// `GET /roleManagement/directory/roleAssignmentScheduleInstances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.All`, `RoleManagement.Read.Directory`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentscheduleinstance-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -886,10 +1691,36 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleAssignmentSchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleAssignmentSchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.All",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// unifiedRoleAssignmentScheduleInstance: filterByCurrentUser
     ///
     /// `GET /roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.All`, `RoleManagement.Read.Directory`, `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentscheduleinstance-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -907,6 +1738,28 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleAssignmentSchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleAssignmentSchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.All",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/directory/roleAssignmentScheduleInstances/{unifiedRoleAssignmentScheduleInstancesId}`
     pub fn item(
@@ -935,6 +1788,10 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstancesItem {
     ///
     /// `GET /roleManagement/directory/roleAssignmentScheduleInstances/{unifiedRoleAssignmentScheduleInstancesId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.All`, `RoleManagement.Read.Directory`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentscheduleinstance-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -951,6 +1808,28 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstancesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleAssignmentSchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleAssignmentSchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.All",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/directory/roleAssignmentScheduleRequests`
@@ -971,6 +1850,10 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequests {
     ///
     /// `GET /roleManagement/directory/roleAssignmentScheduleRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentschedulerequest-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -987,10 +1870,35 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleAssignmentSchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleAssignmentSchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create unifiedRoleAssignmentScheduleRequest
     ///
     /// `POST /roleManagement/directory/roleAssignmentScheduleRequests` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentschedulerequest-post-unifiedroleassignmentschedulerequests?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1010,10 +1918,25 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequests {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleAssignmentSchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// unifiedRoleAssignmentScheduleRequest: filterByCurrentUser
     ///
     /// `GET /roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentschedulerequest-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1031,6 +1954,28 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleAssignmentSchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleAssignmentSchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/directory/roleAssignmentScheduleRequests/{unifiedRoleAssignmentScheduleRequestsId}`
     pub fn item(
@@ -1059,6 +2004,10 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequestsItem {
     ///
     /// `GET /roleManagement/directory/roleAssignmentScheduleRequests/{unifiedRoleAssignmentScheduleRequestsId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentschedulerequest-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1075,10 +2024,35 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleAssignmentSchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleAssignmentSchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// unifiedRoleAssignmentScheduleRequest: cancel
     ///
     /// `POST /roleManagement/directory/roleAssignmentScheduleRequests/{unifiedRoleAssignmentScheduleRequestsId}/cancel` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentschedulerequest-cancel?view=graph-rest-beta)
     pub fn cancel(
@@ -1095,6 +2069,17 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequestsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleAssignmentSchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/directory/roleAssignmentSchedules`
@@ -1112,6 +2097,10 @@ impl RoleManagementDirectoryRoleAssignmentSchedules {
     ///
     /// `GET /roleManagement/directory/roleAssignmentSchedules` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.All`, `RoleManagement.Read.Directory`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentschedule-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1128,10 +2117,35 @@ impl RoleManagementDirectoryRoleAssignmentSchedules {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleAssignmentSchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleAssignmentSchedule.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.All",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// unifiedRoleAssignmentSchedule: filterByCurrentUser
     ///
     /// `GET /roleManagement/directory/roleAssignmentSchedules/filterByCurrentUser` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.All`, `RoleManagement.Read.Directory`, `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentschedule-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1149,6 +2163,27 @@ impl RoleManagementDirectoryRoleAssignmentSchedules {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleAssignmentSchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleAssignmentSchedule.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.All",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/directory/roleAssignmentSchedules/{unifiedRoleAssignmentSchedulesId}`
     pub fn item(
@@ -1177,6 +2212,10 @@ impl RoleManagementDirectoryRoleAssignmentSchedulesItem {
     ///
     /// `GET /roleManagement/directory/roleAssignmentSchedules/{unifiedRoleAssignmentSchedulesId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.All`, `RoleManagement.Read.Directory`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentschedule-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1193,6 +2232,27 @@ impl RoleManagementDirectoryRoleAssignmentSchedulesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleAssignmentSchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleAssignmentSchedule.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.All",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/directory/roleAssignments`
@@ -1211,6 +2271,11 @@ impl RoleManagementDirectoryRoleAssignments {
     ///
     /// `GET /roleManagement/directory/roleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1227,10 +2292,45 @@ impl RoleManagementDirectoryRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create unifiedRoleAssignment
     ///
     /// `POST /roleManagement/directory/roleAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.ReadWrite.Directory`
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplication-post-roleassignments?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1250,6 +2350,22 @@ impl RoleManagementDirectoryRoleAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/directory/roleAssignments/{id}`
     pub fn item(&self, id: &str) -> RoleManagementDirectoryRoleAssignmentsItem {
@@ -1272,6 +2388,11 @@ impl RoleManagementDirectoryRoleAssignmentsItem {
     ///
     /// `GET /roleManagement/directory/roleAssignments/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignment-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1288,10 +2409,45 @@ impl RoleManagementDirectoryRoleAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete unifiedRoleAssignment
     ///
     /// `DELETE /roleManagement/directory/roleAssignments/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.ReadWrite.Directory`
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1308,6 +2464,22 @@ impl RoleManagementDirectoryRoleAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/directory/roleDefinitions`
@@ -1326,6 +2498,15 @@ impl RoleManagementDirectoryRoleDefinitions {
     ///
     /// `GET /roleManagement/directory/roleDefinitions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplication-list-roledefinitions?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1342,10 +2523,68 @@ impl RoleManagementDirectoryRoleDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create unifiedRoleDefinition
     ///
     /// `POST /roleManagement/directory/roleDefinitions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplication-post-roledefinitions?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1365,6 +2604,33 @@ impl RoleManagementDirectoryRoleDefinitions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/directory/roleDefinitions/{id}`
     pub fn item(&self, id: &str) -> RoleManagementDirectoryRoleDefinitionsItem {
@@ -1388,6 +2654,15 @@ impl RoleManagementDirectoryRoleDefinitionsItem {
     ///
     /// `GET /roleManagement/directory/roleDefinitions/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroledefinition-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1404,10 +2679,68 @@ impl RoleManagementDirectoryRoleDefinitionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update unifiedRoleDefinition
     ///
     /// `PATCH /roleManagement/directory/roleDefinitions/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroledefinition-update?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1415,7 +2748,7 @@ impl RoleManagementDirectoryRoleDefinitionsItem {
         &self,
         body: &super::super::UnifiedRoleDefinition,
     ) -> graph_rt::Request<
-        super::super::UnifiedRoleDefinition,
+        Option<super::super::UnifiedRoleDefinition>,
         super::super::UnifiedRoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1423,14 +2756,47 @@ impl RoleManagementDirectoryRoleDefinitionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete unifiedRoleDefinition
     ///
     /// `DELETE /roleManagement/directory/roleDefinitions/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroledefinition-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1447,6 +2813,33 @@ impl RoleManagementDirectoryRoleDefinitionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/directory/roleEligibilityScheduleInstances`
@@ -1466,6 +2859,10 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstances {
     ///
     /// `GET /roleManagement/directory/roleEligibilityScheduleInstances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.All`, `RoleManagement.Read.Directory`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleeligibilityscheduleinstance-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1482,10 +2879,36 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleEligibilitySchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleEligibilitySchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.All",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// unifiedRoleEligibilityScheduleInstance: filterByCurrentUser
     ///
     /// `GET /roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.All`, `RoleManagement.Read.Directory`, `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleeligibilityscheduleinstance-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1503,6 +2926,28 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleEligibilitySchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleEligibilitySchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.All",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/directory/roleEligibilityScheduleInstances/{unifiedRoleEligibilityScheduleInstancesId}`
     pub fn item(
@@ -1531,6 +2976,10 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstancesItem {
     ///
     /// `GET /roleManagement/directory/roleEligibilityScheduleInstances/{unifiedRoleEligibilityScheduleInstancesId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.All`, `RoleManagement.Read.Directory`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleeligibilityscheduleinstance-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1547,6 +2996,28 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstancesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleEligibilitySchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleEligibilitySchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.All",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/directory/RoleEligibilityScheduleRequests/{unifiedRoleEligibilityScheduleRequestsId}`
@@ -1566,6 +3037,10 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequestsItem {
     ///
     /// `GET /roleManagement/directory/roleEligibilityScheduleRequests/{unifiedRoleEligibilityScheduleRequestsId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleeligibilityschedulerequest-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1582,10 +3057,36 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleEligibilitySchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleEligibilitySchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// unifiedRoleEligibilityScheduleRequest: cancel
     ///
     /// `POST /roleManagement/directory/roleEligibilityScheduleRequests/{unifiedRoleEligibilityScheduleRequestsId}/cancel` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleeligibilityschedulerequest-cancel?view=graph-rest-beta)
     pub fn cancel(
@@ -1602,6 +3103,21 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequestsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleEligibilitySchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/directory/roleEligibilitySchedules`
@@ -1619,6 +3135,10 @@ impl RoleManagementDirectoryRoleEligibilitySchedules {
     ///
     /// `GET /roleManagement/directory/roleEligibilitySchedules` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.All`, `RoleManagement.Read.Directory`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleeligibilityschedule-list?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1635,10 +3155,36 @@ impl RoleManagementDirectoryRoleEligibilitySchedules {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleEligibilitySchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleEligibilitySchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.All",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// unifiedRoleEligibilitySchedule: filterByCurrentUser
     ///
     /// `GET /roleManagement/directory/roleEligibilitySchedules/filterByCurrentUser` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.All`, `RoleManagement.Read.Directory`, `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleeligibilityschedule-filterbycurrentuser?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1656,6 +3202,28 @@ impl RoleManagementDirectoryRoleEligibilitySchedules {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleEligibilitySchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleEligibilitySchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.All",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/directory/roleEligibilitySchedules/{unifiedRoleEligibilitySchedulesId}`
     pub fn item(
@@ -1684,6 +3252,10 @@ impl RoleManagementDirectoryRoleEligibilitySchedulesItem {
     ///
     /// `GET /roleManagement/directory/roleEligibilitySchedules/{unifiedRoleEligibilitySchedulesId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.Read.All`, `RoleManagement.Read.Directory`, `RoleManagement.ReadWrite.Directory`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleeligibilityschedule-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1700,6 +3272,28 @@ impl RoleManagementDirectoryRoleEligibilitySchedulesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleEligibilitySchedule.Read.Directory",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.Read.All",
+                            "RoleEligibilitySchedule.ReadWrite.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.All",
+                            "RoleManagement.Read.Directory",
+                            "RoleManagement.ReadWrite.Directory",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/entitlementManagement`
@@ -1746,6 +3340,11 @@ impl RoleManagementEntitlementManagementRoleAssignments {
     ///
     /// `GET /roleManagement/entitlementManagement/roleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1762,10 +3361,45 @@ impl RoleManagementEntitlementManagementRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create unifiedRoleAssignment
     ///
     /// `POST /roleManagement/entitlementManagement/roleAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.ReadWrite.Directory`
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplication-post-roleassignments?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
@@ -1785,6 +3419,22 @@ impl RoleManagementEntitlementManagementRoleAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/entitlementManagement/roleAssignments/{id}`
     pub fn item(
@@ -1812,6 +3462,11 @@ impl RoleManagementEntitlementManagementRoleAssignmentsItem {
     ///
     /// `GET /roleManagement/entitlementManagement/roleAssignments/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignment-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1828,10 +3483,45 @@ impl RoleManagementEntitlementManagementRoleAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete unifiedRoleAssignment
     ///
     /// `DELETE /roleManagement/entitlementManagement/roleAssignments/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.ReadWrite.Directory`
+    /// - Application: `RoleManagement.ReadWrite.Directory`
+    /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignment-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1848,6 +3538,22 @@ impl RoleManagementEntitlementManagementRoleAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["RoleManagement.ReadWrite.Directory"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EntitlementManagement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/roleManagement/entitlementManagement/roleDefinitions`
@@ -1867,6 +3573,15 @@ impl RoleManagementEntitlementManagementRoleDefinitions {
     ///
     /// `GET /roleManagement/entitlementManagement/roleDefinitions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rbacapplication-list-roledefinitions?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -1883,6 +3598,58 @@ impl RoleManagementEntitlementManagementRoleDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/roleManagement/entitlementManagement/roleDefinitions/{id}`
     pub fn item(
@@ -1909,6 +3676,15 @@ impl RoleManagementEntitlementManagementRoleDefinitionsItem {
     ///
     /// `GET /roleManagement/entitlementManagement/roleDefinitions/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Application: `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    /// - Delegated (work or school account): `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroledefinition-get?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -1925,5 +3701,57 @@ impl RoleManagementEntitlementManagementRoleDefinitionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EntitlementManagement.Read.All",
+                            "EntitlementManagement.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

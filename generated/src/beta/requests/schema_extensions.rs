@@ -19,6 +19,10 @@ impl SchemaExtensions {
     ///
     /// `GET /schemaExtensions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `Application.Read.All`
+    /// - Application: `Application.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schemaextension-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -35,10 +39,25 @@ impl SchemaExtensions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "Application.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Application.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create schemaExtension
     ///
     /// `POST /schemaExtensions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schemaextension-post-schemaextensions?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -58,6 +77,17 @@ impl SchemaExtensions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/schemaExtensions/{id}`
     pub fn item(&self, id: &str) -> SchemaExtensionsItem {
@@ -81,6 +111,10 @@ impl SchemaExtensionsItem {
     ///
     /// `GET /schemaExtensions/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `Application.Read.All`
+    /// - Application: `Application.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schemaextension-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -97,15 +131,31 @@ impl SchemaExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "Application.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Application.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update schemaExtension
     ///
     /// `PATCH /schemaExtensions/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schemaextension-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::UpdateSchemaExtensionBody,
+        body: &super::super::SchemaExtension,
     ) -> graph_rt::Request<
         (),
         (),
@@ -119,10 +169,24 @@ impl SchemaExtensionsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete schemaExtension
     ///
     /// `DELETE /schemaExtensions/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schemaextension-delete?view=graph-rest-beta)
     pub fn delete(
@@ -139,5 +203,16 @@ impl SchemaExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

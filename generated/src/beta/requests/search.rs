@@ -16,6 +16,9 @@ impl Search {
     ///
     /// `POST /search/query` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Read`, `Calendars.Read`, `Files.Read.All`, `Sites.Read.All`, `ExternalItem.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/search-query?view=graph-rest-beta)
     #[cfg(feature = "search")]
     pub fn query(
@@ -34,5 +37,19 @@ impl Search {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Mail.Read",
+                            "Calendars.Read",
+                            "Files.Read.All",
+                            "Sites.Read.All",
+                            "ExternalItem.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

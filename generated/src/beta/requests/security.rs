@@ -50,11 +50,16 @@ impl SecurityAlerts {
     ///
     /// `GET /security/alerts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/alert-list?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        graph_rt::Page<super::super::Alert>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -62,13 +67,35 @@ impl SecurityAlerts {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// alert: updateAlerts
     ///
     /// `POST /security/alerts/updateAlerts` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/alert-updatealerts?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -88,6 +115,18 @@ impl SecurityAlerts {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["SecurityEvents.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["SecurityEvents.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/security/alerts/{alert_id}`
     pub fn item(&self, alert_id: &str) -> SecurityAlertsItem {
@@ -110,11 +149,16 @@ impl SecurityAlertsItem {
     ///
     /// `GET /security/alerts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/alert-get?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::Alert,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -122,13 +166,35 @@ impl SecurityAlertsItem {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update alert
     ///
     /// `PATCH /security/alerts/{alert_id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/alert-update?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -148,6 +214,18 @@ impl SecurityAlertsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["SecurityEvents.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["SecurityEvents.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/security/secureScoreControlProfiles`
@@ -165,11 +243,16 @@ impl SecuritySecureScoreControlProfiles {
     ///
     /// `GET /security/secureScoreControlProfiles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/securescorecontrolprofiles-list?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        graph_rt::Page<super::super::SecureScoreControlProfile>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -177,9 +260,27 @@ impl SecuritySecureScoreControlProfiles {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/security/secureScoreControlProfiles/{id}`
     pub fn item(&self, id: &str) -> SecuritySecureScoreControlProfilesItem {
@@ -201,6 +302,10 @@ impl SecuritySecureScoreControlProfilesItem {
     ///
     /// `PATCH /security/secureScoreControlProfiles/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/securescorecontrolprofiles-update?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn update(
@@ -219,6 +324,18 @@ impl SecuritySecureScoreControlProfilesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["SecurityEvents.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["SecurityEvents.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/security/secureScores`
@@ -236,11 +353,16 @@ impl SecuritySecureScores {
     ///
     /// `GET /security/secureScores` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/securescores-list?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        graph_rt::Page<super::super::SecureScore>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -248,9 +370,27 @@ impl SecuritySecureScores {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/security/securityActions`
@@ -269,6 +409,9 @@ impl SecuritySecurityActions {
     ///
     /// `GET /security/securityActions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `SecurityActions.Read.All`, `SecurityActions.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/securityactions-list?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -285,10 +428,24 @@ impl SecuritySecurityActions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "SecurityActions.Read.All",
+                            "SecurityActions.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create securityAction
     ///
     /// `POST /security/securityActions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `SecurityActions.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/securityactions-post?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -308,6 +465,14 @@ impl SecuritySecurityActions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["SecurityActions.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/security/securityActions/{id}`
     pub fn item(&self, id: &str) -> SecuritySecurityActionsItem {
@@ -329,6 +494,9 @@ impl SecuritySecurityActionsItem {
     ///
     /// `GET /security/securityActions/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `SecurityActions.Read.All`, `SecurityActions.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/securityaction-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -345,10 +513,24 @@ impl SecuritySecurityActionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "SecurityActions.Read.All",
+                            "SecurityActions.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// securityAction: cancelSecurityAction
     ///
     /// `POST /security/securityActions/{id}/cancelSecurityAction` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `SecurityActions.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/securityaction-cancelsecurityaction?view=graph-rest-beta)
     pub fn cancel_security_action(
@@ -365,6 +547,14 @@ impl SecuritySecurityActionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["SecurityActions.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/security/tiIndicators`
@@ -383,6 +573,10 @@ impl SecurityTiIndicators {
     ///
     /// `GET /security/tiIndicators` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatIndicators.ReadWrite.OwnedBy`
+    /// - Application: `ThreatIndicators.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tiindicators-list?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn list(
@@ -399,10 +593,26 @@ impl SecurityTiIndicators {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// Create threat intelligence indicator
     ///
     /// `POST /security/tiIndicators` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatIndicators.ReadWrite.OwnedBy`
+    /// - Application: `ThreatIndicators.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tiindicators-post?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -422,10 +632,26 @@ impl SecurityTiIndicators {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// tiIndicator: deleteTiIndicators
     ///
     /// `POST /security/tiIndicators/deleteTiIndicators` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatIndicators.ReadWrite.OwnedBy`
+    /// - Application: `ThreatIndicators.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tiindicator-deletetiindicators?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -445,10 +671,26 @@ impl SecurityTiIndicators {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// tiIndicator: deleteTiIndicatorsByExternalId
     ///
     /// `POST /security/tiIndicators/deleteTiIndicatorsByExternalId` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatIndicators.ReadWrite.OwnedBy`
+    /// - Application: `ThreatIndicators.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tiindicator-deletetiindicatorsbyexternalid?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -468,10 +710,26 @@ impl SecurityTiIndicators {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// tiIndicator: submitTiIndicators
     ///
     /// `POST /security/tiIndicators/submitTiIndicators` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatIndicators.ReadWrite.OwnedBy`
+    /// - Application: `ThreatIndicators.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tiindicator-submittiindicators?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -491,10 +749,26 @@ impl SecurityTiIndicators {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// tiIndicator: updateTiIndicators
     ///
     /// `POST /security/tiIndicators/updateTiIndicators` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatIndicators.ReadWrite.OwnedBy`
+    /// - Application: `ThreatIndicators.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tiindicator-updatetiindicators?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -514,6 +788,18 @@ impl SecurityTiIndicators {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// `/security/tiIndicators/{id}`
     pub fn item(&self, id: &str) -> SecurityTiIndicatorsItem {
@@ -537,6 +823,10 @@ impl SecurityTiIndicatorsItem {
     ///
     /// `GET /security/tiIndicators/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatIndicators.ReadWrite.OwnedBy`
+    /// - Application: `ThreatIndicators.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tiindicator-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -553,10 +843,26 @@ impl SecurityTiIndicatorsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// Update tiIndicator
     ///
     /// `PATCH /security/tiIndicators/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatIndicators.ReadWrite.OwnedBy`
+    /// - Application: `ThreatIndicators.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tiindicator-update?view=graph-rest-beta)
     #[cfg(feature = "security")]
@@ -576,10 +882,26 @@ impl SecurityTiIndicatorsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// Delete threat intelligence indicator
     ///
     /// `DELETE /security/tiIndicators/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatIndicators.ReadWrite.OwnedBy`
+    /// - Application: `ThreatIndicators.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tiindicator-delete?view=graph-rest-beta)
     pub fn delete(
@@ -596,5 +918,17 @@ impl SecurityTiIndicatorsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ThreatIndicators.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl ServicePrincipals {
     ///
     /// `GET /servicePrincipals` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -35,10 +39,32 @@ impl ServicePrincipals {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Application.ReadWrite.All", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create servicePrincipal
     ///
     /// `POST /servicePrincipals` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -58,25 +84,75 @@ impl ServicePrincipals {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: delta
     ///
-    /// `GET /servicePrincipals/delta`
+    /// `GET /servicePrincipals/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delta?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::ServicePrincipal>,
+        super::super::ServicePrincipal,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone().literal("delta"),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone().literal("delta"),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}`
     pub fn item(&self, id: &str) -> ServicePrincipalsItem {
@@ -100,6 +176,10 @@ impl ServicePrincipalsItem {
     ///
     /// `GET /servicePrincipals/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -116,10 +196,38 @@ impl ServicePrincipalsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update servicePrincipal
     ///
     /// `PATCH /servicePrincipals/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -139,10 +247,34 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete servicePrincipal
     ///
     /// `DELETE /servicePrincipals/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete?view=graph-rest-beta)
     pub fn delete(
@@ -159,10 +291,35 @@ impl ServicePrincipalsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: addKey
     ///
     /// `POST /servicePrincipals/{id}/addKey` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Delegated (personal Microsoft account): `None.`
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-addkey?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -182,10 +339,30 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: addPassword
     ///
     /// `POST /servicePrincipals/{id}/addPassword` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-addpassword?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -205,10 +382,35 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: addTokenSigningCertificate
     ///
     /// `POST /servicePrincipals/{id}/addTokenSigningCertificate` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `None.`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-addtokensigningcertificate?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -228,6 +430,26 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Application.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/appRoleAssignedTo`
     pub fn app_role_assigned_to(&self) -> ServicePrincipalsItemAppRoleAssignedTo {
@@ -244,6 +466,10 @@ impl ServicePrincipalsItem {
     /// Check member groups
     ///
     /// `POST /servicePrincipals/{id}/checkMemberGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`
+    /// - Application: `User.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-beta)
     pub fn check_member_groups(
@@ -262,10 +488,30 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: checkMemberObjects
     ///
     /// `POST /servicePrincipals/{id}/checkMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-checkmemberobjects?view=graph-rest-beta)
     pub fn check_member_objects(
@@ -284,6 +530,29 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/claimsMappingPolicies`
     pub fn claims_mapping_policies(&self) -> ServicePrincipalsItemClaimsMappingPolicies {
@@ -294,6 +563,10 @@ impl ServicePrincipalsItem {
     /// servicePrincipal: List createdObjects
     ///
     /// `GET /servicePrincipals/{id}/createdObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-createdobjects?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -311,10 +584,38 @@ impl ServicePrincipalsItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: createPasswordSingleSignOnCredentials
     ///
     /// `POST /servicePrincipals/{id}/createPasswordSingleSignOnCredentials` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-createpasswordsinglesignoncredentials?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -334,6 +635,27 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/delegatedPermissionClassifications`
     pub fn delegated_permission_classifications(
@@ -346,6 +668,10 @@ impl ServicePrincipalsItem {
     /// servicePrincipal: deletePasswordSingleSignOnCredentials
     ///
     /// `POST /servicePrincipals/{id}/deletePasswordSingleSignOnCredentials` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-deletepasswordsinglesignoncredentials?view=graph-rest-beta)
     pub fn delete_password_single_sign_on_credentials(
@@ -364,10 +690,35 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Get member groups
     ///
     /// `POST /servicePrincipals/{id}/getMemberGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `GroupMember.Read.All`, `User.Read.All`, `GroupMember.Read.All`, `User.ReadBasic.All`, `Group.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    /// - Application: `User.Read.All`, `GroupMember.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-beta)
     pub fn get_member_groups(
@@ -386,10 +737,42 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "GroupMember.Read.All",
+                            "User.Read.All",
+                            "GroupMember.Read.All",
+                            "User.ReadBasic.All",
+                            "Group.Read.All",
+                            "User.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "GroupMember.Read.All",
+                            "User.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Get member objects
     ///
     /// `POST /servicePrincipals/{id}/getMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-beta)
     pub fn get_member_objects(
@@ -408,10 +791,26 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: getPasswordSingleSignOnCredentials
     ///
     /// `POST /servicePrincipals/{id}/getPasswordSingleSignOnCredentials` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-getpasswordsinglesignoncredentials?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -431,6 +830,29 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies`
     pub fn home_realm_discovery_policies(
@@ -456,6 +878,10 @@ impl ServicePrincipalsItem {
     ///
     /// `GET /servicePrincipals/{id}/ownedObjects` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-ownedobjects?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn owned_objects(
@@ -472,6 +898,29 @@ impl ServicePrincipalsItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/owners`
     pub fn owners(&self) -> ServicePrincipalsItemOwners {
@@ -480,6 +929,11 @@ impl ServicePrincipalsItem {
     /// servicePrincipal: removeKey
     ///
     /// `POST /serviceprincipals/{id}/removeKey` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Delegated (personal Microsoft account): `None.`
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removekey?view=graph-rest-beta)
     pub fn remove_key(
@@ -498,10 +952,30 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: removePassword
     ///
     /// `POST /servicePrincipals/{id}/removePassword` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removepassword?view=graph-rest-beta)
     pub fn remove_password(
@@ -520,6 +994,26 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/synchronization`
     pub fn synchronization(&self) -> ServicePrincipalsItemSynchronization {
@@ -541,6 +1035,10 @@ impl ServicePrincipalsItem {
     ///
     /// `POST /servicePrincipals/{id}/updatePasswordSingleSignOnCredentials` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-updatepasswordsinglesignoncredentials?view=graph-rest-beta)
     pub fn update_password_single_sign_on_credentials(
         &self,
@@ -558,6 +1056,27 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/appRoleAssignedTo`
@@ -576,6 +1095,10 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
     ///
     /// `GET /servicePrincipals/{id}/appRoleAssignedTo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -592,10 +1115,37 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Grant an appRoleAssignment for a service principal
     ///
     /// `POST /servicePrincipals/{id}/appRoleAssignedTo` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Application.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`, `Application.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -615,6 +1165,31 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Application.Read.All",
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Application.Read.All",
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/appRoleAssignedTo/{appRoleAssignment-id}`
     pub fn item(
@@ -642,6 +1217,10 @@ impl ServicePrincipalsItemAppRoleAssignments {
     ///
     /// `GET /servicePrincipals/{id}/appRoleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignments?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -658,10 +1237,37 @@ impl ServicePrincipalsItemAppRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Grant an appRoleAssignment to a service principal
     ///
     /// `POST /servicePrincipals/{id}/appRoleAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignments?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -681,6 +1287,25 @@ impl ServicePrincipalsItemAppRoleAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/appRoleAssignments/{appRoleAssignment-id}`
     pub fn item(
@@ -707,6 +1332,10 @@ impl ServicePrincipalsItemClaimsMappingPolicies {
     ///
     /// `GET /servicePrincipals/{id}/claimsMappingPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-claimsmappingpolicies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -723,6 +1352,32 @@ impl ServicePrincipalsItemClaimsMappingPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/claimsMappingPolicies/{id}`
     pub fn item(&self, id: &str) -> ServicePrincipalsItemClaimsMappingPoliciesItem {
@@ -748,6 +1403,10 @@ impl ServicePrincipalsItemClaimsMappingPoliciesRef {
     ///
     /// `POST /servicePrincipals/{id}/claimsMappingPolicies/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-claimsmappingpolicies?view=graph-rest-beta)
     pub fn create(
         &self,
@@ -765,6 +1424,32 @@ impl ServicePrincipalsItemClaimsMappingPoliciesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/claimsMappingPolicies/{id}`
@@ -798,6 +1483,10 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItemRef {
     ///
     /// `DELETE /servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-claimsmappingpolicies?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -813,6 +1502,32 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/delegatedPermissionClassifications`
@@ -833,6 +1548,10 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
     ///
     /// `GET /servicePrincipals/{id}/delegatedPermissionClassifications` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`
+    /// - Application: `Application.Read.OwnedBy`, `Application.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-delegatedpermissionclassifications?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -849,10 +1568,30 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Application.Read.All", "Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.OwnedBy",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create delegatedPermissionClassification
     ///
     /// `POST /servicePrincipals/{id}/delegatedPermissionClassifications` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PermissionGrantPolicy.ReadWrite.All`
+    /// - Application: `PermissionGrantPolicy.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-delegatedpermissionclassifications?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -872,6 +1611,18 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/delegatedPermissionClassifications/{id}`
     pub fn item(
@@ -900,6 +1651,10 @@ impl ServicePrincipalsItemDelegatedPermissionClassificationsItem {
     ///
     /// `DELETE /servicePrincipals/{id}/delegatedPermissionClassifications/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PermissionGrantPolicy.ReadWrite.All`
+    /// - Application: `PermissionGrantPolicy.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-delegatedpermissionclassifications?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -915,6 +1670,18 @@ impl ServicePrincipalsItemDelegatedPermissionClassificationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies`
@@ -932,6 +1699,10 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
     ///
     /// `GET /servicePrincipals/{id}/homeRealmDiscoveryPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-homerealmdiscoverypolicies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -948,6 +1719,32 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/{policyId}`
     pub fn item(
@@ -982,6 +1779,10 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
     ///
     /// `POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-homerealmdiscoverypolicies?view=graph-rest-beta)
     pub fn create(
         &self,
@@ -999,6 +1800,32 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/memberOf`
@@ -1016,6 +1843,10 @@ impl ServicePrincipalsItemMemberOf {
     ///
     /// `GET /servicePrincipals/{id}/memberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-memberof?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1032,6 +1863,30 @@ impl ServicePrincipalsItemMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/oauth2PermissionGrants`
@@ -1049,6 +1904,10 @@ impl ServicePrincipalsItemOauth2PermissionGrants {
     ///
     /// `GET /servicePrincipals/{id}/oauth2PermissionGrants` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `DelegatedPermissionGrant.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `DelegatedPermissionGrant.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-oauth2permissiongrants?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -1065,6 +1924,27 @@ impl ServicePrincipalsItemOauth2PermissionGrants {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "DelegatedPermissionGrant.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "DelegatedPermissionGrant.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/owners`
@@ -1082,6 +1962,10 @@ impl ServicePrincipalsItemOwners {
     ///
     /// `GET /servicePrincipals/{id}/owners` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-owners?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -1098,6 +1982,29 @@ impl ServicePrincipalsItemOwners {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/owners/{id}`
     pub fn item(&self, id: &str) -> ServicePrincipalsItemOwnersItem {
@@ -1123,6 +2030,10 @@ impl ServicePrincipalsItemOwnersRef {
     ///
     /// `POST /servicePrincipals/{id}/owners/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-owners?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn create(
@@ -1141,6 +2052,33 @@ impl ServicePrincipalsItemOwnersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/owners/{id}`
@@ -1172,6 +2110,10 @@ impl ServicePrincipalsItemOwnersItemRef {
     ///
     /// `DELETE /servicePrincipals/{id}/owners/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-owners?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -1187,6 +2129,26 @@ impl ServicePrincipalsItemOwnersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/synchronization`
@@ -1201,6 +2163,10 @@ impl ServicePrincipalsItemSynchronization {
     /// acquireAccessToken
     ///
     /// `POST /servicePrincipals/{servicePrincipalsId}/synchronization/acquireAccessToken` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronization-acquireaccesstoken?view=graph-rest-beta)
     pub fn acquire_access_token(
@@ -1219,6 +2185,21 @@ impl ServicePrincipalsItemSynchronization {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/synchronization/jobs`
     pub fn jobs(&self) -> ServicePrincipalsItemSynchronizationJobs {
@@ -1247,6 +2228,10 @@ impl ServicePrincipalsItemSynchronizationJobs {
     ///
     /// `GET /servicePrincipals/{id}/synchronization/jobs` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-list?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -1263,10 +2248,29 @@ impl ServicePrincipalsItemSynchronizationJobs {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create synchronizationJob
     ///
     /// `POST /servicePrincipals/{id}/synchronization/jobs` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-post?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -1286,6 +2290,21 @@ impl ServicePrincipalsItemSynchronizationJobs {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/synchronization/jobs/{id}`
     pub fn item(&self, id: &str) -> ServicePrincipalsItemSynchronizationJobsItem {
@@ -1308,6 +2327,10 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     ///
     /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-get?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -1324,10 +2347,29 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete synchronizationJob
     ///
     /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1344,10 +2386,29 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// synchronizationJob: pause
     ///
     /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/pause` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-pause?view=graph-rest-beta)
     pub fn pause(
@@ -1364,17 +2425,37 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// synchronizationJob: provisionOnDemand
     ///
     /// `POST /servicePrincipals/{servicePrincipalsId}/synchronization/jobs/{synchronizationJobId}/provisionOnDemand` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-provision-on-demand?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn provision_on_demand(
         &self,
         body: &super::super::ProvisionOnDemandBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::SynchronizationSecretKeyStringValuePair,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1382,14 +2463,33 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("provisionOnDemand"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Restart synchronizationJob
     ///
     /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/restart` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-restart?view=graph-rest-beta)
     pub fn restart(
@@ -1408,6 +2508,21 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/synchronization/jobs/{id}/schema`
     pub fn schema(&self) -> ServicePrincipalsItemSynchronizationJobsItemSchema {
@@ -1418,6 +2533,10 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     /// Start synchronizationJob
     ///
     /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/start` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-start?view=graph-rest-beta)
     pub fn start(
@@ -1434,10 +2553,29 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// synchronizationJob: validateCredentials
     ///
     /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-validatecredentials?view=graph-rest-beta)
     pub fn validate_credentials(
@@ -1456,6 +2594,21 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/synchronization/jobs/{id}/schema`
@@ -1477,6 +2630,10 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     ///
     /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-get?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -1493,10 +2650,29 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update synchronizationSchema
     ///
     /// `PUT /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-update?view=graph-rest-beta)
     pub fn put(
@@ -1515,10 +2691,29 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete synchronizationSchema
     ///
     /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1535,6 +2730,21 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
                 graph_rt::decode::empty,
             )
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
     pub fn directories(
@@ -1547,6 +2757,10 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     /// synchronizationSchema: filterOperators
     ///
     /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/filterOperators` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-filteroperators?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -1564,10 +2778,29 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// synchronizationSchema: functions
     ///
     /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/functions` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-functions?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -1585,10 +2818,29 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// synchronizationSchema: parseExpression
     ///
     /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-parseexpression?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -1608,6 +2860,21 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
@@ -1646,6 +2913,10 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchemaDirectoriesItem {
     ///
     /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/directories/{directoryId}/discover` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorydefinition-discover?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn discover(
@@ -1662,6 +2933,21 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchemaDirectoriesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/synchronization/templates`
@@ -1677,22 +2963,43 @@ impl ServicePrincipalsItemSynchronizationTemplates {
     }
     /// List existing synchronization templates
     ///
-    /// `GET /servicePrincipals/{id}/synchronization/templates`
+    /// `GET /servicePrincipals/{id}/synchronization/templates` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-list?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::SynchronizationTemplate>,
+        super::super::SynchronizationTemplate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/synchronization/templates/{id}`
     pub fn item(&self, id: &str) -> ServicePrincipalsItemSynchronizationTemplatesItem {
@@ -1714,7 +3021,11 @@ impl ServicePrincipalsItemSynchronizationTemplatesItem {
     }
     /// Get synchronizationTemplate
     ///
-    /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}`
+    /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-get?view=graph-rest-beta)
     pub fn get(
@@ -1725,11 +3036,27 @@ impl ServicePrincipalsItemSynchronizationTemplatesItem {
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::any,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/synchronization/templates/{id}/schema`
     pub fn schema(&self) -> ServicePrincipalsItemSynchronizationTemplatesItemSchema {
@@ -1755,6 +3082,10 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
     ///
     /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-get?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -1771,10 +3102,29 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// synchronizationSchema: filterOperators
     ///
     /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema/filterOperators` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-filteroperators?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -1792,10 +3142,29 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// synchronizationSchema: functions
     ///
     /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema/functions` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-functions?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -1813,10 +3182,29 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// synchronizationSchema: parseExpression
     ///
     /// `POST /servicePrincipals/{id}/synchronization/templates/{id}/schema/parseExpression` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-parseexpression?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -1836,6 +3224,21 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/tokenLifetimePolicies`
@@ -1853,6 +3256,10 @@ impl ServicePrincipalsItemTokenLifetimePolicies {
     ///
     /// `GET /servicePrincipals/{id}/tokenLifetimePolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list-tokenlifetimepolicies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1869,6 +3276,32 @@ impl ServicePrincipalsItemTokenLifetimePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/tokenLifetimePolicies/{id}`
     pub fn item(&self, id: &str) -> ServicePrincipalsItemTokenLifetimePoliciesItem {
@@ -1894,6 +3327,10 @@ impl ServicePrincipalsItemTokenLifetimePoliciesRef {
     ///
     /// `POST /servicePrincipals/{id}/tokenLifetimePolicies/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-tokenlifetimepolicies?view=graph-rest-beta)
     pub fn create(
         &self,
@@ -1911,6 +3348,32 @@ impl ServicePrincipalsItemTokenLifetimePoliciesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/tokenLifetimePolicies/{id}`
@@ -1944,6 +3407,10 @@ impl ServicePrincipalsItemTokenLifetimePoliciesItemRef {
     ///
     /// `DELETE /servicePrincipals/{id}/tokenLifetimePolicies/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenlifetimepolicies?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -1959,6 +3426,32 @@ impl ServicePrincipalsItemTokenLifetimePoliciesItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/transitiveMemberOf`
@@ -1976,6 +3469,10 @@ impl ServicePrincipalsItemTransitiveMemberOf {
     ///
     /// `GET /servicePrincipals/{id}/transitiveMemberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-transitivememberof?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1992,6 +3489,29 @@ impl ServicePrincipalsItemTransitiveMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/appRoleAssignedTo/{appRoleAssignment-id}`
@@ -2009,6 +3529,10 @@ impl ServicePrincipalsItemAppRoleAssignedToItem {
     ///
     /// `DELETE /servicePrincipals/{resource-SP-id}/appRoleAssignedTo/{appRoleAssignment-id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignedto?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2024,6 +3548,21 @@ impl ServicePrincipalsItemAppRoleAssignedToItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AppRoleAssignment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/appRoleAssignments/{appRoleAssignment-id}`
@@ -2041,6 +3580,10 @@ impl ServicePrincipalsItemAppRoleAssignmentsItem {
     ///
     /// `DELETE /servicePrincipals/{servicePrincipal-id}/appRoleAssignments/{appRoleAssignment-id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignments?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2056,6 +3599,21 @@ impl ServicePrincipalsItemAppRoleAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AppRoleAssignment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/{policyId}`
@@ -2093,6 +3651,10 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef {
     ///
     /// `DELETE /servicePrincipals/{servicePrincipalId}/homeRealmDiscoveryPolicies/{policyId}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-homerealmdiscoverypolicies?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -2108,5 +3670,31 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl Settings {
     ///
     /// `GET /settings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -35,10 +39,30 @@ impl Settings {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create a directory setting
     ///
     /// `POST /settings` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-post-settings?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -58,6 +82,21 @@ impl Settings {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/settings/regionalAndLanguageSettings`
     pub fn regional_and_language_settings(&self) -> SettingsRegionalAndLanguageSettings {
@@ -87,6 +126,11 @@ impl SettingsRegionalAndLanguageSettings {
     ///
     /// `GET /settings/regionalAndLanguageSettings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.Read.All`
+    /// - Delegated (personal account): `User.Read`, `User.Read.All`
+    /// - Application: `User.Read`, `User.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/regionalandlanguagesettings-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -103,10 +147,31 @@ impl SettingsRegionalAndLanguageSettings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "User.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.Read", "User.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read", "User.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update regionalAndLanguageSettings
     ///
     /// `PATCH /settings/regionalAndLanguageSettings` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/regionalandlanguagesettings-update?view=graph-rest-beta)
     pub fn update(
@@ -125,10 +190,31 @@ impl SettingsRegionalAndLanguageSettings {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update regionalAndLanguageSettings
     ///
     /// `PUT /settings/regionalAndLanguageSettings` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/regionalandlanguagesettings-update?view=graph-rest-beta)
     pub fn put(
@@ -147,6 +233,22 @@ impl SettingsRegionalAndLanguageSettings {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/settings/{id}`
@@ -166,6 +268,10 @@ impl SettingsItem {
     ///
     /// `GET /settings/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -182,15 +288,36 @@ impl SettingsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update a directory setting
     ///
     /// `PATCH /settings/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::UpdateADirectorySettingBody,
+        body: &super::super::DirectorySetting,
     ) -> graph_rt::Request<
         (),
         (),
@@ -204,10 +331,29 @@ impl SettingsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a directory setting
     ///
     /// `DELETE /settings/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-delete?view=graph-rest-beta)
     pub fn delete(
@@ -224,5 +370,20 @@ impl SettingsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

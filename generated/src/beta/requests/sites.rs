@@ -16,22 +16,40 @@ impl Sites {
     }
     /// Enumerate sites
     ///
-    /// `GET /sites`
+    /// `GET /sites` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-list?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::Site>,
+        super::super::Site,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/id`
     pub fn id(&self) -> SitesId {
@@ -83,6 +101,10 @@ impl SitesIdContentTypesId {
     ///
     /// `POST /sites/id/contentTypes/id/copyToDefaultContentLocation` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-copytodefaultcontentlocation?view=graph-rest-beta)
     pub fn copy_to_default_content_location(
         &self,
@@ -100,6 +122,26 @@ impl SitesIdContentTypesId {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}`
@@ -131,6 +173,10 @@ impl SitesItem {
     ///
     /// `GET /sites/{siteId}/getApplicableContentTypesForList` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-getapplicablecontenttypesforlist?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get_applicable_content_types_for_list(
@@ -147,6 +193,28 @@ impl SitesItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/items`
     pub fn items(&self) -> SitesItemItems {
@@ -178,35 +246,65 @@ impl SitesItem {
     }
     /// Get item activity stats by interval
     ///
-    /// `GET /sites/{site-id}/getActivitiesByInterval(startDateTime='2016',endDateTime='2017',interval='month')`
+    /// `GET /sites/{site-id}/getActivitiesByInterval(startDateTime='2016',endDateTime='2017',interval='month')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivity-getbyinterval?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
         end_date_time: &str,
         interval: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::ItemActivityStat>,
+        super::super::ItemActivityStat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self
-                .0
-                .clone()
-                .call(
-                    "getActivitiesByInterval",
-                    &[
-                        ("startDateTime", graph_rt::Arg::Str(start_date_time)),
-                        ("endDateTime", graph_rt::Arg::Str(end_date_time)),
-                        ("interval", graph_rt::Arg::Str(interval)),
-                    ],
-                ),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self
+                    .0
+                    .clone()
+                    .call(
+                        "getActivitiesByInterval",
+                        &[
+                            ("startDateTime", graph_rt::Arg::Str(start_date_time)),
+                            ("endDateTime", graph_rt::Arg::Str(end_date_time)),
+                            ("interval", graph_rt::Arg::Str(interval)),
+                        ],
+                    ),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}:/{relative-path}:`
     pub fn at_path(&self, item_path: &str) -> SitesItemByPath {
@@ -226,7 +324,11 @@ impl SitesItemByPath {
     }
     /// Get a site resource by path
     ///
-    /// `GET /sites/{hostname}:/{relative-path}`
+    /// `GET /sites/{hostname}:/{relative-path}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-getbypath?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -238,11 +340,24 @@ impl SitesItemByPath {
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::json,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/onenote`
@@ -295,6 +410,11 @@ impl SitesItemOnenoteNotebooks {
     ///
     /// `GET /sites/{id}/onenote/notebooks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-notebooks?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -311,10 +431,37 @@ impl SitesItemOnenoteNotebooks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create notebook
     ///
     /// `POST /sites/{id}/onenote/notebooks` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-post-notebooks?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -334,10 +481,34 @@ impl SitesItemOnenoteNotebooks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// notebook: getNotebookFromWebUrl
     ///
     /// `POST /sites/{id}/onenote/notebooks/GetNotebookFromWebUrl` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-getnotebookfromweburl?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -357,6 +528,24 @@ impl SitesItemOnenoteNotebooks {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/onenote/notebooks/{id}`
     pub fn item(&self, id: &str) -> SitesItemOnenoteNotebooksItem {
@@ -378,6 +567,11 @@ impl SitesItemOnenoteNotebooksItem {
     ///
     /// `GET /sites/{id}/onenote/notebooks/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -394,10 +588,37 @@ impl SitesItemOnenoteNotebooksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// notebook: copyNotebook
     ///
     /// `POST /sites/{id}/onenote/notebooks/{id}/copyNotebook` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-beta)
     pub fn copy_notebook(
@@ -416,6 +637,26 @@ impl SitesItemOnenoteNotebooksItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/onenote/notebooks/{id}/sectionGroups`
     pub fn section_groups(&self) -> SitesItemOnenoteNotebooksItemSectionGroups {
@@ -444,6 +685,11 @@ impl SitesItemOnenoteNotebooksItemSectionGroups {
     ///
     /// `GET /sites/{id}/onenote/notebooks/{id}/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-list-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -460,10 +706,37 @@ impl SitesItemOnenoteNotebooksItemSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create sectionGroup
     ///
     /// `POST /sites/{id}/onenote/notebooks/{id}/sectionGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-post-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -483,6 +756,26 @@ impl SitesItemOnenoteNotebooksItemSectionGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/onenote/notebooks/{id}/sections`
@@ -501,6 +794,11 @@ impl SitesItemOnenoteNotebooksItemSections {
     ///
     /// `GET /sites/{id}/onenote/notebooks/{id}/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-list-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -517,10 +815,37 @@ impl SitesItemOnenoteNotebooksItemSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create section
     ///
     /// `POST /sites/{id}/onenote/notebooks/{id}/sections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-post-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -540,6 +865,26 @@ impl SitesItemOnenoteNotebooksItemSections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/onenote/operations`
@@ -571,6 +916,11 @@ impl SitesItemOnenoteOperationsItem {
     ///
     /// `GET /sites/{id}/onenote/operations/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenoteoperation-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -587,6 +937,28 @@ impl SitesItemOnenoteOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/onenote/pages`
@@ -605,6 +977,11 @@ impl SitesItemOnenotePages {
     ///
     /// `GET /sites/{id}/onenote/pages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-pages?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -621,10 +998,36 @@ impl SitesItemOnenotePages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create page
     ///
     /// `POST /sites/{id}/onenote/pages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-post-pages?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -644,6 +1047,26 @@ impl SitesItemOnenotePages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/onenote/pages/{id}`
     pub fn item(&self, id: &str) -> SitesItemOnenotePagesItem {
@@ -666,6 +1089,11 @@ impl SitesItemOnenotePagesItem {
     ///
     /// `GET /sites/{id}/onenote/pages/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -682,10 +1110,36 @@ impl SitesItemOnenotePagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete page
     ///
     /// `DELETE /sites/{id}/onenote/pages/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-beta)
     pub fn delete(
@@ -702,6 +1156,22 @@ impl SitesItemOnenotePagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Notes.ReadWrite", "Notes.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/onenote/pages/{id}/content`
     pub fn content(&self) -> SitesItemOnenotePagesItemContent {
@@ -710,6 +1180,11 @@ impl SitesItemOnenotePagesItem {
     /// page: copyToSection
     ///
     /// `POST /sites/{id}/onenote/pages/{id}/copyToSection` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-beta)
     pub fn copy_to_section(
@@ -728,6 +1203,26 @@ impl SitesItemOnenotePagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/onenote/pages/{id}/content`
@@ -744,6 +1239,11 @@ impl SitesItemOnenotePagesItemContent {
     /// Update page
     ///
     /// `PATCH /sites/{id}/onenote/pages/{id}/content` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-beta)
     pub fn update(
@@ -762,6 +1262,22 @@ impl SitesItemOnenotePagesItemContent {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Notes.ReadWrite", "Notes.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/onenote/resources`
@@ -807,6 +1323,11 @@ impl SitesItemOnenoteResourcesItemContent {
     ///
     /// `GET /sites/{id}/onenote/resources/{id}/content` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -822,6 +1343,27 @@ impl SitesItemOnenoteResourcesItemContent {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/onenote/sectionGroups`
@@ -839,6 +1381,11 @@ impl SitesItemOnenoteSectionGroups {
     ///
     /// `GET /sites/{id}/onenote/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -855,6 +1402,28 @@ impl SitesItemOnenoteSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/onenote/sectionGroups/{id}`
     pub fn item(&self, id: &str) -> SitesItemOnenoteSectionGroupsItem {
@@ -876,6 +1445,11 @@ impl SitesItemOnenoteSectionGroupsItem {
     ///
     /// `GET /sites/{id}/onenote/sectionGroups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -892,6 +1466,28 @@ impl SitesItemOnenoteSectionGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/onenote/sectionGroups/{id}/sectionGroups`
     pub fn section_groups(&self) -> SitesItemOnenoteSectionGroupsItemSectionGroups {
@@ -920,6 +1516,11 @@ impl SitesItemOnenoteSectionGroupsItemSectionGroups {
     ///
     /// `GET /sites/{id}/onenote/sectionGroups/{id}/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-list-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -936,10 +1537,37 @@ impl SitesItemOnenoteSectionGroupsItemSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create sectionGroup
     ///
     /// `POST /sites/{id}/onenote/sectionGroups/{id}/sectionGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-post-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -959,6 +1587,26 @@ impl SitesItemOnenoteSectionGroupsItemSectionGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/onenote/sectionGroups/{id}/sections`
@@ -977,6 +1625,11 @@ impl SitesItemOnenoteSectionGroupsItemSections {
     ///
     /// `GET /sites/{id}/onenote/sectionGroups/{id}/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-list-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -993,10 +1646,37 @@ impl SitesItemOnenoteSectionGroupsItemSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create section
     ///
     /// `POST /sites/{id}/onenote/sectionGroups/{id}/sections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-post-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -1016,6 +1696,26 @@ impl SitesItemOnenoteSectionGroupsItemSections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/onenote/sections`
@@ -1033,6 +1733,11 @@ impl SitesItemOnenoteSections {
     ///
     /// `GET /sites/{id}/onenote/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -1049,6 +1754,28 @@ impl SitesItemOnenoteSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/onenote/sections/{id}`
     pub fn item(&self, id: &str) -> SitesItemOnenoteSectionsItem {
@@ -1070,6 +1797,11 @@ impl SitesItemOnenoteSectionsItem {
     ///
     /// `GET /sites/{id}/onenote/sections/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -1086,10 +1818,37 @@ impl SitesItemOnenoteSectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// section: copyToNotebook
     ///
     /// `POST /sites/{id}/onenote/sections/{id}/copyToNotebook` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-beta)
     pub fn copy_to_notebook(
@@ -1108,10 +1867,35 @@ impl SitesItemOnenoteSectionsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// section: copyToSectionGroup
     ///
     /// `POST /sites/{id}/onenote/sections/{id}/copyToSectionGroup` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-beta)
     pub fn copy_to_section_group(
@@ -1130,6 +1914,26 @@ impl SitesItemOnenoteSectionsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/onenote/sections/{id}/pages`
     pub fn pages(&self) -> SitesItemOnenoteSectionsItemPages {
@@ -1152,6 +1956,11 @@ impl SitesItemOnenoteSectionsItemPages {
     ///
     /// `GET /sites/{id}/onenote/sections/{id}/pages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-list-pages?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -1168,10 +1977,36 @@ impl SitesItemOnenoteSectionsItemPages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create page
     ///
     /// `POST /sites/{id}/onenote/sections/{id}/pages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-post-pages?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -1191,6 +2026,26 @@ impl SitesItemOnenoteSectionsItemPages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/analytics`
@@ -1206,22 +2061,52 @@ impl SitesItemAnalytics {
     }
     /// Get analytics
     ///
-    /// `GET /sites/{site-id}/analytics`
+    /// `GET /sites/{site-id}/analytics` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemanalytics-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::ItemAnalytics,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/columns`
@@ -1240,6 +2125,10 @@ impl SitesItemColumns {
     ///
     /// `GET /sites/{site-id}/columns` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-list-columns?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1256,10 +2145,36 @@ impl SitesItemColumns {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create columnDefinition for a site
     ///
     /// `POST /sites/{site-id}/columns` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-post-columns?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1279,6 +2194,18 @@ impl SitesItemColumns {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/columns/{column-id}`
     pub fn item(&self, column_id: &str) -> SitesItemColumnsItem {
@@ -1300,26 +2227,58 @@ impl SitesItemColumnsItem {
     }
     /// Get columnDefinition
     ///
-    /// `GET /sites/{site-id}/columns/{column-id}`
+    /// `GET /sites/{site-id}/columns/{column-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::ColumnDefinition,
+        super::super::ColumnDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update columnDefinition
     ///
     /// `PATCH /sites/{site-id}/columns/{column-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1327,7 +2286,7 @@ impl SitesItemColumnsItem {
         &self,
         body: &super::super::ColumnDefinition,
     ) -> graph_rt::Request<
-        super::super::ColumnDefinition,
+        Option<super::super::ColumnDefinition>,
         super::super::ColumnDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1335,14 +2294,30 @@ impl SitesItemColumnsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// Delete columnDefinition
     ///
     /// `DELETE /sites/{site-id}/columns/{column-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1359,6 +2334,18 @@ impl SitesItemColumnsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/contentTypes`
@@ -1377,6 +2364,10 @@ impl SitesItemContentTypes {
     ///
     /// `GET /sites/{site-id}/contentTypes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-list-contenttypes?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -1393,10 +2384,36 @@ impl SitesItemContentTypes {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create contentType
     ///
     /// `POST /sites/{site-id}/contentTypes` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-post-contenttypes?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -1416,6 +2433,18 @@ impl SitesItemContentTypes {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/contentTypes/{contentType-id}`
     pub fn item(&self, content_type_id: &str) -> SitesItemContentTypesItem {
@@ -1439,6 +2468,10 @@ impl SitesItemContentTypesItem {
     ///
     /// `GET /sites/{site-id}/contentTypes/{contentType-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -1455,10 +2488,36 @@ impl SitesItemContentTypesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update contentType
     ///
     /// `PATCH /sites/{site-id}/contentTypes/{contentType-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-update?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -1466,7 +2525,7 @@ impl SitesItemContentTypesItem {
         &self,
         body: &super::super::ContentType,
     ) -> graph_rt::Request<
-        super::super::ContentType,
+        Option<super::super::ContentType>,
         super::super::ContentType,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1474,14 +2533,30 @@ impl SitesItemContentTypesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// Delete contentType
     ///
     /// `DELETE /sites/{site-id}/contentTypes/{contentType-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1498,10 +2573,26 @@ impl SitesItemContentTypesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// contentType: associateWithHubSites
     ///
     /// `POST /sites/{siteId}/contentTypes/{contentTypeId}/associateWithHubSites` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-associatewithhubsites?view=graph-rest-beta)
     pub fn associate_with_hub_sites(
@@ -1520,6 +2611,18 @@ impl SitesItemContentTypesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/contentTypes/{contentType-id}/columns`
     pub fn columns(&self) -> SitesItemContentTypesItemColumns {
@@ -1528,6 +2631,10 @@ impl SitesItemContentTypesItem {
     /// contentType: isPublished
     ///
     /// `GET /sites/{siteId}/contentTypes/{contentTypeId}/isPublished` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.FullControl.All`
+    /// - Application: `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-ispublished?view=graph-rest-beta)
     pub fn is_published(
@@ -1544,10 +2651,27 @@ impl SitesItemContentTypesItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// contentType: publish
     ///
     /// `POST /sites/{siteId}/contentTypes/{contentTypeId}/publish` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.FullControl.All`
+    /// - Delegated (personal Microsoft account): `Sites.FullControl.All`
+    /// - Application: `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-publish?view=graph-rest-beta)
     pub fn publish(
@@ -1564,10 +2688,31 @@ impl SitesItemContentTypesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// contentType: unpublish
     ///
     /// `POST /sites/{siteId}/contentTypes/{contentTypeId}/unpublish` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.FullControl.All`
+    /// - Delegated (personal Microsoft account): `Sites.FullControl.All`
+    /// - Application: `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-unpublish?view=graph-rest-beta)
     pub fn unpublish(
@@ -1584,6 +2729,22 @@ impl SitesItemContentTypesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/contentTypes/{contentType-id}/columns`
@@ -1602,6 +2763,10 @@ impl SitesItemContentTypesItemColumns {
     ///
     /// `GET /sites/{site-id}/contentTypes/{contentType-id}/columns` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-list-columns?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1618,10 +2783,36 @@ impl SitesItemContentTypesItemColumns {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create columnDefinition for a content type
     ///
     /// `POST /sites/{site-id}/contentTypes/{contentType-id}/columns` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-post-columns?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1641,6 +2832,18 @@ impl SitesItemContentTypesItemColumns {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/contentTypes/{contentType-id}/columns/{column-id}`
     pub fn item(&self, column_id: &str) -> SitesItemContentTypesItemColumnsItem {
@@ -1662,26 +2865,58 @@ impl SitesItemContentTypesItemColumnsItem {
     }
     /// Get columnDefinition
     ///
-    /// `GET /sites/{site-id}/contentTypes/{contentType-id}/columns/{column-id}`
+    /// `GET /sites/{site-id}/contentTypes/{contentType-id}/columns/{column-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::ColumnDefinition,
+        super::super::ColumnDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update columnDefinition
     ///
     /// `PATCH /sites/{site-id}/contentTypes/{contentType-id}/columns/{column-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1689,7 +2924,7 @@ impl SitesItemContentTypesItemColumnsItem {
         &self,
         body: &super::super::ColumnDefinition,
     ) -> graph_rt::Request<
-        super::super::ColumnDefinition,
+        Option<super::super::ColumnDefinition>,
         super::super::ColumnDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1697,14 +2932,30 @@ impl SitesItemContentTypesItemColumnsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// Delete columnDefinition
     ///
     /// `DELETE /sites/{site-id}/contentTypes/{contentType-id}/columns/{column-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1721,6 +2972,18 @@ impl SitesItemContentTypesItemColumnsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/drive`
@@ -1736,23 +2999,62 @@ impl SitesItemDrive {
     }
     /// Get Drive
     ///
-    /// `GET /sites/{siteId}/drive` → `404`
+    /// `GET /sites/{siteId}/drive` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::Drive,
+        super::super::Drive,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
-            .documented_status(404u16)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/drive/items`
     pub fn items(&self) -> SitesItemDriveItems {
@@ -1794,6 +3096,11 @@ impl SitesItemDriveItemsItem {
     ///
     /// `GET /sites/{siteId}/drive/items/{itemId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -1810,10 +3117,52 @@ impl SitesItemDriveItemsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Move a DriveItem to a new folder
     ///
     /// `PATCH /sites/{site-id}/drive/items/{item-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1821,7 +3170,7 @@ impl SitesItemDriveItemsItem {
         &self,
         body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        Option<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1829,14 +3178,39 @@ impl SitesItemDriveItemsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a DriveItem
     ///
     /// `DELETE /sites/{siteId}/drive/items/{itemId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1853,10 +3227,35 @@ impl SitesItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: checkin
     ///
     /// `POST /sites/{siteId}/drive/items/{itemId}/checkin` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
     pub fn checkin(
@@ -1873,10 +3272,35 @@ impl SitesItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: checkout
     ///
     /// `POST /sites/{siteId}/drive/items/{itemId}/checkout` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
     pub fn checkout(
@@ -1893,6 +3317,26 @@ impl SitesItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/children`
     pub fn children(&self) -> SitesItemDriveItemsItemChildren {
@@ -1904,7 +3348,12 @@ impl SitesItemDriveItemsItem {
     }
     /// Copy a DriveItem
     ///
-    /// `POST /sites/{siteId}/drive/items/{itemId}/copy`
+    /// `POST /sites/{siteId}/drive/items/{itemId}/copy` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
     pub fn copy(
@@ -1915,15 +3364,41 @@ impl SitesItemDriveItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("copy"),
-            graph_rt::decode::empty,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("copy"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: createLink
     ///
     /// `POST /sites/{siteId}/drive/items/{itemId}/createLink` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createlink?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -1943,17 +3418,43 @@ impl SitesItemDriveItemsItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: createUploadSession
     ///
-    /// `POST /sites/{siteId}/drive/items/{itemId}/createUploadSession`
+    /// `POST /sites/{siteId}/drive/items/{itemId}/createUploadSession` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1961,13 +3462,38 @@ impl SitesItemDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("createUploadSession"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Follow drive item
     ///
-    /// `POST /sites/{site-id}/drive/items/{item-id}/follow`
+    /// `POST /sites/{site-id}/drive/items/{item-id}/follow` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1979,32 +3505,84 @@ impl SitesItemDriveItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("follow"),
-            graph_rt::decode::json,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("follow"),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Send a sharing invitation
     ///
-    /// `POST /sites/{siteId}/drive/items/{itemId}/invite`
+    /// `POST /sites/{siteId}/drive/items/{itemId}/invite` → `207`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn invite(
         &self,
         body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("invite"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
+            .documented_status(207u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/permissions`
     pub fn permissions(&self) -> SitesItemDriveItemsItemPermissions {
@@ -2013,6 +3591,10 @@ impl SitesItemDriveItemsItem {
     /// driveItem: preview
     ///
     /// `POST /sites/{siteId}/drive/items/{itemId}/preview`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
     pub fn preview(
@@ -2030,6 +3612,30 @@ impl SitesItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/thumbnails`
     pub fn thumbnails(&self) -> SitesItemDriveItemsItemThumbnails {
@@ -2058,7 +3664,12 @@ impl SitesItemDriveItemsItemChildren {
     }
     /// List children of a driveItem
     ///
-    /// `GET /sites/{site-id}/drive/items/{item-id}/children`
+    /// `GET /sites/{site-id}/drive/items/{item-id}/children` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -2070,15 +3681,54 @@ impl SitesItemDriveItemsItemChildren {
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::page,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create a new folder in a drive
     ///
     /// `POST /sites/{site-id}/drive/items/{parent-item-id}/children` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -2098,6 +3748,26 @@ impl SitesItemDriveItemsItemChildren {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/drive/items/{item-id}/content`
@@ -2114,32 +3784,76 @@ impl SitesItemDriveItemsItemContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /sites/{siteId}/drive/items/{item-id}/content`
+    /// `GET /sites/{siteId}/drive/items/{item-id}/content` → `206`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        Vec<u8>,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::bytes,
+            )
+            .documented_status(206u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /sites/{site-id}/drive/items/{item-id}/content`
+    /// `PUT /sites/{site-id}/drive/items/{item-id}/content` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -2151,7 +3865,28 @@ impl SitesItemDriveItemsItemContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/drive/items/{item-id}/permissions`
@@ -2169,6 +3904,11 @@ impl SitesItemDriveItemsItemPermissions {
     ///
     /// `GET /sites/{siteId}/drive/items/{itemId}/permissions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-permissions?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -2185,6 +3925,39 @@ impl SitesItemDriveItemsItemPermissions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/permissions/{perm-id}`
     pub fn item(&self, perm_id: &str) -> SitesItemDriveItemsItemPermissionsItem {
@@ -2208,6 +3981,11 @@ impl SitesItemDriveItemsItemPermissionsItem {
     ///
     /// `GET /sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -2224,10 +4002,48 @@ impl SitesItemDriveItemsItemPermissionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update sharing permission
     ///
     /// `PATCH /sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-update?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -2235,7 +4051,7 @@ impl SitesItemDriveItemsItemPermissionsItem {
         &self,
         body: &super::super::Permission,
     ) -> graph_rt::Request<
-        super::super::Permission,
+        Option<super::super::Permission>,
         super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2243,14 +4059,39 @@ impl SitesItemDriveItemsItemPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a sharing permission from a file or folder
     ///
     /// `DELETE /sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2267,10 +4108,34 @@ impl SitesItemDriveItemsItemPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// permission: revokeGrants
     ///
     /// `POST /sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}/revokeGrants` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-revokegrants?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -2290,6 +4155,22 @@ impl SitesItemDriveItemsItemPermissionsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/drive/items/{item-id}/thumbnails`
@@ -2307,6 +4188,11 @@ impl SitesItemDriveItemsItemThumbnails {
     ///
     /// `GET /sites/{site-id}/drive/items/{item-id}/thumbnails` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2323,6 +4209,39 @@ impl SitesItemDriveItemsItemThumbnails {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/drive/items/{item-id}/versions`
@@ -2340,6 +4259,11 @@ impl SitesItemDriveItemsItemVersions {
     ///
     /// `GET /sites/{site-id}/drive/items/{item-id}/versions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-versions?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -2356,6 +4280,39 @@ impl SitesItemDriveItemsItemVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/versions/{version-id}`
     pub fn item(&self, version_id: &str) -> SitesItemDriveItemsItemVersionsItem {
@@ -2377,6 +4334,11 @@ impl SitesItemDriveItemsItemVersionsItem {
     ///
     /// `GET /sites/{site-id}/drive/items/{item-id}/versions/{version-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -2393,6 +4355,39 @@ impl SitesItemDriveItemsItemVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/versions/{version-id}/content`
     pub fn content(&self) -> SitesItemDriveItemsItemVersionsItemContent {
@@ -2401,6 +4396,11 @@ impl SitesItemDriveItemsItemVersionsItem {
     /// Restore a previous version of a DriveItem
     ///
     /// `POST /sites/{siteId}/drive/items/{itemId}/versions/{version-id}/restoreVersion` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-beta)
     pub fn restore_version(
@@ -2417,6 +4417,26 @@ impl SitesItemDriveItemsItemVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/drive/items/{item-id}/versions/{version-id}/content`
@@ -2434,6 +4454,11 @@ impl SitesItemDriveItemsItemVersionsItemContent {
     ///
     /// `GET /sites/{site-id}/drive/items/{item-id}/versions/{version-id}/content` → `302`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -2449,6 +4474,39 @@ impl SitesItemDriveItemsItemVersionsItemContent {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/drive/items/{item-id}:/{filename}:`
@@ -2478,13 +4536,18 @@ impl SitesItemDriveItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /sites/{site-id}/drive/items/{parent-id}:/{filename}:/content`
+    /// `PUT /sites/{site-id}/drive/items/{parent-id}:/{filename}:/content` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -2496,7 +4559,28 @@ impl SitesItemDriveItemsItemByPathContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/drive/root`
@@ -2514,23 +4598,63 @@ impl SitesItemDriveRoot {
     }
     /// Search for a DriveItems within a drive
     ///
-    /// `GET /sites/{site-id}/drive/root/search(q='{search-text}')`
+    /// `GET /sites/{site-id}/drive/root/search(q='{search-text}')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:`
     pub fn at_path(&self, item_path: &str) -> SitesItemDriveRootByPath {
@@ -2580,6 +4704,10 @@ impl SitesItemItemsItemVersions {
     ///
     /// `GET /sites/{site-id}/items/{item-id}/versions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitem-list-versions?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -2596,6 +4724,18 @@ impl SitesItemItemsItemVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/items/{item-id}/versions/{version-id}`
     pub fn item(&self, version_id: &str) -> SitesItemItemsItemVersionsItem {
@@ -2617,6 +4757,10 @@ impl SitesItemItemsItemVersionsItem {
     ///
     /// `GET /sites/{site-id}/items/{item-id}/versions/{version-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitemversion-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -2633,10 +4777,26 @@ impl SitesItemItemsItemVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Restore a previous version of a ListItem
     ///
     /// `POST /sites/{site-id}/items/{item-id}/versions/{version-id}/restoreVersion` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitemversion-restore?view=graph-rest-beta)
     pub fn restore_version(
@@ -2653,6 +4813,26 @@ impl SitesItemItemsItemVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/lists`
@@ -2669,26 +4849,48 @@ impl SitesItemLists {
     }
     /// Enumerate lists in a site
     ///
-    /// `GET /sites/{site-id}/lists`
+    /// `GET /sites/{site-id}/lists` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/list-list?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::List>,
+        super::super::List,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create a new list
     ///
-    /// `POST /sites/{site-id}/lists`
+    /// `POST /sites/{site-id}/lists` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/list-create?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -2707,6 +4909,19 @@ impl SitesItemLists {
                 graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/lists/{list-id}`
     pub fn item(&self, list_id: &str) -> SitesItemListsItem {
@@ -2726,22 +4941,40 @@ impl SitesItemListsItem {
     }
     /// Get metadata for a list
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}`
+    /// `GET /sites/{site-id}/lists/{list-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/list-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::List,
+        super::super::List,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/lists/{list-id}/activities`
     pub fn activities(&self) -> SitesItemListsItemActivities {
@@ -2777,22 +5010,52 @@ impl SitesItemListsItemActivities {
     }
     /// Enumerate activities (preview)
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/activities`
+    /// `GET /sites/{site-id}/lists/{list-id}/activities` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activities-list?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::ItemActivity>,
+        super::super::ItemActivity,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/columns`
@@ -2811,6 +5074,10 @@ impl SitesItemListsItemColumns {
     ///
     /// `GET /sites/{site-id}/lists/{list-id}/columns` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/list-list-columns?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2827,10 +5094,36 @@ impl SitesItemListsItemColumns {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create columnDefinition for a list
     ///
     /// `POST /sites/{site-id}/lists/{list-id}/columns` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/list-post-columns?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -2850,6 +5143,18 @@ impl SitesItemListsItemColumns {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/lists/{list-id}/columns/{column-id}`
     pub fn item(&self, column_id: &str) -> SitesItemListsItemColumnsItem {
@@ -2871,26 +5176,58 @@ impl SitesItemListsItemColumnsItem {
     }
     /// Get columnDefinition
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/columns/{column-id}`
+    /// `GET /sites/{site-id}/lists/{list-id}/columns/{column-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::ColumnDefinition,
+        super::super::ColumnDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update columnDefinition
     ///
     /// `PATCH /sites/{site-id}/lists/{list-id}/columns/{column-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -2898,7 +5235,7 @@ impl SitesItemListsItemColumnsItem {
         &self,
         body: &super::super::ColumnDefinition,
     ) -> graph_rt::Request<
-        super::super::ColumnDefinition,
+        Option<super::super::ColumnDefinition>,
         super::super::ColumnDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2906,14 +5243,30 @@ impl SitesItemListsItemColumnsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// Delete columnDefinition
     ///
     /// `DELETE /sites/{site-id}/lists/{list-id}/columns/{column-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2930,6 +5283,18 @@ impl SitesItemListsItemColumnsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/contentTypes`
@@ -2947,6 +5312,10 @@ impl SitesItemListsItemContentTypes {
     ///
     /// `GET /sites/{site-id}/lists/{list-id}/contentTypes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/list-list-contenttypes?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -2963,10 +5332,36 @@ impl SitesItemListsItemContentTypes {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// contentType: addCopy
     ///
     /// `POST /sites/{site-id}/lists/{list-id}/contentTypes/addCopy` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-addcopy?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -2986,6 +5381,18 @@ impl SitesItemListsItemContentTypes {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/lists/{list-id}/contentTypes/{contentType-id}`
     pub fn item(&self, content_type_id: &str) -> SitesItemListsItemContentTypesItem {
@@ -3009,6 +5416,10 @@ impl SitesItemListsItemContentTypesItem {
     ///
     /// `GET /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -3025,10 +5436,36 @@ impl SitesItemListsItemContentTypesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update contentType
     ///
     /// `PATCH /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-update?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -3036,7 +5473,7 @@ impl SitesItemListsItemContentTypesItem {
         &self,
         body: &super::super::ContentType,
     ) -> graph_rt::Request<
-        super::super::ContentType,
+        Option<super::super::ContentType>,
         super::super::ContentType,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3044,14 +5481,30 @@ impl SitesItemListsItemContentTypesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// Delete contentType
     ///
     /// `DELETE /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3068,6 +5521,18 @@ impl SitesItemListsItemContentTypesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/lists/{list-id}/contentTypes/{contentType-id}/columns`
     pub fn columns(&self) -> SitesItemListsItemContentTypesItemColumns {
@@ -3090,6 +5555,10 @@ impl SitesItemListsItemContentTypesItemColumns {
     ///
     /// `GET /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-list-columns?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3106,10 +5575,36 @@ impl SitesItemListsItemContentTypesItemColumns {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create columnDefinition for a content type
     ///
     /// `POST /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-post-columns?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -3129,6 +5624,18 @@ impl SitesItemListsItemContentTypesItemColumns {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/lists/{list-id}/contentTypes/{contentType-id}/columns/{column-id}`
     pub fn item(
@@ -3153,26 +5660,58 @@ impl SitesItemListsItemContentTypesItemColumnsItem {
     }
     /// Get columnDefinition
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns/{column-id}`
+    /// `GET /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns/{column-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::ColumnDefinition,
+        super::super::ColumnDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update columnDefinition
     ///
     /// `PATCH /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns/{column-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -3180,7 +5719,7 @@ impl SitesItemListsItemContentTypesItemColumnsItem {
         &self,
         body: &super::super::ColumnDefinition,
     ) -> graph_rt::Request<
-        super::super::ColumnDefinition,
+        Option<super::super::ColumnDefinition>,
         super::super::ColumnDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3188,14 +5727,30 @@ impl SitesItemListsItemContentTypesItemColumnsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// Delete columnDefinition
     ///
     /// `DELETE /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns/{column-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3212,6 +5767,18 @@ impl SitesItemListsItemContentTypesItemColumnsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Manage.All", "Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/items`
@@ -3228,26 +5795,48 @@ impl SitesItemListsItemItems {
     }
     /// Enumerate items in a list
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/items`
+    /// `GET /sites/{site-id}/lists/{list-id}/items` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitem-list?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::ListItem>,
+        super::super::ListItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create a new item in a list
     ///
-    /// `POST /sites/{site-id}/lists/{list-id}/items`
+    /// `POST /sites/{site-id}/lists/{list-id}/items` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitem-create?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -3266,6 +5855,19 @@ impl SitesItemListsItemItems {
                 graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}`
     pub fn item(&self, item_id: &str) -> SitesItemListsItemItemsItem {
@@ -3286,26 +5888,52 @@ impl SitesItemListsItemItemsItem {
     }
     /// Get an item in a list
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}`
+    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitem-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::ListItem,
+        super::super::ListItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete an item from a list
     ///
     /// `DELETE /sites/{site-id}/lists/{list-id}/items/{item-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitem-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3322,6 +5950,18 @@ impl SitesItemListsItemItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/activities`
     pub fn activities(&self) -> SitesItemListsItemItemsItemActivities {
@@ -3334,6 +5974,11 @@ impl SitesItemListsItemItemsItem {
     /// listItem: createLink
     ///
     /// `POST /sites/{siteId}/lists/{listId}/items/{itemId}/createLink` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitem-createlink?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -3353,6 +5998,26 @@ impl SitesItemListsItemItemsItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/driveItem`
     pub fn drive_item(&self) -> SitesItemListsItemItemsItemDriveItem {
@@ -3368,35 +6033,65 @@ impl SitesItemListsItemItemsItem {
     }
     /// Get item activity stats by interval
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/getActivitiesByInterval(startDateTime='2017-05-01',endDateTime='2017-05-20',interval='week')`
+    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/getActivitiesByInterval(startDateTime='2017-05-01',endDateTime='2017-05-20',interval='week')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivity-getbyinterval?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
         end_date_time: &str,
         interval: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::ItemActivityStat>,
+        super::super::ItemActivityStat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self
-                .0
-                .clone()
-                .call(
-                    "getActivitiesByInterval",
-                    &[
-                        ("startDateTime", graph_rt::Arg::Str(start_date_time)),
-                        ("endDateTime", graph_rt::Arg::Str(end_date_time)),
-                        ("interval", graph_rt::Arg::Str(interval)),
-                    ],
-                ),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self
+                    .0
+                    .clone()
+                    .call(
+                        "getActivitiesByInterval",
+                        &[
+                            ("startDateTime", graph_rt::Arg::Str(start_date_time)),
+                            ("endDateTime", graph_rt::Arg::Str(end_date_time)),
+                            ("interval", graph_rt::Arg::Str(interval)),
+                        ],
+                    ),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/activities`
@@ -3412,22 +6107,52 @@ impl SitesItemListsItemItemsItemActivities {
     }
     /// Enumerate activities (preview)
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/activities`
+    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/activities` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activities-list?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::ItemActivity>,
+        super::super::ItemActivity,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/analytics`
@@ -3443,22 +6168,52 @@ impl SitesItemListsItemItemsItemAnalytics {
     }
     /// Get analytics
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/analytics`
+    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/analytics` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemanalytics-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::ItemAnalytics,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/fields`
@@ -3474,7 +6229,11 @@ impl SitesItemListsItemItemsItemFields {
     }
     /// Update an item in a list
     ///
-    /// `PATCH /sites/{site-id}/lists/{list-id}/items/{item-id}/fields`
+    /// `PATCH /sites/{site-id}/lists/{list-id}/items/{item-id}/fields` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitem-update?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -3482,7 +6241,7 @@ impl SitesItemListsItemItemsItemFields {
         &self,
         body: &super::super::FieldValueSet,
     ) -> graph_rt::Request<
-        super::super::FieldValueSet,
+        Option<super::super::FieldValueSet>,
         super::super::FieldValueSet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3490,9 +6249,22 @@ impl SitesItemListsItemItemsItemFields {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/versions`
@@ -3510,6 +6282,10 @@ impl SitesItemListsItemItemsItemVersions {
     ///
     /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/versions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitem-list-versions?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -3526,6 +6302,18 @@ impl SitesItemListsItemItemsItemVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/versions/{version-id}`
     pub fn item(&self, version_id: &str) -> SitesItemListsItemItemsItemVersionsItem {
@@ -3547,6 +6335,10 @@ impl SitesItemListsItemItemsItemVersionsItem {
     ///
     /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/versions/{version-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitemversion-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -3563,10 +6355,26 @@ impl SitesItemListsItemItemsItemVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Restore a previous version of a ListItem
     ///
     /// `POST /sites/{site-id}/lists/{list-id}/items/{item-id}/versions/{version-id}/restoreVersion` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
+    /// - Application: `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitemversion-restore?view=graph-rest-beta)
     pub fn restore_version(
@@ -3583,6 +6391,26 @@ impl SitesItemListsItemItemsItemVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Sites.ReadWrite.All",
+                            "Sites.Manage.All",
+                            "Sites.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/driveItem`
@@ -3633,6 +6461,10 @@ impl SitesItemListsItemItemsItemDriveItemPermissionsItem {
     ///
     /// `POST /sites/{site-id}/lists/{list-id}/items/{listItem-id}/driveItem/permissions/{perm-id}/revokeGrants` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-revokegrants?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn revoke_grants(
@@ -3651,6 +6483,22 @@ impl SitesItemListsItemItemsItemDriveItemPermissionsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/pages`
@@ -3667,26 +6515,48 @@ impl SitesItemPages {
     }
     /// List the pages in the site pages list of a site
     ///
-    /// `GET /sites/{site-id}/pages`
+    /// `GET /sites/{site-id}/pages` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sitepage-list?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::SitePage>,
+        super::super::SitePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create a page in the site pages list of a site
     ///
-    /// `POST /sites/{site-id}/pages`
+    /// `POST /sites/{site-id}/pages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sitepage-create?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -3705,6 +6575,19 @@ impl SitesItemPages {
                 graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/pages/{page-id}`
     pub fn item(&self, page_id: &str) -> SitesItemPagesItem {
@@ -3725,26 +6608,48 @@ impl SitesItemPagesItem {
     }
     /// Get a page in the site pages list of a site
     ///
-    /// `GET /sites/{site-id}/pages/{page-id}`
+    /// `GET /sites/{site-id}/pages/{page-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sitepage-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::SitePage,
+        super::super::SitePage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete page from the site pages list of a site
     ///
     /// `DELETE /sites/{site-id}/pages/{page-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sitepage-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3761,10 +6666,27 @@ impl SitesItemPagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// sitePage: publish
     ///
     /// `POST /sites/{siteId}/pages/{pageId}/publish` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sitepage-publish?view=graph-rest-beta)
     pub fn publish(
@@ -3781,6 +6703,26 @@ impl SitesItemPagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/sites`
@@ -3796,22 +6738,40 @@ impl SitesItemSites {
     }
     /// Enumerate subsites
     ///
-    /// `GET /sites/{site-id}/sites`
+    /// `GET /sites/{site-id}/sites` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-list-subsites?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::Site>,
+        super::super::Site,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/termStore`
@@ -3829,6 +6789,9 @@ impl SitesItemTermStore {
     ///
     /// `GET /sites/{site-id}/termStore` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-store-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -3845,6 +6808,14 @@ impl SitesItemTermStore {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/termStore/groups`
     pub fn groups(&self) -> SitesItemTermStoreGroups {
@@ -3884,6 +6855,9 @@ impl SitesItemTermStoreGroupsItem {
     ///
     /// `GET /sites/{site-id}/termStore/groups/{group-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-group-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -3900,6 +6874,14 @@ impl SitesItemTermStoreGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/termStore/groups/{group-id}/sets`
     pub fn sets(&self) -> SitesItemTermStoreGroupsItemSets {
@@ -3963,6 +6945,9 @@ impl SitesItemTermStoreGroupsItemSetsItemTermsItem {
     ///
     /// `GET /sites/{site-id}/termStore/groups/{group-id}/sets/{set-id}/terms/{term-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -3979,6 +6964,14 @@ impl SitesItemTermStoreGroupsItemSetsItemTermsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/termStore/sets`
@@ -4010,6 +7003,9 @@ impl SitesItemTermStoreSetsItem {
     ///
     /// `GET /sites/{site-id}/termStore/sets/{set-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-set-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -4026,6 +7022,14 @@ impl SitesItemTermStoreSetsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/termStore/sets/{set-id}/terms`
     pub fn terms(&self) -> SitesItemTermStoreSetsItemTerms {
@@ -4061,6 +7065,9 @@ impl SitesItemTermStoreSetsItemTermsItem {
     ///
     /// `GET /sites/{site-id}/termStore/sets/{set-id}/terms/{term-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -4077,6 +7084,14 @@ impl SitesItemTermStoreSetsItemTermsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/drive/root/delta`
@@ -4094,12 +7109,17 @@ impl SitesItemDriveRootDelta {
     ///
     /// `GET /sites/{siteId}/drive/root/delta` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -4107,9 +7127,42 @@ impl SitesItemDriveRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/drive/root:/{item-path}:`
@@ -4127,6 +7180,11 @@ impl SitesItemDriveRootByPath {
     ///
     /// `GET /sites/{siteId}/drive/root:/{item-path}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -4143,6 +7201,43 @@ impl SitesItemDriveRootByPath {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/drive`
@@ -4204,22 +7299,45 @@ impl SitesItemListsItemDriveRootSubscriptionsSocketIo {
     }
     /// Get websocket endpoint
     ///
-    /// `GET /sites/{siteId}/lists/{listId}/drive/root/subscriptions/socketIo`
+    /// `GET /sites/{siteId}/lists/{listId}/drive/root/subscriptions/socketIo` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.Read", "Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/permissions`
@@ -4238,6 +7356,9 @@ impl SitesItemPermissions {
     ///
     /// `GET /sites/{sitesId}/permissions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Sites.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-list-permissions?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -4254,10 +7375,21 @@ impl SitesItemPermissions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// Create permission
     ///
     /// `POST /sites/{sitesId}/permissions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-post-permissions?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -4277,6 +7409,14 @@ impl SitesItemPermissions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/sites/{hostname}/permissions/{permissionId}`
     pub fn item(&self, permission_id: &str) -> SitesItemPermissionsItem {
@@ -4300,6 +7440,9 @@ impl SitesItemPermissionsItem {
     ///
     /// `GET /sites/{sitesId}/permissions/{permissionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Sites.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-get-permission?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -4316,10 +7459,21 @@ impl SitesItemPermissionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// Update permission
     ///
     /// `PATCH /sites/{sitesId}/permissions/{permissionId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-update-permission?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -4327,7 +7481,7 @@ impl SitesItemPermissionsItem {
         &self,
         body: &super::super::Permission,
     ) -> graph_rt::Request<
-        super::super::Permission,
+        Option<super::super::Permission>,
         super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4335,14 +7489,25 @@ impl SitesItemPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// Delete permission
     ///
     /// `DELETE /sites/{sitesId}/permissions/{permissionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-delete-permission?view=graph-rest-beta)
     pub fn delete(
@@ -4359,5 +7524,13 @@ impl SitesItemPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.FullControl.All"],
+                    },
+                ],
+            )
     }
 }

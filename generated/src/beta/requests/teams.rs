@@ -18,24 +18,49 @@ impl Teams {
     ///
     /// `POST /teams` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Team.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Team.Create`, `Teamwork.Migrate.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-post?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
         body: &super::super::Team,
     ) -> graph_rt::Request<
-        super::super::TeamsAsyncOperation,
-        super::super::TeamsAsyncOperation,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Team.Create",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Team.Create",
+                            "Teamwork.Migrate.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}`
     pub fn item(&self, id: &str) -> TeamsItem {
@@ -58,6 +83,10 @@ impl TeamsItem {
     ///
     /// `GET /teams/{team-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -74,10 +103,44 @@ impl TeamsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamSettings.Read.Group*",
+                            "TeamSettings.ReadWrite.Group*",
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update team
     ///
     /// `PATCH /teams/{team-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-update?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -97,27 +160,72 @@ impl TeamsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Archive team
     ///
     /// `POST /teams/{id}/archive` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-archive?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
     pub fn archive(
         &self,
     ) -> graph_rt::Request<
-        super::super::TeamsAsyncOperation,
-        super::super::TeamsAsyncOperation,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("archive"),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels`
     pub fn channels(&self) -> TeamsItemChannels {
@@ -127,28 +235,46 @@ impl TeamsItem {
     ///
     /// `POST /teams/{id}/clone` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-clone?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
     pub fn clone_(
         &self,
         body: &super::super::CloneBody,
     ) -> graph_rt::Request<
-        super::super::TeamsAsyncOperation,
-        super::super::TeamsAsyncOperation,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("clone"),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// team: completeMigration
     ///
     /// `POST /teams/{team-id}/completeMigration` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Teamwork.Migrate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-completemigration?view=graph-rest-beta)
     pub fn complete_migration(
@@ -165,6 +291,14 @@ impl TeamsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Teamwork.Migrate.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/installedApps`
     pub fn installed_apps(&self) -> TeamsItemInstalledApps {
@@ -194,6 +328,10 @@ impl TeamsItem {
     ///
     /// `POST /teams/{teamId}/sendActivityNotification` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsActivity.Send`
+    /// - Application: `TeamsActivity.Send`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-sendactivitynotification?view=graph-rest-beta)
     pub fn send_activity_notification(
         &self,
@@ -211,6 +349,18 @@ impl TeamsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamsActivity.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamsActivity.Send"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/tags`
     pub fn tags(&self) -> TeamsItemTags {
@@ -220,22 +370,46 @@ impl TeamsItem {
     ///
     /// `POST /teams/{id}/unarchive` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-unarchive?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
     pub fn unarchive(
         &self,
     ) -> graph_rt::Request<
-        super::super::TeamsAsyncOperation,
-        super::super::TeamsAsyncOperation,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("unarchive"),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/channels`
@@ -254,6 +428,10 @@ impl TeamsItemChannels {
     ///
     /// `GET /teams/{team-id}/channels` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `ChannelSettings.Read.Group*`, `ChannelSettings.ReadWrite.Group*`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -270,10 +448,44 @@ impl TeamsItemChannels {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Channel.ReadBasic.All",
+                            "ChannelSettings.Read.All",
+                            "ChannelSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelSettings.Read.Group*",
+                            "ChannelSettings.ReadWrite.Group*",
+                            "Channel.ReadBasic.All",
+                            "ChannelSettings.Read.All",
+                            "ChannelSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create channel
     ///
     /// `POST /teams/{team-id}/channels` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Channel.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Channel.Create.Group*`, `Channel.Create`, `Teamwork.Migrate.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -293,26 +505,60 @@ impl TeamsItemChannels {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Channel.Create",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Channel.Create.Group*",
+                            "Channel.Create",
+                            "Teamwork.Migrate.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// channel: getAllMessages
     ///
     /// `GET /teams/{team-id}/channels/getAllMessages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ChannelMessage.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-getallmessages?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn get_all_messages(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone().literal("getAllMessages"),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ChannelMessage.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}`
     pub fn item(&self, id: &str) -> TeamsItemChannelsItem {
@@ -336,6 +582,10 @@ impl TeamsItemChannelsItem {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `ChannelSettings.Read.Group*`, `ChannelSettings.ReadWrite.Group*`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -352,10 +602,44 @@ impl TeamsItemChannelsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Channel.ReadBasic.All",
+                            "ChannelSettings.Read.All",
+                            "ChannelSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelSettings.Read.Group*",
+                            "ChannelSettings.ReadWrite.Group*",
+                            "Channel.ReadBasic.All",
+                            "ChannelSettings.Read.All",
+                            "ChannelSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update channel
     ///
     /// `PATCH /teams/{team-id}/channels/{channel-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `ChannelSettings.ReadWrite.Group*`, `ChannelSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-patch?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -375,10 +659,35 @@ impl TeamsItemChannelsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelSettings.ReadWrite.Group*",
+                            "ChannelSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete channel
     ///
     /// `DELETE /teams/{team-id}/channels/{channel-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Channel.Delete.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Channel.Delete.Group*`, `Channel.Delete.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete?view=graph-rest-beta)
     pub fn delete(
@@ -395,10 +704,34 @@ impl TeamsItemChannelsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Channel.Delete.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Channel.Delete.Group*",
+                            "Channel.Delete.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// channel: completeMigration
     ///
     /// `POST /teams/{team-id}/channels/{channel-id}/completeMigration` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Teamwork.Migrate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-completemigration?view=graph-rest-beta)
     pub fn complete_migration(
@@ -415,6 +748,14 @@ impl TeamsItemChannelsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Teamwork.Migrate.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/filesFolder`
     pub fn files_folder(&self) -> TeamsItemChannelsItemFilesFolder {
@@ -432,6 +773,9 @@ impl TeamsItemChannelsItem {
     ///
     /// `POST /teams/{team-id}/channels/{channel-id}/provisionEmail` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelSettings.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-provisionemail?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn provision_email(
@@ -448,10 +792,21 @@ impl TeamsItemChannelsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelSettings.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// channel: removeEmail
     ///
     /// `POST /teams/{team-id}/channels/{channel-id}/removeEmail` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelSettings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-removeemail?view=graph-rest-beta)
     pub fn remove_email(
@@ -468,6 +823,14 @@ impl TeamsItemChannelsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelSettings.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/tabs`
     pub fn tabs(&self) -> TeamsItemChannelsItemTabs {
@@ -489,6 +852,10 @@ impl TeamsItemChannelsItemFilesFolder {
     ///
     /// `GET /teams/{id}/channels/{id}/filesFolder` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `File.Read.Group*`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get-filesfolder?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -505,6 +872,29 @@ impl TeamsItemChannelsItemFilesFolder {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "File.Read.Group*",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/channels/{id}/members`
@@ -523,6 +913,10 @@ impl TeamsItemChannelsItemMembers {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMember.Read.All`, `ChannelMember.ReadWrite.All`
+    /// - Application: `ChannelMember.Read.All`, `ChannelMember.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -539,10 +933,32 @@ impl TeamsItemChannelsItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMember.Read.All",
+                            "ChannelMember.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMember.Read.All",
+                            "ChannelMember.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add member to channel
     ///
     /// `POST /teams/{team-id}/channels/{channel-id}/members` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMember.ReadWrite.All`
+    /// - Application: `ChannelMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -562,6 +978,18 @@ impl TeamsItemChannelsItemMembers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ChannelMember.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/members/{id}`
     pub fn item(&self, id: &str) -> TeamsItemChannelsItemMembersItem {
@@ -585,6 +1013,10 @@ impl TeamsItemChannelsItemMembersItem {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/members/{membership-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMember.Read.All`, `ChannelMember.ReadWrite.All`
+    /// - Application: `ChannelMember.Read.All`, `ChannelMember.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -601,10 +1033,32 @@ impl TeamsItemChannelsItemMembersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMember.Read.All",
+                            "ChannelMember.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMember.Read.All",
+                            "ChannelMember.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update conversationMember
     ///
     /// `PATCH /teams/{id}/channels/{id}/members/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamMember.ReadWrite.All`, `ChannelMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamMember.ReadWrite.All`, `ChannelMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -612,7 +1066,7 @@ impl TeamsItemChannelsItemMembersItem {
         &self,
         body: &super::super::AnyConversationMember,
     ) -> graph_rt::Request<
-        super::super::AnyConversationMember,
+        Option<super::super::AnyConversationMember>,
         super::super::ConversationMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -620,14 +1074,40 @@ impl TeamsItemChannelsItemMembersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamMember.ReadWrite.All",
+                            "ChannelMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamMember.ReadWrite.All",
+                            "ChannelMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Remove member from channel
     ///
     /// `DELETE /teams/{team-id}/channels/{channel-id}/members/{membership-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMember.ReadWrite.All`
+    /// - Application: `ChannelMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete-members?view=graph-rest-beta)
     pub fn delete(
@@ -644,6 +1124,18 @@ impl TeamsItemChannelsItemMembersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ChannelMember.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/channels/{id}/tabs`
@@ -662,6 +1154,10 @@ impl TeamsItemChannelsItemTabs {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/tabs` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Read.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -678,28 +1174,88 @@ impl TeamsItemChannelsItemTabs {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWriteForTeam",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.Read.Group*",
+                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWriteForTeam.All",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add tab to channel
     ///
     /// `POST /teams/{id}/channels/{id}/tabs` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.Create`, `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Create.Group*`, `TeamsTab.Create`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post-tabs?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::TeamsTab,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::TeamsTab,
+        super::super::TeamsTab,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.Create",
+                            "TeamsTab.ReadWriteForTeam",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.Create.Group*",
+                            "TeamsTab.Create",
+                            "TeamsTab.ReadWriteForTeam.All",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/tabs/{tab-id}`
     pub fn item(&self, tab_id: &str) -> TeamsItemChannelsItemTabsItem {
@@ -722,6 +1278,10 @@ impl TeamsItemInstalledApps {
     ///
     /// `GET /teams/{team-id}/installedApps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadForTeam`, `TeamsAppInstallation.ReadWriteForTeam`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.Read.Group*`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -738,28 +1298,80 @@ impl TeamsItemInstalledApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForTeam",
+                            "TeamsAppInstallation.ReadWriteForTeam",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.Read.Group*",
+                            "TeamsAppInstallation.ReadForTeam.All",
+                            "TeamsAppInstallation.ReadWriteForTeam.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add app to team
     ///
     /// `POST /teams/{team-id}/installedApps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteForTeam`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-post-installedapps?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &super::super::AddAppToTeamBody,
+        body: &super::super::TeamsAppInstallation,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteForTeam",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteForTeam.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/installedApps/{id}`
     pub fn item(&self, id: &str) -> TeamsItemInstalledAppsItem {
@@ -782,6 +1394,10 @@ impl TeamsItemInstalledAppsItem {
     ///
     /// `GET /teams/{id}/installedApps/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForTeam`, `TeamsAppInstallation.ReadForUser`, `TeamsAppInstallation.ReadForTeam`, `TeamsAppInstallation.ReadWriteForTeam`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.Read.Group*`, `TeamsAppInstallation.ReadWriteSelfForTeam`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -798,10 +1414,44 @@ impl TeamsItemInstalledAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForTeam",
+                            "TeamsAppInstallation.ReadForUser",
+                            "TeamsAppInstallation.ReadForTeam",
+                            "TeamsAppInstallation.ReadWriteForTeam",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.Read.Group*",
+                            "TeamsAppInstallation.ReadWriteSelfForTeam",
+                            "TeamsAppInstallation.ReadForTeam.All",
+                            "TeamsAppInstallation.ReadWriteForTeam.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Remove app from team
     ///
     /// `DELETE /teams/{team-id}/installedApps/{app-installation-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteForTeam`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-delete-installedapps?view=graph-rest-beta)
     pub fn delete(
@@ -818,10 +1468,34 @@ impl TeamsItemInstalledAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteForTeam",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteForTeam.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// teamsAppInstallation: upgrade
     ///
     /// `POST /teams/{team-id}/installedApps/{app-installation-id}/upgrade` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteForTeam`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-teamsappinstallation-upgrade?view=graph-rest-beta)
     pub fn upgrade(
@@ -838,6 +1512,26 @@ impl TeamsItemInstalledAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteForTeam",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteForTeam.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/members`
@@ -856,6 +1550,10 @@ impl TeamsItemMembers {
     ///
     /// `GET /teams/{team-id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.Read.Group*`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -872,10 +1570,30 @@ impl TeamsItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamMember.Read.All", "TeamMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamMember.Read.Group*",
+                            "TeamMember.Read.All",
+                            "TeamMember.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add member to team
     ///
     /// `POST /teams/{team-id}/members` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-post-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -895,10 +1613,26 @@ impl TeamsItemMembers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamMember.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// conversationMember: add
     ///
     /// `POST /teams/{team-id}/members/add` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmembers-add?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -918,6 +1652,18 @@ impl TeamsItemMembers {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamMember.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/members/{id}`
     pub fn item(&self, id: &str) -> TeamsItemMembersItem {
@@ -941,6 +1687,10 @@ impl TeamsItemMembersItem {
     ///
     /// `GET /teams/{team-id}/members/{membership-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.Read.Group*`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -957,10 +1707,30 @@ impl TeamsItemMembersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamMember.Read.All", "TeamMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamMember.Read.Group*",
+                            "TeamMember.Read.All",
+                            "TeamMember.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update conversationMember
     ///
     /// `PATCH /teams/{id}/members/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamMember.ReadWrite.All`, `ChannelMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamMember.ReadWrite.All`, `ChannelMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -968,7 +1738,7 @@ impl TeamsItemMembersItem {
         &self,
         body: &super::super::AnyConversationMember,
     ) -> graph_rt::Request<
-        super::super::AnyConversationMember,
+        Option<super::super::AnyConversationMember>,
         super::super::ConversationMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -976,14 +1746,40 @@ impl TeamsItemMembersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamMember.ReadWrite.All",
+                            "ChannelMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamMember.ReadWrite.All",
+                            "ChannelMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Remove member from team
     ///
     /// `DELETE /teams/{team-id}/members/{membership-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-delete-members?view=graph-rest-beta)
     pub fn delete(
@@ -1000,6 +1796,18 @@ impl TeamsItemMembersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamMember.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/photo`
@@ -1017,21 +1825,56 @@ impl TeamsItemPhoto {
     ///
     /// `GET /teams/{id}/photo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamSettings.Read.Group*",
+                            "TeamSettings.ReadWrite.Group*",
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/photo/{size}`
     pub fn item(&self, size: &str) -> TeamsItemPhotoItem {
@@ -1057,6 +1900,10 @@ impl TeamsItemPhotoValue {
     ///
     /// `GET /teams/{id}/photo/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1072,6 +1919,36 @@ impl TeamsItemPhotoValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamSettings.Read.Group*",
+                            "TeamSettings.ReadWrite.Group*",
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/photo/{size}`
@@ -1089,6 +1966,10 @@ impl TeamsItemPhotoItem {
     ///
     /// `GET /teams/{id}/photo/{size}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1104,6 +1985,36 @@ impl TeamsItemPhotoItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamSettings.Read.Group*",
+                            "TeamSettings.ReadWrite.Group*",
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/photo/{size}/$value`
     pub fn content(&self) -> TeamsItemPhotoItemValue {
@@ -1125,6 +2036,10 @@ impl TeamsItemPhotoItemValue {
     ///
     /// `GET /teams/{id}/photo/{size}/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -1140,6 +2055,36 @@ impl TeamsItemPhotoItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamSettings.Read.Group*",
+                            "TeamSettings.ReadWrite.Group*",
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/primaryChannel`
@@ -1157,6 +2102,10 @@ impl TeamsItemPrimaryChannel {
     ///
     /// `GET /teams/{id}/primaryChannel` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`
+    /// - Application: `ChannelSettings.Read.Group*`, `ChannelSettings.ReadWrite.Group*`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-primarychannel?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1173,6 +2122,28 @@ impl TeamsItemPrimaryChannel {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Channel.ReadBasic.All",
+                            "ChannelSettings.Read.All",
+                            "ChannelSettings.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelSettings.Read.Group*",
+                            "ChannelSettings.ReadWrite.Group*",
+                            "Channel.ReadBasic.All",
+                            "ChannelSettings.Read.All",
+                            "ChannelSettings.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule`
@@ -1191,6 +2162,10 @@ impl TeamsItemSchedule {
     ///
     /// `GET /teams/{teamId}/schedule` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1207,10 +2182,31 @@ impl TeamsItemSchedule {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create or replace schedule
     ///
     /// `PUT /teams/{teamId}/schedule` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-put-schedule?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1230,6 +2226,18 @@ impl TeamsItemSchedule {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/offerShiftRequests`
     pub fn offer_shift_requests(&self) -> TeamsItemScheduleOfferShiftRequests {
@@ -1255,6 +2263,10 @@ impl TeamsItemSchedule {
     ///
     /// `POST /teams/{teamId}/schedule/share` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-share?view=graph-rest-beta)
     pub fn share(
         &self,
@@ -1272,6 +2284,18 @@ impl TeamsItemSchedule {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/shifts`
     pub fn shifts(&self) -> TeamsItemScheduleShifts {
@@ -1318,6 +2342,9 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
     ///
     /// `GET /teams/{id}/schedule/openShiftChangeRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Group.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-list?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -1334,10 +2361,22 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Group.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create openShiftChangeRequest
     ///
     /// `POST /teams/{id}/schedule/openShiftChangeRequests` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-post?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1357,6 +2396,18 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}`
     pub fn item(
@@ -1383,6 +2434,9 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     ///
     /// `GET /teams/{id}/schedule/openShiftChangeRequests/{openShiftsChangeRequestId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Group.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1399,10 +2453,21 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Group.Read.All"],
+                    },
+                ],
+            )
     }
     /// openShiftChangeRequest: approve
     ///
     /// `POST /teams/{id}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}/approve` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-approve?view=graph-rest-beta)
     pub fn approve(
@@ -1421,10 +2486,21 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// openShiftChangeRequest: decline
     ///
     /// `POST /teams/{id}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}/decline` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-decline?view=graph-rest-beta)
     pub fn decline(
@@ -1443,6 +2519,14 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/openShifts`
@@ -1461,6 +2545,9 @@ impl TeamsItemScheduleOpenShifts {
     ///
     /// `GET /teams/{id}/schedule/openShifts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-list?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -1477,10 +2564,21 @@ impl TeamsItemScheduleOpenShifts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create openShift
     ///
     /// `POST /teams/{id}/schedule/openShifts` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-post?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1500,6 +2598,14 @@ impl TeamsItemScheduleOpenShifts {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/openShifts/{openShiftId}`
     pub fn item(&self, open_shift_id: &str) -> TeamsItemScheduleOpenShiftsItem {
@@ -1523,6 +2629,9 @@ impl TeamsItemScheduleOpenShiftsItem {
     ///
     /// `GET /teams/{id}/schedule/openShifts/{openShiftId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1539,10 +2648,21 @@ impl TeamsItemScheduleOpenShiftsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update openShift
     ///
     /// `PUT /teams/{id}/schedule/openShifts/{openShiftId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-update?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1562,10 +2682,21 @@ impl TeamsItemScheduleOpenShiftsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete openShift
     ///
     /// `DELETE /teams/{id}/schedule/openShifts/{openShiftId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1582,6 +2713,14 @@ impl TeamsItemScheduleOpenShiftsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/tags`
@@ -1600,6 +2739,9 @@ impl TeamsItemTags {
     ///
     /// `GET /teams/{team-Id}/tags` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `TeamworkTag.Read.All`, `TeamworkTag.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworktag-list?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -1616,10 +2758,21 @@ impl TeamsItemTags {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamworkTag.Read.All", "TeamworkTag.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create teamworkTag
     ///
     /// `POST /teams/{team-Id}/tags` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `TeamworkTag.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworktag-post?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1639,6 +2792,14 @@ impl TeamsItemTags {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamworkTag.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/tags/{teamworkTag-Id}`
     pub fn item(&self, teamwork_tag_id: &str) -> TeamsItemTagsItem {
@@ -1662,6 +2823,9 @@ impl TeamsItemTagsItem {
     ///
     /// `GET /teams/{team-Id}/tags/{teamworkTag-Id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `TeamworkTag.Read.All`, `TeamworkTag.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworktag-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1678,10 +2842,21 @@ impl TeamsItemTagsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamworkTag.Read.All", "TeamworkTag.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update teamworkTag
     ///
     /// `PATCH /teams/{team-Id}/tags/{teamworkTag-Id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `TeamworkTag.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworktag-update?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1689,7 +2864,7 @@ impl TeamsItemTagsItem {
         &self,
         body: &super::super::TeamworkTag,
     ) -> graph_rt::Request<
-        super::super::TeamworkTag,
+        Option<super::super::TeamworkTag>,
         super::super::TeamworkTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1697,14 +2872,25 @@ impl TeamsItemTagsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamworkTag.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete teamworkTag
     ///
     /// `DELETE /teams/{team-Id}/tags/{teamworkTag-Id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `TeamworkTag.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworktag-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1721,6 +2907,14 @@ impl TeamsItemTagsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamworkTag.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/tags/{teamworkTag-Id}/members`
     pub fn members(&self) -> TeamsItemTagsItemMembers {
@@ -1743,6 +2937,9 @@ impl TeamsItemTagsItemMembers {
     ///
     /// `GET /teams/{team-Id}/tags/{teamworkTag-Id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `TeamworkTag.Read.All`, `TeamworkTag.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworktagmember-list?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -1759,10 +2956,21 @@ impl TeamsItemTagsItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamworkTag.Read.All", "TeamworkTag.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create teamworkTagMember
     ///
     /// `POST /teams/{team-Id}/tags/{teamworkTag-Id}/members` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `TeamworkTag.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworktag-post-members?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1782,6 +2990,14 @@ impl TeamsItemTagsItemMembers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamworkTag.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/tags/{teamworkTag-Id}/members/{teamworkTagMember-Id}`
     pub fn item(&self, teamwork_tag_member_id: &str) -> TeamsItemTagsItemMembersItem {
@@ -1804,6 +3020,9 @@ impl TeamsItemTagsItemMembersItem {
     ///
     /// `GET /teams/{team-Id}/tags/{teamworkTag-Id}/members/{teamworkTagMember-Id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `TeamworkTag.Read.All`, `TeamworkTag.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworktagmember-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1820,10 +3039,21 @@ impl TeamsItemTagsItemMembersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamworkTag.Read.All", "TeamworkTag.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete teamworkTagMember
     ///
     /// `DELETE /teams/{team-Id}/tags/{teamworkTag-Id}/members/{teamworkTagMember-Id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `TeamworkTag.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworktagmember-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1840,6 +3070,14 @@ impl TeamsItemTagsItemMembersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamworkTag.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/channels/{id}/messages`
@@ -1858,6 +3096,10 @@ impl TeamsItemChannelsItemMessages {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-messages?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -1874,10 +3116,35 @@ impl TeamsItemChannelsItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Send chatMessage in channel
     ///
     /// `POST /teams/{team-id}/channels/{channel-id}/messages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Send`, `Group.ReadWrite.All`
+    /// - Application: `Teamwork.Migrate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post-messages?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1897,10 +3164,26 @@ impl TeamsItemChannelsItemMessages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Send", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Teamwork.Migrate.All"],
+                    },
+                ],
+            )
     }
     /// chatMessage: delta
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-delta?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1918,6 +3201,27 @@ impl TeamsItemChannelsItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}`
     pub fn item(&self, message_id: &str) -> TeamsItemChannelsItemMessagesItem {
@@ -1940,6 +3244,12 @@ impl TeamsItemChannelsItemMessagesItem {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1956,10 +3266,46 @@ impl TeamsItemChannelsItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update chatMessage
     ///
     /// `PATCH /teams/{team-id}/channels/{channel-id}/messages/{message-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Chat.UpdatePolicyViolation.All`, `message.`, `ChannelMessage.UpdatePolicyViolation.All`, `message.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-update?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1967,18 +3313,31 @@ impl TeamsItemChannelsItemMessagesItem {
         &self,
         body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Chat.UpdatePolicyViolation.All",
+                            "message.",
+                            "ChannelMessage.UpdatePolicyViolation.All",
+                            "message.",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/hostedContents`
     pub fn hosted_contents(&self) -> TeamsItemChannelsItemMessagesItemHostedContents {
@@ -2006,6 +3365,12 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/hostedContents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -2022,6 +3387,39 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/hostedContents/{hosted-content-id}`
     pub fn item(
@@ -2050,6 +3448,12 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/hostedContents/{hosted-content-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessagehostedcontent-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2066,6 +3470,39 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/channels/{id}/messages/{message-id}/replies`
@@ -2084,6 +3521,10 @@ impl TeamsItemChannelsItemMessagesItemReplies {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-replies?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -2100,10 +3541,35 @@ impl TeamsItemChannelsItemMessagesItemReplies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Send replies to a message in a channel
     ///
     /// `POST /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Send`, `Group.ReadWrite.All`
+    /// - Application: `Teamwork.Migrate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-post-replies?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2123,6 +3589,18 @@ impl TeamsItemChannelsItemMessagesItemReplies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Send", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Teamwork.Migrate.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}`
     pub fn item(&self, reply_id: &str) -> TeamsItemChannelsItemMessagesItemRepliesItem {
@@ -2145,6 +3623,12 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2161,10 +3645,46 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update chatMessage
     ///
     /// `PATCH /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Chat.UpdatePolicyViolation.All`, `message.`, `ChannelMessage.UpdatePolicyViolation.All`, `message.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-update?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2184,6 +3704,19 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Chat.UpdatePolicyViolation.All",
+                            "message.",
+                            "ChannelMessage.UpdatePolicyViolation.All",
+                            "message.",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}/hostedContents`
     pub fn hosted_contents(
@@ -2211,6 +3744,12 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}/hostedContents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -2227,6 +3766,39 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}/hostedContents/{hosted-content-id}`
     pub fn item(
@@ -2255,6 +3827,12 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}/hostedContents/{hosted-content-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessagehostedcontent-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2271,6 +3849,39 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/channels/{id}/tabs/{tab-id}`
@@ -2290,6 +3901,10 @@ impl TeamsItemChannelsItemTabsItem {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/tabs/{tab-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Read.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2306,10 +3921,44 @@ impl TeamsItemChannelsItemTabsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWriteForTeam",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.Read.Group*",
+                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWriteForTeam.All",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update tab
     ///
     /// `PATCH /teams/{team-id}/channels/{channel-id}/tabs/{tab-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.ReadWrite.Group*`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-patch-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2317,22 +3966,49 @@ impl TeamsItemChannelsItemTabsItem {
         &self,
         body: &super::super::TeamsTab,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::TeamsTab>,
+        super::super::TeamsTab,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.ReadWriteForTeam",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.ReadWriteForTeam.All",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete tab from channel
     ///
     /// `DELETE /teams/{team-id}/channels/{channel-id}/tabs/{tab-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Delete.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete-tabs?view=graph-rest-beta)
     pub fn delete(
@@ -2349,6 +4025,30 @@ impl TeamsItemChannelsItemTabsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.ReadWriteForTeam",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.Delete.Group*",
+                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.ReadWriteForTeam.All",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/permissionGrants`
@@ -2366,6 +4066,10 @@ impl TeamsItemPermissionGrants {
     ///
     /// `GET /teams/{team-id}/permissionGrants` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadForTeam`, `TeamsAppInstallation.ReadWriteSelfForTeam`, `TeamsAppInstallation.ReadWriteForTeam`
+    /// - Application: `TeamsAppInstallation.Read.Group*`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteSelfForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `TeamsApp.Read.Group*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-permissiongrants?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2382,6 +4086,28 @@ impl TeamsItemPermissionGrants {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForTeam",
+                            "TeamsAppInstallation.ReadWriteSelfForTeam",
+                            "TeamsAppInstallation.ReadWriteForTeam",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.Read.Group*",
+                            "TeamsAppInstallation.ReadForTeam.All",
+                            "TeamsAppInstallation.ReadWriteSelfForTeam.All",
+                            "TeamsAppInstallation.ReadWriteForTeam.All",
+                            "TeamsApp.Read.Group*",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/offerShiftRequests`
@@ -2400,6 +4126,10 @@ impl TeamsItemScheduleOfferShiftRequests {
     ///
     /// `GET /teams/{teamId}/schedule/offerShiftRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-list?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -2416,10 +4146,26 @@ impl TeamsItemScheduleOfferShiftRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create offerShiftRequest
     ///
     /// `POST /teams/{teamId}/schedule/offerShiftRequests` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-post?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2439,6 +4185,18 @@ impl TeamsItemScheduleOfferShiftRequests {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/offerShiftRequests/{offerShiftRequestId}`
     pub fn item(
@@ -2465,6 +4223,10 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     ///
     /// `GET /teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2481,10 +4243,31 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// offerShiftRequest: approve
     ///
     /// `POST /teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}/approve` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-approve?view=graph-rest-beta)
     pub fn approve(
@@ -2503,10 +4286,26 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// offerShiftRequest: decline
     ///
     /// `POST /teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}/decline` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-decline?view=graph-rest-beta)
     pub fn decline(
@@ -2525,6 +4324,18 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/schedulingGroups`
@@ -2543,6 +4354,10 @@ impl TeamsItemScheduleSchedulingGroups {
     ///
     /// `GET /teams/{teamId}/schedule/schedulingGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-list-schedulinggroups?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -2559,10 +4374,31 @@ impl TeamsItemScheduleSchedulingGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create schedulingGroup
     ///
     /// `POST /teams/{teamId}/schedule/schedulingGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-post-schedulinggroups?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2582,6 +4418,18 @@ impl TeamsItemScheduleSchedulingGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/schedulingGroups/{schedulingGroupId}`
     pub fn item(
@@ -2608,6 +4456,10 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     ///
     /// `GET /teams/{teamId}/schedule/schedulingGroups/{schedulingGroupId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedulinggroup-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2624,10 +4476,31 @@ impl TeamsItemScheduleSchedulingGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Replace schedulingGroup
     ///
     /// `PUT /teams/{teamId}/schedule/schedulingGroups/{schedulingGroupId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedulinggroup-put?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2647,10 +4520,26 @@ impl TeamsItemScheduleSchedulingGroupsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete schedulingGroup
     ///
     /// `DELETE /teams/{teamId}/schedule/schedulingGroups/{schedulingGroupId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedulinggroup-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2667,6 +4556,18 @@ impl TeamsItemScheduleSchedulingGroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/shifts`
@@ -2685,6 +4586,10 @@ impl TeamsItemScheduleShifts {
     ///
     /// `GET /teams/{teamId}/schedule/shifts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-list-shifts?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -2701,10 +4606,31 @@ impl TeamsItemScheduleShifts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create shift
     ///
     /// `POST /teams/{teamId}/schedule/shifts` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-post-shifts?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2724,6 +4650,18 @@ impl TeamsItemScheduleShifts {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/shifts/{shiftId}`
     pub fn item(&self, shift_id: &str) -> TeamsItemScheduleShiftsItem {
@@ -2747,6 +4685,10 @@ impl TeamsItemScheduleShiftsItem {
     ///
     /// `GET /teams/{teamId}/schedule/shifts/{shiftId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shift-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2763,10 +4705,31 @@ impl TeamsItemScheduleShiftsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Replace shift
     ///
     /// `PUT /teams/{teamId}/schedule/shifts/{shiftId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shift-put?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2786,10 +4749,26 @@ impl TeamsItemScheduleShiftsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete shift
     ///
     /// `DELETE /teams/{teamId}/schedule/shifts/{shiftId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shift-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2806,6 +4785,18 @@ impl TeamsItemScheduleShiftsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/swapShiftsChangeRequests`
@@ -2824,6 +4815,10 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     ///
     /// `GET /teams/{teamId}/schedule/swapShiftsChangeRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2840,10 +4835,26 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// Create swapShiftsChangeRequest
     ///
     /// `POST /teams/{teamId}/schedule/swapShiftsChangeRequests` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-post?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2863,6 +4874,18 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/swapShiftsChangeRequests/{swapShiftChangeRequestId}`
     pub fn item(
@@ -2887,6 +4910,9 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     ///
     /// `POST /teams/{teamId}/schedule/swapShiftsChangeRequests/{swapShiftChangeRequestId}/approve` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-approve?view=graph-rest-beta)
     pub fn approve(
         &self,
@@ -2904,10 +4930,21 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// swapShiftsChangeRequest: decline
     ///
     /// `POST /teams/{teamId}/schedule/swapShiftsChangeRequests/{swapShiftChangeRequestId}/decline` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-decline?view=graph-rest-beta)
     pub fn decline(
@@ -2926,6 +4963,14 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/timeOffReasons`
@@ -2944,6 +4989,10 @@ impl TeamsItemScheduleTimeOffReasons {
     ///
     /// `GET /teams/{teamId}/schedule/timeOffReasons` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-list-timeoffreasons?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -2960,10 +5009,26 @@ impl TeamsItemScheduleTimeOffReasons {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// Create timeOffReason
     ///
     /// `POST /teams/{teamId}/schedule/timeOffReasons` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-post-timeoffreasons?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2983,6 +5048,18 @@ impl TeamsItemScheduleTimeOffReasons {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/timeOffReasons/{timeOffReasonId}`
     pub fn item(&self, time_off_reason_id: &str) -> TeamsItemScheduleTimeOffReasonsItem {
@@ -3006,6 +5083,10 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     ///
     /// `GET /teams/{teamId}/schedule/timeOffReasons/{timeOffReasonId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffreason-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -3022,10 +5103,26 @@ impl TeamsItemScheduleTimeOffReasonsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// Replace timeOffReason
     ///
     /// `PUT /teams/{teamId}/schedule/timeOffReasons/{timeOffReasonId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffreason-put?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3045,10 +5142,26 @@ impl TeamsItemScheduleTimeOffReasonsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// Delete timeOffReason
     ///
     /// `DELETE /teams/{teamId}/schedule/timeOffReasons/{timeOffReasonId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffreason-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3065,6 +5178,18 @@ impl TeamsItemScheduleTimeOffReasonsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/timeOffRequests`
@@ -3082,6 +5207,10 @@ impl TeamsItemScheduleTimeOffRequests {
     ///
     /// `GET /teams/{teamId}/schedule/timeOffRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-list?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -3098,6 +5227,23 @@ impl TeamsItemScheduleTimeOffRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/timeOffRequests/{timeOffRequestId}`
     pub fn item(
@@ -3123,6 +5269,10 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     ///
     /// `GET /teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -3139,10 +5289,26 @@ impl TeamsItemScheduleTimeOffRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// Delete timeOffRequest
     ///
     /// `DELETE /teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3159,10 +5325,26 @@ impl TeamsItemScheduleTimeOffRequestsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// timeOffRequest: approve
     ///
     /// `POST /teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}/approve` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-approve?view=graph-rest-beta)
     pub fn approve(
@@ -3181,10 +5363,26 @@ impl TeamsItemScheduleTimeOffRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// timeOffRequest: decline
     ///
     /// `POST /teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}/decline` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-decline?view=graph-rest-beta)
     pub fn decline(
@@ -3203,6 +5401,18 @@ impl TeamsItemScheduleTimeOffRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/timecards`
@@ -3221,6 +5431,10 @@ impl TeamsItemScheduleTimecards {
     ///
     /// `GET /teams/{teamId}/schedule/timecards` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-list?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -3237,10 +5451,26 @@ impl TeamsItemScheduleTimecards {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// Create timeCard
     ///
     /// `POST /teams/{teamId}/schedule/timecards` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-post?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3260,10 +5490,26 @@ impl TeamsItemScheduleTimecards {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// timeCard: clockIn
     ///
     /// `POST /teams/{teamId}/schedule/timecards/clockIn` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-clockin?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3283,6 +5529,18 @@ impl TeamsItemScheduleTimecards {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/timecards/{timeCardID}`
     pub fn item(&self, time_card_id: &str) -> TeamsItemScheduleTimecardsItem {
@@ -3306,6 +5564,10 @@ impl TeamsItemScheduleTimecardsItem {
     ///
     /// `GET /teams/{teamId}/schedule/timecards/{timecardID}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -3322,10 +5584,26 @@ impl TeamsItemScheduleTimecardsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// Replace timeCard
     ///
     /// `PUT /teams/{teamId}/schedule/timecards/{timeCardID}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-replace?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3345,10 +5623,26 @@ impl TeamsItemScheduleTimecardsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// Delete timeCard
     ///
     /// `DELETE /teams/{teamId}/schedule/timecards/{timeCardID}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3365,10 +5659,26 @@ impl TeamsItemScheduleTimecardsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// timeCard: clockOut
     ///
     /// `POST /teams/{teamId}/schedule/timecards/{timeCardID}/clockOut` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-clockout?view=graph-rest-beta)
     pub fn clock_out(
@@ -3387,10 +5697,26 @@ impl TeamsItemScheduleTimecardsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// timeCard: confirm
     ///
     /// `POST /teams/{teamId}/schedule/timecards/{timeCardID}/confirm` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-confirm?view=graph-rest-beta)
     pub fn confirm(
@@ -3407,10 +5733,26 @@ impl TeamsItemScheduleTimecardsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// timeCard: endBreak
     ///
     /// `POST /teams/{teamId}/schedule/timecards/{timeCardID}/endBreak` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-endbreak?view=graph-rest-beta)
     pub fn end_break(
@@ -3429,10 +5771,26 @@ impl TeamsItemScheduleTimecardsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// timeCard: startBreak
     ///
     /// `POST /teams/{teamId}/schedule/timecards/{timeCardID}/startBreak` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-startbreak?view=graph-rest-beta)
     pub fn start_break(
@@ -3451,6 +5809,18 @@ impl TeamsItemScheduleTimecardsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/timesOff`
@@ -3469,6 +5839,9 @@ impl TeamsItemScheduleTimesOff {
     ///
     /// `GET /teams/{teamId}/schedule/timesOff` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-list-timesoff?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -3485,10 +5858,22 @@ impl TeamsItemScheduleTimesOff {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create timeOff
     ///
     /// `POST /teams/{teamId}/schedule/timesOff` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-post-timesoff?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3508,6 +5893,18 @@ impl TeamsItemScheduleTimesOff {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/timesOff/{timeOffId}`
     pub fn item(&self, time_off_id: &str) -> TeamsItemScheduleTimesOffItem {
@@ -3531,6 +5928,10 @@ impl TeamsItemScheduleTimesOffItem {
     ///
     /// `GET /teams/{teamId}/schedule/timesOff/{timeOffId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoff-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -3547,10 +5948,26 @@ impl TeamsItemScheduleTimesOffItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// Replace timeOff
     ///
     /// `PUT /teams/{teamId}/schedule/timesOff/{timeOffId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoff-put?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3570,10 +5987,26 @@ impl TeamsItemScheduleTimesOffItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// Delete timeOff
     ///
     /// `DELETE /teams/{teamId}/schedule/timesOff/{timeOffId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoff-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3590,5 +6023,17 @@ impl TeamsItemScheduleTimesOffItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
 }

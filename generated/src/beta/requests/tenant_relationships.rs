@@ -204,6 +204,9 @@ impl TenantRelationshipsManagedTenantsAggregatedPolicyCompliances {
     ///
     /// `GET /tenantRelationships/managedTenants/aggregatedPolicyCompliances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-aggregatedpolicycompliances?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -220,6 +223,17 @@ impl TenantRelationshipsManagedTenantsAggregatedPolicyCompliances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/cloudPcConnections`
@@ -239,6 +253,9 @@ impl TenantRelationshipsManagedTenantsCloudPcConnections {
     ///
     /// `GET /tenantRelationships/managedTenants/cloudPcConnections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-cloudpcconnections?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -255,6 +272,14 @@ impl TenantRelationshipsManagedTenantsCloudPcConnections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/cloudPcConnections/{cloudPcConnectionId}`
     pub fn item(
@@ -283,6 +308,9 @@ impl TenantRelationshipsManagedTenantsCloudPcConnectionsItem {
     ///
     /// `GET /tenantRelationships/managedTenants/cloudPcConnections/{cloudPcConnectionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-cloudpcconnection-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -299,6 +327,14 @@ impl TenantRelationshipsManagedTenantsCloudPcConnectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/cloudPcDevices`
@@ -316,6 +352,9 @@ impl TenantRelationshipsManagedTenantsCloudPcDevices {
     ///
     /// `GET /tenantRelationships/managedTenants/cloudPcDevices` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-cloudpcdevices?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -332,6 +371,14 @@ impl TenantRelationshipsManagedTenantsCloudPcDevices {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/cloudPcDevices/{cloudPcDeviceId}`
     pub fn item(
@@ -360,6 +407,9 @@ impl TenantRelationshipsManagedTenantsCloudPcDevicesItem {
     ///
     /// `GET /tenantRelationships/managedTenants/cloudPcDevices/{cloudPcDeviceId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-cloudpcdevice-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -376,6 +426,14 @@ impl TenantRelationshipsManagedTenantsCloudPcDevicesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/cloudPcsOverview`
@@ -395,6 +453,9 @@ impl TenantRelationshipsManagedTenantsCloudPcsOverview {
     ///
     /// `GET /tenantRelationships/managedTenants/cloudPcsOverview` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-cloudpcsoverview?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -411,6 +472,14 @@ impl TenantRelationshipsManagedTenantsCloudPcsOverview {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/cloudPcsOverview/{cloudPcOverviewId}`
     pub fn item(
@@ -439,6 +508,9 @@ impl TenantRelationshipsManagedTenantsCloudPcsOverviewItem {
     ///
     /// `GET /tenantRelationships/managedTenants/cloudPcsOverview/{cloudPcOverviewId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `CloudPC.Read.All`, `CloudPC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-cloudpcoverview-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -455,6 +527,14 @@ impl TenantRelationshipsManagedTenantsCloudPcsOverviewItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["CloudPC.Read.All", "CloudPC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/conditionalAccessPolicyCoverages`
@@ -474,6 +554,9 @@ impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoverages {
     ///
     /// `GET /tenantRelationships/managedTenants/conditionalAccessPolicyCoverages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-conditionalaccesspolicycoverages?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -490,6 +573,18 @@ impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoverages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                            "Application.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/conditionalAccessPolicyCoverages/{conditionalAccessPolicyCoverageId}`
     pub fn item(
@@ -518,6 +613,9 @@ impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoveragesItem {
     ///
     /// `GET /tenantRelationships/managedTenants/conditionalAccessPolicyCoverages/{conditionalAccessPolicyCoverageId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-conditionalaccesspolicycoverage-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -534,6 +632,18 @@ impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoveragesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                            "Application.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/credentialUserRegistrationsSummaries`
@@ -553,6 +663,9 @@ impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummaries {
     ///
     /// `GET /tenantRelationships/managedTenants/credentialUserRegistrationsSummaries` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-credentialuserregistrationssummaries?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -569,6 +682,14 @@ impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummaries {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/credentialUserRegistrationsSummaries/{credentialUserRegistrationsSummaryId}`
     pub fn item(
@@ -597,6 +718,9 @@ impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummariesItem {
     ///
     /// `GET /tenantRelationships/managedTenants/credentialUserRegistrationsSummaries/{credentialUserRegistrationsSummaryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-credentialuserregistrationssummary-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -613,6 +737,14 @@ impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummariesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/deviceCompliancePolicySettingStateSummary`
@@ -632,6 +764,9 @@ impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummary 
     ///
     /// `GET /tenantRelationships/managedTenants/deviceCompliancePolicySettingStateSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-devicecompliancepolicysettingstatesummary?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -650,6 +785,17 @@ impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummary 
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/deviceCompliancePolicySettingStateSummarys`
@@ -690,6 +836,9 @@ impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummarys
     ///
     /// `GET /tenantRelationships/managedTenants/deviceCompliancePolicySettingStateSummarys/{deviceCompliancePolicySettingStateSummaryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-devicecompliancepolicysettingstatesummary-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -706,6 +855,17 @@ impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummarys
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/managedDeviceComplianceTrends`
@@ -725,6 +885,9 @@ impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrends {
     ///
     /// `GET /tenantRelationships/managedTenants/managedDeviceComplianceTrends` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-manageddevicecompliancetrends?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -741,6 +904,17 @@ impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrends {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/managedDeviceComplianceTrends/{managedDeviceComplianceTrendId}`
     pub fn item(
@@ -769,6 +943,9 @@ impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrendsItem {
     ///
     /// `GET /tenantRelationships/managedTenants/managedDeviceComplianceTrends/{managedDeviceComplianceTrendId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-manageddevicecompliancetrend-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -785,6 +962,17 @@ impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrendsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/managedDeviceCompliances`
@@ -804,6 +992,9 @@ impl TenantRelationshipsManagedTenantsManagedDeviceCompliances {
     ///
     /// `GET /tenantRelationships/managedTenants/managedDeviceCompliances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-manageddevicecompliances?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -820,6 +1011,17 @@ impl TenantRelationshipsManagedTenantsManagedDeviceCompliances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/managedDeviceCompliances/{managedDeviceComplianceId}`
     pub fn item(
@@ -848,6 +1050,9 @@ impl TenantRelationshipsManagedTenantsManagedDeviceCompliancesItem {
     ///
     /// `GET /tenantRelationships/managedTenants/managedDeviceCompliances/{managedDeviceComplianceId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-manageddevicecompliance-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -864,6 +1069,17 @@ impl TenantRelationshipsManagedTenantsManagedDeviceCompliancesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/managementActionTenantDeploymentStatuses`
@@ -883,6 +1099,9 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatuses {
     ///
     /// `GET /tenantRelationships/managedTenants/managementActionTenantDeploymentStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-managementactiontenantdeploymentstatuses?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -899,10 +1118,24 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// managementActionTenantDeploymentStatus: changeDeploymentStatus
     ///
     /// `POST /tenantRelationships/managedTenants/managementActionTenantDeploymentStatuses/changeDeploymentStatus` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managementactiontenantdeploymentstatus-changedeploymentstatus?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -922,6 +1155,14 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatuses {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ManagedTenants.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/managementActionTenantDeploymentStatuses/{managementActionTenantDeploymentStatusId}`
     pub fn item(
@@ -950,6 +1191,9 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatusesIt
     ///
     /// `GET /tenantRelationships/managedTenants/managementActionTenantDeploymentStatuses/{managementActionTenantDeploymentStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managementactiontenantdeploymentstatus-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -966,6 +1210,17 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatusesIt
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/managementActions`
@@ -985,6 +1240,9 @@ impl TenantRelationshipsManagedTenantsManagementActions {
     ///
     /// `GET /tenantRelationships/managedTenants/managementActions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-managementactions?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1001,6 +1259,17 @@ impl TenantRelationshipsManagedTenantsManagementActions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/managementActions/{managementActionId}`
     pub fn item(
@@ -1029,6 +1298,9 @@ impl TenantRelationshipsManagedTenantsManagementActionsItem {
     ///
     /// `GET /tenantRelationships/managedTenants/managementActions/{managementActionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managementaction-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1045,10 +1317,24 @@ impl TenantRelationshipsManagedTenantsManagementActionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// managementAction: apply
     ///
     /// `POST /tenantRelationships/managedTenants/managementActions/{managementActionId}/apply` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managementaction-apply?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1068,6 +1354,14 @@ impl TenantRelationshipsManagedTenantsManagementActionsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ManagedTenants.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/managementIntents`
@@ -1087,6 +1381,9 @@ impl TenantRelationshipsManagedTenantsManagementIntents {
     ///
     /// `GET /tenantRelationships/managedTenants/managementIntents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-managementintents?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1103,6 +1400,17 @@ impl TenantRelationshipsManagedTenantsManagementIntents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/managementIntents/{managementIntentId}`
     pub fn item(
@@ -1131,6 +1439,9 @@ impl TenantRelationshipsManagedTenantsManagementIntentsItem {
     ///
     /// `GET /tenantRelationships/managedTenants/managementIntents/{managementIntentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managementintent-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1147,6 +1458,17 @@ impl TenantRelationshipsManagedTenantsManagementIntentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/managementTemplates`
@@ -1166,6 +1488,9 @@ impl TenantRelationshipsManagedTenantsManagementTemplates {
     ///
     /// `GET /tenantRelationships/managedTenants/managementTemplates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-managementtemplates?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1182,6 +1507,17 @@ impl TenantRelationshipsManagedTenantsManagementTemplates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/managementTemplates/{managementTemplateId}`
     pub fn item(
@@ -1210,6 +1546,9 @@ impl TenantRelationshipsManagedTenantsManagementTemplatesItem {
     ///
     /// `GET /tenantRelationships/managedTenants/managementTemplates/{managementTemplateId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managementtemplate-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1226,6 +1565,17 @@ impl TenantRelationshipsManagedTenantsManagementTemplatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/riskyUsers`
@@ -1243,6 +1593,9 @@ impl TenantRelationshipsManagedTenantsRiskyUsers {
     ///
     /// `GET /tenantRelationships/managedTenants/riskyUsers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-riskyusers?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1259,6 +1612,17 @@ impl TenantRelationshipsManagedTenantsRiskyUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityRiskyUser.Read.All",
+                            "IdentityRiskyUser.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/riskyUsers/{riskyUserId}`
     pub fn item(
@@ -1285,6 +1649,9 @@ impl TenantRelationshipsManagedTenantsRiskyUsersItem {
     ///
     /// `GET /tenantRelationships/managedTenants/riskyUsers/{riskyUserId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-riskyuser-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1301,6 +1668,17 @@ impl TenantRelationshipsManagedTenantsRiskyUsersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityRiskyUser.Read.All",
+                            "IdentityRiskyUser.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/tenantGroups`
@@ -1318,6 +1696,9 @@ impl TenantRelationshipsManagedTenantsTenantGroups {
     ///
     /// `GET /tenantRelationships/managedTenants/tenantGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-tenantgroups?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1334,10 +1715,24 @@ impl TenantRelationshipsManagedTenantsTenantGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// tenantGroup: tenantSearch
     ///
     /// `POST /tenantRelationships/managedTenants/tenantGroups/tenantSearch` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenantgroup-tenantsearch?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1357,6 +1752,17 @@ impl TenantRelationshipsManagedTenantsTenantGroups {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/tenantGroups/{tenantGroupId}`
     pub fn item(
@@ -1385,6 +1791,9 @@ impl TenantRelationshipsManagedTenantsTenantGroupsItem {
     ///
     /// `GET /tenantRelationships/managedTenants/tenantGroups/{tenantGroupId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenantgroup-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1401,6 +1810,17 @@ impl TenantRelationshipsManagedTenantsTenantGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/tenantTags`
@@ -1419,6 +1839,9 @@ impl TenantRelationshipsManagedTenantsTenantTags {
     ///
     /// `GET /tenantRelationships/managedTenants/tenantTags` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.WriteRead.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-tenanttags?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1435,10 +1858,24 @@ impl TenantRelationshipsManagedTenantsTenantTags {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.WriteRead.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create tenantTag
     ///
     /// `POST /tenantRelationships/managedTenants/tenantTags` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.WriteRead.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-post-tenanttags?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1458,6 +1895,14 @@ impl TenantRelationshipsManagedTenantsTenantTags {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ManagedTenants.WriteRead.All"],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/tenantTags/{tenantTagId}`
     pub fn item(
@@ -1486,6 +1931,9 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
     ///
     /// `GET /tenantRelationships/managedTenants/tenantTags/{tenantTagId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.WriteRead.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenanttag-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1502,10 +1950,24 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.WriteRead.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update tenantTag
     ///
     /// `PATCH /tenantRelationships/managedTenants/tenantTags/{tenantTagId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.WriteRead.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenanttag-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1513,7 +1975,7 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
         &self,
         body: &super::super::TenantTag,
     ) -> graph_rt::Request<
-        super::super::TenantTag,
+        Option<super::super::TenantTag>,
         super::super::TenantTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1521,14 +1983,25 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ManagedTenants.WriteRead.All"],
+                    },
+                ],
+            )
     }
     /// Delete tenantTag
     ///
     /// `DELETE /tenantRelationships/managedTenants/tenantTags/{tenantTagId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.WriteRead.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenanttag-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1545,10 +2018,21 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ManagedTenants.WriteRead.All"],
+                    },
+                ],
+            )
     }
     /// tenantTag: assignTag
     ///
     /// `POST /tenantRelationships/managedTenants/tenantTags/{tenantTagId}/assignTag` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.WriteRead.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenanttag-assigntag?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1568,10 +2052,21 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ManagedTenants.WriteRead.All"],
+                    },
+                ],
+            )
     }
     /// tenantTag: unassignTag
     ///
     /// `POST /tenantRelationships/managedTenants/tenantTags/{tenantTagId}/unassignTag` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.WriteRead.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenanttag-unassigntag?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1591,6 +2086,14 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ManagedTenants.WriteRead.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/tenants`
@@ -1608,6 +2111,9 @@ impl TenantRelationshipsManagedTenantsTenants {
     ///
     /// `GET /tenantRelationships/managedTenants/tenants` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-tenants?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1624,6 +2130,17 @@ impl TenantRelationshipsManagedTenantsTenants {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/tenants/{tenantId}`
     pub fn item(&self, tenant_id: &str) -> TenantRelationshipsManagedTenantsTenantsItem {
@@ -1645,6 +2162,9 @@ impl TenantRelationshipsManagedTenantsTenantsItem {
     ///
     /// `GET /tenantRelationships/managedTenants/tenants/{tenantId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenant-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1661,10 +2181,24 @@ impl TenantRelationshipsManagedTenantsTenantsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// tenant: offboardTenant
     ///
     /// `POST /tenantRelationships/managedTenants/tenants/{tenantId}/offboardTenant` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenant-offboardtenant?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1682,10 +2216,21 @@ impl TenantRelationshipsManagedTenantsTenantsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ManagedTenants.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// tenant: resetTenantOnboardingStatus
     ///
     /// `POST /tenantRelationships/managedTenants/tenants/{tenantId}/resetTenantOnboardingStatus` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenant-resettenantonboardingstatus?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1703,6 +2248,14 @@ impl TenantRelationshipsManagedTenantsTenantsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ManagedTenants.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/tenantsCustomizedInformation`
@@ -1722,6 +2275,9 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformation {
     ///
     /// `GET /tenantRelationships/managedTenants/tenantsCustomizedInformation` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-tenantscustomizedinformation?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1738,6 +2294,17 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformation {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/tenantsCustomizedInformation/{tenantCustomizedInformationId}`
     pub fn item(
@@ -1767,6 +2334,9 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformationItem {
     ///
     /// `GET /tenantRelationships/managedTenants/tenantsCustomizedInformation/{tenantCustomizedInformationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenantcustomizedinformation-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1783,10 +2353,24 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformationItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update tenantCustomizedInformation
     ///
     /// `PATCH /tenantRelationships/managedTenants/tenantsCustomizedInformation/{tenantCustomizedInformationId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenantcustomizedinformation-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -1794,7 +2378,7 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformationItem {
         &self,
         body: &super::super::TenantCustomizedInformation,
     ) -> graph_rt::Request<
-        super::super::TenantCustomizedInformation,
+        Option<super::super::TenantCustomizedInformation>,
         super::super::TenantCustomizedInformation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1802,10 +2386,18 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformationItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ManagedTenants.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/tenantsDetailedInformation`
@@ -1825,6 +2417,9 @@ impl TenantRelationshipsManagedTenantsTenantsDetailedInformation {
     ///
     /// `GET /tenantRelationships/managedTenants/tenantsDetailedInformation` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-tenantsdetailedinformation?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1841,6 +2436,17 @@ impl TenantRelationshipsManagedTenantsTenantsDetailedInformation {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/tenantsDetailedInformation/{tenantDetailedInformationId}`
     pub fn item(
@@ -1869,6 +2475,9 @@ impl TenantRelationshipsManagedTenantsTenantsDetailedInformationItem {
     ///
     /// `GET /tenantRelationships/managedTenants/tenantsDetailedInformation/{tenantDetailedInformationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ManagedTenants.Read.All`, `ManagedTenants.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenantdetailedinformation-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1885,6 +2494,17 @@ impl TenantRelationshipsManagedTenantsTenantsDetailedInformationItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ManagedTenants.Read.All",
+                            "ManagedTenants.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/windowsDeviceMalwareStates`
@@ -1904,6 +2524,9 @@ impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStates {
     ///
     /// `GET /tenantRelationships/managedTenants/windowsDeviceMalwareStates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-windowsdevicemalwarestates?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1920,6 +2543,17 @@ impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/windowsDeviceMalwareStates/{windowsDeviceMalwareStateId}`
     pub fn item(
@@ -1948,6 +2582,9 @@ impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStatesItem {
     ///
     /// `GET /tenantRelationships/managedTenants/windowsDeviceMalwareStates/{windowsDeviceMalwareStateId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-windowsdevicemalwarestate-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1964,6 +2601,17 @@ impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/tenantRelationships/managedTenants/windowsProtectionStates`
@@ -1983,6 +2631,9 @@ impl TenantRelationshipsManagedTenantsWindowsProtectionStates {
     ///
     /// `GET /tenantRelationships/managedTenants/windowsProtectionStates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-managedtenant-list-windowsprotectionstates?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1999,6 +2650,17 @@ impl TenantRelationshipsManagedTenantsWindowsProtectionStates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/tenantRelationships/managedTenants/windowsProtectionStates/{windowsProtectionStateId}`
     pub fn item(
@@ -2027,6 +2689,9 @@ impl TenantRelationshipsManagedTenantsWindowsProtectionStatesItem {
     ///
     /// `GET /tenantRelationships/managedTenants/windowsProtectionStates/{windowsProtectionStateId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-windowsprotectionstate-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2043,5 +2708,16 @@ impl TenantRelationshipsManagedTenantsWindowsProtectionStatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

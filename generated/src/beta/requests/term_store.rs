@@ -19,6 +19,9 @@ impl TermStore {
     ///
     /// `GET /termStore` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-store-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -35,10 +38,21 @@ impl TermStore {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update store
     ///
     /// `PATCH /termStore` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-store-update?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -46,7 +60,7 @@ impl TermStore {
         &self,
         body: &super::super::Store,
     ) -> graph_rt::Request<
-        super::super::Store,
+        Option<super::super::Store>,
         super::super::Store,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -54,10 +68,18 @@ impl TermStore {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/termStore/groups`
     pub fn groups(&self) -> TermStoreGroups {
@@ -84,6 +106,9 @@ impl TermStoreGroups {
     ///
     /// `GET /termStore/groups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-list-groups?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -100,10 +125,21 @@ impl TermStoreGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create group
     ///
     /// `POST /termStore/groups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-group-post?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -123,6 +159,14 @@ impl TermStoreGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/termStore/groups/{group-id}`
     pub fn item(&self, group_id: &str) -> TermStoreGroupsItem {
@@ -145,6 +189,9 @@ impl TermStoreGroupsItem {
     ///
     /// `GET /termStore/groups/{group-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-group-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -161,10 +208,21 @@ impl TermStoreGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete groups
     ///
     /// `DELETE /termStore/groups/{groupId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-group-delete?view=graph-rest-beta)
     pub fn delete(
@@ -181,6 +239,14 @@ impl TermStoreGroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/termStore/groups/{group-id}/sets`
     pub fn sets(&self) -> TermStoreGroupsItemSets {
@@ -202,6 +268,9 @@ impl TermStoreGroupsItemSets {
     ///
     /// `GET /termStore/groups/{groupId}/sets` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-group-list-sets?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -218,6 +287,14 @@ impl TermStoreGroupsItemSets {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/termStore/groups/{group-id}/sets/{set-id}`
     pub fn item(&self, set_id: &str) -> TermStoreGroupsItemSetsItem {
@@ -267,6 +344,9 @@ impl TermStoreGroupsItemSetsItemTermsItem {
     ///
     /// `GET /termStore/groups/{group-id}/sets/{set-id}/terms/{term-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -283,6 +363,14 @@ impl TermStoreGroupsItemSetsItemTermsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/termStore/sets`
@@ -299,6 +387,9 @@ impl TermStoreSets {
     /// Create set
     ///
     /// `POST /termStore/sets` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-set-post?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -318,6 +409,14 @@ impl TermStoreSets {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/termStore/sets/{set-id}`
     pub fn item(&self, set_id: &str) -> TermStoreSetsItem {
@@ -341,6 +440,9 @@ impl TermStoreSetsItem {
     ///
     /// `GET /termStore/sets/{set-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-set-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -357,10 +459,21 @@ impl TermStoreSetsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update set
     ///
     /// `PATCH /termStore/sets/{setId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-set-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -368,7 +481,7 @@ impl TermStoreSetsItem {
         &self,
         body: &super::super::Set,
     ) -> graph_rt::Request<
-        super::super::Set,
+        Option<super::super::Set>,
         super::super::Set,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -376,14 +489,25 @@ impl TermStoreSetsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete set
     ///
     /// `DELETE /termStore/sets/{setId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-set-delete?view=graph-rest-beta)
     pub fn delete(
@@ -400,6 +524,14 @@ impl TermStoreSetsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/termStore/sets/{set-id}/children`
     pub fn children(&self) -> TermStoreSetsItemChildren {
@@ -445,6 +577,9 @@ impl TermStoreSetsItemTermsItem {
     ///
     /// `GET /termStore/sets/{set-id}/terms/{term-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -461,10 +596,21 @@ impl TermStoreSetsItemTermsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update term
     ///
     /// `PATCH /termStore/sets/{setId}/terms/{termId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -472,7 +618,7 @@ impl TermStoreSetsItemTermsItem {
         &self,
         body: &super::super::Term,
     ) -> graph_rt::Request<
-        super::super::Term,
+        Option<super::super::Term>,
         super::super::Term,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -480,14 +626,25 @@ impl TermStoreSetsItemTermsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete term
     ///
     /// `DELETE /termStore/sets/{setId}/terms/{termId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-delete?view=graph-rest-beta)
     pub fn delete(
@@ -504,6 +661,14 @@ impl TermStoreSetsItemTermsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/termStore/sets/{set-id}/terms/{term-id}/children`
     pub fn children(&self) -> TermStoreSetsItemTermsItemChildren {
@@ -530,6 +695,9 @@ impl TermStoreSetsItemChildren {
     ///
     /// `GET /termStore/sets/{setId}/children` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-list-children?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -546,10 +714,21 @@ impl TermStoreSetsItemChildren {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create term
     ///
     /// `POST /termStore/sets/{setId}/children` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-post?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -569,6 +748,14 @@ impl TermStoreSetsItemChildren {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/termStore/sets/{set-id}/relations`
@@ -586,6 +773,9 @@ impl TermStoreSetsItemRelations {
     ///
     /// `GET /termStore/sets/{setId}/relations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-list-relations?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -602,6 +792,14 @@ impl TermStoreSetsItemRelations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/termStore/sets/{set-id}/terms/{term-id}/children`
@@ -620,6 +818,9 @@ impl TermStoreSetsItemTermsItemChildren {
     ///
     /// `GET /termStore/sets/{setId}/terms/{termId}/children` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-list-children?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -636,10 +837,21 @@ impl TermStoreSetsItemTermsItemChildren {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create term
     ///
     /// `POST /termStore/sets/{setId}/terms/{termId}/children` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-post?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -659,6 +871,14 @@ impl TermStoreSetsItemTermsItemChildren {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/termStore/sets/{set-id}/terms/{term-id}/relations`
@@ -677,6 +897,9 @@ impl TermStoreSetsItemTermsItemRelations {
     ///
     /// `GET /termStore/sets/{setId}/terms/{termId}/relations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-list-relations?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -693,10 +916,21 @@ impl TermStoreSetsItemTermsItemRelations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.Read.All", "TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create relation
     ///
     /// `POST /termStore/sets/{setId}/terms/{termId}/relations` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-relation-post?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -716,5 +950,13 @@ impl TermStoreSetsItemTermsItemRelations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TermStore.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -37,6 +37,10 @@ impl TrustFrameworkKeySets {
     ///
     /// `GET /trustFramework/keySets` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TrustFrameworkKeySet.Read.All`, `TrustFrameworkKeySet.ReadWrite.All`
+    /// - Application: `TrustFrameworkKeySet.Read.All`, `TrustFrameworkKeySet.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframework-list-keysets?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -53,10 +57,32 @@ impl TrustFrameworkKeySets {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TrustFrameworkKeySet.Read.All",
+                            "TrustFrameworkKeySet.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TrustFrameworkKeySet.Read.All",
+                            "TrustFrameworkKeySet.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create trustFrameworkKeySet
     ///
     /// `POST /trustFramework/keySets` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TrustFrameworkKeySet.ReadWrite.All`
+    /// - Application: `TrustFrameworkKeySet.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframework-post-keysets?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -76,6 +102,18 @@ impl TrustFrameworkKeySets {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/trustFramework/keySets/{id}`
     pub fn item(&self, id: &str) -> TrustFrameworkKeySetsItem {
@@ -99,6 +137,10 @@ impl TrustFrameworkKeySetsItem {
     ///
     /// `GET /trustFramework/keySets/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TrustFrameworkKeySet.Read.All`, `TrustFrameworkKeySet.ReadWrite.All`
+    /// - Application: `TrustFrameworkKeySet.Read.All`, `TrustFrameworkKeySet.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkkeyset-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -115,10 +157,32 @@ impl TrustFrameworkKeySetsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TrustFrameworkKeySet.Read.All",
+                            "TrustFrameworkKeySet.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TrustFrameworkKeySet.Read.All",
+                            "TrustFrameworkKeySet.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update trustFrameworkKeySet
     ///
     /// `PUT /trustFramework/keySets/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TrustFrameworkKeySet.ReadWrite.All`
+    /// - Application: `TrustFrameworkKeySet.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkkeyset-update?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -138,10 +202,26 @@ impl TrustFrameworkKeySetsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete trustFrameworkKeySet
     ///
     /// `DELETE /trustFramework/keySets/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TrustFrameworkKeySet.ReadWrite.All`
+    /// - Application: `TrustFrameworkKeySet.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkkeyset-delete?view=graph-rest-beta)
     pub fn delete(
@@ -158,10 +238,26 @@ impl TrustFrameworkKeySetsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// trustFrameworkKeySet: generateKey
     ///
     /// `POST /trustFramework/keySets/{id}/generateKey` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TrustFrameworkKeySet.ReadWrite.All`
+    /// - Application: `TrustFrameworkKeySet.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkkeyset-generatekey?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -181,10 +277,26 @@ impl TrustFrameworkKeySetsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// trustFrameworkKeySet: getActiveKey
     ///
     /// `GET /trustFramework/keySets/{id}/getActiveKey` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TrustFrameworkKeySet.Read.All`, `TrustFrameworkKeySet.ReadWrite.All`
+    /// - Application: `TrustFrameworkKeySet.Read.All`, `TrustFrameworkKeySet.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkkeyset-getactivekey?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -202,10 +314,32 @@ impl TrustFrameworkKeySetsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TrustFrameworkKeySet.Read.All",
+                            "TrustFrameworkKeySet.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TrustFrameworkKeySet.Read.All",
+                            "TrustFrameworkKeySet.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// trustFrameworkKeySet: uploadCertificate
     ///
     /// `POST /trustFramework/keySets/{id}/uploadCertificate` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TrustFrameworkKeySet.ReadWrite.All`
+    /// - Application: `TrustFrameworkKeySet.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkkeyset-uploadcertificate?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -225,10 +359,26 @@ impl TrustFrameworkKeySetsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// trustFrameworkKeySet: uploadPkcs12
     ///
     /// `POST /trustFramework/keySets/{id}/uploadPkcs12` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TrustFrameworkKeySet.ReadWrite.All`
+    /// - Application: `TrustFrameworkKeySet.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkkeyset-uploadpkcs12?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -248,10 +398,26 @@ impl TrustFrameworkKeySetsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// trustFrameworkKeySet: uploadSecret
     ///
     /// `POST /trustFramework/keySets/{id}/uploadSecret` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TrustFrameworkKeySet.ReadWrite.All`
+    /// - Application: `TrustFrameworkKeySet.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkkeyset-uploadsecret?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -271,6 +437,18 @@ impl TrustFrameworkKeySetsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TrustFrameworkKeySet.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/trustFramework/policies`
@@ -289,6 +467,10 @@ impl TrustFrameworkPolicies {
     ///
     /// `GET /trustFramework/policies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.TrustFramework`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.TrustFramework`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframework-list-trustframeworkpolicies?view=graph-rest-beta)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -305,10 +487,26 @@ impl TrustFrameworkPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All", "Policy.ReadWrite.TrustFramework"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All", "Policy.ReadWrite.TrustFramework"],
+                    },
+                ],
+            )
     }
     /// Create trustFrameworkPolicy
     ///
     /// `POST /trustFramework/policies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.TrustFramework`
+    /// - Application: `Policy.ReadWrite.TrustFramework`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframework-post-trustframeworkpolicy?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -328,6 +526,18 @@ impl TrustFrameworkPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.TrustFramework"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.TrustFramework"],
+                    },
+                ],
+            )
     }
     /// `/trustFramework/policies/{id}`
     pub fn item(&self, id: &str) -> TrustFrameworkPoliciesItem {
@@ -349,6 +559,10 @@ impl TrustFrameworkPoliciesItem {
     ///
     /// `DELETE /trustFramework/policies/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.TrustFramework`
+    /// - Application: `Policy.ReadWrite.TrustFramework`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkpolicy-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -364,6 +578,18 @@ impl TrustFrameworkPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.TrustFramework"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.TrustFramework"],
+                    },
+                ],
+            )
     }
     /// `/trustFramework/policies/{id}/$value`
     pub fn content(&self) -> TrustFrameworkPoliciesItemValue {
@@ -386,6 +612,10 @@ impl TrustFrameworkPoliciesItemValue {
     ///
     /// `GET /trustFramework/policies/{id}/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.TrustFramework`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.TrustFramework`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkpolicy-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -401,10 +631,26 @@ impl TrustFrameworkPoliciesItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All", "Policy.ReadWrite.TrustFramework"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All", "Policy.ReadWrite.TrustFramework"],
+                    },
+                ],
+            )
     }
     /// Update or create trustFrameworkPolicy
     ///
     /// `PUT /trustFramework/policies/{id}/$value` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.TrustFramework`
+    /// - Application: `Policy.ReadWrite.TrustFramework`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframework-put-trustframeworkpolicy?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -424,5 +670,17 @@ impl TrustFrameworkPoliciesItemValue {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.TrustFramework"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.TrustFramework"],
+                    },
+                ],
+            )
     }
 }

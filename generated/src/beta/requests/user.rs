@@ -60,6 +60,9 @@ impl UserItemSettingsItemInsights {
     ///
     /// `GET /user/{userId}/settings/itemInsights` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userinsightssettings-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -76,5 +79,13 @@ impl UserItemSettingsItemInsights {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "User.ReadWrite"],
+                    },
+                ],
+            )
     }
 }

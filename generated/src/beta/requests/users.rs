@@ -19,6 +19,10 @@ impl Users {
     ///
     /// `GET /users` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -35,10 +39,38 @@ impl Users {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create user
     ///
     /// `POST /users` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-users?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -58,10 +90,30 @@ impl Users {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// user: delta
     ///
     /// `GET /users/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delta?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -79,10 +131,40 @@ impl Users {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getManagedAppBlockedUsers function
     ///
     /// `GET /users/getManagedAppBlockedUsers` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-user-getmanagedappblockedusers?view=graph-rest-beta)
     pub fn get_managed_app_blocked_users(
@@ -99,6 +181,24 @@ impl Users {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/me`
     pub fn me(&self) -> UsersMe {
@@ -154,6 +254,11 @@ impl UsersMeMessagesItem {
     ///
     /// `POST /users/me/messages/{id}/replyAll` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-beta)
     pub fn reply_all(
         &self,
@@ -171,6 +276,22 @@ impl UsersMeMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/me/todo`
@@ -249,13 +370,16 @@ impl UsersMeTodoListsItemExtensionsItem {
     ///
     /// `PATCH /users/me/todo/lists/{todoTaskListId}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::OpenTypeExtension>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -263,14 +387,25 @@ impl UsersMeTodoListsItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /users/me/todo/lists/{todoTaskListId}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     pub fn delete(
@@ -287,6 +422,14 @@ impl UsersMeTodoListsItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/me/todo/lists/{todoTaskListId}/tasks`
@@ -350,13 +493,16 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
     ///
     /// `PATCH /users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::OpenTypeExtension>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -364,14 +510,25 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     pub fn delete(
@@ -388,12 +545,20 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}`
 ///
 /// - `GET /users/{id | userPrincipalName}`: Get a user
-/// - `PATCH /users/{usersId}`: Update user
+/// - `PATCH /users/{id | userPrincipalName}`: Update user
 /// - `DELETE /users/{id | userPrincipalName}`: Delete a user
 #[derive(Debug, Clone)]
 pub struct UsersItem(pub(super) graph_rt::UrlPath);
@@ -406,6 +571,11 @@ impl UsersItem {
     /// Get a user
     ///
     /// `GET /users/{id | userPrincipalName}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -423,18 +593,53 @@ impl UsersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.Read", "User.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update user
     ///
-    /// `PATCH /users/{usersId}` → `200`
+    /// `PATCH /users/{id | userPrincipalName}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-user-update?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`, `User.ManageIdentities.All`, `Directory.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`
+    /// - Application: `User.ReadWrite.All`, `User.ManageIdentities.All`, `Directory.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::User,
     ) -> graph_rt::Request<
-        super::super::User,
+        Option<super::super::User>,
         super::super::User,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -442,14 +647,43 @@ impl UsersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "User.ManageIdentities.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "User.ManageIdentities.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete a user
     ///
     /// `DELETE /users/{id | userPrincipalName}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delete?view=graph-rest-beta)
     pub fn delete(
@@ -466,10 +700,26 @@ impl UsersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite.All", "Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// user: activateServicePlan
     ///
     /// `POST /users/{id | userPrincipalName}/activateServicePlan` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.ReadWriteAdvanced.All`
+    /// - Application: `Directory.ReadWrite.All`, `Directory.ReadWriteAdvanced.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-activateserviceplan?view=graph-rest-beta)
     pub fn activate_service_plan(
@@ -488,6 +738,24 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.ReadWriteAdvanced.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.ReadWriteAdvanced.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/agreementAcceptances`
     pub fn agreement_acceptances(&self) -> UsersItemAgreementAcceptances {
@@ -504,6 +772,10 @@ impl UsersItem {
     /// user: assignLicense
     ///
     /// `POST /users/{id | userPrincipalName}/assignLicense` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-assignlicense?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -523,6 +795,18 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication`
     pub fn authentication(&self) -> UsersItemAuthentication {
@@ -552,6 +836,10 @@ impl UsersItem {
     ///
     /// `POST /users/{id | userPrincipalName}/checkMemberGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`
+    /// - Application: `User.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-beta)
     pub fn check_member_groups(
         &self,
@@ -569,10 +857,30 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// user: checkMemberObjects
     ///
     /// `POST /users/{id}/checkMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-checkmemberobjects?view=graph-rest-beta)
     pub fn check_member_objects(
@@ -591,6 +899,31 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "Directory.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "Directory.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders`
     pub fn contact_folders(&self) -> UsersItemContactFolders {
@@ -641,6 +974,10 @@ impl UsersItem {
     ///
     /// `POST /users/{id}/exportPersonalData` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Export.All`, `User.Read.All`
+    /// - Application: `User.Export.All`, `User.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-exportpersonaldata?view=graph-rest-beta)
     pub fn export_personal_data(
         &self,
@@ -658,6 +995,18 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Export.All", "User.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Export.All", "User.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/extensions`
     pub fn extensions(&self) -> UsersItemExtensions {
@@ -666,6 +1015,9 @@ impl UsersItem {
     /// user: findMeetingTimes
     ///
     /// `POST /users/{id|userPrincipalName}/findMeetingTimes` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read.Shared`, `Calendars.ReadWrite.Shared`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findmeetingtimes?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -685,10 +1037,22 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read.Shared", "Calendars.ReadWrite.Shared"],
+                    },
+                ],
+            )
     }
     /// user: findRoomLists
     ///
     /// `GET /users/{id}/findRoomLists` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read.All`
+    /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findroomlists?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -706,10 +1070,26 @@ impl UsersItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadBasic.All", "User.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All"],
+                    },
+                ],
+            )
     }
     /// user: findRooms
     ///
     /// `GET /users/{id}/findRooms` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read.All`
+    /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findrooms?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -727,6 +1107,18 @@ impl UsersItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadBasic.All", "User.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/followedSites`
     pub fn followed_sites(&self) -> UsersItemFollowedSites {
@@ -778,6 +1170,11 @@ impl UsersItem {
     ///
     /// `POST /users/{id|userPrincipalName}/getMailTips` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Read`, `Mail.Read.Shared`
+    /// - Delegated (personal Microsoft account): `Mail.Read`
+    /// - Application: `Mail.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-getmailtips?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get_mail_tips(
@@ -796,6 +1193,22 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Read", "Mail.Read.Shared"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Read"],
+                    },
+                ],
+            )
     }
     /// getManagedAppDiagnosticStatuses function
     ///
@@ -863,6 +1276,10 @@ impl UsersItem {
     ///
     /// `GET /users/{usersId}/getManagedDevicesWithFailedOrPendingApps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-troubleshooting-user-getmanageddeviceswithfailedorpendingapps?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get_managed_devices_with_failed_or_pending_apps(
@@ -879,10 +1296,32 @@ impl UsersItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Get member groups
     ///
     /// `POST /users/{id | userPrincipalName}/getMemberGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `GroupMember.Read.All`, `User.Read.All`, `GroupMember.Read.All`, `User.ReadBasic.All`, `Group.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    /// - Application: `User.Read.All`, `GroupMember.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-beta)
     pub fn get_member_groups(
@@ -901,10 +1340,42 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "GroupMember.Read.All",
+                            "User.Read.All",
+                            "GroupMember.Read.All",
+                            "User.ReadBasic.All",
+                            "Group.Read.All",
+                            "User.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "GroupMember.Read.All",
+                            "User.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Get member objects
     ///
     /// `POST /users/{id | userPrincipalName}/getMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-beta)
     pub fn get_member_objects(
@@ -923,6 +1394,18 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/inferenceClassification`
     pub fn inference_classification(&self) -> UsersItemInferenceClassification {
@@ -962,6 +1445,10 @@ impl UsersItem {
     ///
     /// `GET /users/{usersId}/isManagedAppUserBlocked` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-user-ismanagedappuserblocked?view=graph-rest-beta)
     pub fn is_managed_app_user_blocked(
         &self,
@@ -977,6 +1464,24 @@ impl UsersItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/joinedGroups`
     pub fn joined_groups(&self) -> UsersItemJoinedGroups {
@@ -1100,6 +1605,10 @@ impl UsersItem {
     ///
     /// `POST /users/{id}/reprocessLicenseAssignment` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-reprocesslicenseassignment?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn reprocess_license_assignment(
@@ -1116,6 +1625,18 @@ impl UsersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/responsibilities`
     pub fn responsibilities(&self) -> UsersItemResponsibilities {
@@ -1124,6 +1645,10 @@ impl UsersItem {
     /// user: revokeSignInSessions
     ///
     /// `POST /users/{id | userPrincipalName}/revokeSignInSessions` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-revokesigninsessions?view=graph-rest-beta)
     pub fn revoke_sign_in_sessions(
@@ -1140,6 +1665,22 @@ impl UsersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/scopedRoleMemberOf`
     pub fn scoped_role_member_of(&self) -> UsersItemScopedRoleMemberOf {
@@ -1148,6 +1689,11 @@ impl UsersItem {
     /// Send mail
     ///
     /// `POST /users/{id | userPrincipalName}/sendMail` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-beta)
     pub fn send_mail(
@@ -1166,6 +1712,22 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/settings`
     pub fn settings(&self) -> UsersItemSettings {
@@ -1191,6 +1753,11 @@ impl UsersItem {
     ///
     /// `POST /users/{id|userPrincipalName}/translateExchangeIds` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadBasic.All`, `User.Read`, `User.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-translateexchangeids?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn translate_exchange_ids(
@@ -1209,6 +1776,29 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadBasic.All", "User.Read", "User.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All", "User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/trendingAround`
     pub fn trending_around(&self) -> UsersItemTrendingAround {
@@ -1217,6 +1807,10 @@ impl UsersItem {
     /// unblockManagedApps action
     ///
     /// `POST /users/{usersId}/unblockManagedApps` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-user-unblockmanagedapps?view=graph-rest-beta)
     pub fn unblock_managed_apps(
@@ -1233,6 +1827,18 @@ impl UsersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/usageRights`
     pub fn usage_rights(&self) -> UsersItemUsageRights {
@@ -1241,6 +1847,10 @@ impl UsersItem {
     /// wipeAndBlockManagedApps action
     ///
     /// `POST /users/{usersId}/wipeAndBlockManagedApps` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-user-wipeandblockmanagedapps?view=graph-rest-beta)
     pub fn wipe_and_block_managed_apps(
@@ -1257,6 +1867,18 @@ impl UsersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// wipeManagedAppRegistrationByDeviceTag action
     ///
@@ -1306,6 +1928,10 @@ impl UsersItem {
     ///
     /// `GET /users/{id}/findRooms(RoomList='{room_list_emailAddress}')` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read.All`
+    /// - Application: `User.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findrooms?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn find_rooms_2(
@@ -1326,10 +1952,27 @@ impl UsersItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadBasic.All", "User.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All"],
+                    },
+                ],
+            )
     }
     /// user: reminderView
     ///
     /// `GET /users/{id | userPrincipalName}/reminderView(startDateTime=startDateTime-value,endDateTime=endDateTime-value)` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-reminderview?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -1358,6 +2001,22 @@ impl UsersItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/contacts`
@@ -1376,6 +2035,11 @@ impl UsersItemContacts {
     ///
     /// `GET /users/{id | userPrincipalName}/contacts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-list-contacts?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -1392,10 +2056,31 @@ impl UsersItemContacts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create Contact
     ///
     /// `POST /users/{id | userPrincipalName}/contacts` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-post-contacts?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -1415,6 +2100,22 @@ impl UsersItemContacts {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}`
     pub fn item(&self, id: &str) -> UsersItemContactsItem {
@@ -1438,6 +2139,11 @@ impl UsersItemContactsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/contacts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -1454,10 +2160,31 @@ impl UsersItemContactsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update contact
     ///
     /// `PATCH /users/{id | userPrincipalName}/contacts/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -1465,7 +2192,7 @@ impl UsersItemContactsItem {
         &self,
         body: &super::super::Contact,
     ) -> graph_rt::Request<
-        super::super::Contact,
+        Option<super::super::Contact>,
         super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1473,14 +2200,35 @@ impl UsersItemContactsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete contact
     ///
     /// `DELETE /users/{id | userPrincipalName}/contacts/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1497,6 +2245,22 @@ impl UsersItemContactsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/extensions`
     pub fn extensions(&self) -> UsersItemContactsItemExtensions {
@@ -1522,12 +2286,16 @@ impl UsersItemContactsItemExtensions {
     ///
     /// `POST /users/{id|userPrincipalName}/contacts/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1535,10 +2303,18 @@ impl UsersItemContactsItemExtensions {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> UsersItemContactsItemExtensionsItem {
@@ -1562,12 +2338,15 @@ impl UsersItemContactsItemExtensionsItem {
     ///
     /// `GET /users/{Id|userPrincipalName}/contacts/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
@@ -1578,18 +2357,29 @@ impl UsersItemContactsItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /users/{id|userPrincipalName}/contacts/{id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1597,14 +2387,25 @@ impl UsersItemContactsItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /users/{id|userPrincipalName}/contacts/{id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1621,6 +2422,14 @@ impl UsersItemContactsItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/events`
@@ -1639,6 +2448,11 @@ impl UsersItemEvents {
     ///
     /// `GET /users/{id | userPrincipalName}/events` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-events?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -1655,10 +2469,31 @@ impl UsersItemEvents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create Event
     ///
     /// `POST /users/{id | userPrincipalName}/events` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-events?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -1678,10 +2513,31 @@ impl UsersItemEvents {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: delta
     ///
     /// `GET /users/{id | userPrincipalName}/events/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delta?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -1699,6 +2555,22 @@ impl UsersItemEvents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}`
     pub fn item(&self, id: &str) -> UsersItemEventsItem {
@@ -1722,6 +2594,11 @@ impl UsersItemEventsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/events/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -1738,10 +2615,31 @@ impl UsersItemEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update event
     ///
     /// `PATCH /users/{id | userPrincipalName}/events/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -1749,7 +2647,7 @@ impl UsersItemEventsItem {
         &self,
         body: &super::super::Event,
     ) -> graph_rt::Request<
-        super::super::Event,
+        Option<super::super::Event>,
         super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1757,14 +2655,35 @@ impl UsersItemEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete event
     ///
     /// `DELETE /users/{id | userPrincipalName}/events/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     pub fn delete(
@@ -1781,10 +2700,31 @@ impl UsersItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: accept
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/accept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
     pub fn accept(
@@ -1803,6 +2743,22 @@ impl UsersItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/attachments`
     pub fn attachments(&self) -> UsersItemEventsItemAttachments {
@@ -1815,6 +2771,11 @@ impl UsersItemEventsItem {
     /// event: cancel
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/cancel` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
@@ -1833,10 +2794,31 @@ impl UsersItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: decline
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/decline` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
     pub fn decline(
@@ -1855,10 +2837,31 @@ impl UsersItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: dismissReminder
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/dismissReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
     pub fn dismiss_reminder(
@@ -1875,6 +2878,22 @@ impl UsersItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/extensions`
     pub fn extensions(&self) -> UsersItemEventsItemExtensions {
@@ -1883,6 +2902,11 @@ impl UsersItemEventsItem {
     /// event: forward
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
@@ -1901,6 +2925,22 @@ impl UsersItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/instances`
     pub fn instances(&self) -> UsersItemEventsItemInstances {
@@ -1909,6 +2949,11 @@ impl UsersItemEventsItem {
     /// event: snoozeReminder
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/snoozeReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
     pub fn snooze_reminder(
@@ -1927,10 +2972,31 @@ impl UsersItemEventsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: tentativelyAccept
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/tentativelyAccept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
     pub fn tentatively_accept(
@@ -1949,6 +3015,22 @@ impl UsersItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/events/{Id}/extensions`
@@ -1966,12 +3048,16 @@ impl UsersItemEventsItemExtensions {
     ///
     /// `POST /users/{id|userPrincipalName}/events/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1979,10 +3065,18 @@ impl UsersItemEventsItemExtensions {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> UsersItemEventsItemExtensionsItem {
@@ -2006,12 +3100,15 @@ impl UsersItemEventsItemExtensionsItem {
     ///
     /// `GET /users/{Id|userPrincipalName}/events/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
@@ -2022,18 +3119,29 @@ impl UsersItemEventsItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /users/{id|userPrincipalName}/events/{id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2041,14 +3149,25 @@ impl UsersItemEventsItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /users/{id|userPrincipalName}/events/{id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2065,6 +3184,14 @@ impl UsersItemEventsItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/extensions`
@@ -2082,12 +3209,16 @@ impl UsersItemExtensions {
     ///
     /// `POST /users/{id|userPrincipalName}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2095,10 +3226,18 @@ impl UsersItemExtensions {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> UsersItemExtensionsItem {
@@ -2122,12 +3261,15 @@ impl UsersItemExtensionsItem {
     ///
     /// `GET /users/{Id|userPrincipalName}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
@@ -2138,18 +3280,29 @@ impl UsersItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /users/{id|userPrincipalName}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2157,14 +3310,25 @@ impl UsersItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /users/{id|userPrincipalName}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2181,6 +3345,14 @@ impl UsersItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/messages`
@@ -2199,6 +3371,11 @@ impl UsersItemMessages {
     ///
     /// `GET /users/{id | userPrincipalName}/messages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-messages?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -2215,6 +3392,22 @@ impl UsersItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create multi-value extended property
     ///
@@ -2226,15 +3419,15 @@ impl UsersItemMessages {
         &self,
         body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -2246,8 +3439,8 @@ impl UsersItemMessages {
 }
 /// `/users/{Id|userPrincipalName}/messages/{Id}`
 ///
-/// - `GET /users/{id | userPrincipalName}/messages/{id}`: Get eventMessage
-/// - `PATCH /users/{id | userPrincipalName}/messages/{id}`: Update eventMessage
+/// - `GET /users/{id | userPrincipalName}/messages/{id}`: Get message
+/// - `PATCH /users/{id | userPrincipalName}/messages/{id}`: Update message
 /// - `DELETE /users/{id | userPrincipalName}/messages/{id}`: Delete eventMessage
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItem(pub(super) graph_rt::UrlPath);
@@ -2257,17 +3450,22 @@ impl UsersItemMessagesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get eventMessage
+    /// Get message
     ///
     /// `GET /users/{id | userPrincipalName}/messages/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AnyEventMessage,
-        super::super::EventMessage,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2277,33 +3475,75 @@ impl UsersItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read"],
+                    },
+                ],
+            )
     }
-    /// Update eventMessage
+    /// Update message
     ///
     /// `PATCH /users/{id | userPrincipalName}/messages/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-update?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &super::super::AnyEventMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
-        super::super::AnyEventMessage,
-        super::super::EventMessage,
+        Option<super::super::AnyMessage>,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete eventMessage
     ///
     /// `DELETE /users/{id | userPrincipalName}/messages/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2320,6 +3560,22 @@ impl UsersItemMessagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments`
     pub fn attachments(&self) -> UsersItemMessagesItemAttachments {
@@ -2328,6 +3584,11 @@ impl UsersItemMessagesItem {
     /// message: copy
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/copy` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-copy?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -2347,10 +3608,31 @@ impl UsersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: createForward
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/createForward` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-createforward?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -2370,10 +3652,31 @@ impl UsersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: createReply
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/createReply` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-createreply?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -2393,10 +3696,31 @@ impl UsersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: createReplyAll
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/createReplyAll` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-createreplyall?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -2416,6 +3740,22 @@ impl UsersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/extensions`
     pub fn extensions(&self) -> UsersItemMessagesItemExtensions {
@@ -2424,6 +3764,11 @@ impl UsersItemMessagesItem {
     /// message: forward
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-beta)
     pub fn forward(
@@ -2442,6 +3787,22 @@ impl UsersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/mentions`
     pub fn mentions(&self) -> UsersItemMessagesItemMentions {
@@ -2450,6 +3811,11 @@ impl UsersItemMessagesItem {
     /// message: move
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/move` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-move?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -2469,10 +3835,31 @@ impl UsersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: reply
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/reply` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-beta)
     pub fn reply(
@@ -2491,10 +3878,31 @@ impl UsersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// message: replyAll
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/replyAll` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-beta)
     pub fn reply_all(
@@ -2513,10 +3921,31 @@ impl UsersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// message: send
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/send` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-send?view=graph-rest-beta)
     pub fn send(
@@ -2533,10 +3962,31 @@ impl UsersItemMessagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// message: unsubscribe
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/unsubscribe` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-unsubscribe?view=graph-rest-beta)
     pub fn unsubscribe(
@@ -2553,6 +4003,22 @@ impl UsersItemMessagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/$value`
     pub fn content(&self) -> UsersItemMessagesItemValue {
@@ -2574,12 +4040,16 @@ impl UsersItemMessagesItemExtensions {
     ///
     /// `POST /users/{id|userPrincipalName}/messages/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2587,10 +4057,18 @@ impl UsersItemMessagesItemExtensions {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> UsersItemMessagesItemExtensionsItem {
@@ -2614,12 +4092,15 @@ impl UsersItemMessagesItemExtensionsItem {
     ///
     /// `GET /users/{Id|userPrincipalName}/messages/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
@@ -2630,18 +4111,29 @@ impl UsersItemMessagesItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /users/{id|userPrincipalName}/messages/{id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2649,14 +4141,25 @@ impl UsersItemMessagesItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /users/{id|userPrincipalName}/messages/{id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2673,6 +4176,14 @@ impl UsersItemMessagesItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/todo`
@@ -2705,6 +4216,10 @@ impl UsersItemTodoLists {
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todo-list-lists?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -2721,10 +4236,26 @@ impl UsersItemTodoLists {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create todoTaskList
     ///
     /// `POST /users/{id|userPrincipalName}/todo/lists` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todo-post-lists?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -2744,10 +4275,26 @@ impl UsersItemTodoLists {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// todoTaskList: delta
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-delta?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -2765,6 +4312,18 @@ impl UsersItemTodoLists {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}`
     pub fn item(&self, id: &str) -> UsersItemTodoListsItem {
@@ -2787,6 +4346,10 @@ impl UsersItemTodoListsItem {
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -2803,10 +4366,26 @@ impl UsersItemTodoListsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete todoTaskList
     ///
     /// `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`
+    /// - Delegated (personal Microsoft account): `Tasks.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-delete?view=graph-rest-beta)
     pub fn delete(
@@ -2823,6 +4402,18 @@ impl UsersItemTodoListsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.Read"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/extensions`
     pub fn extensions(&self) -> UsersItemTodoListsItemExtensions {
@@ -2848,12 +4439,16 @@ impl UsersItemTodoListsItemExtensions {
     ///
     /// `POST /users/{id|userPrincipalName}/todo/lists/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2861,10 +4456,18 @@ impl UsersItemTodoListsItemExtensions {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> UsersItemTodoListsItemExtensionsItem {
@@ -2886,12 +4489,15 @@ impl UsersItemTodoListsItemExtensionsItem {
     ///
     /// `GET /users/{Id|userPrincipalName}/todo/lists/{todoTaskListId}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
@@ -2902,6 +4508,14 @@ impl UsersItemTodoListsItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks`
@@ -2921,6 +4535,10 @@ impl UsersItemTodoListsItemTasks {
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-list-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -2937,10 +4555,26 @@ impl UsersItemTodoListsItemTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create todoTask
     ///
     /// `POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-post-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -2960,10 +4594,26 @@ impl UsersItemTodoListsItemTasks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update todoTaskList
     ///
     /// `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -2971,7 +4621,7 @@ impl UsersItemTodoListsItemTasks {
         &self,
         body: &super::super::TodoTaskList,
     ) -> graph_rt::Request<
-        super::super::TodoTaskList,
+        Option<super::super::TodoTaskList>,
         super::super::TodoTaskList,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2979,14 +4629,30 @@ impl UsersItemTodoListsItemTasks {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// todoTask: delta
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-delta?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -3004,6 +4670,18 @@ impl UsersItemTodoListsItemTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}`
     pub fn item(&self, id: &str) -> UsersItemTodoListsItemTasksItem {
@@ -3027,6 +4705,10 @@ impl UsersItemTodoListsItemTasksItem {
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -3043,10 +4725,26 @@ impl UsersItemTodoListsItemTasksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update todoTask
     ///
     /// `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -3054,7 +4752,7 @@ impl UsersItemTodoListsItemTasksItem {
         &self,
         body: &super::super::TodoTask,
     ) -> graph_rt::Request<
-        super::super::TodoTask,
+        Option<super::super::TodoTask>,
         super::super::TodoTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3062,14 +4760,30 @@ impl UsersItemTodoListsItemTasksItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete todoTask
     ///
     /// `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3086,6 +4800,18 @@ impl UsersItemTodoListsItemTasksItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/extensions`
     pub fn extensions(&self) -> UsersItemTodoListsItemTasksItemExtensions {
@@ -3113,12 +4839,16 @@ impl UsersItemTodoListsItemTasksItemExtensions {
     ///
     /// `POST /users/{id|userPrincipalName}/todo/lists/{id}/tasks/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3126,10 +4856,18 @@ impl UsersItemTodoListsItemTasksItemExtensions {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/extensions/{extensionId}`
     pub fn item(
@@ -3154,12 +4892,15 @@ impl UsersItemTodoListsItemTasksItemExtensionsItem {
     ///
     /// `GET /users/{Id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
         (),
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
@@ -3170,6 +4911,14 @@ impl UsersItemTodoListsItemTasksItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/chats`
@@ -3187,6 +4936,9 @@ impl UsersItemChats {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -3203,10 +4955,21 @@ impl UsersItemChats {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// chats: getAllMessages
     ///
     /// `GET /users/{id | user-principal-name}/chats/getAllMessages` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chats-getallmessages?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3224,6 +4987,14 @@ impl UsersItemChats {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}`
     pub fn item(&self, chat_id: &str) -> UsersItemChatsItem {
@@ -3273,6 +5044,10 @@ impl UsersItemInformationProtectionPolicyLabels {
     ///
     /// `GET /users/{id | user-principal-name}/informationProtection/policy/labels` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `InformationProtectionPolicy.Read`
+    /// - Application: `InformationProtectionPolicy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionpolicy-list-labels?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -3289,10 +5064,26 @@ impl UsersItemInformationProtectionPolicyLabels {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["InformationProtectionPolicy.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["InformationProtectionPolicy.Read.All"],
+                    },
+                ],
+            )
     }
     /// informationProtectionLabel: evaluateApplication
     ///
     /// `POST /users/{id}/informationProtection/policy/labels/evaluateApplication` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `InformationProtectionPolicy.Read`
+    /// - Application: `InformationProtectionPolicy.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-evaluateapplication?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -3312,6 +5103,18 @@ impl UsersItemInformationProtectionPolicyLabels {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["InformationProtectionPolicy.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["InformationProtectionPolicy.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/informationProtection/policy/labels/{id}`
     pub fn item(&self, id: &str) -> UsersItemInformationProtectionPolicyLabelsItem {
@@ -3333,6 +5136,10 @@ impl UsersItemInformationProtectionPolicyLabelsItem {
     ///
     /// `GET /users/{id | user-principal-name}/informationProtection/policy/labels/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `InformationProtectionPolicy.Read`
+    /// - Application: `InformationProtectionPolicy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-get?view=graph-rest-beta)
     #[cfg(feature = "security")]
     pub fn get(
@@ -3349,6 +5156,18 @@ impl UsersItemInformationProtectionPolicyLabelsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["InformationProtectionPolicy.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["InformationProtectionPolicy.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/joinedTeams`
@@ -3366,6 +5185,10 @@ impl UsersItemJoinedTeams {
     ///
     /// `GET /users/{id | user-principal-name}/joinedTeams` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-joinedteams?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -3382,6 +5205,34 @@ impl UsersItemJoinedTeams {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/agreementAcceptances`
@@ -3399,6 +5250,9 @@ impl UsersItemAgreementAcceptances {
     ///
     /// `GET /users/{id | userPrincipalName}/agreementAcceptances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AgreementAcceptance.Read`, `AgreementAcceptance.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-agreementacceptances?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -3415,6 +5269,17 @@ impl UsersItemAgreementAcceptances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AgreementAcceptance.Read",
+                            "AgreementAcceptance.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/appRoleAssignments`
@@ -3433,6 +5298,10 @@ impl UsersItemAppRoleAssignments {
     ///
     /// `GET /users/{id | userPrincipalName}/appRoleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-approleassignments?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -3449,10 +5318,35 @@ impl UsersItemAppRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Grant an appRoleAssignment to a user
     ///
     /// `POST /users/{id | userPrincipalName}/appRoleAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-approleassignments?view=graph-rest-beta)
     #[cfg(feature = "applications")]
@@ -3472,6 +5366,21 @@ impl UsersItemAppRoleAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AppRoleAssignment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/appRoleAssignments/{id}`
     pub fn item(&self, id: &str) -> UsersItemAppRoleAssignmentsItem {
@@ -3560,6 +5469,10 @@ impl UsersItemAuthenticationEmailMethods {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/emailMethods` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Application: `applicable.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3576,10 +5489,29 @@ impl UsersItemAuthenticationEmailMethods {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["applicable."],
+                    },
+                ],
+            )
     }
     /// Create emailAuthenticationMethod
     ///
     /// `POST /users/{id | userPrincipalName}/authentication/emailMethods` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-post?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -3599,6 +5531,18 @@ impl UsersItemAuthenticationEmailMethods {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["applicable."],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication/emailMethods/{id}`
     pub fn item(&self, id: &str) -> UsersItemAuthenticationEmailMethodsItem {
@@ -3622,6 +5566,10 @@ impl UsersItemAuthenticationEmailMethodsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/emailMethods/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Application: `applicable.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -3638,10 +5586,29 @@ impl UsersItemAuthenticationEmailMethodsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["applicable."],
+                    },
+                ],
+            )
     }
     /// Update emailAuthenticationMethod
     ///
     /// `PUT /users/{id | userPrincipalName}/authentication/emailMethods/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -3661,10 +5628,26 @@ impl UsersItemAuthenticationEmailMethodsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["applicable."],
+                    },
+                ],
+            )
     }
     /// Delete emailAuthenticationMethod
     ///
     /// `DELETE /users/{id | userPrincipalName}/authentication/emailMethods/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3681,6 +5664,18 @@ impl UsersItemAuthenticationEmailMethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["applicable."],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication/fido2Methods`
@@ -3698,6 +5693,10 @@ impl UsersItemAuthenticationFido2Methods {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/fido2Methods` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Application: `applicable.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3714,6 +5713,21 @@ impl UsersItemAuthenticationFido2Methods {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["applicable."],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication/fido2Methods/{id}`
     pub fn item(&self, id: &str) -> UsersItemAuthenticationFido2MethodsItem {
@@ -3736,6 +5750,10 @@ impl UsersItemAuthenticationFido2MethodsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/fido2Methods/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Application: `applicable.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -3752,10 +5770,29 @@ impl UsersItemAuthenticationFido2MethodsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["applicable."],
+                    },
+                ],
+            )
     }
     /// Delete fido2AuthenticationMethod
     ///
     /// `DELETE /users/{id | userPrincipalName}/authentication/fido2Methods/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3772,6 +5809,18 @@ impl UsersItemAuthenticationFido2MethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["applicable."],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication/methods`
@@ -3789,6 +5838,11 @@ impl UsersItemAuthenticationMethods {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/methods` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-methods?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3805,6 +5859,31 @@ impl UsersItemAuthenticationMethods {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication/methods/{id}`
     pub fn item(&self, id: &str) -> UsersItemAuthenticationMethodsItem {
@@ -3826,6 +5905,10 @@ impl UsersItemAuthenticationMethodsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/methods/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Application: `applicable.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -3842,6 +5925,21 @@ impl UsersItemAuthenticationMethodsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["applicable."],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication/microsoftAuthenticatorMethods`
@@ -3861,6 +5959,11 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/microsoftAuthenticatorMethods` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3877,6 +5980,31 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`
     pub fn item(
@@ -3906,6 +6034,11 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -3922,10 +6055,40 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete microsoftAuthenticatorAuthenticationMethod
     ///
     /// `DELETE /users/{id | userPrincipalName}/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-delete?view=graph-rest-beta)
     pub fn delete(
@@ -3942,6 +6105,22 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication/operations`
@@ -3973,6 +6152,9 @@ impl UsersItemAuthenticationOperationsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/operations/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite`, `UserAuthenticationMethod.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationoperation-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -3989,6 +6171,19 @@ impl UsersItemAuthenticationOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication/passwordMethods`
@@ -4006,6 +6201,11 @@ impl UsersItemAuthenticationPasswordMethods {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/passwordMethods` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-passwordmethods?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -4022,6 +6222,31 @@ impl UsersItemAuthenticationPasswordMethods {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication/passwordMethods/{id}`
     pub fn item(&self, id: &str) -> UsersItemAuthenticationPasswordMethodsItem {
@@ -4043,6 +6268,11 @@ impl UsersItemAuthenticationPasswordMethodsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/passwordMethods/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordauthenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -4059,6 +6289,31 @@ impl UsersItemAuthenticationPasswordMethodsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// passwordAuthenticationMethod: resetPassword
     ///
@@ -4100,6 +6355,11 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/passwordlessMicrosoftAuthenticatorMethods` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethod-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -4118,6 +6378,31 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}`
     pub fn item(
@@ -4147,6 +6432,11 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -4163,10 +6453,40 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete passwordlessMicrosoftAuthenticatorAuthenticationMethod (deprecated)
     ///
     /// `DELETE /users/{id | userPrincipalName}/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethod-delete?view=graph-rest-beta)
     pub fn delete(
@@ -4183,6 +6503,22 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication/phoneMethods`
@@ -4201,6 +6537,10 @@ impl UsersItemAuthenticationPhoneMethods {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/phoneMethods` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Application: `applicable.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-phonemethods?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -4217,10 +6557,29 @@ impl UsersItemAuthenticationPhoneMethods {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["applicable."],
+                    },
+                ],
+            )
     }
     /// Create phoneAuthenticationMethod
     ///
     /// `POST /users/{id | userPrincipalName}/authentication/phoneMethods` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-post-phonemethods?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -4240,6 +6599,18 @@ impl UsersItemAuthenticationPhoneMethods {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["applicable."],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication/phoneMethods/{id}`
     pub fn item(&self, id: &str) -> UsersItemAuthenticationPhoneMethodsItem {
@@ -4263,6 +6634,11 @@ impl UsersItemAuthenticationPhoneMethodsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/phoneMethods/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -4279,10 +6655,40 @@ impl UsersItemAuthenticationPhoneMethodsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update phoneAuthenticationMethod
     ///
     /// `PUT /users/{id | userPrincipalName}/authentication/phoneMethods/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -4302,10 +6708,31 @@ impl UsersItemAuthenticationPhoneMethodsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete phoneAuthenticationMethod
     ///
     /// `DELETE /users/{id | userPrincipalName}/authentication/phoneMethods/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-delete?view=graph-rest-beta)
     pub fn delete(
@@ -4322,10 +6749,31 @@ impl UsersItemAuthenticationPhoneMethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// phoneAuthenticationMethod: disableSmsSignIn
     ///
     /// `POST /users/{id | userPrincipalName}/authentication/phoneMethods/{id}/disableSmsSignIn` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-disablesmssignin?view=graph-rest-beta)
     pub fn disable_sms_sign_in(
@@ -4342,10 +6790,31 @@ impl UsersItemAuthenticationPhoneMethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// phoneAuthenticationMethod: enableSmsSignIn
     ///
     /// `POST /users/{id | userPrincipalName}/authentication/phoneMethods/{id}/enableSmsSignIn` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-enablesmssignin?view=graph-rest-beta)
     pub fn enable_sms_sign_in(
@@ -4362,6 +6831,22 @@ impl UsersItemAuthenticationPhoneMethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication/temporaryAccessPassMethods`
@@ -4382,6 +6867,11 @@ impl UsersItemAuthenticationTemporaryAccessPassMethods {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/temporaryAccessPassMethods` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethod-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -4398,10 +6888,40 @@ impl UsersItemAuthenticationTemporaryAccessPassMethods {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create temporaryAccessPassAuthenticationMethod
     ///
     /// `POST /users/{id | userPrincipalName}/authentication/temporaryAccessPassMethods` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethod-post?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -4421,6 +6941,22 @@ impl UsersItemAuthenticationTemporaryAccessPassMethods {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication/temporaryAccessPassMethods/{id}`
     pub fn item(
@@ -4448,6 +6984,11 @@ impl UsersItemAuthenticationTemporaryAccessPassMethodsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/temporaryAccessPassMethods/{temporaryAccessPassAuthenticationMethodId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -4464,10 +7005,40 @@ impl UsersItemAuthenticationTemporaryAccessPassMethodsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete temporaryAccessPassAuthenticationMethod
     ///
     /// `DELETE /users/{id | userPrincipalName}/authentication/temporaryAccessPassMethods/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethod-delete?view=graph-rest-beta)
     pub fn delete(
@@ -4484,6 +7055,22 @@ impl UsersItemAuthenticationTemporaryAccessPassMethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication/windowsHelloForBusinessMethods`
@@ -4503,6 +7090,11 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/windowsHelloForBusinessMethods` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -4519,6 +7111,31 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`
     pub fn item(
@@ -4548,6 +7165,11 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -4564,10 +7186,40 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read.All",
+                            "UserAuthenticationMethod.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete windowsHelloForBusinessAuthenticationMethod
     ///
     /// `DELETE /users/{id | userPrincipalName}/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite.All`
+    /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-delete?view=graph-rest-beta)
     pub fn delete(
@@ -4584,6 +7236,22 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["UserAuthenticationMethod.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendar`
@@ -4629,7 +7297,7 @@ impl UsersItemCalendar {
         &self,
         body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        super::super::Calendar,
+        Option<super::super::Calendar>,
         super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4637,7 +7305,7 @@ impl UsersItemCalendar {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -4660,6 +7328,10 @@ impl UsersItemCalendar {
     ///
     /// `POST /users/{id|userPrincipalName}/calendar/getSchedule` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-getschedule?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get_schedule(
@@ -4678,6 +7350,18 @@ impl UsersItemCalendar {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendar/calendarView`
@@ -4695,6 +7379,11 @@ impl UsersItemCalendarCalendarView {
     ///
     /// `GET /users/{id | userPrincipalName}/calendar/calendarView` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-list-calendarview?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -4711,6 +7400,22 @@ impl UsersItemCalendarCalendarView {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendar/events`
@@ -4773,6 +7478,11 @@ impl UsersItemCalendarEvents {
     ///
     /// `GET /users/{id | userPrincipalName}/calendar/events/delta` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delta?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn delta(
@@ -4789,6 +7499,22 @@ impl UsersItemCalendarEvents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}`
     pub fn item(&self, id: &str) -> UsersItemCalendarEventsItem {
@@ -4812,6 +7538,11 @@ impl UsersItemCalendarEventsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/calendar/events/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -4828,10 +7559,31 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update event
     ///
     /// `PATCH /users/{id | userPrincipalName}/calendar/events/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -4839,7 +7591,7 @@ impl UsersItemCalendarEventsItem {
         &self,
         body: &super::super::Event,
     ) -> graph_rt::Request<
-        super::super::Event,
+        Option<super::super::Event>,
         super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4847,14 +7599,35 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete event
     ///
     /// `DELETE /users/{id | userPrincipalName}/calendar/events/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     pub fn delete(
@@ -4871,10 +7644,31 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: accept
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/accept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
     pub fn accept(
@@ -4893,6 +7687,22 @@ impl UsersItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}/attachments`
     pub fn attachments(&self) -> UsersItemCalendarEventsItemAttachments {
@@ -4901,6 +7711,11 @@ impl UsersItemCalendarEventsItem {
     /// event: cancel
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/cancel` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
@@ -4919,10 +7734,31 @@ impl UsersItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: decline
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/decline` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
     pub fn decline(
@@ -4941,10 +7777,31 @@ impl UsersItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: dismissReminder
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/dismissReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
     pub fn dismiss_reminder(
@@ -4961,10 +7818,31 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: forward
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
@@ -4983,6 +7861,22 @@ impl UsersItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}/instances`
     pub fn instances(&self) -> UsersItemCalendarEventsItemInstances {
@@ -4991,6 +7885,11 @@ impl UsersItemCalendarEventsItem {
     /// event: snoozeReminder
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/snoozeReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
     pub fn snooze_reminder(
@@ -5009,10 +7908,31 @@ impl UsersItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: tentativelyAccept
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/tentativelyAccept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
     pub fn tentatively_accept(
@@ -5031,6 +7951,22 @@ impl UsersItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendar/events/{id}/attachments`
@@ -5094,6 +8030,11 @@ impl UsersItemCalendarEventsItemInstances {
     ///
     /// `GET /users/{id | userPrincipalName}/calendar/events/{id}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-instances?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5110,6 +8051,22 @@ impl UsersItemCalendarEventsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendarGroups`
@@ -5128,6 +8085,11 @@ impl UsersItemCalendarGroups {
     ///
     /// `GET /users/{id | userPrincipalName}/calendarGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-calendargroups?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5144,10 +8106,31 @@ impl UsersItemCalendarGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create CalendarGroup
     ///
     /// `POST /users/{id | userPrincipalName}/calendarGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-calendargroups?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -5167,6 +8150,22 @@ impl UsersItemCalendarGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}`
     pub fn item(&self, calendar_group_id: &str) -> UsersItemCalendarGroupsItem {
@@ -5190,6 +8189,11 @@ impl UsersItemCalendarGroupsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/calendarGroups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -5206,10 +8210,31 @@ impl UsersItemCalendarGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update calendargroup
     ///
     /// `PATCH /users/{id | userPrincipalName}/calendarGroups/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -5217,7 +8242,7 @@ impl UsersItemCalendarGroupsItem {
         &self,
         body: &super::super::CalendarGroup,
     ) -> graph_rt::Request<
-        super::super::CalendarGroup,
+        Option<super::super::CalendarGroup>,
         super::super::CalendarGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5225,14 +8250,35 @@ impl UsersItemCalendarGroupsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete calendarGroup
     ///
     /// `DELETE /users/{id | userPrincipalName}/calendarGroups/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-delete?view=graph-rest-beta)
     pub fn delete(
@@ -5249,6 +8295,22 @@ impl UsersItemCalendarGroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars`
     pub fn calendars(&self) -> UsersItemCalendarGroupsItemCalendars {
@@ -5271,6 +8333,11 @@ impl UsersItemCalendarGroupsItemCalendars {
     ///
     /// `GET /users/{id | userPrincipalName}/calendarGroups/{calendar_group_id}/calendars` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.Read.Shared`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.Read.Shared`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.Read.Shared`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-calendars?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5287,10 +8354,43 @@ impl UsersItemCalendarGroupsItemCalendars {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Calendars.Read",
+                            "Calendars.Read.Shared",
+                            "Calendars.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Calendars.Read",
+                            "Calendars.Read.Shared",
+                            "Calendars.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calendars.Read",
+                            "Calendars.Read.Shared",
+                            "Calendars.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create Calendar
     ///
     /// `POST /users/{id | userPrincipalName}/calendarGroups/{id}/calendars` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-post-calendars?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -5310,6 +8410,22 @@ impl UsersItemCalendarGroupsItemCalendars {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}`
     pub fn item(&self, id: &str) -> UsersItemCalendarGroupsItemCalendarsItem {
@@ -5360,7 +8476,7 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
         &self,
         body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        super::super::Calendar,
+        Option<super::super::Calendar>,
         super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5368,7 +8484,7 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -5376,6 +8492,11 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
     /// Delete calendar
     ///
     /// `DELETE /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-beta)
     pub fn delete(
@@ -5392,6 +8513,22 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/calendarView`
     pub fn calendar_view(&self) -> UsersItemCalendarGroupsItemCalendarsItemCalendarView {
@@ -5421,6 +8558,11 @@ impl UsersItemCalendarGroupsItemCalendarsItemCalendarView {
     ///
     /// `GET /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}/calendarView` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-list-calendarview?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5437,6 +8579,22 @@ impl UsersItemCalendarGroupsItemCalendarsItemCalendarView {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events`
@@ -5499,6 +8657,11 @@ impl UsersItemCalendarGroupsItemCalendarsItemEvents {
     ///
     /// `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/delta` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delta?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn delta(
@@ -5515,6 +8678,22 @@ impl UsersItemCalendarGroupsItemCalendarsItemEvents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}`
     pub fn item(&self, id: &str) -> UsersItemCalendarGroupsItemCalendarsItemEventsItem {
@@ -5536,6 +8715,11 @@ impl UsersItemCalendarView {
     ///
     /// `GET /users/{id | userPrincipalName}/calendarView` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-calendarview?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5552,10 +8736,31 @@ impl UsersItemCalendarView {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: delta
     ///
     /// `GET /users/{id}/calendarView/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delta?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -5573,6 +8778,22 @@ impl UsersItemCalendarView {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}`
@@ -5594,6 +8815,11 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -5610,10 +8836,31 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update event
     ///
     /// `PATCH /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -5621,7 +8868,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::Event,
     ) -> graph_rt::Request<
-        super::super::Event,
+        Option<super::super::Event>,
         super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5629,14 +8876,35 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete event
     ///
     /// `DELETE /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     pub fn delete(
@@ -5653,10 +8921,31 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: accept
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/accept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
     pub fn accept(
@@ -5675,6 +8964,22 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments`
     pub fn attachments(
@@ -5687,6 +8992,11 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// event: cancel
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/cancel` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
@@ -5705,10 +9015,31 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: decline
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/decline` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
     pub fn decline(
@@ -5727,10 +9058,31 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: dismissReminder
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/dismissReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
     pub fn dismiss_reminder(
@@ -5747,10 +9099,31 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: forward
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
@@ -5769,6 +9142,22 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/instances`
     pub fn instances(
@@ -5781,6 +9170,11 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// event: snoozeReminder
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/snoozeReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
     pub fn snooze_reminder(
@@ -5799,10 +9193,31 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: tentativelyAccept
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/tentativelyAccept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
     pub fn tentatively_accept(
@@ -5821,6 +9236,22 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments`
@@ -5895,6 +9326,11 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances {
     ///
     /// `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-instances?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5911,6 +9347,22 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendars`
@@ -5929,6 +9381,11 @@ impl UsersItemCalendars {
     ///
     /// `GET /users/{id | userPrincipalName}/calendars` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-list-calendars?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5945,10 +9402,31 @@ impl UsersItemCalendars {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Create Calendar
     ///
     /// `POST /users/{id | userPrincipalName}/calendars` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-post-calendars?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -5968,6 +9446,22 @@ impl UsersItemCalendars {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}`
     pub fn item(&self, id: &str) -> UsersItemCalendarsItem {
@@ -6018,7 +9512,7 @@ impl UsersItemCalendarsItem {
         &self,
         body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        super::super::Calendar,
+        Option<super::super::Calendar>,
         super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6026,7 +9520,7 @@ impl UsersItemCalendarsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -6034,6 +9528,11 @@ impl UsersItemCalendarsItem {
     /// Delete calendar
     ///
     /// `DELETE /users/{id | userPrincipalName}/calendars/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-beta)
     pub fn delete(
@@ -6050,6 +9549,22 @@ impl UsersItemCalendarsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/calendarView`
     pub fn calendar_view(&self) -> UsersItemCalendarsItemCalendarView {
@@ -6075,6 +9590,11 @@ impl UsersItemCalendarsItemCalendarView {
     ///
     /// `GET /users/{id | userPrincipalName}/calendars/{id}/calendarView` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-list-calendarview?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -6091,10 +9611,31 @@ impl UsersItemCalendarsItemCalendarView {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: delta
     ///
     /// `GET /users/{id}/calendars/{id}/calendarView/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delta?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -6112,6 +9653,22 @@ impl UsersItemCalendarsItemCalendarView {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendars/{id}/events`
@@ -6174,6 +9731,11 @@ impl UsersItemCalendarsItemEvents {
     ///
     /// `GET /users/{id | userPrincipalName}/calendars/{id}/events/delta` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delta?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn delta(
@@ -6190,6 +9752,22 @@ impl UsersItemCalendarsItemEvents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}`
     pub fn item(&self, id: &str) -> UsersItemCalendarsItemEventsItem {
@@ -6213,6 +9791,11 @@ impl UsersItemCalendarsItemEventsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/calendars/{id}/events/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -6229,10 +9812,31 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update event
     ///
     /// `PATCH /users/{id | userPrincipalName}/calendars/{id}/events/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -6240,7 +9844,7 @@ impl UsersItemCalendarsItemEventsItem {
         &self,
         body: &super::super::Event,
     ) -> graph_rt::Request<
-        super::super::Event,
+        Option<super::super::Event>,
         super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6248,14 +9852,35 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete event
     ///
     /// `DELETE /users/{id | userPrincipalName}/calendars/{id}/events/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     pub fn delete(
@@ -6272,10 +9897,31 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: accept
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/accept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
     pub fn accept(
@@ -6294,6 +9940,22 @@ impl UsersItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/attachments`
     pub fn attachments(&self) -> UsersItemCalendarsItemEventsItemAttachments {
@@ -6304,6 +9966,11 @@ impl UsersItemCalendarsItemEventsItem {
     /// event: cancel
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/cancel` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
@@ -6322,10 +9989,31 @@ impl UsersItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: decline
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/decline` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
     pub fn decline(
@@ -6344,10 +10032,31 @@ impl UsersItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: dismissReminder
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/dismissReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
     pub fn dismiss_reminder(
@@ -6364,10 +10073,31 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: forward
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
@@ -6386,6 +10116,22 @@ impl UsersItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/instances`
     pub fn instances(&self) -> UsersItemCalendarsItemEventsItemInstances {
@@ -6394,6 +10140,11 @@ impl UsersItemCalendarsItemEventsItem {
     /// event: snoozeReminder
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/snoozeReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
     pub fn snooze_reminder(
@@ -6412,10 +10163,31 @@ impl UsersItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: tentativelyAccept
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/tentativelyAccept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
     pub fn tentatively_accept(
@@ -6434,6 +10206,22 @@ impl UsersItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/attachments`
@@ -6497,6 +10285,11 @@ impl UsersItemCalendarsItemEventsItemInstances {
     ///
     /// `GET /users/{id | userPrincipalName}/calendars/{id}/events/{id}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-instances?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -6513,6 +10306,22 @@ impl UsersItemCalendarsItemEventsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/contactFolders`
@@ -6531,6 +10340,11 @@ impl UsersItemContactFolders {
     ///
     /// `GET /users/{id | userPrincipalName}/contactFolders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-contactfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -6547,10 +10361,31 @@ impl UsersItemContactFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create ContactFolder
     ///
     /// `POST /users/{id | userPrincipalName}/contactFolders` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-contactfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -6570,10 +10405,31 @@ impl UsersItemContactFolders {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// contactFolder: delta
     ///
     /// `GET /users/{id}/contactFolders/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-delta?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -6591,6 +10447,22 @@ impl UsersItemContactFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}`
     pub fn item(&self, contact_folder_id: &str) -> UsersItemContactFoldersItem {
@@ -6614,6 +10486,11 @@ impl UsersItemContactFoldersItem {
     ///
     /// `GET /users/{id | userPrincipalName}/contactFolders/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -6630,10 +10507,31 @@ impl UsersItemContactFoldersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update contactfolder
     ///
     /// `PATCH /users/{id | userPrincipalName}/contactFolders/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -6641,7 +10539,7 @@ impl UsersItemContactFoldersItem {
         &self,
         body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        super::super::ContactFolder,
+        Option<super::super::ContactFolder>,
         super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6649,14 +10547,35 @@ impl UsersItemContactFoldersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete contactFolder
     ///
     /// `DELETE /users/{id | userPrincipalName}/contactFolders/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-delete?view=graph-rest-beta)
     pub fn delete(
@@ -6673,6 +10592,22 @@ impl UsersItemContactFoldersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders`
     pub fn child_folders(&self) -> UsersItemContactFoldersItemChildFolders {
@@ -6699,6 +10634,11 @@ impl UsersItemContactFoldersItemContacts {
     ///
     /// `GET /users/{id | userPrincipalName}/contactFolders/{id}/contacts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-list-contacts?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -6715,10 +10655,31 @@ impl UsersItemContactFoldersItemContacts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create Contact
     ///
     /// `POST /users/{id | userPrincipalName}/contactFolders/{contactFolderId}/contacts` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-contacts?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -6738,10 +10699,31 @@ impl UsersItemContactFoldersItemContacts {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// contact: delta
     ///
     /// `GET /users/{id}/contactFolders/{id}/contacts/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delta?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -6759,6 +10741,22 @@ impl UsersItemContactFoldersItemContacts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}`
     pub fn item(&self, id: &str) -> UsersItemContactFoldersItemContactsItem {
@@ -6781,6 +10779,11 @@ impl UsersItemContactFoldersItemChildFolders {
     ///
     /// `GET /users/{id | userPrincipalName}/contactFolders/{id}/childFolders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-list-childfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -6797,10 +10800,31 @@ impl UsersItemContactFoldersItemChildFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create ContactFolder
     ///
     /// `POST /users/{id | userPrincipalName}/contactFolders/{id}/childFolders` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-post-childfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -6820,6 +10844,22 @@ impl UsersItemContactFoldersItemChildFolders {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}`
     pub fn item(&self, id: &str) -> UsersItemContactFoldersItemChildFoldersItem {
@@ -6859,6 +10899,11 @@ impl UsersItemContactFoldersItemChildFoldersItemContacts {
     ///
     /// `GET /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-contacts?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -6875,6 +10920,22 @@ impl UsersItemContactFoldersItemChildFoldersItemContacts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}/contacts/{id}`
     pub fn item(
@@ -6903,6 +10964,11 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -6919,10 +10985,31 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update contact
     ///
     /// `PATCH /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -6930,7 +11017,7 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
         &self,
         body: &super::super::Contact,
     ) -> graph_rt::Request<
-        super::super::Contact,
+        Option<super::super::Contact>,
         super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6938,14 +11025,35 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete contact
     ///
     /// `DELETE /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
     pub fn delete(
@@ -6962,6 +11070,22 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}`
@@ -6981,6 +11105,11 @@ impl UsersItemContactFoldersItemContactsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/contactfolders/{id}/contacts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -6997,10 +11126,31 @@ impl UsersItemContactFoldersItemContactsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update contact
     ///
     /// `PATCH /users/{id | userPrincipalName}/contactFolders/{id}/contacts/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -7008,7 +11158,7 @@ impl UsersItemContactFoldersItemContactsItem {
         &self,
         body: &super::super::Contact,
     ) -> graph_rt::Request<
-        super::super::Contact,
+        Option<super::super::Contact>,
         super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7016,14 +11166,35 @@ impl UsersItemContactFoldersItemContactsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete contact
     ///
     /// `DELETE /users/{id | userPrincipalName}/contactFolders/{id}/contacts/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
     pub fn delete(
@@ -7040,6 +11211,22 @@ impl UsersItemContactFoldersItemContactsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}/photo`
     pub fn photo(&self) -> UsersItemContactFoldersItemContactsItemPhoto {
@@ -7061,6 +11248,11 @@ impl UsersItemContactFoldersItemContactsItemPhoto {
     ///
     /// `GET /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account)    Note: Metadata operation is not supported.: `User.Read`, `User.ReadWrite`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -7077,6 +11269,44 @@ impl UsersItemContactFoldersItemContactsItemPhoto {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}/photo/$value`
     pub fn content(&self) -> UsersItemContactFoldersItemContactsItemPhotoValue {
@@ -7103,6 +11333,11 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
     ///
     /// `GET /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account)    Note: Metadata operation is not supported.: `User.Read`, `User.ReadWrite`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -7118,15 +11353,57 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update profilephoto
     ///
     /// `PUT /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
+    /// - Application: `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
     pub fn put(
         &self,
-        body: &graph_rt::Value,
+        body: &[u8],
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -7138,8 +11415,29 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/contacts/{Id}/photo`
@@ -7157,6 +11455,11 @@ impl UsersItemContactsItemPhoto {
     ///
     /// `GET /users/{id | userPrincipalName}/contacts/{id}/photo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account)    Note: Metadata operation is not supported.: `User.Read`, `User.ReadWrite`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -7173,6 +11476,44 @@ impl UsersItemContactsItemPhoto {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/photo/$value`
     pub fn content(&self) -> UsersItemContactsItemPhotoValue {
@@ -7195,6 +11536,11 @@ impl UsersItemContactsItemPhotoValue {
     ///
     /// `GET /users/{id | userPrincipalName}/contacts/{id}/photo/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account)    Note: Metadata operation is not supported.: `User.Read`, `User.ReadWrite`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -7210,15 +11556,57 @@ impl UsersItemContactsItemPhotoValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update profilephoto
     ///
     /// `PUT /users/{id | userPrincipalName}/contacts/{id}/photo/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
+    /// - Application: `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
     pub fn put(
         &self,
-        body: &graph_rt::Value,
+        body: &[u8],
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -7230,8 +11618,29 @@ impl UsersItemContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/createdObjects`
@@ -7249,6 +11658,11 @@ impl UsersItemCreatedObjects {
     ///
     /// `GET /users/{id | userPrincipalName}/createdObjects` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-createdobjects?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -7265,6 +11679,35 @@ impl UsersItemCreatedObjects {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.Read", "User.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/directReports`
@@ -7282,6 +11725,10 @@ impl UsersItemDirectReports {
     ///
     /// `GET /users/{id | userPrincipalName}/directReports` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-directreports?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -7298,6 +11745,29 @@ impl UsersItemDirectReports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/events/{Id}/attachments`
@@ -7316,6 +11786,11 @@ impl UsersItemEventsItemAttachments {
     ///
     /// `GET /users/{id|userPrincipalName}/events/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-attachments?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -7332,10 +11807,31 @@ impl UsersItemEventsItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Add attachment
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/attachments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-post-attachments?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -7355,6 +11851,22 @@ impl UsersItemEventsItemAttachments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/attachments/{id}`
     pub fn item(&self, id: &str) -> UsersItemEventsItemAttachmentsItem {
@@ -7466,6 +11978,11 @@ impl UsersItemEventsItemInstances {
     ///
     /// `GET /users/{id | userPrincipalName}/events/{id}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-instances?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -7482,6 +11999,22 @@ impl UsersItemEventsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/insights`
@@ -7521,6 +12054,10 @@ impl UsersItemInsightsShared {
     ///
     /// `GET /users/{id | userPrincipalName}/insights/shared` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-shared?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -7537,6 +12074,18 @@ impl UsersItemInsightsShared {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/insights/trending`
@@ -7554,6 +12103,10 @@ impl UsersItemInsightsTrending {
     ///
     /// `GET /users/{id | userPrincipalName}/insights/trending` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-trending?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -7570,6 +12123,18 @@ impl UsersItemInsightsTrending {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/insights/trending/{id}`
     pub fn item(&self, id: &str) -> UsersItemInsightsTrendingItem {
@@ -7605,13 +12170,17 @@ impl UsersItemInsightsTrendingItemResource {
     ///
     /// `GET /users/{id | userPrincipalName}/insights/trending/{id}/resource` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-trending?view=graph-rest-beta)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::Trending>,
-        super::super::Trending,
+        graph_rt::Page<super::super::AnyEntity>,
+        super::super::Entity,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7621,6 +12190,18 @@ impl UsersItemInsightsTrendingItemResource {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/insights/used`
@@ -7638,6 +12219,10 @@ impl UsersItemInsightsUsed {
     ///
     /// `GET /users/{id | userPrincipalName}/insights/used` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-used?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -7654,6 +12239,18 @@ impl UsersItemInsightsUsed {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/insights/used/{id}`
     pub fn item(&self, id: &str) -> UsersItemInsightsUsedItem {
@@ -7689,13 +12286,17 @@ impl UsersItemInsightsUsedItemResource {
     ///
     /// `GET /users/{id | userPrincipalName}/insights/used/{id}/resource` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-used?view=graph-rest-beta)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::UsedInsight>,
-        super::super::UsedInsight,
+        graph_rt::Page<super::super::AnyEntity>,
+        super::super::Entity,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7705,6 +12306,18 @@ impl UsersItemInsightsUsedItemResource {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/joinedGroups`
@@ -7750,6 +12363,10 @@ impl UsersItemJoinedGroupsItemPhotos {
     ///
     /// `GET /users/{id | userPrincipalName}/joinedGroups/{id}/photos` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadBasic.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.ReadBasic.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-photos?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -7766,6 +12383,26 @@ impl UsersItemJoinedGroupsItemPhotos {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.ReadBasic.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Group.ReadBasic.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders`
@@ -7784,6 +12421,11 @@ impl UsersItemMailFolders {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-mailfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -7800,10 +12442,31 @@ impl UsersItemMailFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create MailFolder
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-mailfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -7823,10 +12486,31 @@ impl UsersItemMailFolders {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// mailFolder: delta
     ///
     /// `GET /users/{id}/mailFolders/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-delta?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -7844,6 +12528,22 @@ impl UsersItemMailFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/inbox`
     pub fn inbox(&self) -> UsersItemMailFoldersInbox {
@@ -7884,6 +12584,11 @@ impl UsersItemMailFoldersInboxMessagerules {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/inbox/messagerules` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`
+    /// - Application: `MailboxSettings.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-list-messagerules?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -7900,17 +12605,39 @@ impl UsersItemMailFoldersInboxMessagerules {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                ],
+            )
     }
     /// Create rule
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/inbox/messagerules` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::CreateRuleBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::MessageRule,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7918,10 +12645,26 @@ impl UsersItemMailFoldersInboxMessagerules {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/inbox/messagerules/{id}`
     pub fn item(&self, id: &str) -> UsersItemMailFoldersInboxMessagerulesItem {
@@ -7945,6 +12688,11 @@ impl UsersItemMailFoldersInboxMessagerulesItem {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/inbox/messagerules/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`
+    /// - Application: `MailboxSettings.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/messagerule-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -7961,10 +12709,31 @@ impl UsersItemMailFoldersInboxMessagerulesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                ],
+            )
     }
     /// Update rule
     ///
     /// `PATCH /users/{id | userPrincipalName}/mailFolders/inbox/messagerules/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/messagerule-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -7972,7 +12741,7 @@ impl UsersItemMailFoldersInboxMessagerulesItem {
         &self,
         body: &super::super::MessageRule,
     ) -> graph_rt::Request<
-        super::super::MessageRule,
+        Option<super::super::MessageRule>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7980,14 +12749,35 @@ impl UsersItemMailFoldersInboxMessagerulesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete messageRule
     ///
     /// `DELETE /users/{id | userPrincipalName}/mailFolders/inbox/messagerules/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/messagerule-delete?view=graph-rest-beta)
     pub fn delete(
@@ -8004,6 +12794,22 @@ impl UsersItemMailFoldersInboxMessagerulesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}`
@@ -8023,6 +12829,11 @@ impl UsersItemMailFoldersItem {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -8039,10 +12850,31 @@ impl UsersItemMailFoldersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update mailFolder
     ///
     /// `PATCH /users/{id | userPrincipalName}/mailFolders/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -8050,7 +12882,7 @@ impl UsersItemMailFoldersItem {
         &self,
         body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        super::super::AnyMailFolder,
+        Option<super::super::AnyMailFolder>,
         super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8058,14 +12890,35 @@ impl UsersItemMailFoldersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete mailFolder
     ///
     /// `DELETE /users/{id | userPrincipalName}/mailFolders/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-delete?view=graph-rest-beta)
     pub fn delete(
@@ -8082,6 +12935,22 @@ impl UsersItemMailFoldersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders`
     pub fn child_folders(&self) -> UsersItemMailFoldersItemChildFolders {
@@ -8090,6 +12959,11 @@ impl UsersItemMailFoldersItem {
     /// mailFolder: copy
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/copy` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-copy?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -8109,6 +12983,22 @@ impl UsersItemMailFoldersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages`
     pub fn messages(&self) -> UsersItemMailFoldersItemMessages {
@@ -8117,6 +13007,11 @@ impl UsersItemMailFoldersItem {
     /// mailFolder: move
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/move` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-move?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -8136,6 +13031,22 @@ impl UsersItemMailFoldersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders`
@@ -8154,6 +13065,11 @@ impl UsersItemMailFoldersItemChildFolders {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/childFolders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-list-childfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -8170,10 +13086,31 @@ impl UsersItemMailFoldersItemChildFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create child folder
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/childFolders` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-post-childfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -8193,6 +13130,22 @@ impl UsersItemMailFoldersItemChildFolders {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}`
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItemChildFoldersItem {
@@ -8315,6 +13268,11 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-post-attachments?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
@@ -8333,6 +13291,22 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete attachment
     ///
@@ -8413,6 +13387,11 @@ impl UsersItemMailFoldersItemMessages {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-list-messages?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -8429,10 +13408,31 @@ impl UsersItemMailFoldersItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create Message
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-post-messages?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -8452,10 +13452,31 @@ impl UsersItemMailFoldersItemMessages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: delta
     ///
     /// `GET /users/{id}/mailFolders/{id}/messages/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-delta?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -8473,6 +13494,22 @@ impl UsersItemMailFoldersItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}`
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItemMessagesItem {
@@ -8481,8 +13518,8 @@ impl UsersItemMailFoldersItemMessages {
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}`
 ///
-/// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Get eventMessage
-/// - `PATCH /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Update eventMessage
+/// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Get message
+/// - `PATCH /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Update message
 /// - `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Delete eventMessage
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItem(pub(super) graph_rt::UrlPath);
@@ -8492,17 +13529,22 @@ impl UsersItemMailFoldersItemMessagesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get eventMessage
+    /// Get message
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-get?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AnyEventMessage,
-        super::super::EventMessage,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8512,33 +13554,75 @@ impl UsersItemMailFoldersItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read"],
+                    },
+                ],
+            )
     }
-    /// Update eventMessage
+    /// Update message
     ///
     /// `PATCH /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-update?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &super::super::AnyEventMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
-        super::super::AnyEventMessage,
-        super::super::EventMessage,
+        Option<super::super::AnyMessage>,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete eventMessage
     ///
     /// `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-beta)
     pub fn delete(
@@ -8555,6 +13639,22 @@ impl UsersItemMailFoldersItemMessagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments`
     pub fn attachments(&self) -> UsersItemMailFoldersItemMessagesItemAttachments {
@@ -8565,6 +13665,11 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// message: copy
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/copy` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-copy?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -8584,10 +13689,31 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: createForward
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/createForward` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-createforward?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -8607,10 +13733,31 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: createReply
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/createReply` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-createreply?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -8630,10 +13777,31 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: createReplyAll
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/createReplyAll` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-createreplyall?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -8653,10 +13821,31 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: forward
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-beta)
     pub fn forward(
@@ -8675,6 +13864,22 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/mentions`
     pub fn mentions(&self) -> UsersItemMailFoldersItemMessagesItemMentions {
@@ -8683,6 +13888,11 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// message: move
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/move` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-move?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -8702,10 +13912,31 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: reply
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/reply` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-beta)
     pub fn reply(
@@ -8724,10 +13955,31 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// message: replyAll
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/replyAll` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-beta)
     pub fn reply_all(
@@ -8746,6 +13998,22 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/$value`
     pub fn content(&self) -> UsersItemMailFoldersItemMessagesItemValue {
@@ -8767,6 +14035,11 @@ impl UsersItemMailFoldersItemMessagesItemValue {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -8782,6 +14055,22 @@ impl UsersItemMailFoldersItemMessagesItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments`
@@ -8800,6 +14089,11 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.Read`
+    /// - Application: `Mail.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-list-attachments?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -8816,10 +14110,31 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Read"],
+                    },
+                ],
+            )
     }
     /// Add attachment
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-post-attachments?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -8839,6 +14154,22 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}`
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItemMessagesItemAttachmentsItem {
@@ -8972,6 +14303,11 @@ impl UsersItemMailFoldersItemMessagesItemMentionsItem {
     ///
     /// `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/mentions/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -8987,6 +14323,22 @@ impl UsersItemMailFoldersItemMessagesItemMentionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/manager`
@@ -9004,6 +14356,10 @@ impl UsersItemManager {
     ///
     /// `GET /users/{id | userPrincipalName}/manager` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-manager?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -9020,6 +14376,29 @@ impl UsersItemManager {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/manager/$ref`
     pub fn reference(&self) -> UsersItemManagerRef {
@@ -9041,6 +14420,10 @@ impl UsersItemMemberOf {
     ///
     /// `GET /users/{id | userPrincipalName}/memberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `GroupMember.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-memberof?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -9057,6 +14440,24 @@ impl UsersItemMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "GroupMember.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/messages/{Id}/$value`
@@ -9074,6 +14475,11 @@ impl UsersItemMessagesItemValue {
     ///
     /// `GET /users/{id | userPrincipalName}/messages/{id}/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -9089,6 +14495,22 @@ impl UsersItemMessagesItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments`
@@ -9107,6 +14529,11 @@ impl UsersItemMessagesItemAttachments {
     ///
     /// `GET /users/{id | userPrincipalName}/messages/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.Read`
+    /// - Application: `Mail.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-list-attachments?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -9123,10 +14550,31 @@ impl UsersItemMessagesItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Read"],
+                    },
+                ],
+            )
     }
     /// Add attachment
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/attachments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-post-attachments?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -9146,6 +14594,22 @@ impl UsersItemMessagesItemAttachments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments/{id}`
     pub fn item(&self, id: &str) -> UsersItemMessagesItemAttachmentsItem {
@@ -9271,6 +14735,11 @@ impl UsersItemMessagesItemMentionsItem {
     ///
     /// `DELETE /users/{id | userPrincipalName}/messages/{id}/mentions/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -9286,6 +14755,22 @@ impl UsersItemMessagesItemMentionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/oauth2PermissionGrants`
@@ -9303,6 +14788,10 @@ impl UsersItemOauth2PermissionGrants {
     ///
     /// `GET /users/{id | userPrincipalName}/oauth2PermissionGrants` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `DelegatedPermissionGrant.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `DelegatedPermissionGrant.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-oauth2permissiongrants?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -9319,6 +14808,27 @@ impl UsersItemOauth2PermissionGrants {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "DelegatedPermissionGrant.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "DelegatedPermissionGrant.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote`
@@ -9371,6 +14881,11 @@ impl UsersItemOnenoteNotebooks {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/notebooks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-notebooks?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -9387,10 +14902,37 @@ impl UsersItemOnenoteNotebooks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create notebook
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/notebooks` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-post-notebooks?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -9410,10 +14952,34 @@ impl UsersItemOnenoteNotebooks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// notebook: getNotebookFromWebUrl
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/notebooks/GetNotebookFromWebUrl` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-getnotebookfromweburl?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -9433,18 +14999,42 @@ impl UsersItemOnenoteNotebooks {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// notebook: getRecentNotebooks
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/notebooks/getRecentNotebooks(includePersonalNotebooks=includePersonalNotebooks-value)` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-getrecentnotebooks?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn get_recent_notebooks(
         &self,
         include_personal_notebooks: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::Notebook>,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9462,9 +15052,31 @@ impl UsersItemOnenoteNotebooks {
                             ),
                         ],
                     ),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}`
     pub fn item(&self, id: &str) -> UsersItemOnenoteNotebooksItem {
@@ -9486,6 +15098,11 @@ impl UsersItemOnenoteNotebooksItem {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/notebooks/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -9502,10 +15119,37 @@ impl UsersItemOnenoteNotebooksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// notebook: copyNotebook
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/notebooks/{id}/copyNotebook` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-beta)
     pub fn copy_notebook(
@@ -9524,6 +15168,26 @@ impl UsersItemOnenoteNotebooksItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}/sectionGroups`
     pub fn section_groups(&self) -> UsersItemOnenoteNotebooksItemSectionGroups {
@@ -9552,6 +15216,11 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/notebooks/{id}/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-list-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -9568,10 +15237,37 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create sectionGroup
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/notebooks/{id}/sectionGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-post-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -9591,6 +15287,26 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}/sections`
@@ -9609,6 +15325,11 @@ impl UsersItemOnenoteNotebooksItemSections {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/notebooks/{id}/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-list-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -9625,10 +15346,37 @@ impl UsersItemOnenoteNotebooksItemSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create section
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/notebooks/{id}/sections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-post-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -9648,6 +15396,26 @@ impl UsersItemOnenoteNotebooksItemSections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/operations`
@@ -9679,6 +15447,11 @@ impl UsersItemOnenoteOperationsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/operations/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenoteoperation-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -9695,6 +15468,28 @@ impl UsersItemOnenoteOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/pages`
@@ -9713,6 +15508,11 @@ impl UsersItemOnenotePages {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/pages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-pages?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -9729,10 +15529,36 @@ impl UsersItemOnenotePages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create page
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/pages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-post-pages?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -9752,6 +15578,26 @@ impl UsersItemOnenotePages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/pages/{id}`
     pub fn item(&self, id: &str) -> UsersItemOnenotePagesItem {
@@ -9774,6 +15620,11 @@ impl UsersItemOnenotePagesItem {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/pages/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -9790,10 +15641,36 @@ impl UsersItemOnenotePagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete page
     ///
     /// `DELETE /users/{id | userPrincipalName}/onenote/pages/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-beta)
     pub fn delete(
@@ -9810,6 +15687,22 @@ impl UsersItemOnenotePagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Notes.ReadWrite", "Notes.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/pages/{id}/content`
     pub fn content(&self) -> UsersItemOnenotePagesItemContent {
@@ -9818,6 +15711,11 @@ impl UsersItemOnenotePagesItem {
     /// page: copyToSection
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/pages/{id}/copyToSection` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-beta)
     pub fn copy_to_section(
@@ -9836,6 +15734,26 @@ impl UsersItemOnenotePagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/pages/{id}/content`
@@ -9852,6 +15770,11 @@ impl UsersItemOnenotePagesItemContent {
     /// Update page
     ///
     /// `PATCH /users/{id | userPrincipalName}/onenote/pages/{id}/content` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-beta)
     pub fn update(
@@ -9870,6 +15793,22 @@ impl UsersItemOnenotePagesItemContent {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Notes.ReadWrite", "Notes.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/resources`
@@ -9915,11 +15854,16 @@ impl UsersItemOnenoteResourcesItemContent {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/resources/{id}/content` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-beta)
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        Vec<u8>,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -9927,9 +15871,30 @@ impl UsersItemOnenoteResourcesItemContent {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/sectionGroups`
@@ -9947,6 +15912,11 @@ impl UsersItemOnenoteSectionGroups {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -9963,6 +15933,28 @@ impl UsersItemOnenoteSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}`
     pub fn item(&self, id: &str) -> UsersItemOnenoteSectionGroupsItem {
@@ -9984,6 +15976,11 @@ impl UsersItemOnenoteSectionGroupsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sectionGroups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -10000,6 +15997,28 @@ impl UsersItemOnenoteSectionGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}/sectionGroups`
     pub fn section_groups(&self) -> UsersItemOnenoteSectionGroupsItemSectionGroups {
@@ -10028,6 +16047,11 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-list-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -10044,10 +16068,37 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create sectionGroup
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sectionGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-post-sectiongroups?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -10067,6 +16118,26 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}/sections`
@@ -10085,6 +16156,11 @@ impl UsersItemOnenoteSectionGroupsItemSections {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-list-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -10101,10 +16177,37 @@ impl UsersItemOnenoteSectionGroupsItemSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create section
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-post-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -10124,6 +16227,26 @@ impl UsersItemOnenoteSectionGroupsItemSections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/sections`
@@ -10141,6 +16264,11 @@ impl UsersItemOnenoteSections {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-sections?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -10157,6 +16285,28 @@ impl UsersItemOnenoteSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sections/{id}`
     pub fn item(&self, id: &str) -> UsersItemOnenoteSectionsItem {
@@ -10178,6 +16328,11 @@ impl UsersItemOnenoteSectionsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sections/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-get?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -10194,10 +16349,37 @@ impl UsersItemOnenoteSectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// section: copyToNotebook
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/sections/{id}/copyToNotebook` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-beta)
     pub fn copy_to_notebook(
@@ -10216,10 +16398,35 @@ impl UsersItemOnenoteSectionsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// section: copyToSectionGroup
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/sections/{id}/copyToSectionGroup` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-beta)
     pub fn copy_to_section_group(
@@ -10238,6 +16445,26 @@ impl UsersItemOnenoteSectionsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sections/{id}/pages`
     pub fn pages(&self) -> UsersItemOnenoteSectionsItemPages {
@@ -10260,6 +16487,11 @@ impl UsersItemOnenoteSectionsItemPages {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sections/{id}/pages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-list-pages?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -10276,10 +16508,36 @@ impl UsersItemOnenoteSectionsItemPages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create page
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/sections/{id}/pages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-post-pages?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
@@ -10299,6 +16557,26 @@ impl UsersItemOnenoteSectionsItemPages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/ownedDevices`
@@ -10316,6 +16594,10 @@ impl UsersItemOwnedDevices {
     ///
     /// `GET /users/{id | userPrincipalName}/ownedDevices` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-owneddevices?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -10332,6 +16614,29 @@ impl UsersItemOwnedDevices {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/ownedObjects`
@@ -10349,6 +16654,10 @@ impl UsersItemOwnedObjects {
     ///
     /// `GET /users/{id | userPrincipalName}/ownedObjects` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-ownedobjects?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -10365,6 +16674,30 @@ impl UsersItemOwnedObjects {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/people`
@@ -10382,6 +16715,10 @@ impl UsersItemPeople {
     ///
     /// `GET /users/{id | userPrincipalName}/people` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `People.Read`
+    /// - Delegated (personal Microsoft account): `People.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-people?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -10398,6 +16735,18 @@ impl UsersItemPeople {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["People.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["People.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/photo`
@@ -10415,6 +16764,11 @@ impl UsersItemPhoto {
     ///
     /// `GET /users/{id | userPrincipalName}/photo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account)    Note: Metadata operation is not supported.: `User.Read`, `User.ReadWrite`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -10431,6 +16785,44 @@ impl UsersItemPhoto {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/photo/$value`
     pub fn content(&self) -> UsersItemPhotoValue {
@@ -10453,6 +16845,11 @@ impl UsersItemPhotoValue {
     ///
     /// `GET /users/{id | userPrincipalName}/photo/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account)    Note: Metadata operation is not supported.: `User.Read`, `User.ReadWrite`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -10468,15 +16865,57 @@ impl UsersItemPhotoValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update profilephoto
     ///
     /// `PUT /users/{id | userPrincipalName}/photo/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
+    /// - Application: `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
     pub fn put(
         &self,
-        body: &graph_rt::Value,
+        body: &[u8],
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -10488,8 +16927,29 @@ impl UsersItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/photos`
@@ -10521,13 +16981,18 @@ impl UsersItemPhotosItem {
     ///
     /// `GET /users/{id | userPrincipalName}/photos/{size}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account)    Note: Metadata operation is not supported.: `User.Read`, `User.ReadWrite`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::ProfilePhoto,
-        super::super::ProfilePhoto,
+        super::super::Photo,
+        (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10537,6 +17002,44 @@ impl UsersItemPhotosItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile`
@@ -10555,6 +17058,11 @@ impl UsersItemProfile {
     ///
     /// `GET /users/{id | userPrincipalName}/profile` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -10571,10 +17079,47 @@ impl UsersItemProfile {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete profile
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-delete?view=graph-rest-beta)
     pub fn delete(
@@ -10591,6 +17136,22 @@ impl UsersItemProfile {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/account`
     pub fn account(&self) -> UsersItemProfileAccount {
@@ -10687,6 +17248,11 @@ impl UsersItemProfileAccount {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/account` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-accounts?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -10703,10 +17269,47 @@ impl UsersItemProfileAccount {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create account
     ///
     /// `POST /users/{id | userPrincipalName}/profile/account` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-accounts?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -10726,6 +17329,22 @@ impl UsersItemProfileAccount {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/account/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileAccountItem {
@@ -10749,6 +17368,11 @@ impl UsersItemProfileAccountItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/account/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/useraccountinformation-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -10765,10 +17389,47 @@ impl UsersItemProfileAccountItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update useraccountinformation
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/account/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/useraccountinformation-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -10776,7 +17437,7 @@ impl UsersItemProfileAccountItem {
         &self,
         body: &super::super::UserAccountInformation,
     ) -> graph_rt::Request<
-        super::super::UserAccountInformation,
+        Option<super::super::UserAccountInformation>,
         super::super::UserAccountInformation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10784,14 +17445,35 @@ impl UsersItemProfileAccountItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete userAccountInformation
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/account/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/useraccountinformation-delete?view=graph-rest-beta)
     pub fn delete(
@@ -10808,6 +17490,22 @@ impl UsersItemProfileAccountItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/addresses`
@@ -10826,6 +17524,11 @@ impl UsersItemProfileAddresses {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/addresses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-addresses?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -10842,10 +17545,47 @@ impl UsersItemProfileAddresses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create addresses
     ///
     /// `POST /users/{id | userPrincipalName}/profile/addresses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-addresses?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -10865,6 +17605,22 @@ impl UsersItemProfileAddresses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/addresses/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileAddressesItem {
@@ -10888,6 +17644,11 @@ impl UsersItemProfileAddressesItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/addresses/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemaddress-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -10904,10 +17665,47 @@ impl UsersItemProfileAddressesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update itemAddress
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/addresses/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemaddress-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -10915,7 +17713,7 @@ impl UsersItemProfileAddressesItem {
         &self,
         body: &super::super::ItemAddress,
     ) -> graph_rt::Request<
-        super::super::ItemAddress,
+        Option<super::super::ItemAddress>,
         super::super::ItemAddress,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10923,14 +17721,35 @@ impl UsersItemProfileAddressesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete itemAddress
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/addresses/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemaddress-delete?view=graph-rest-beta)
     pub fn delete(
@@ -10947,6 +17766,22 @@ impl UsersItemProfileAddressesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/anniversaries`
@@ -10965,6 +17800,11 @@ impl UsersItemProfileAnniversaries {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/anniversaries` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-anniversaries?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -10981,10 +17821,47 @@ impl UsersItemProfileAnniversaries {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create personAnniversary
     ///
     /// `POST /users/{id | userPrincipalName}/profile/anniversaries` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-anniversaries?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -11004,6 +17881,22 @@ impl UsersItemProfileAnniversaries {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/anniversaries/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileAnniversariesItem {
@@ -11027,6 +17920,11 @@ impl UsersItemProfileAnniversariesItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/anniversaries/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personanniversary-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -11043,10 +17941,47 @@ impl UsersItemProfileAnniversariesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update personAnniversary
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/anniversaries/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personanniversary-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -11054,7 +17989,7 @@ impl UsersItemProfileAnniversariesItem {
         &self,
         body: &super::super::PersonAnniversary,
     ) -> graph_rt::Request<
-        super::super::PersonAnniversary,
+        Option<super::super::PersonAnniversary>,
         super::super::PersonAnniversary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11062,14 +17997,35 @@ impl UsersItemProfileAnniversariesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete personAnniversary
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/anniversaries/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personanniversary-delete?view=graph-rest-beta)
     pub fn delete(
@@ -11086,6 +18042,22 @@ impl UsersItemProfileAnniversariesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/awards`
@@ -11104,6 +18076,11 @@ impl UsersItemProfileAwards {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/awards` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-awards?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -11120,10 +18097,47 @@ impl UsersItemProfileAwards {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create personAward
     ///
     /// `POST /users/{id | userPrincipalName}/profile/awards` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-awards?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -11143,6 +18157,22 @@ impl UsersItemProfileAwards {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/awards/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileAwardsItem {
@@ -11166,6 +18196,11 @@ impl UsersItemProfileAwardsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/awards/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personaward-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -11182,10 +18217,47 @@ impl UsersItemProfileAwardsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update personAward
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/awards/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personaward-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -11193,7 +18265,7 @@ impl UsersItemProfileAwardsItem {
         &self,
         body: &super::super::PersonAward,
     ) -> graph_rt::Request<
-        super::super::PersonAward,
+        Option<super::super::PersonAward>,
         super::super::PersonAward,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11201,14 +18273,35 @@ impl UsersItemProfileAwardsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete personAward
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/awards/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personaward-delete?view=graph-rest-beta)
     pub fn delete(
@@ -11225,6 +18318,22 @@ impl UsersItemProfileAwardsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/certifications`
@@ -11243,6 +18352,11 @@ impl UsersItemProfileCertifications {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/certifications` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-certifications?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -11259,10 +18373,47 @@ impl UsersItemProfileCertifications {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create personCertification
     ///
     /// `POST /users/{id | userPrincipalName}/profile/certifications` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-certifications?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -11282,6 +18433,22 @@ impl UsersItemProfileCertifications {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/certifications/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileCertificationsItem {
@@ -11305,6 +18472,11 @@ impl UsersItemProfileCertificationsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/certifications/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personcertification-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -11321,10 +18493,47 @@ impl UsersItemProfileCertificationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update personCertification
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/certifications/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personcertification-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -11332,7 +18541,7 @@ impl UsersItemProfileCertificationsItem {
         &self,
         body: &super::super::PersonCertification,
     ) -> graph_rt::Request<
-        super::super::PersonCertification,
+        Option<super::super::PersonCertification>,
         super::super::PersonCertification,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11340,14 +18549,35 @@ impl UsersItemProfileCertificationsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete personCertification
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/certifications/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personcertification-delete?view=graph-rest-beta)
     pub fn delete(
@@ -11364,6 +18594,22 @@ impl UsersItemProfileCertificationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/educationalActivities`
@@ -11382,6 +18628,11 @@ impl UsersItemProfileEducationalActivities {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/educationalActivities` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-educationalactivities?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn list(
@@ -11398,10 +18649,47 @@ impl UsersItemProfileEducationalActivities {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create educationalActivity
     ///
     /// `POST /users/{id | userPrincipalName}/profile/educationalActivities` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-educationalactivities?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -11421,6 +18709,22 @@ impl UsersItemProfileEducationalActivities {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/educationalActivities/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileEducationalActivitiesItem {
@@ -11444,6 +18748,11 @@ impl UsersItemProfileEducationalActivitiesItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/educationalActivities/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationalactivity-get?view=graph-rest-beta)
     #[cfg(feature = "education")]
     pub fn get(
@@ -11460,10 +18769,47 @@ impl UsersItemProfileEducationalActivitiesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update educationalactivity
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/educationalActivities/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationalactivity-update?view=graph-rest-beta)
     #[cfg(feature = "education")]
@@ -11471,7 +18817,7 @@ impl UsersItemProfileEducationalActivitiesItem {
         &self,
         body: &super::super::EducationalActivity,
     ) -> graph_rt::Request<
-        super::super::EducationalActivity,
+        Option<super::super::EducationalActivity>,
         super::super::EducationalActivity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11479,14 +18825,35 @@ impl UsersItemProfileEducationalActivitiesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete educationalActivity
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/educationalActivities/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationalactivity-delete?view=graph-rest-beta)
     pub fn delete(
@@ -11503,6 +18870,22 @@ impl UsersItemProfileEducationalActivitiesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/emails`
@@ -11521,6 +18904,11 @@ impl UsersItemProfileEmails {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/emails` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-emails?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -11537,10 +18925,47 @@ impl UsersItemProfileEmails {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create itemEmail
     ///
     /// `POST /users/{id | userPrincipalName}/profile/emails` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-emails?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -11560,6 +18985,22 @@ impl UsersItemProfileEmails {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/emails/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileEmailsItem {
@@ -11583,6 +19024,11 @@ impl UsersItemProfileEmailsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/emails/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itememail-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -11599,10 +19045,47 @@ impl UsersItemProfileEmailsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update itememail
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/emails/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itememail-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -11610,7 +19093,7 @@ impl UsersItemProfileEmailsItem {
         &self,
         body: &super::super::ItemEmail,
     ) -> graph_rt::Request<
-        super::super::ItemEmail,
+        Option<super::super::ItemEmail>,
         super::super::ItemEmail,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11618,14 +19101,35 @@ impl UsersItemProfileEmailsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete itemEmail
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/emails/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itememail-delete?view=graph-rest-beta)
     pub fn delete(
@@ -11642,6 +19146,22 @@ impl UsersItemProfileEmailsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/interests`
@@ -11660,6 +19180,11 @@ impl UsersItemProfileInterests {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/interests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-interests?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -11676,10 +19201,47 @@ impl UsersItemProfileInterests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create personInterest
     ///
     /// `POST /users/{id | userPrincipalName}/profile/interests` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-interests?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -11699,6 +19261,22 @@ impl UsersItemProfileInterests {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/interests/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileInterestsItem {
@@ -11722,6 +19300,11 @@ impl UsersItemProfileInterestsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/interests/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personinterest-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -11738,10 +19321,47 @@ impl UsersItemProfileInterestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update personinterest
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/interests/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personinterest-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -11749,7 +19369,7 @@ impl UsersItemProfileInterestsItem {
         &self,
         body: &super::super::PersonInterest,
     ) -> graph_rt::Request<
-        super::super::PersonInterest,
+        Option<super::super::PersonInterest>,
         super::super::PersonInterest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11757,14 +19377,35 @@ impl UsersItemProfileInterestsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete personInterest
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/interests/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personinterest-delete?view=graph-rest-beta)
     pub fn delete(
@@ -11781,6 +19422,22 @@ impl UsersItemProfileInterestsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/languages`
@@ -11799,6 +19456,11 @@ impl UsersItemProfileLanguages {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/languages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-languages?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -11815,10 +19477,47 @@ impl UsersItemProfileLanguages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create languageProficiency
     ///
     /// `POST /users/{id | userPrincipalName}/profile/languages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-languages?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -11838,6 +19537,22 @@ impl UsersItemProfileLanguages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/languages/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileLanguagesItem {
@@ -11861,6 +19576,11 @@ impl UsersItemProfileLanguagesItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/languages/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/languageproficiency-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -11877,10 +19597,47 @@ impl UsersItemProfileLanguagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update languageProficiency
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/languages/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/languageproficiency-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -11888,7 +19645,7 @@ impl UsersItemProfileLanguagesItem {
         &self,
         body: &super::super::LanguageProficiency,
     ) -> graph_rt::Request<
-        super::super::LanguageProficiency,
+        Option<super::super::LanguageProficiency>,
         super::super::LanguageProficiency,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11896,14 +19653,35 @@ impl UsersItemProfileLanguagesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete languageProficiency
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/languages/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/languageproficiency-delete?view=graph-rest-beta)
     pub fn delete(
@@ -11920,6 +19698,22 @@ impl UsersItemProfileLanguagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/names`
@@ -11938,6 +19732,11 @@ impl UsersItemProfileNames {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/names` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-names?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -11954,10 +19753,47 @@ impl UsersItemProfileNames {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create personName
     ///
     /// `POST /users/{id | userPrincipalName}/profile/names` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-names?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -11977,6 +19813,38 @@ impl UsersItemProfileNames {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/names/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileNamesItem {
@@ -12000,6 +19868,11 @@ impl UsersItemProfileNamesItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/names/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personname-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -12016,10 +19889,47 @@ impl UsersItemProfileNamesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update personname
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/names/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personname-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -12027,7 +19937,7 @@ impl UsersItemProfileNamesItem {
         &self,
         body: &super::super::PersonName,
     ) -> graph_rt::Request<
-        super::super::PersonName,
+        Option<super::super::PersonName>,
         super::super::PersonName,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12035,14 +19945,35 @@ impl UsersItemProfileNamesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete personName
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/names/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personname-delete?view=graph-rest-beta)
     pub fn delete(
@@ -12059,6 +19990,22 @@ impl UsersItemProfileNamesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/notes`
@@ -12077,6 +20024,11 @@ impl UsersItemProfileNotes {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/notes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-notes?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -12093,10 +20045,47 @@ impl UsersItemProfileNotes {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create personAnnotation
     ///
     /// `POST /users/{id | userPrincipalName}/profile/notes` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-notes?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -12116,6 +20105,22 @@ impl UsersItemProfileNotes {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/notes/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileNotesItem {
@@ -12139,6 +20144,11 @@ impl UsersItemProfileNotesItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/notes/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personannotation-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -12155,10 +20165,47 @@ impl UsersItemProfileNotesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update personAnnotation
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/notes/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personannotation-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -12166,7 +20213,7 @@ impl UsersItemProfileNotesItem {
         &self,
         body: &super::super::PersonAnnotation,
     ) -> graph_rt::Request<
-        super::super::PersonAnnotation,
+        Option<super::super::PersonAnnotation>,
         super::super::PersonAnnotation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12174,14 +20221,51 @@ impl UsersItemProfileNotesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete personAnnotation
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/notes/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personannotation-delete?view=graph-rest-beta)
     pub fn delete(
@@ -12198,6 +20282,38 @@ impl UsersItemProfileNotesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/patents`
@@ -12216,6 +20332,11 @@ impl UsersItemProfilePatents {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/patents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-patents?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -12232,10 +20353,47 @@ impl UsersItemProfilePatents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create itemPatent
     ///
     /// `POST /users/{id | userPrincipalName}/profile/patents` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-patents?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -12255,6 +20413,22 @@ impl UsersItemProfilePatents {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/patents/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfilePatentsItem {
@@ -12278,6 +20452,11 @@ impl UsersItemProfilePatentsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/patents/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempatent-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -12294,10 +20473,47 @@ impl UsersItemProfilePatentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update itemPatent
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/patents/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempatent-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -12305,7 +20521,7 @@ impl UsersItemProfilePatentsItem {
         &self,
         body: &super::super::ItemPatent,
     ) -> graph_rt::Request<
-        super::super::ItemPatent,
+        Option<super::super::ItemPatent>,
         super::super::ItemPatent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12313,14 +20529,35 @@ impl UsersItemProfilePatentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete itemPatent
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/patents/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempatent-delete?view=graph-rest-beta)
     pub fn delete(
@@ -12337,6 +20574,22 @@ impl UsersItemProfilePatentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/phones`
@@ -12355,6 +20608,11 @@ impl UsersItemProfilePhones {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/phones` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-phones?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -12371,10 +20629,47 @@ impl UsersItemProfilePhones {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create itemPhoneNumber
     ///
     /// `POST /users/{userId}/profile/phones` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-phones?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -12394,6 +20689,22 @@ impl UsersItemProfilePhones {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/phones/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfilePhonesItem {
@@ -12416,6 +20727,11 @@ impl UsersItemProfilePositions {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/positions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-positions?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -12432,10 +20748,47 @@ impl UsersItemProfilePositions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create workPosition
     ///
     /// `POST /users/{id | userPrincipalName}/profile/positions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-positions?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -12455,6 +20808,22 @@ impl UsersItemProfilePositions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/positions/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfilePositionsItem {
@@ -12478,6 +20847,11 @@ impl UsersItemProfilePositionsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/positions/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workposition-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -12494,10 +20868,47 @@ impl UsersItemProfilePositionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update workPosition
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/positions/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workposition-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -12505,7 +20916,7 @@ impl UsersItemProfilePositionsItem {
         &self,
         body: &super::super::WorkPosition,
     ) -> graph_rt::Request<
-        super::super::WorkPosition,
+        Option<super::super::WorkPosition>,
         super::super::WorkPosition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12513,14 +20924,35 @@ impl UsersItemProfilePositionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete workPosition
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/positions/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workposition-delete?view=graph-rest-beta)
     pub fn delete(
@@ -12537,6 +20969,22 @@ impl UsersItemProfilePositionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/projects`
@@ -12555,6 +21003,11 @@ impl UsersItemProfileProjects {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/projects` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-projects?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -12571,10 +21024,47 @@ impl UsersItemProfileProjects {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create projectParticipation
     ///
     /// `POST /users/{id | userPrincipalName}/profile/projects` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-projects?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -12594,6 +21084,22 @@ impl UsersItemProfileProjects {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/projects/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileProjectsItem {
@@ -12617,6 +21123,11 @@ impl UsersItemProfileProjectsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/projects/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectparticipation-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -12633,10 +21144,47 @@ impl UsersItemProfileProjectsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update projectparticipation
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/projects/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectparticipation-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -12644,7 +21192,7 @@ impl UsersItemProfileProjectsItem {
         &self,
         body: &super::super::ProjectParticipation,
     ) -> graph_rt::Request<
-        super::super::ProjectParticipation,
+        Option<super::super::ProjectParticipation>,
         super::super::ProjectParticipation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12652,14 +21200,35 @@ impl UsersItemProfileProjectsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete projectParticipation
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/projects/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectparticipation-delete?view=graph-rest-beta)
     pub fn delete(
@@ -12676,6 +21245,22 @@ impl UsersItemProfileProjectsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/publications`
@@ -12694,6 +21279,11 @@ impl UsersItemProfilePublications {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/publications` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-publications?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -12710,10 +21300,47 @@ impl UsersItemProfilePublications {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create itemPublication
     ///
     /// `POST /users/{id | userPrincipalName}/profile/publications` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-publications?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -12733,6 +21360,22 @@ impl UsersItemProfilePublications {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/publications/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfilePublicationsItem {
@@ -12756,6 +21399,11 @@ impl UsersItemProfilePublicationsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/publications/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempublication-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -12772,10 +21420,47 @@ impl UsersItemProfilePublicationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update itemPublication
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/publications/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempublication-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -12783,7 +21468,7 @@ impl UsersItemProfilePublicationsItem {
         &self,
         body: &super::super::ItemPublication,
     ) -> graph_rt::Request<
-        super::super::ItemPublication,
+        Option<super::super::ItemPublication>,
         super::super::ItemPublication,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12791,14 +21476,35 @@ impl UsersItemProfilePublicationsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete itemPublication
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/publications/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempublication-delete?view=graph-rest-beta)
     pub fn delete(
@@ -12815,6 +21521,22 @@ impl UsersItemProfilePublicationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/skills`
@@ -12833,6 +21555,11 @@ impl UsersItemProfileSkills {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/skills` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-skills?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -12849,10 +21576,47 @@ impl UsersItemProfileSkills {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create skillProficiency
     ///
     /// `POST /users/{id | userPrincipalName}/profile/skills` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-skills?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -12872,6 +21636,22 @@ impl UsersItemProfileSkills {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/skills/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileSkillsItem {
@@ -12895,6 +21675,11 @@ impl UsersItemProfileSkillsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/skills/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/skillproficiency-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -12911,10 +21696,47 @@ impl UsersItemProfileSkillsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update skillproficiency
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/skills/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/skillproficiency-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -12922,7 +21744,7 @@ impl UsersItemProfileSkillsItem {
         &self,
         body: &super::super::SkillProficiency,
     ) -> graph_rt::Request<
-        super::super::SkillProficiency,
+        Option<super::super::SkillProficiency>,
         super::super::SkillProficiency,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12930,14 +21752,35 @@ impl UsersItemProfileSkillsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete skillProficiency
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/skills/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/skillproficiency-delete?view=graph-rest-beta)
     pub fn delete(
@@ -12954,6 +21797,22 @@ impl UsersItemProfileSkillsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/webAccounts`
@@ -12972,6 +21831,11 @@ impl UsersItemProfileWebAccounts {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/webAccounts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-webaccounts?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -12988,10 +21852,47 @@ impl UsersItemProfileWebAccounts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create webAccount
     ///
     /// `POST /users/{id | userPrincipalName}/profile/webAccounts` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-webaccounts?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -13011,6 +21912,22 @@ impl UsersItemProfileWebAccounts {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/webAccounts/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileWebAccountsItem {
@@ -13034,6 +21951,11 @@ impl UsersItemProfileWebAccountsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/webAccounts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/webaccount-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -13050,10 +21972,47 @@ impl UsersItemProfileWebAccountsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update webAccount
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/webAccounts/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/webaccount-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -13061,7 +22020,7 @@ impl UsersItemProfileWebAccountsItem {
         &self,
         body: &super::super::WebAccount,
     ) -> graph_rt::Request<
-        super::super::WebAccount,
+        Option<super::super::WebAccount>,
         super::super::WebAccount,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -13069,14 +22028,35 @@ impl UsersItemProfileWebAccountsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete webAccount
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/webAccounts/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/webaccount-delete?view=graph-rest-beta)
     pub fn delete(
@@ -13093,6 +22073,22 @@ impl UsersItemProfileWebAccountsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/websites`
@@ -13111,6 +22107,11 @@ impl UsersItemProfileWebsites {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/websites` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-websites?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -13127,10 +22128,47 @@ impl UsersItemProfileWebsites {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create personWebsite
     ///
     /// `POST /users/{id | userPrincipalName}/profile/websites` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-websites?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -13150,6 +22188,22 @@ impl UsersItemProfileWebsites {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/profile/websites/{id}`
     pub fn item(&self, id: &str) -> UsersItemProfileWebsitesItem {
@@ -13173,6 +22227,11 @@ impl UsersItemProfileWebsitesItem {
     ///
     /// `GET /users/{id | userPrincipalName}/profile/websites/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personwebsite-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -13189,10 +22248,47 @@ impl UsersItemProfileWebsitesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update personwebsite
     ///
     /// `PATCH /users/{id | userPrincipalName}/profile/websites/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personwebsite-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -13200,7 +22296,7 @@ impl UsersItemProfileWebsitesItem {
         &self,
         body: &super::super::PersonWebsite,
     ) -> graph_rt::Request<
-        super::super::PersonWebsite,
+        Option<super::super::PersonWebsite>,
         super::super::PersonWebsite,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -13208,14 +22304,35 @@ impl UsersItemProfileWebsitesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete personWebsite
     ///
     /// `DELETE /users/{id | userPrincipalName}/profile/websites/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personwebsite-delete?view=graph-rest-beta)
     pub fn delete(
@@ -13232,6 +22349,22 @@ impl UsersItemProfileWebsitesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/registeredDevices`
@@ -13249,6 +22382,10 @@ impl UsersItemRegisteredDevices {
     ///
     /// `GET /users/{id | userPrincipalName}/registeredDevices` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-registereddevices?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -13265,6 +22402,29 @@ impl UsersItemRegisteredDevices {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/responsibilities`
@@ -13283,6 +22443,11 @@ impl UsersItemResponsibilities {
     ///
     /// `GET /users/{id | userPrincipalName}/responsibilities` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-responsibilities?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn list(
@@ -13299,10 +22464,47 @@ impl UsersItemResponsibilities {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create personResponsibility
     ///
     /// `POST /users/{id | userPrincipalName}/responsibilities` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-responsibilities?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -13322,6 +22524,22 @@ impl UsersItemResponsibilities {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/responsibilities/{id}`
     pub fn item(&self, id: &str) -> UsersItemResponsibilitiesItem {
@@ -13345,6 +22563,11 @@ impl UsersItemResponsibilitiesItem {
     ///
     /// `GET /users/{id | userPrincipalName}/responsibilities/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personresponsibility-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -13361,10 +22584,47 @@ impl UsersItemResponsibilitiesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update personResponsibility
     ///
     /// `PATCH /users/{id | userPrincipalName}/responsibilities/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personresponsibility-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -13372,7 +22632,7 @@ impl UsersItemResponsibilitiesItem {
         &self,
         body: &super::super::PersonResponsibility,
     ) -> graph_rt::Request<
-        super::super::PersonResponsibility,
+        Option<super::super::PersonResponsibility>,
         super::super::PersonResponsibility,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -13380,14 +22640,51 @@ impl UsersItemResponsibilitiesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete personResponsibility
     ///
     /// `DELETE /users/{id | userPrincipalName}/responsibilities/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personresponsibility-delete?view=graph-rest-beta)
     pub fn delete(
@@ -13404,6 +22701,38 @@ impl UsersItemResponsibilitiesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/settings`
@@ -13422,6 +22751,10 @@ impl UsersItemSettings {
     ///
     /// `GET /users/{id | userPrincipalName}/settings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/usersettings-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn get(
@@ -13438,27 +22771,57 @@ impl UsersItemSettings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read.All", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All", "User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update settings
     ///
-    /// `PATCH /users/{id | userPrincipalName}/settings`
+    /// `PATCH /users/{id | userPrincipalName}/settings` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/usersettings-update?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &super::super::MeUpdateSettingsBody,
+        body: &super::super::UserSettings,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::UserSettings>,
+        super::super::UserSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/settings/itemInsights`
     pub fn item_insights(&self) -> UsersItemSettingsItemInsights {
@@ -13484,6 +22847,10 @@ impl UsersItemTransitiveMemberOf {
     ///
     /// `GET /users/{id | userPrincipalName}/transitiveMemberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-transitivememberof?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -13500,6 +22867,22 @@ impl UsersItemTransitiveMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/trendingAround`
@@ -13517,6 +22900,10 @@ impl UsersItemTrendingAround {
     ///
     /// `GET /users/{id | userPrincipalName}/trendingAround` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`
+    /// - Application: `Sites.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-trendingaround?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -13533,6 +22920,18 @@ impl UsersItemTrendingAround {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive`
@@ -13548,23 +22947,62 @@ impl UsersItemDrive {
     }
     /// Get Drive
     ///
-    /// `GET /users/{idOrUserPrincipalName}/drive` → `404`
+    /// `GET /users/{idOrUserPrincipalName}/drive` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::Drive,
+        super::super::Drive,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
-            .documented_status(404u16)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/following`
     pub fn following(&self) -> UsersItemDriveFollowing {
@@ -13610,6 +23048,9 @@ impl UsersItemAnalyticsActivitystatistics {
     ///
     /// `GET /users/{id|userPrincipalName}/analytics/activitystatistics` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Analytics.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitystatistics-list?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -13626,6 +23067,14 @@ impl UsersItemAnalyticsActivitystatistics {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Analytics.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings`
@@ -13644,11 +23093,17 @@ impl UsersItemMailboxSettings {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -13656,13 +23111,34 @@ impl UsersItemMailboxSettings {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update user mailbox settings
     ///
     /// `PATCH /users/{id|userPrincipalName}/mailboxSettings` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -13670,7 +23146,7 @@ impl UsersItemMailboxSettings {
         &self,
         body: &super::super::MailboxSettings,
     ) -> graph_rt::Request<
-        super::super::MailboxSettings,
+        Option<super::super::MailboxSettings>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -13678,10 +23154,26 @@ impl UsersItemMailboxSettings {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/automaticRepliesSetting`
     pub fn automatic_replies_setting(
@@ -13739,11 +23231,17 @@ impl UsersItemMailboxSettingsAutomaticRepliesSetting {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/automaticRepliesSetting` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AutomaticRepliesSetting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -13751,9 +23249,25 @@ impl UsersItemMailboxSettingsAutomaticRepliesSetting {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings/dateFormat`
@@ -13771,11 +23285,17 @@ impl UsersItemMailboxSettingsDateFormat {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/dateFormat` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -13783,9 +23303,25 @@ impl UsersItemMailboxSettingsDateFormat {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings/delegateMeetingMessageDeliveryOptions`
@@ -13805,11 +23341,17 @@ impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/delegateMeetingMessageDeliveryOptions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -13817,9 +23359,25 @@ impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings/language`
@@ -13837,11 +23395,17 @@ impl UsersItemMailboxSettingsLanguage {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/language` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::LocaleInfo,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -13849,9 +23413,25 @@ impl UsersItemMailboxSettingsLanguage {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings/timeFormat`
@@ -13869,11 +23449,17 @@ impl UsersItemMailboxSettingsTimeFormat {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/timeFormat` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -13881,9 +23467,25 @@ impl UsersItemMailboxSettingsTimeFormat {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings/timeZone`
@@ -13901,11 +23503,17 @@ impl UsersItemMailboxSettingsTimeZone {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/timeZone` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -13913,9 +23521,25 @@ impl UsersItemMailboxSettingsTimeZone {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings/userPurpose`
@@ -13933,11 +23557,17 @@ impl UsersItemMailboxSettingsUserPurpose {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/userPurpose` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::UserPurpose,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -13945,9 +23575,25 @@ impl UsersItemMailboxSettingsUserPurpose {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings/workingHours`
@@ -13965,11 +23611,17 @@ impl UsersItemMailboxSettingsWorkingHours {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/workingHours` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::WorkingHours,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -13977,9 +23629,25 @@ impl UsersItemMailboxSettingsWorkingHours {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/outlook`
@@ -13999,6 +23667,11 @@ impl UsersItemOutlook {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/supportedLanguages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`
+    /// - Delegated (personal Microsoft account): `User.Read`
+    /// - Application: `User.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedlanguages?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn supported_languages(
@@ -14015,10 +23688,31 @@ impl UsersItemOutlook {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "User.ReadBasic.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All"],
+                    },
+                ],
+            )
     }
     /// outlookUser: supportedTimeZones
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/supportedTimeZones` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`
+    /// - Delegated (personal Microsoft account): `User.Read`
+    /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -14036,6 +23730,22 @@ impl UsersItemOutlook {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "User.ReadBasic.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskFolders`
     pub fn task_folders(&self) -> UsersItemOutlookTaskFolders {
@@ -14052,6 +23762,11 @@ impl UsersItemOutlook {
     /// outlookUser: supportedTimeZones
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'{timezone_format}')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`
+    /// - Delegated (personal Microsoft account): `User.Read`
+    /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -14076,6 +23791,22 @@ impl UsersItemOutlook {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "User.ReadBasic.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/outlook/masterCategories`
@@ -14094,6 +23825,11 @@ impl UsersItemOutlookMasterCategories {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/masterCategories` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`
+    /// - Application: `MailboxSettings.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-list-mastercategories?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -14110,10 +23846,31 @@ impl UsersItemOutlookMasterCategories {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                ],
+            )
     }
     /// Create Outlook category
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/masterCategories` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-post-mastercategories?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -14133,6 +23890,22 @@ impl UsersItemOutlookMasterCategories {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/masterCategories/{id}`
     pub fn item(&self, id: &str) -> UsersItemOutlookMasterCategoriesItem {
@@ -14156,6 +23929,11 @@ impl UsersItemOutlookMasterCategoriesItem {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/masterCategories/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`
+    /// - Application: `MailboxSettings.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookcategory-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -14172,10 +23950,31 @@ impl UsersItemOutlookMasterCategoriesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                ],
+            )
     }
     /// Update Outlook category
     ///
     /// `PATCH /users/{id|userPrincipalName}/outlook/masterCategories/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookcategory-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -14183,7 +23982,7 @@ impl UsersItemOutlookMasterCategoriesItem {
         &self,
         body: &super::super::OutlookCategory,
     ) -> graph_rt::Request<
-        super::super::OutlookCategory,
+        Option<super::super::OutlookCategory>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14191,14 +23990,35 @@ impl UsersItemOutlookMasterCategoriesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete Outlook category
     ///
     /// `DELETE /users/{id|userPrincipalName}/outlook/masterCategories/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookcategory-delete?view=graph-rest-beta)
     pub fn delete(
@@ -14215,6 +24035,22 @@ impl UsersItemOutlookMasterCategoriesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/outlook/taskFolders`
@@ -14233,6 +24069,10 @@ impl UsersItemOutlookTaskFolders {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/taskFolders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`
+    /// - Delegated (personal Microsoft account): `Tasks.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-list-taskfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -14249,10 +24089,26 @@ impl UsersItemOutlookTaskFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.Read"],
+                    },
+                ],
+            )
     }
     /// Create outlookTaskFolder (deprecated)
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/taskFolders` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-post-taskfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -14272,6 +24128,18 @@ impl UsersItemOutlookTaskFolders {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskFolders/{id}`
     pub fn item(&self, id: &str) -> UsersItemOutlookTaskFoldersItem {
@@ -14295,6 +24163,10 @@ impl UsersItemOutlookTaskFoldersItem {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/taskFolders/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`
+    /// - Delegated (personal Microsoft account): `Tasks.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -14311,10 +24183,26 @@ impl UsersItemOutlookTaskFoldersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.Read"],
+                    },
+                ],
+            )
     }
     /// Update outlooktaskfolder (deprecated)
     ///
     /// `PATCH /users/{id|userPrincipalName}/outlook/taskFolders/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -14322,7 +24210,7 @@ impl UsersItemOutlookTaskFoldersItem {
         &self,
         body: &super::super::OutlookTaskFolder,
     ) -> graph_rt::Request<
-        super::super::OutlookTaskFolder,
+        Option<super::super::OutlookTaskFolder>,
         super::super::OutlookTaskFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14330,14 +24218,30 @@ impl UsersItemOutlookTaskFoldersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete outlookTaskFolder (deprecated)
     ///
     /// `DELETE /users/{id|userPrincipalName}/outlook/taskFolders/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-delete?view=graph-rest-beta)
     pub fn delete(
@@ -14354,6 +24258,18 @@ impl UsersItemOutlookTaskFoldersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskFolders/{id}/tasks`
     pub fn tasks(&self) -> UsersItemOutlookTaskFoldersItemTasks {
@@ -14376,6 +24292,10 @@ impl UsersItemOutlookTaskFoldersItemTasks {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/taskFolders/{id}/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`
+    /// - Delegated (personal Microsoft account): `Tasks.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-list-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -14392,10 +24312,26 @@ impl UsersItemOutlookTaskFoldersItemTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.Read"],
+                    },
+                ],
+            )
     }
     /// Create outlookTask (deprecated)
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/taskFolders/{id}/tasks` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-post-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -14415,6 +24351,18 @@ impl UsersItemOutlookTaskFoldersItemTasks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskFolders/{id}/tasks/{id}`
     pub fn item(&self, id: &str) -> UsersItemOutlookTaskFoldersItemTasksItem {
@@ -14438,12 +24386,12 @@ impl UsersItemOutlookTaskFoldersItemTasksItem {
     /// `GET /users/{id|userPrincipalName}/outlook/taskFolders/{id}/tasks/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MultiValueLegacyExtendedProperty,
-        (),
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14462,17 +24410,17 @@ impl UsersItemOutlookTaskFoldersItemTasksItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTask,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::OutlookTask>,
+        super::super::OutlookTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -14494,6 +24442,10 @@ impl UsersItemOutlookTaskGroups {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/taskGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`
+    /// - Delegated (personal Microsoft account): `Tasks.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-list-taskgroups?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -14510,10 +24462,26 @@ impl UsersItemOutlookTaskGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.Read"],
+                    },
+                ],
+            )
     }
     /// Create outlookTaskGroup (deprecated)
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/taskGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-post-taskgroups?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -14533,6 +24501,18 @@ impl UsersItemOutlookTaskGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskGroups/{id}`
     pub fn item(&self, id: &str) -> UsersItemOutlookTaskGroupsItem {
@@ -14556,6 +24536,10 @@ impl UsersItemOutlookTaskGroupsItem {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`
+    /// - Delegated (personal Microsoft account): `Tasks.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskgroup-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -14572,10 +24556,26 @@ impl UsersItemOutlookTaskGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.Read"],
+                    },
+                ],
+            )
     }
     /// Update outlooktaskgroup (deprecated)
     ///
     /// `PATCH /users/{id|userPrincipalName}/outlook/taskGroups/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskgroup-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -14583,7 +24583,7 @@ impl UsersItemOutlookTaskGroupsItem {
         &self,
         body: &super::super::OutlookTaskGroup,
     ) -> graph_rt::Request<
-        super::super::OutlookTaskGroup,
+        Option<super::super::OutlookTaskGroup>,
         super::super::OutlookTaskGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14591,14 +24591,30 @@ impl UsersItemOutlookTaskGroupsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete outlookTaskGroup (deprecated)
     ///
     /// `DELETE /users/{id|userPrincipalName}/outlook/taskGroups/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskgroup-delete?view=graph-rest-beta)
     pub fn delete(
@@ -14615,6 +24631,18 @@ impl UsersItemOutlookTaskGroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders`
     pub fn task_folders(&self) -> UsersItemOutlookTaskGroupsItemTaskFolders {
@@ -14637,6 +24665,10 @@ impl UsersItemOutlookTaskGroupsItemTaskFolders {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`
+    /// - Delegated (personal Microsoft account): `Tasks.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskgroup-list-taskfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -14653,10 +24685,26 @@ impl UsersItemOutlookTaskGroupsItemTaskFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.Read"],
+                    },
+                ],
+            )
     }
     /// Create outlookTaskFolder (deprecated)
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskgroup-post-taskfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -14676,6 +24724,18 @@ impl UsersItemOutlookTaskGroupsItemTaskFolders {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}`
     pub fn item(&self, id: &str) -> UsersItemOutlookTaskGroupsItemTaskFoldersItem {
@@ -14699,6 +24759,10 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`
+    /// - Delegated (personal Microsoft account): `Tasks.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -14715,10 +24779,26 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.Read"],
+                    },
+                ],
+            )
     }
     /// Update outlooktaskfolder (deprecated)
     ///
     /// `PATCH /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -14726,7 +24806,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
         &self,
         body: &super::super::OutlookTaskFolder,
     ) -> graph_rt::Request<
-        super::super::OutlookTaskFolder,
+        Option<super::super::OutlookTaskFolder>,
         super::super::OutlookTaskFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14734,14 +24814,30 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete outlookTaskFolder (deprecated)
     ///
     /// `DELETE /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-delete?view=graph-rest-beta)
     pub fn delete(
@@ -14758,6 +24854,18 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks`
     pub fn tasks(&self) -> UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks {
@@ -14784,6 +24892,10 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`
+    /// - Delegated (personal Microsoft account): `Tasks.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-list-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -14800,10 +24912,26 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.Read"],
+                    },
+                ],
+            )
     }
     /// Create outlookTask (deprecated)
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-post-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -14823,6 +24951,18 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks/{id}`
     pub fn item(
@@ -14851,12 +24991,12 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasksItem {
     /// `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MultiValueLegacyExtendedProperty,
-        (),
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14875,17 +25015,17 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasksItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTask,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::OutlookTask>,
+        super::super::OutlookTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -14907,6 +25047,10 @@ impl UsersItemOutlookTasks {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`
+    /// - Delegated (personal Microsoft account): `Tasks.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-list-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -14923,10 +25067,26 @@ impl UsersItemOutlookTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.Read"],
+                    },
+                ],
+            )
     }
     /// Create outlookTask (deprecated)
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/tasks` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-post-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -14946,6 +25106,18 @@ impl UsersItemOutlookTasks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/tasks/{id}`
     pub fn item(&self, id: &str) -> UsersItemOutlookTasksItem {
@@ -14969,6 +25141,10 @@ impl UsersItemOutlookTasksItem {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/tasks/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`
+    /// - Delegated (personal Microsoft account): `Tasks.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -14985,10 +25161,26 @@ impl UsersItemOutlookTasksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.Read"],
+                    },
+                ],
+            )
     }
     /// Update outlooktask (deprecated)
     ///
     /// `PATCH /users/{id|userPrincipalName}/outlook/tasks/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -14996,7 +25188,7 @@ impl UsersItemOutlookTasksItem {
         &self,
         body: &super::super::OutlookTask,
     ) -> graph_rt::Request<
-        super::super::OutlookTask,
+        Option<super::super::OutlookTask>,
         super::super::OutlookTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15004,14 +25196,30 @@ impl UsersItemOutlookTasksItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete outlookTask (deprecated)
     ///
     /// `DELETE /users/{id|userPrincipalName}/outlook/tasks/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-delete?view=graph-rest-beta)
     pub fn delete(
@@ -15028,6 +25236,18 @@ impl UsersItemOutlookTasksItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/tasks/{id}/attachments`
     pub fn attachments(&self) -> UsersItemOutlookTasksItemAttachments {
@@ -15036,6 +25256,10 @@ impl UsersItemOutlookTasksItem {
     /// outlookTask: complete (deprecated)
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/tasks/{id}/complete` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-complete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -15053,6 +25277,18 @@ impl UsersItemOutlookTasksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/outlook/tasks/{id}/attachments`
@@ -15071,6 +25307,10 @@ impl UsersItemOutlookTasksItemAttachments {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/tasks/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`
+    /// - Delegated (personal Microsoft account): `Tasks.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-list-attachments?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -15087,10 +25327,26 @@ impl UsersItemOutlookTasksItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.Read"],
+                    },
+                ],
+            )
     }
     /// Create attachment (deprecated)
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/tasks/{id}/attachments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-post-attachments?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -15110,6 +25366,18 @@ impl UsersItemOutlookTasksItemAttachments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/tasks/{id}/attachments/{id}`
     pub fn item(&self, id: &str) -> UsersItemOutlookTasksItemAttachmentsItem {
@@ -15132,6 +25400,10 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-list-linkedresources?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -15148,10 +25420,26 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create linkedResource
     ///
     /// `POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-post-linkedresources?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -15171,6 +25459,18 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/linkedResources/{linkedResourcesId}`
     pub fn item(
@@ -15201,6 +25501,10 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -15217,10 +25521,26 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update linkedResource
     ///
     /// `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -15228,7 +25548,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
         &self,
         body: &super::super::LinkedResource,
     ) -> graph_rt::Request<
-        super::super::LinkedResource,
+        Option<super::super::LinkedResource>,
         super::super::LinkedResource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15236,14 +25556,30 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete linkedResource
     ///
     /// `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-delete?view=graph-rest-beta)
     pub fn delete(
@@ -15260,6 +25596,18 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/appRoleAssignments/{id}`
@@ -15277,6 +25625,10 @@ impl UsersItemAppRoleAssignmentsItem {
     ///
     /// `DELETE /users/{id}/appRoleAssignments/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delete-approleassignments?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -15292,6 +25644,21 @@ impl UsersItemAppRoleAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AppRoleAssignment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendar/calendarPermissions`
@@ -15352,7 +25719,7 @@ impl UsersItemCalendarCalendarPermissionsItem {
         &self,
         body: &super::super::CalendarPermission,
     ) -> graph_rt::Request<
-        super::super::CalendarPermission,
+        Option<super::super::CalendarPermission>,
         super::super::CalendarPermission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15360,7 +25727,7 @@ impl UsersItemCalendarCalendarPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -15368,6 +25735,11 @@ impl UsersItemCalendarCalendarPermissionsItem {
     /// Delete calendarPermission
     ///
     /// `DELETE /users/{id}/calendar/calendarPermissions/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-beta)
     pub fn delete(
@@ -15384,6 +25756,22 @@ impl UsersItemCalendarCalendarPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/events/{Id}/calendar`
@@ -15464,7 +25852,7 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
         &self,
         body: &super::super::CalendarPermission,
     ) -> graph_rt::Request<
-        super::super::CalendarPermission,
+        Option<super::super::CalendarPermission>,
         super::super::CalendarPermission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15472,7 +25860,7 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -15480,6 +25868,11 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     /// Delete calendarPermission
     ///
     /// `DELETE /users/{id}/events/{id}/calendar/calendarPermissions/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-beta)
     pub fn delete(
@@ -15496,6 +25889,22 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/inferenceClassification`
@@ -15528,6 +25937,11 @@ impl UsersItemInferenceClassificationOverrides {
     ///
     /// `GET /users/{id}/inferenceClassification/overrides` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.Read`
+    /// - Application: `Mail.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassification-list-overrides?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -15544,10 +25958,31 @@ impl UsersItemInferenceClassificationOverrides {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Read"],
+                    },
+                ],
+            )
     }
     /// Create inferenceClassificationOverride
     ///
     /// `POST /users/{id}/inferenceClassification/overrides` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassification-post-overrides?view=graph-rest-beta)
     #[cfg(feature = "mail")]
@@ -15567,6 +26002,22 @@ impl UsersItemInferenceClassificationOverrides {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/inferenceClassification/overrides/{id}`
     pub fn item(&self, id: &str) -> UsersItemInferenceClassificationOverridesItem {
@@ -15589,13 +26040,18 @@ impl UsersItemInferenceClassificationOverridesItem {
     ///
     /// `PATCH /users/{id}/inferenceClassification/overrides/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassificationoverride-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::InferenceClassificationOverride,
     ) -> graph_rt::Request<
-        super::super::InferenceClassificationOverride,
+        Option<super::super::InferenceClassificationOverride>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15603,14 +26059,35 @@ impl UsersItemInferenceClassificationOverridesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete inferenceClassificationOverride
     ///
     /// `DELETE /users/{id}/inferenceClassification/overrides/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassificationoverride-delete?view=graph-rest-beta)
     pub fn delete(
@@ -15627,6 +26104,22 @@ impl UsersItemInferenceClassificationOverridesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/licenseDetails`
@@ -15644,6 +26137,11 @@ impl UsersItemLicenseDetails {
     ///
     /// `GET /users/{id}/licenseDetails` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `User.Read`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-licensedetails?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -15660,6 +26158,34 @@ impl UsersItemLicenseDetails {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/manager/$ref`
@@ -15676,6 +26202,10 @@ impl UsersItemManagerRef {
     /// Assign a manager
     ///
     /// `PUT /users/{id}/manager/$ref` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-manager?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -15695,6 +26225,22 @@ impl UsersItemManagerRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/outlook/tasks/{id}/attachments/{id}`
@@ -15802,6 +26348,9 @@ impl UsersItemPlanner {
     ///
     /// `GET /users/{id}/planner` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-get?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -15818,6 +26367,14 @@ impl UsersItemPlanner {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read", "Tasks.ReadWrite", "Group.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/planner/all`
     pub fn all(&self) -> UsersItemPlannerAll {
@@ -15857,21 +26414,38 @@ impl UsersItemPlannerAll {
     ///
     /// `GET /users/{id}/planner/all/delta` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-delta?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::AnyEntity>,
+        super::super::Entity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone().literal("delta"),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/planner/favoritePlans`
@@ -15889,6 +26463,9 @@ impl UsersItemPlannerFavoritePlans {
     ///
     /// `GET /users/{id}/planner/favoritePlans` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-favoriteplans?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -15905,6 +26482,14 @@ impl UsersItemPlannerFavoritePlans {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read", "Tasks.ReadWrite", "Group.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/planner/plans`
@@ -15922,6 +26507,9 @@ impl UsersItemPlannerPlans {
     ///
     /// `GET /users/{id}/planner/plans` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-plans?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -15938,6 +26526,19 @@ impl UsersItemPlannerPlans {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/planner/recentPlans`
@@ -15955,6 +26556,9 @@ impl UsersItemPlannerRecentPlans {
     ///
     /// `GET /users/{id}/planner/recentPlans` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-recentplans?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -15971,6 +26575,14 @@ impl UsersItemPlannerRecentPlans {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read", "Tasks.ReadWrite", "Group.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/planner/tasks`
@@ -15988,6 +26600,9 @@ impl UsersItemPlannerTasks {
     ///
     /// `GET /users/{id}/planner/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-tasks?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -16004,6 +26619,19 @@ impl UsersItemPlannerTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/presence`
@@ -16021,6 +26649,9 @@ impl UsersItemPresence {
     ///
     /// `GET /users/{id}/presence` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Presence.Read`, `Presence.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/presence-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -16037,10 +26668,21 @@ impl UsersItemPresence {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Presence.Read", "Presence.Read.All"],
+                    },
+                ],
+            )
     }
     /// presence: clearPresence
     ///
     /// `POST /users/{userId}/presence/clearPresence` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Presence.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/presence-clearpresence?view=graph-rest-beta)
     pub fn clear_presence(
@@ -16059,10 +26701,21 @@ impl UsersItemPresence {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Presence.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// presence: setPresence
     ///
     /// `POST /users/{userId}/presence/setPresence` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Presence.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/presence-setpresence?view=graph-rest-beta)
     pub fn set_presence(
@@ -16081,6 +26734,14 @@ impl UsersItemPresence {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Presence.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/scopedRoleMemberOf`
@@ -16098,6 +26759,10 @@ impl UsersItemScopedRoleMemberOf {
     ///
     /// `GET /users/{id}/scopedRoleMemberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-scopedrolememberof?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -16114,6 +26779,22 @@ impl UsersItemScopedRoleMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/transitiveReports`
@@ -16145,6 +26826,10 @@ impl UsersItemTransitiveReportsCount {
     ///
     /// `GET /users/{id}/transitiveReports/$count` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.Read.All`, `Directory.Read.All`
+    /// - Application: `User.Read`, `User.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-transitivereports?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -16160,6 +26845,18 @@ impl UsersItemTransitiveReportsCount {
                 graph_rt::decode::count,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "User.Read.All", "Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read", "User.Read.All", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}`
@@ -16177,6 +26874,10 @@ impl UsersItemChatsItem {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatSettings.Read.Chat*`, `ChatSettings.ReadWrite.Chat*`, `Chat.Manage.Chat*`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -16193,6 +26894,25 @@ impl UsersItemChatsItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatSettings.Read.Chat*",
+                            "ChatSettings.ReadWrite.Chat*",
+                            "Chat.Manage.Chat*",
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/members`
     pub fn members(&self) -> UsersItemChatsItemMembers {
@@ -16218,6 +26938,10 @@ impl UsersItemChatsItemMembers {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMember.Read.Chat*`, `Chat.Manage.Chat*`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -16234,6 +26958,32 @@ impl UsersItemChatsItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChatMember.Read",
+                            "ChatMember.ReadWrite",
+                            "Chat.ReadBasic",
+                            "Chat.Read",
+                            "Chat.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMember.Read.Chat*",
+                            "Chat.Manage.Chat*",
+                            "ChatMember.Read.All",
+                            "ChatMember.ReadWrite.All",
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/members/{membership-id}`
     pub fn item(&self, membership_id: &str) -> UsersItemChatsItemMembersItem {
@@ -16255,6 +27005,10 @@ impl UsersItemChatsItemMembersItem {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/members/{membership-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMember.Read.Chat*`, `Chat.Manage.Chat*`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -16271,6 +27025,32 @@ impl UsersItemChatsItemMembersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChatMember.Read",
+                            "ChatMember.ReadWrite",
+                            "Chat.ReadBasic",
+                            "Chat.Read",
+                            "Chat.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMember.Read.Chat*",
+                            "Chat.Manage.Chat*",
+                            "ChatMember.Read.All",
+                            "ChatMember.ReadWrite.All",
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages`
@@ -16288,6 +27068,10 @@ impl UsersItemChatsItemMessages {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-messages?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -16304,6 +27088,22 @@ impl UsersItemChatsItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}`
     pub fn item(&self, message_id: &str) -> UsersItemChatsItemMessagesItem {
@@ -16325,6 +27125,12 @@ impl UsersItemChatsItemMessagesItem {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages/{message-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -16341,6 +27147,39 @@ impl UsersItemChatsItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}/hostedContents`
     pub fn hosted_contents(&self) -> UsersItemChatsItemMessagesItemHostedContents {
@@ -16364,6 +27203,12 @@ impl UsersItemChatsItemMessagesItemHostedContents {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages/{message-id}/hostedContents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -16380,6 +27225,39 @@ impl UsersItemChatsItemMessagesItemHostedContents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`
     pub fn item(
@@ -16408,6 +27286,12 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessagehostedcontent-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -16424,6 +27308,39 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMessage.Read.Chat*",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/teamwork`
@@ -16443,6 +27360,10 @@ impl UsersItemTeamwork {
     ///
     /// `POST /users/{userId | user-principal-name}/teamwork/sendActivityNotification` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsActivity.Send`
+    /// - Application: `TeamsActivity.Send`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-sendactivitynotification?view=graph-rest-beta)
     pub fn send_activity_notification(
         &self,
@@ -16460,6 +27381,18 @@ impl UsersItemTeamwork {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamsActivity.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamsActivity.Send"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/teamwork/installedApps`
@@ -16478,6 +27411,10 @@ impl UsersItemTeamworkInstalledApps {
     ///
     /// `GET /users/{user-id | user-principal-name}/teamwork/installedApps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadForUser`, `TeamsAppInstallation.ReadWriteSelfForUser`, `TeamsAppInstallation.ReadWriteForUser`
+    /// - Application: `TeamsAppInstallation.ReadForUser.All`, `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-list-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -16494,28 +27431,71 @@ impl UsersItemTeamworkInstalledApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForUser",
+                            "TeamsAppInstallation.ReadWriteSelfForUser",
+                            "TeamsAppInstallation.ReadWriteForUser",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForUser.All",
+                            "TeamsAppInstallation.ReadWriteSelfForUser.All",
+                            "TeamsAppInstallation.ReadWriteForUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Install app for user
     ///
     /// `POST /users/{user-id | user-principal-name}/teamwork/installedApps` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForUser`, `TeamsAppInstallation.ReadWriteForUser`
+    /// - Application: `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-post-installedapps?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &super::super::InstallAppForUserBody,
+        body: &super::super::TeamsAppInstallation,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForUser",
+                            "TeamsAppInstallation.ReadWriteForUser",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForUser.All",
+                            "TeamsAppInstallation.ReadWriteForUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/teamwork/installedApps/{app-installation-id}`
     pub fn item(&self, app_installation_id: &str) -> UsersItemTeamworkInstalledAppsItem {
@@ -16538,6 +27518,10 @@ impl UsersItemTeamworkInstalledAppsItem {
     ///
     /// `GET /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadForUser`, `TeamsAppInstallation.ReadWriteSelfForUser`, `TeamsAppInstallation.ReadWriteForUser`
+    /// - Application: `TeamsAppInstallation.ReadForUser.All`, `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-get-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -16554,10 +27538,34 @@ impl UsersItemTeamworkInstalledAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForUser",
+                            "TeamsAppInstallation.ReadWriteSelfForUser",
+                            "TeamsAppInstallation.ReadWriteForUser",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForUser.All",
+                            "TeamsAppInstallation.ReadWriteSelfForUser.All",
+                            "TeamsAppInstallation.ReadWriteForUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Uninstall app for user
     ///
     /// `DELETE /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForUser`, `TeamsAppInstallation.ReadWriteForUser`
+    /// - Application: `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-delete-installedapps?view=graph-rest-beta)
     pub fn delete(
@@ -16574,6 +27582,24 @@ impl UsersItemTeamworkInstalledAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForUser",
+                            "TeamsAppInstallation.ReadWriteForUser",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForUser.All",
+                            "TeamsAppInstallation.ReadWriteForUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/teamwork/installedApps/{app-installation-id}/chat`
     pub fn chat(&self) -> UsersItemTeamworkInstalledAppsItemChat {
@@ -16582,6 +27608,10 @@ impl UsersItemTeamworkInstalledAppsItem {
     /// teamsAppInstallation: upgrade
     ///
     /// `POST /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}/upgrade` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForUser`, `TeamsAppInstallation.ReadWriteForUser`
+    /// - Application: `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-teamsappinstallation-upgrade?view=graph-rest-beta)
     pub fn upgrade(
@@ -16598,6 +27628,24 @@ impl UsersItemTeamworkInstalledAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForUser",
+                            "TeamsAppInstallation.ReadWriteForUser",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForUser.All",
+                            "TeamsAppInstallation.ReadWriteForUser.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/teamwork/installedApps/{app-installation-id}/chat`
@@ -16615,6 +27663,10 @@ impl UsersItemTeamworkInstalledAppsItemChat {
     ///
     /// `GET /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}/chat` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadForUser`, `TeamsAppInstallation.ReadWriteSelfForUser`, `TeamsAppInstallation.ReadWriteForUser`
+    /// - Application: `TeamsAppInstallation.ReadForUser.All`, `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userscopeteamsappinstallation-get-chat?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -16631,6 +27683,26 @@ impl UsersItemTeamworkInstalledAppsItemChat {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForUser",
+                            "TeamsAppInstallation.ReadWriteSelfForUser",
+                            "TeamsAppInstallation.ReadWriteForUser",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForUser.All",
+                            "TeamsAppInstallation.ReadWriteSelfForUser.All",
+                            "TeamsAppInstallation.ReadWriteForUser.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/following`
@@ -16662,6 +27734,10 @@ impl UsersItemDriveFollowingItem {
     ///
     /// `DELETE /users/{user-id}/drive/following/{item-id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
     pub fn delete(
         &self,
@@ -16677,6 +27753,30 @@ impl UsersItemDriveFollowingItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items`
@@ -16710,6 +27810,11 @@ impl UsersItemDriveItemsItem {
     ///
     /// `GET /users/{userId}/drive/items/{itemId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -16726,10 +27831,52 @@ impl UsersItemDriveItemsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Move a DriveItem to a new folder
     ///
     /// `PATCH /users/{user-id}/drive/items/{item-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -16737,7 +27884,7 @@ impl UsersItemDriveItemsItem {
         &self,
         body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        Option<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -16745,14 +27892,39 @@ impl UsersItemDriveItemsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a DriveItem
     ///
     /// `DELETE /users/{userId}/drive/items/{itemId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
     pub fn delete(
@@ -16769,10 +27941,35 @@ impl UsersItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: checkin
     ///
     /// `POST /users/{userId}/drive/items/{itemId}/checkin` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
     pub fn checkin(
@@ -16789,10 +27986,35 @@ impl UsersItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: checkout
     ///
     /// `POST /users/{userId}/drive/items/{itemId}/checkout` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
     pub fn checkout(
@@ -16809,6 +28031,26 @@ impl UsersItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/children`
     pub fn children(&self) -> UsersItemDriveItemsItemChildren {
@@ -16820,7 +28062,12 @@ impl UsersItemDriveItemsItem {
     }
     /// Copy a DriveItem
     ///
-    /// `POST /users/{userId}/drive/items/{itemId}/copy`
+    /// `POST /users/{userId}/drive/items/{itemId}/copy` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
     pub fn copy(
@@ -16831,15 +28078,41 @@ impl UsersItemDriveItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("copy"),
-            graph_rt::decode::empty,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("copy"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: createLink
     ///
     /// `POST /users/{userId}/drive/items/{itemId}/createLink` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createlink?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -16859,17 +28132,43 @@ impl UsersItemDriveItemsItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: createUploadSession
     ///
-    /// `POST /users/{userId}/drive/items/{itemId}/createUploadSession`
+    /// `POST /users/{userId}/drive/items/{itemId}/createUploadSession` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -16877,13 +28176,38 @@ impl UsersItemDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("createUploadSession"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Follow drive item
     ///
-    /// `POST /users/{user-id}/drive/items/{item-id}/follow`
+    /// `POST /users/{user-id}/drive/items/{item-id}/follow` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -16895,32 +28219,84 @@ impl UsersItemDriveItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("follow"),
-            graph_rt::decode::json,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("follow"),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Send a sharing invitation
     ///
-    /// `POST /users/{userId}/drive/items/{itemId}/invite`
+    /// `POST /users/{userId}/drive/items/{itemId}/invite` → `207`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn invite(
         &self,
         body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("invite"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
+            .documented_status(207u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/permissions`
     pub fn permissions(&self) -> UsersItemDriveItemsItemPermissions {
@@ -16929,6 +28305,10 @@ impl UsersItemDriveItemsItem {
     /// driveItem: preview
     ///
     /// `POST /users/{userId}/drive/items/{itemId}/preview`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
     pub fn preview(
@@ -16946,6 +28326,30 @@ impl UsersItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/thumbnails`
     pub fn thumbnails(&self) -> UsersItemDriveItemsItemThumbnails {
@@ -16954,6 +28358,10 @@ impl UsersItemDriveItemsItem {
     /// Unfollow drive item
     ///
     /// `POST /users/{user-id}/drive/items/{item-id}/unfollow` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
     pub fn unfollow(
@@ -16970,6 +28378,30 @@ impl UsersItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions`
     pub fn versions(&self) -> UsersItemDriveItemsItemVersions {
@@ -16994,7 +28426,12 @@ impl UsersItemDriveItemsItemChildren {
     }
     /// List children of a driveItem
     ///
-    /// `GET /users/{user-id}/drive/items/{item-id}/children`
+    /// `GET /users/{user-id}/drive/items/{item-id}/children` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -17006,15 +28443,54 @@ impl UsersItemDriveItemsItemChildren {
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::page,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create a new folder in a drive
     ///
     /// `POST /users/{user-id}/drive/items/{parent-item-id}/children` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -17034,6 +28510,26 @@ impl UsersItemDriveItemsItemChildren {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/content`
@@ -17050,32 +28546,76 @@ impl UsersItemDriveItemsItemContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /users/{userId}/drive/items/{item-id}/content`
+    /// `GET /users/{userId}/drive/items/{item-id}/content` → `206`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        Vec<u8>,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::bytes,
+            )
+            .documented_status(206u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /users/{user-id}/drive/items/{item-id}/content`
+    /// `PUT /users/{user-id}/drive/items/{item-id}/content` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -17087,7 +28627,28 @@ impl UsersItemDriveItemsItemContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/permissions`
@@ -17105,6 +28666,11 @@ impl UsersItemDriveItemsItemPermissions {
     ///
     /// `GET /users/{userId}/drive/items/{itemId}/permissions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-permissions?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -17121,6 +28687,39 @@ impl UsersItemDriveItemsItemPermissions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/permissions/{perm-id}`
     pub fn item(&self, perm_id: &str) -> UsersItemDriveItemsItemPermissionsItem {
@@ -17144,6 +28743,11 @@ impl UsersItemDriveItemsItemPermissionsItem {
     ///
     /// `GET /users/{user-id}/drive/items/{item-id}/permissions/{perm-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -17160,10 +28764,48 @@ impl UsersItemDriveItemsItemPermissionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update sharing permission
     ///
     /// `PATCH /users/{user-id}/drive/items/{item-id}/permissions/{perm-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-update?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -17171,7 +28813,7 @@ impl UsersItemDriveItemsItemPermissionsItem {
         &self,
         body: &super::super::Permission,
     ) -> graph_rt::Request<
-        super::super::Permission,
+        Option<super::super::Permission>,
         super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17179,14 +28821,39 @@ impl UsersItemDriveItemsItemPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a sharing permission from a file or folder
     ///
     /// `DELETE /users/{user-id}/drive/items/{item-id}/permissions/{perm-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-beta)
     pub fn delete(
@@ -17203,10 +28870,34 @@ impl UsersItemDriveItemsItemPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// permission: revokeGrants
     ///
     /// `POST /users/{user-id}/drive/items/{item-id}/permissions/{perm-id}/revokeGrants` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-revokegrants?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -17226,6 +28917,22 @@ impl UsersItemDriveItemsItemPermissionsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/thumbnails`
@@ -17243,6 +28950,11 @@ impl UsersItemDriveItemsItemThumbnails {
     ///
     /// `GET /users/{user-id}/drive/items/{item-id}/thumbnails` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -17259,6 +28971,39 @@ impl UsersItemDriveItemsItemThumbnails {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions`
@@ -17276,6 +29021,11 @@ impl UsersItemDriveItemsItemVersions {
     ///
     /// `GET /users/{user-id}/drive/items/{item-id}/versions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-versions?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn list(
@@ -17292,6 +29042,39 @@ impl UsersItemDriveItemsItemVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}`
     pub fn item(&self, version_id: &str) -> UsersItemDriveItemsItemVersionsItem {
@@ -17313,6 +29096,11 @@ impl UsersItemDriveItemsItemVersionsItem {
     ///
     /// `GET /users/{user-id}/drive/items/{item-id}/versions/{version-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get?view=graph-rest-beta)
     #[cfg(feature = "files")]
     pub fn get(
@@ -17329,6 +29117,39 @@ impl UsersItemDriveItemsItemVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}/content`
     pub fn content(&self) -> UsersItemDriveItemsItemVersionsItemContent {
@@ -17337,6 +29158,11 @@ impl UsersItemDriveItemsItemVersionsItem {
     /// Restore a previous version of a DriveItem
     ///
     /// `POST /users/{userId}/drive/items/{itemId}/versions/{version-id}/restoreVersion` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-beta)
     pub fn restore_version(
@@ -17353,6 +29179,26 @@ impl UsersItemDriveItemsItemVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}/content`
@@ -17370,6 +29216,11 @@ impl UsersItemDriveItemsItemVersionsItemContent {
     ///
     /// `GET /users/{user-id}/drive/items/{item-id}/versions/{version-id}/content` → `302`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-beta)
     pub fn get(
         &self,
@@ -17385,6 +29236,39 @@ impl UsersItemDriveItemsItemVersionsItemContent {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}:/{filename}:`
@@ -17414,13 +29298,18 @@ impl UsersItemDriveItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /users/{user-id}/drive/items/{parent-id}:/{filename}:/content`
+    /// `PUT /users/{user-id}/drive/items/{parent-id}:/{filename}:/content` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -17432,7 +29321,28 @@ impl UsersItemDriveItemsItemByPathContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/root`
@@ -17450,23 +29360,63 @@ impl UsersItemDriveRoot {
     }
     /// Search for a DriveItems within a drive
     ///
-    /// `GET /users/{user-id}/drive/root/search(q='{search-text}')`
+    /// `GET /users/{user-id}/drive/root/search(q='{search-text}')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:`
     pub fn at_path(&self, item_path: &str) -> UsersItemDriveRootByPath {
@@ -17486,7 +29436,11 @@ impl UsersItemFollowedSites {
     }
     /// List followed sites
     ///
-    /// `GET /users/{user-id}/followedSites`
+    /// `GET /users/{user-id}/followedSites` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sites-list-followed?view=graph-rest-beta)
     #[cfg(feature = "files")]
@@ -17498,37 +29452,71 @@ impl UsersItemFollowedSites {
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::page,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Follow site
     ///
     /// `POST /users/{user-id}/followedSites/add` → `207`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-follow?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn add(
         &self,
         body: &graph_rt::Value,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Site>,
+        super::super::Site,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("add"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
             .documented_status(207u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Unfollow site
     ///
     /// `POST /users/{user-id}/followedSites/remove` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-unfollow?view=graph-rest-beta)
     pub fn remove(
@@ -17547,6 +29535,18 @@ impl UsersItemFollowedSites {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/root/delta`
@@ -17564,12 +29564,17 @@ impl UsersItemDriveRootDelta {
     ///
     /// `GET /users/{userId}/drive/root/delta` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -17577,9 +29582,42 @@ impl UsersItemDriveRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:`
@@ -17597,6 +29635,11 @@ impl UsersItemDriveRootByPath {
     ///
     /// `GET /users/{userId}/drive/root:/{item-path}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -17613,6 +29656,43 @@ impl UsersItemDriveRootByPath {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onlineMeetings`
@@ -17631,6 +29711,10 @@ impl UsersItemOnlineMeetings {
     ///
     /// `GET /users/{userId}/onlineMeetings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -17647,10 +29731,29 @@ impl UsersItemOnlineMeetings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.Read", "OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OnlineMeetings.Read.All",
+                            "OnlineMeetings.ReadWrite.All*",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create onlineMeeting
     ///
     /// `POST /users/{userId}/onlineMeetings` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-onlinemeetings?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -17670,10 +29773,26 @@ impl UsersItemOnlineMeetings {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// onlineMeeting: createOrGet
     ///
     /// `POST /users/{userId}/onlineMeetings/createOrGet` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-createorget?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -17693,6 +29812,18 @@ impl UsersItemOnlineMeetings {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onlineMeetings/{meetingId}`
     pub fn item(&self, meeting_id: &str) -> UsersItemOnlineMeetingsItem {
@@ -17716,6 +29847,10 @@ impl UsersItemOnlineMeetingsItem {
     ///
     /// `GET /users/{userId}/onlineMeetings/{meetingId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -17732,10 +29867,29 @@ impl UsersItemOnlineMeetingsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.Read", "OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OnlineMeetings.Read.All",
+                            "OnlineMeetings.ReadWrite.All*",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update onlineMeeting
     ///
     /// `PATCH /users/{userId}/onlineMeetings/{meetingId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-update?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -17743,7 +29897,7 @@ impl UsersItemOnlineMeetingsItem {
         &self,
         body: &super::super::OnlineMeeting,
     ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
+        Option<super::super::OnlineMeeting>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17751,14 +29905,30 @@ impl UsersItemOnlineMeetingsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// Delete onlineMeeting
     ///
     /// `DELETE /users/{userId}/onlineMeetings/{meetingId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-delete?view=graph-rest-beta)
     pub fn delete(
@@ -17775,6 +29945,18 @@ impl UsersItemOnlineMeetingsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onlineMeetings/{meetingId}/alternativeRecording`
     pub fn alternative_recording(
@@ -17810,6 +29992,10 @@ impl UsersItemOnlineMeetingsItemAlternativeRecording {
     ///
     /// `GET /users/{userId}/onlineMeetings/{meetingId}/alternativeRecording` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -17826,6 +30012,21 @@ impl UsersItemOnlineMeetingsItemAlternativeRecording {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.Read", "OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OnlineMeetings.Read.All",
+                            "OnlineMeetings.ReadWrite.All*",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onlineMeetings/{meetingId}/attendeeReport`
@@ -17843,6 +30044,10 @@ impl UsersItemOnlineMeetingsItemAttendeeReport {
     ///
     /// `GET /users/{userId}/onlineMeetings/{meetingId}/attendeeReport` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -17859,6 +30064,21 @@ impl UsersItemOnlineMeetingsItemAttendeeReport {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.Read", "OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OnlineMeetings.Read.All",
+                            "OnlineMeetings.ReadWrite.All*",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onlineMeetings/{meetingId}/recording`
@@ -17876,6 +30096,10 @@ impl UsersItemOnlineMeetingsItemRecording {
     ///
     /// `GET /users/{userId}/onlineMeetings/{meetingId}/recording` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -17892,6 +30116,21 @@ impl UsersItemOnlineMeetingsItemRecording {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.Read", "OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OnlineMeetings.Read.All",
+                            "OnlineMeetings.ReadWrite.All*",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/profile/phones/{id}`
@@ -17911,6 +30150,11 @@ impl UsersItemProfilePhonesItem {
     ///
     /// `GET /users/{userId}/profile/phones/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemphone-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
@@ -17927,10 +30171,47 @@ impl UsersItemProfilePhonesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update itemphonenumber
     ///
     /// `PATCH /users/{userId}/profile/phones/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemphone-update?view=graph-rest-beta)
     #[cfg(feature = "core")]
@@ -17938,7 +30219,7 @@ impl UsersItemProfilePhonesItem {
         &self,
         body: &super::super::ItemPhone,
     ) -> graph_rt::Request<
-        super::super::ItemPhone,
+        Option<super::super::ItemPhone>,
         super::super::ItemPhone,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17946,14 +30227,35 @@ impl UsersItemProfilePhonesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete itemPhoneNumber
     ///
     /// `DELETE /users/{userId}/profile/phones/{itemPhoneId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemphone-delete?view=graph-rest-beta)
     pub fn delete(
@@ -17970,6 +30272,22 @@ impl UsersItemProfilePhonesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/settings/itemInsights`
@@ -17987,13 +30305,16 @@ impl UsersItemSettingsItemInsights {
     ///
     /// `PATCH /users/{userId}/settings/itemInsights` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userinsightssettings-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::UserInsightsSettings,
     ) -> graph_rt::Request<
-        super::super::UserInsightsSettings,
+        Option<super::super::UserInsightsSettings>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -18001,10 +30322,18 @@ impl UsersItemSettingsItemInsights {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/settings/shiftPreferences`
@@ -18023,6 +30352,9 @@ impl UsersItemSettingsShiftPreferences {
     ///
     /// `GET /users/{userId}/settings/shiftPreferences` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shiftpreferences-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -18039,10 +30371,21 @@ impl UsersItemSettingsShiftPreferences {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read.All", "User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update shiftPreferences
     ///
     /// `PUT /users/{userId}/settings/shiftPreferences` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shiftpreferences-put?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -18062,6 +30405,14 @@ impl UsersItemSettingsShiftPreferences {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/usageRights`
@@ -18079,6 +30430,10 @@ impl UsersItemUsageRights {
     ///
     /// `GET /users/{userId}/usageRights` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-usagerights?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn list(
@@ -18095,6 +30450,30 @@ impl UsersItemUsageRights {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mobileAppIntentAndStates`
@@ -18113,6 +30492,10 @@ impl UsersItemMobileAppIntentAndStates {
     ///
     /// `GET /users/{usersId}/mobileAppIntentAndStates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-troubleshooting-mobileappintentandstate-list?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -18129,10 +30512,32 @@ impl UsersItemMobileAppIntentAndStates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppIntentAndState
     ///
     /// `POST /users/{usersId}/mobileAppIntentAndStates` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-troubleshooting-mobileappintentandstate-create?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -18152,6 +30557,18 @@ impl UsersItemMobileAppIntentAndStates {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mobileAppIntentAndStates/{mobileAppIntentAndStateId}`
     pub fn item(
@@ -18180,6 +30597,10 @@ impl UsersItemMobileAppIntentAndStatesItem {
     ///
     /// `GET /users/{usersId}/mobileAppIntentAndStates/{mobileAppIntentAndStateId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-troubleshooting-mobileappintentandstate-get?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -18196,10 +30617,32 @@ impl UsersItemMobileAppIntentAndStatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppIntentAndState
     ///
     /// `PATCH /users/{usersId}/mobileAppIntentAndStates/{mobileAppIntentAndStateId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-troubleshooting-mobileappintentandstate-update?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
@@ -18207,7 +30650,7 @@ impl UsersItemMobileAppIntentAndStatesItem {
         &self,
         body: &super::super::MobileAppIntentAndState,
     ) -> graph_rt::Request<
-        super::super::MobileAppIntentAndState,
+        Option<super::super::MobileAppIntentAndState>,
         super::super::MobileAppIntentAndState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -18215,14 +30658,30 @@ impl UsersItemMobileAppIntentAndStatesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppIntentAndState
     ///
     /// `DELETE /users/{usersId}/mobileAppIntentAndStates/{mobileAppIntentAndStateId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-troubleshooting-mobileappintentandstate-delete?view=graph-rest-beta)
     pub fn delete(
@@ -18239,6 +30698,18 @@ impl UsersItemMobileAppIntentAndStatesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mobileAppTroubleshootingEvents`
@@ -18351,7 +30822,7 @@ impl UsersItemMobileAppTroubleshootingEventsItem {
         &self,
         body: &super::super::MobileAppTroubleshootingEvent,
     ) -> graph_rt::Request<
-        super::super::MobileAppTroubleshootingEvent,
+        Option<super::super::MobileAppTroubleshootingEvent>,
         super::super::MobileAppTroubleshootingEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -18359,7 +30830,7 @@ impl UsersItemMobileAppTroubleshootingEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -18400,6 +30871,9 @@ impl UsersItemPlannerRosterPlans {
     ///
     /// `GET /users/{usersId}/planner/rosterPlans` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-rosterplans?view=graph-rest-beta)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -18416,5 +30890,13 @@ impl UsersItemPlannerRosterPlans {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read", "Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
 }

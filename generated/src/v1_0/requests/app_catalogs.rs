@@ -33,6 +33,9 @@ impl AppCatalogsTeamsApps {
     ///
     /// `GET /appCatalogs/teamsApps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.Read.All`, `AppCatalog.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/appcatalogs-list-teamsapps?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -49,10 +52,27 @@ impl AppCatalogsTeamsApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Submit",
+                            "AppCatalog.Read.All",
+                            "AppCatalog.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Publish teamsapp
     ///
     /// `POST /appCatalogs/teamsApps` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-publish?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -72,6 +92,18 @@ impl AppCatalogsTeamsApps {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Submit",
+                            "AppCatalog.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/appCatalogs/teamsApps/{app-id}`
     pub fn item(&self, app_id: &str) -> AppCatalogsTeamsAppsItem {
@@ -93,6 +125,9 @@ impl AppCatalogsTeamsAppsItem {
     ///
     /// `DELETE /appCatalogs/teamsApps/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-delete?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -108,6 +143,18 @@ impl AppCatalogsTeamsAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Submit",
+                            "AppCatalog.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions`
     pub fn app_definitions(&self) -> AppCatalogsTeamsAppsItemAppDefinitions {
@@ -129,6 +176,9 @@ impl AppCatalogsTeamsAppsItemAppDefinitions {
     ///
     /// `POST /appCatalogs/teamsApps/{id}/appDefinitions` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-update?view=graph-rest-1.0)
     pub fn post(
         &self,
@@ -146,6 +196,18 @@ impl AppCatalogsTeamsAppsItemAppDefinitions {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Submit",
+                            "AppCatalog.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}`
     pub fn item(
@@ -170,6 +232,9 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItem {
     ///
     /// `DELETE /appCatalogs/teamsApps/{appId}/appDefinitions/{appDefinitionId}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-delete?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -185,6 +250,18 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Submit",
+                            "AppCatalog.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/bot`
     pub fn bot(&self) -> AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
@@ -206,6 +283,9 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
     ///
     /// `GET /appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/bot` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppCatalog.Read.All`, `AppCatalog.ReadWrite.All`, `AppCatalog.Submit`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworkbot-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -222,5 +302,17 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppCatalog.Read.All",
+                            "AppCatalog.ReadWrite.All",
+                            "AppCatalog.Submit",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -18,6 +18,10 @@ impl ApplicationTemplates {
     ///
     /// `GET /applicationTemplates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Application: `None.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/applicationtemplate-list?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -34,6 +38,18 @@ impl ApplicationTemplates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// `/applicationTemplates/{id}`
     pub fn item(&self, id: &str) -> ApplicationTemplatesItem {
@@ -55,6 +71,10 @@ impl ApplicationTemplatesItem {
     ///
     /// `GET /applicationTemplates/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Application: `None.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/applicationtemplate-get?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -71,10 +91,26 @@ impl ApplicationTemplatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// applicationTemplate: instantiate
     ///
     /// `POST /applicationTemplates/{id}/instantiate` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/applicationtemplate-instantiate?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
@@ -94,5 +130,21 @@ impl ApplicationTemplatesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Application.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

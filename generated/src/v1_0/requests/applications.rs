@@ -19,6 +19,11 @@ impl Applications {
     ///
     /// `GET /applications` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.Read.All`, `User.Read`, `Application.ReadWrite.All`, `User.Read`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -35,10 +40,45 @@ impl Applications {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Application.Read.All",
+                            "User.Read",
+                            "Application.ReadWrite.All",
+                            "User.Read",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create application
     ///
     /// `POST /applications` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.All`, `Application.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-applications?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
@@ -58,10 +98,36 @@ impl Applications {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Application.ReadWrite.OwnedBy",
+                        ],
+                    },
+                ],
+            )
     }
     /// application: delta
     ///
     /// `GET /applications/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delta?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
@@ -79,6 +145,22 @@ impl Applications {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Application.ReadWrite.All", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/applications/{id}`
     pub fn item(&self, id: &str) -> ApplicationsItem {
@@ -102,6 +184,11 @@ impl ApplicationsItem {
     ///
     /// `GET /applications/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.Read.All`, `Application.ReadWrite.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Application.ReadWrite.OwnedBy`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-get?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -118,15 +205,47 @@ impl ApplicationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.Read.All", "Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update application
     ///
     /// `PATCH /applications/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-update?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn update(
         &self,
-        body: &super::super::UpdateApplicationBody,
+        body: &super::super::Application,
     ) -> graph_rt::Request<
         (),
         (),
@@ -140,10 +259,37 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete application
     ///
     /// `DELETE /applications/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -160,10 +306,37 @@ impl ApplicationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// application: addKey
     ///
     /// `POST /applications/{id}/addKey` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Delegated (personal Microsoft account): `None.`
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-addkey?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -183,10 +356,31 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// application: addPassword
     ///
     /// `POST /applications/{id}/addPassword` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-addpassword?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -206,6 +400,28 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{id}/extensionProperties`
     pub fn extension_properties(&self) -> ApplicationsItemExtensionProperties {
@@ -220,6 +436,11 @@ impl ApplicationsItem {
     /// application: removeKey
     ///
     /// `POST /applications/{id}/removeKey` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Delegated (personal Microsoft account): `None.`
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-removekey?view=graph-rest-1.0)
     pub fn remove_key(
@@ -238,10 +459,31 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// application: removePassword
     ///
     /// `POST /applications/{id}/removePassword` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-removepassword?view=graph-rest-1.0)
     pub fn remove_password(
@@ -260,10 +502,35 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// application: setVerifiedPublisher
     ///
     /// `POST /applications/{id}/setVerifiedPublisher` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-setverifiedpublisher?view=graph-rest-1.0)
     pub fn set_verified_publisher(
@@ -282,6 +549,14 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/applications/{id}/tokenIssuancePolicies`
     pub fn token_issuance_policies(&self) -> ApplicationsItemTokenIssuancePolicies {
@@ -299,6 +574,9 @@ impl ApplicationsItem {
     ///
     /// `POST /applications/{id}/unsetVerifiedPublisher` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-unsetverifiedpublisher?view=graph-rest-1.0)
     pub fn unset_verified_publisher(
         &self,
@@ -314,6 +592,14 @@ impl ApplicationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{id}/extensionProperties`
@@ -332,6 +618,11 @@ impl ApplicationsItemExtensionProperties {
     ///
     /// `GET /applications/{id}/extensionProperties` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`
+    /// - Delegated (personal Microsoft account): `Application.Read.All`, `Application.ReadWrite.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list-extensionproperty?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -348,10 +639,39 @@ impl ApplicationsItemExtensionProperties {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.Read.All", "Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create extensionProperty
     ///
     /// `POST /applications/{id}/extensionProperties` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-extensionproperty?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -371,6 +691,28 @@ impl ApplicationsItemExtensionProperties {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{id}/extensionProperties/{id}`
     pub fn item(&self, id: &str) -> ApplicationsItemExtensionPropertiesItem {
@@ -392,6 +734,11 @@ impl ApplicationsItemExtensionPropertiesItem {
     ///
     /// `DELETE /applications/{id}/extensionProperties/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `Application.ReadWrite.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-extensionproperty?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -407,6 +754,28 @@ impl ApplicationsItemExtensionPropertiesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Application.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{id}/owners`
@@ -424,6 +793,10 @@ impl ApplicationsItemOwners {
     ///
     /// `GET /applications/{id}/owners` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list-owners?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -440,6 +813,27 @@ impl ApplicationsItemOwners {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{id}/owners/{id}`
     pub fn item(&self, id: &str) -> ApplicationsItemOwnersItem {
@@ -465,6 +859,10 @@ impl ApplicationsItemOwnersRef {
     ///
     /// `POST /applications/{id}/owners/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-owners?view=graph-rest-1.0)
     pub fn create(
         &self,
@@ -482,6 +880,27 @@ impl ApplicationsItemOwnersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{id}/owners/{id}`
@@ -513,6 +932,10 @@ impl ApplicationsItemOwnersItemRef {
     ///
     /// `DELETE /applications/{id}/owners/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-owners?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -528,6 +951,25 @@ impl ApplicationsItemOwnersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{id}/tokenIssuancePolicies`
@@ -545,6 +987,10 @@ impl ApplicationsItemTokenIssuancePolicies {
     ///
     /// `GET /applications/{id}/tokenIssuancePolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list-tokenissuancepolicies?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -561,6 +1007,32 @@ impl ApplicationsItemTokenIssuancePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{id}/tokenIssuancePolicies/{id}`
     pub fn item(&self, id: &str) -> ApplicationsItemTokenIssuancePoliciesItem {
@@ -586,6 +1058,10 @@ impl ApplicationsItemTokenIssuancePoliciesRef {
     ///
     /// `POST /applications/{id}/tokenIssuancePolicies/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-tokenissuancepolicies?view=graph-rest-1.0)
     pub fn create(
         &self,
@@ -603,6 +1079,32 @@ impl ApplicationsItemTokenIssuancePoliciesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{id}/tokenIssuancePolicies/{id}`
@@ -634,6 +1136,10 @@ impl ApplicationsItemTokenIssuancePoliciesItemRef {
     ///
     /// `DELETE /applications/{id}/tokenIssuancePolicies/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenissuancepolicies?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -649,6 +1155,32 @@ impl ApplicationsItemTokenIssuancePoliciesItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{id}/tokenLifetimePolicies`
@@ -666,6 +1198,10 @@ impl ApplicationsItemTokenLifetimePolicies {
     ///
     /// `GET /applications/{id}/tokenLifetimePolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list-tokenlifetimepolicies?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -682,6 +1218,32 @@ impl ApplicationsItemTokenLifetimePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/applications/{id}/tokenLifetimePolicies/{id}`
     pub fn item(&self, id: &str) -> ApplicationsItemTokenLifetimePoliciesItem {
@@ -707,6 +1269,10 @@ impl ApplicationsItemTokenLifetimePoliciesRef {
     ///
     /// `POST /applications/{id}/tokenLifetimePolicies/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-tokenlifetimepolicies?view=graph-rest-1.0)
     pub fn create(
         &self,
@@ -724,6 +1290,32 @@ impl ApplicationsItemTokenLifetimePoliciesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/applications/{id}/tokenLifetimePolicies/{id}`
@@ -755,6 +1347,10 @@ impl ApplicationsItemTokenLifetimePoliciesItemRef {
     ///
     /// `DELETE /applications/{id}/tokenLifetimePolicies/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenlifetimepolicies?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -770,5 +1366,31 @@ impl ApplicationsItemTokenLifetimePoliciesItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -40,6 +40,10 @@ impl AuditLogsDirectoryAudits {
     ///
     /// `GET /auditLogs/directoryaudits` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AuditLog.Read.All`, `Directory.Read.All`
+    /// - Application: `AuditLog.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryaudit-list?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -56,6 +60,18 @@ impl AuditLogsDirectoryAudits {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AuditLog.Read.All", "Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AuditLog.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/auditLogs/directoryAudits/{id}`
     pub fn item(&self, id: &str) -> AuditLogsDirectoryAuditsItem {
@@ -77,6 +93,10 @@ impl AuditLogsDirectoryAuditsItem {
     ///
     /// `GET /auditLogs/directoryAudits/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AuditLog.Read.All`, `Directory.Read.All`
+    /// - Application: `AuditLog.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryaudit-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -93,6 +113,18 @@ impl AuditLogsDirectoryAuditsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AuditLog.Read.All", "Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AuditLog.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/auditLogs/provisioning`
@@ -110,6 +142,10 @@ impl AuditLogsProvisioning {
     ///
     /// `GET /auditLogs/provisioning` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AuditLog.Read.All`, `Directory.Read.All`
+    /// - Application: `AuditLog.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/provisioningobjectsummary-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -126,6 +162,18 @@ impl AuditLogsProvisioning {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AuditLog.Read.All", "Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AuditLog.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/auditLogs/signIns`
@@ -143,6 +191,10 @@ impl AuditLogsSignIns {
     ///
     /// `GET /auditLogs/signIns` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AuditLog.Read.All`, `Directory.Read.All`
+    /// - Application: `AuditLog.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/signin-list?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -159,6 +211,18 @@ impl AuditLogsSignIns {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AuditLog.Read.All", "Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AuditLog.Read.All", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/auditLogs/signIns/{id}`
     pub fn item(&self, id: &str) -> AuditLogsSignInsItem {
@@ -180,6 +244,10 @@ impl AuditLogsSignInsItem {
     ///
     /// `GET /auditLogs/signIns/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AuditLog.Read.All`, `Directory.Read.All`
+    /// - Application: `AuditLog.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/signin-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -196,5 +264,17 @@ impl AuditLogsSignInsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AuditLog.Read.All", "Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AuditLog.Read.All", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
 }

@@ -18,24 +18,35 @@ impl Chats {
     ///
     /// `POST /chats` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.Create`, `Chat.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-post?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
         body: &super::super::Chat,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::Chat,
+        super::super::Chat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Create", "Chat.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}`
     pub fn item(&self, chat_id: &str) -> ChatsItem {
@@ -58,12 +69,16 @@ impl ChatsItem {
     ///
     /// `GET /chats/{chat-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::Chat>,
+        super::super::Chat,
         super::super::Chat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -71,13 +86,32 @@ impl ChatsItem {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::page,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update chat
     ///
     /// `PATCH /chats/{chat-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-patch?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -85,18 +119,26 @@ impl ChatsItem {
         &self,
         body: &super::super::Chat,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::Chat>,
+        super::super::Chat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/installedApps`
     pub fn installed_apps(&self) -> ChatsItemInstalledApps {
@@ -113,6 +155,10 @@ impl ChatsItem {
     /// chat: sendActivityNotification
     ///
     /// `POST /chats/{chatId}/sendActivityNotification` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsActivity.Send`
+    /// - Application: `TeamsActivity.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-sendactivitynotification?view=graph-rest-1.0)
     pub fn send_activity_notification(
@@ -131,6 +177,18 @@ impl ChatsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamsActivity.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamsActivity.Send"],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/tabs`
     pub fn tabs(&self) -> ChatsItemTabs {
@@ -153,6 +211,10 @@ impl ChatsItemInstalledApps {
     ///
     /// `GET /chats/{chat-id}/installedApps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadForChat`, `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
+    /// - Application: `TeamsAppInstallation.ReadForChat.All`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-installedapps?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -169,28 +231,71 @@ impl ChatsItemInstalledApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForChat",
+                            "TeamsAppInstallation.ReadWriteSelfForChat",
+                            "TeamsAppInstallation.ReadWriteForChat",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForChat.All",
+                            "TeamsAppInstallation.ReadWriteSelfForChat.All",
+                            "TeamsAppInstallation.ReadWriteForChat.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add app to chat
     ///
     /// `POST /chats/{chat-id}/installedApps` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
+    /// - Application: `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-post-installedapps?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::TeamsAppInstallation,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForChat",
+                            "TeamsAppInstallation.ReadWriteForChat",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForChat.All",
+                            "TeamsAppInstallation.ReadWriteForChat.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/installedApps/{app-installation-id}`
     pub fn item(&self, app_installation_id: &str) -> ChatsItemInstalledAppsItem {
@@ -213,13 +318,17 @@ impl ChatsItemInstalledAppsItem {
     ///
     /// `GET /chats/{chat-id}/installedApps/{app-installation-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadForChat`, `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
+    /// - Application: `TeamsAppInstallation.ReadForChat.All`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-installedapps?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::TeamsApp,
-        super::super::TeamsApp,
+        super::super::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -229,10 +338,34 @@ impl ChatsItemInstalledAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForChat",
+                            "TeamsAppInstallation.ReadWriteSelfForChat",
+                            "TeamsAppInstallation.ReadWriteForChat",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForChat.All",
+                            "TeamsAppInstallation.ReadWriteSelfForChat.All",
+                            "TeamsAppInstallation.ReadWriteForChat.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Uninstall app in a chat
     ///
     /// `DELETE /chats/{chat-id}/installedApps/{app-installation-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
+    /// - Application: `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-installedapps?view=graph-rest-1.0)
     pub fn delete(
@@ -249,10 +382,32 @@ impl ChatsItemInstalledAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForChat",
+                            "TeamsAppInstallation.ReadWriteForChat",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForChat.All",
+                            "TeamsAppInstallation.ReadWriteForChat.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// teamsAppInstallation: upgrade
     ///
     /// `POST /chats/{chat-id}/installedApps/{app-installation-id}/upgrade` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
+    /// - Application: `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-teamsappinstallation-upgrade?view=graph-rest-1.0)
     pub fn upgrade(
@@ -269,6 +424,24 @@ impl ChatsItemInstalledAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForChat",
+                            "TeamsAppInstallation.ReadWriteForChat",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForChat.All",
+                            "TeamsAppInstallation.ReadWriteForChat.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/chats/{chat-id}/members`
@@ -286,6 +459,10 @@ impl ChatsItemMembers {
     ///
     /// `GET /chats/{chat-id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -302,6 +479,30 @@ impl ChatsItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChatMember.Read",
+                            "ChatMember.ReadWrite",
+                            "Chat.ReadBasic",
+                            "Chat.Read",
+                            "Chat.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMember.Read.All",
+                            "ChatMember.ReadWrite.All",
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All.",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/members/{membership-id}`
     pub fn item(&self, membership_id: &str) -> ChatsItemMembersItem {
@@ -324,6 +525,10 @@ impl ChatsItemMembersItem {
     ///
     /// `GET /chats/{chat-id}/members/{membership-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -340,10 +545,38 @@ impl ChatsItemMembersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChatMember.Read",
+                            "ChatMember.ReadWrite",
+                            "Chat.ReadBasic",
+                            "Chat.Read",
+                            "Chat.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMember.Read.All",
+                            "ChatMember.ReadWrite.All",
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All.",
+                        ],
+                    },
+                ],
+            )
     }
     /// Remove member from chat
     ///
     /// `DELETE /chats/{chat-id}/members/{membership-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChatMember.ReadWrite.All`
+    /// - Application: `ChatMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-members?view=graph-rest-1.0)
     pub fn delete(
@@ -360,6 +593,18 @@ impl ChatsItemMembersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChatMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ChatMember.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/chats/{chat-id}/messages`
@@ -378,6 +623,10 @@ impl ChatsItemMessages {
     ///
     /// `GET /chats/{chat-id}/messages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-messages?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -394,10 +643,25 @@ impl ChatsItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Send message in a chat
     ///
     /// `POST /chats/{chat-id}/messages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChatMessage.Send`, `Chat.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-post-messages?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -417,6 +681,14 @@ impl ChatsItemMessages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChatMessage.Send", "Chat.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/messages/{message-id}`
     pub fn item(&self, message_id: &str) -> ChatsItemMessagesItem {
@@ -439,6 +711,12 @@ impl ChatsItemMessagesItem {
     ///
     /// `GET /chats/{chat-id}/messages/{message-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -455,10 +733,42 @@ impl ChatsItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update chatMessage
     ///
     /// `PATCH /chats/{chatThread-id}/messages/{message-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Chat.UpdatePolicyViolation.All`, `message.`, `ChannelMessage.UpdatePolicyViolation.All`, `message.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-update?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -466,18 +776,31 @@ impl ChatsItemMessagesItem {
         &self,
         body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Chat.UpdatePolicyViolation.All",
+                            "message.",
+                            "ChannelMessage.UpdatePolicyViolation.All",
+                            "message.",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/messages/{message-id}/hostedContents`
     pub fn hosted_contents(&self) -> ChatsItemMessagesItemHostedContents {
@@ -499,6 +822,12 @@ impl ChatsItemMessagesItemHostedContents {
     ///
     /// `GET /chats/{chat-id}/messages/{message-id}/hostedContents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -515,6 +844,29 @@ impl ChatsItemMessagesItemHostedContents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`
     pub fn item(
@@ -539,6 +891,12 @@ impl ChatsItemMessagesItemHostedContentsItem {
     ///
     /// `GET /chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessagehostedcontent-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -555,6 +913,29 @@ impl ChatsItemMessagesItemHostedContentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/chats/{chat-id}/tabs`
@@ -573,6 +954,10 @@ impl ChatsItemTabs {
     ///
     /// `GET /chats/{chat-id}/tabs` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.ReadWriteForChat`, `TeamsTab.Read.All`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.ReadWriteForChat.All`, `TeamsTab.Read.All`, `TeamsTab.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -589,10 +974,34 @@ impl ChatsItemTabs {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.ReadWriteForChat",
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.ReadWriteForChat.All",
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add tab to chat
     ///
     /// `POST /chats/{chat-id}/tabs` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.Create`, `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.Create`, `TeamsTab.ReadWriteForChat.All`, `TeamsTab.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-post-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -612,6 +1021,26 @@ impl ChatsItemTabs {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.Create",
+                            "TeamsTab.ReadWriteForChat",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.Create",
+                            "TeamsTab.ReadWriteForChat.All",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/chats/{chat-id}/tabs/{tab-id}`
     pub fn item(&self, tab_id: &str) -> ChatsItemTabsItem {
@@ -635,6 +1064,10 @@ impl ChatsItemTabsItem {
     ///
     /// `GET /chats/{chat-id}/tabs/{tab-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.ReadWriteForChat`, `TeamsTab.Read.All`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.ReadWriteForChat.All`, `TeamsTab.Read.All`, `TeamsTab.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -651,10 +1084,34 @@ impl ChatsItemTabsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.ReadWriteForChat",
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.ReadWriteForChat.All",
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update tab in chat
     ///
     /// `PATCH /chats/{chat-id}/tabs/{tab-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-patch-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -662,22 +1119,38 @@ impl ChatsItemTabsItem {
         &self,
         body: &super::super::TeamsTab,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::TeamsTab>,
+        super::super::TeamsTab,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamsTab.ReadWriteForChat", "TeamsTab.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamsTab.ReadWriteForChat", "TeamsTab.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete tab from chat
     ///
     /// `DELETE /chats/{chat-id}/tabs/{tab-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-tabs?view=graph-rest-1.0)
     pub fn delete(
@@ -694,5 +1167,17 @@ impl ChatsItemTabsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamsTab.ReadWriteForChat", "TeamsTab.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamsTab.ReadWriteForChat", "TeamsTab.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -24,6 +24,9 @@ impl Communications {
     ///
     /// `POST /communications/getPresencesByUserId` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Presence.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/cloudcommunications-getpresencesbyuserid?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
     pub fn get_presences_by_user_id(
@@ -42,6 +45,14 @@ impl Communications {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Presence.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/communications/onlineMeetings`
     pub fn online_meetings(&self) -> CommunicationsOnlineMeetings {
@@ -81,6 +92,9 @@ impl CommunicationsCallRecordsItem {
     ///
     /// `GET /communications/callRecords/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `CallRecords.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/callrecords-callrecord-get?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -97,6 +111,14 @@ impl CommunicationsCallRecordsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CallRecords.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/communications/callRecords/{id}/sessions`
     pub fn sessions(&self) -> CommunicationsCallRecordsItemSessions {
@@ -118,6 +140,9 @@ impl CommunicationsCallRecordsItemSessions {
     ///
     /// `GET /communications/callRecords/{id}/sessions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `CallRecords.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/callrecords-session-list?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
     pub fn list(
@@ -134,6 +159,14 @@ impl CommunicationsCallRecordsItemSessions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["CallRecords.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/communications/calls`
@@ -150,6 +183,9 @@ impl CommunicationsCalls {
     /// Create call
     ///
     /// `POST /communications/calls` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCallsasGuest.All`, `Calls.JoinGroupCalls.All`, `Calls.Initiate.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-calls?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -169,10 +205,26 @@ impl CommunicationsCalls {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCallsasGuest.All",
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.Initiate.All",
+                            "Calls.InitiateGroupCalls.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// call: logTeleconferenceDeviceQuality
     ///
     /// `POST /communications/calls/logTeleconferenceDeviceQuality` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-logteleconferencedevicequality?view=graph-rest-1.0)
     pub fn log_teleconference_device_quality(
@@ -191,6 +243,14 @@ impl CommunicationsCalls {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
     /// `/communications/calls/{id}`
     pub fn item(&self, id: &str) -> CommunicationsCallsItem {
@@ -213,6 +273,9 @@ impl CommunicationsCallsItem {
     ///
     /// `GET /communications/calls/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-get?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -229,10 +292,21 @@ impl CommunicationsCallsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// Delete call
     ///
     /// `DELETE /communications/calls/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -249,10 +323,21 @@ impl CommunicationsCallsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// call: answer
     ///
     /// `POST /communications/calls/{id}/answer` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.JoinGroupCallsasGuest.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-answer?view=graph-rest-1.0)
     pub fn answer(
@@ -271,10 +356,24 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calls.JoinGroupCalls.All",
+                            "Calls.JoinGroupCallsasGuest.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// call: cancelMediaProcessing
     ///
     /// `POST /communications/calls/{id}/cancelMediaProcessing` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-cancelmediaprocessing?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -294,10 +393,21 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// call: changeScreenSharingRole
     ///
     /// `POST /communications/calls/{id}/changeScreenSharingRole` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-changescreensharingrole?view=graph-rest-1.0)
     pub fn change_screen_sharing_role(
@@ -316,6 +426,14 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
     /// call: keepAlive
     ///
@@ -341,6 +459,9 @@ impl CommunicationsCallsItem {
     ///
     /// `POST /communications/calls/{id}/mute` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-mute?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn mute(
@@ -359,6 +480,14 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// `/communications/calls/{id}/participants`
     pub fn participants(&self) -> CommunicationsCallsItemParticipants {
@@ -367,6 +496,9 @@ impl CommunicationsCallsItem {
     /// call: playPrompt
     ///
     /// `POST /communications/calls/{id}/playPrompt` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-playprompt?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -386,10 +518,21 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// call: recordResponse
     ///
     /// `POST /communications/calls/{id}/recordResponse` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-record?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -409,10 +552,21 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
     /// call: redirect
     ///
     /// `POST /communications/calls/{id}/redirect` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.Initiate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-redirect?view=graph-rest-1.0)
     pub fn redirect(
@@ -431,6 +585,14 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.Initiate.All"],
+                    },
+                ],
+            )
     }
     /// call: reject
     ///
@@ -458,12 +620,16 @@ impl CommunicationsCallsItem {
     ///
     /// `POST /communications/calls/{id}/subscribeToTone` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.AccessMedia.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-subscribetotone?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn subscribe_to_tone(
         &self,
         body: &super::super::SubscribeToToneBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::SubscribeToToneOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -471,14 +637,25 @@ impl CommunicationsCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("subscribeToTone"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
     /// call: transfer
     ///
     /// `POST /communications/calls/{id}/transfer` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.Initiate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-transfer?view=graph-rest-1.0)
     pub fn transfer(
@@ -497,10 +674,21 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.Initiate.All"],
+                    },
+                ],
+            )
     }
     /// call: unmute
     ///
     /// `POST /communications/calls/{id}/unmute` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-unmute?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -520,10 +708,21 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// call: updateRecordingStatus
     ///
     /// `POST /communications/calls/{id}/updateRecordingStatus` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.JoinGroupCalls.All`, `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-updaterecordingstatus?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -543,6 +742,14 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.JoinGroupCalls.All", "Calls.AccessMedia.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/communications/calls/{id}/participants`
@@ -581,6 +788,9 @@ impl CommunicationsCallsItemParticipants {
     ///
     /// `POST /communications/calls/{id}/participants/invite` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Calls.InitiateGroupCalls.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-invite?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn invite(
@@ -599,6 +809,14 @@ impl CommunicationsCallsItemParticipants {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calls.InitiateGroupCalls.All"],
+                    },
+                ],
+            )
     }
     /// `/communications/calls/{id}/participants/{id}`
     pub fn item(&self, id: &str) -> CommunicationsCallsItemParticipantsItem {
@@ -697,6 +915,10 @@ impl CommunicationsOnlineMeetings {
     ///
     /// `GET /communications/onlineMeetings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -713,6 +935,21 @@ impl CommunicationsOnlineMeetings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.Read", "OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OnlineMeetings.Read.All",
+                            "OnlineMeetings.ReadWrite.All*",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/communications/presences`
@@ -730,6 +967,9 @@ impl CommunicationsPresences {
     ///
     /// `GET /communications/presences` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Presence.Read`, `Presence.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/presence-get?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -746,5 +986,13 @@ impl CommunicationsPresences {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Presence.Read", "Presence.Read.All"],
+                    },
+                ],
+            )
     }
 }

@@ -18,6 +18,9 @@ impl Connections {
     ///
     /// `GET /connections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-list?view=graph-rest-1.0)
     #[cfg(feature = "search")]
     pub fn list(
@@ -34,6 +37,14 @@ impl Connections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// `/connections/{connectionsId}`
     pub fn item(&self, connections_id: &str) -> ConnectionsItem {
@@ -57,6 +68,9 @@ impl ConnectionsItem {
     ///
     /// `GET /connections/{connectionsId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-get?view=graph-rest-1.0)
     #[cfg(feature = "search")]
     pub fn get(
@@ -73,15 +87,27 @@ impl ConnectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// Update externalConnection
     ///
     /// `PATCH /connections/{connectionsId}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-update?view=graph-rest-1.0)
+    #[cfg(feature = "search")]
     pub fn update(
         &self,
-        body: &super::super::UpdateExternalConnectionBody,
+        body: &super::super::ExternalConnection,
     ) -> graph_rt::Request<
         (),
         (),
@@ -95,10 +121,21 @@ impl ConnectionsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// Delete externalConnection
     ///
     /// `DELETE /connections/{connectionsId}` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -115,6 +152,14 @@ impl ConnectionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// `/connections/{connectionsId}/items`
     pub fn items(&self) -> ConnectionsItemItems {
@@ -144,24 +189,38 @@ impl ConnectionsItemItems {
     ///
     /// `POST /connections/{connectionsId}/items` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalitem-create?view=graph-rest-1.0)
     #[cfg(feature = "search")]
     pub fn create(
         &self,
         body: &super::super::ExternalItem,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::ExternalItem,
+        super::super::ExternalItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ExternalItem.ReadWrite.OwnedBy",
+                            "ExternalItem.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/connections/{connectionsId}/items/{externalItemId}`
     pub fn item(&self, external_item_id: &str) -> ConnectionsItemItemsItem {
@@ -184,6 +243,9 @@ impl ConnectionsItemItemsItem {
     ///
     /// `GET /connections/{connectionsId}/items/{externalItemId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalitem-get?view=graph-rest-1.0)
     #[cfg(feature = "search")]
     pub fn get(
@@ -200,10 +262,24 @@ impl ConnectionsItemItemsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ExternalItem.ReadWrite.OwnedBy",
+                            "ExternalItem.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete externalItem
     ///
     /// `DELETE /connections/{connectionsId}/items/{externalItemId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalitem-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -220,6 +296,17 @@ impl ConnectionsItemItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ExternalItem.ReadWrite.OwnedBy",
+                            "ExternalItem.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/connections/{connectionsId}/operations`
@@ -251,6 +338,9 @@ impl ConnectionsItemOperationsItem {
     ///
     /// `GET /connections/{connectionsId}/operations/{connectionOperationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-connectionoperation-get?view=graph-rest-1.0)
     #[cfg(feature = "search")]
     pub fn get(
@@ -267,6 +357,14 @@ impl ConnectionsItemOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
 }
 /// `/connections/{connectionsId}/schema`
@@ -284,6 +382,9 @@ impl ConnectionsItemSchema {
     ///
     /// `GET /connections/{connectionsId}/schema` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-schema-get?view=graph-rest-1.0)
     #[cfg(feature = "search")]
     pub fn get(
@@ -300,5 +401,13 @@ impl ConnectionsItemSchema {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
 }

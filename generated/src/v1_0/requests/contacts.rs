@@ -18,6 +18,10 @@ impl Contacts {
     ///
     /// `GET /contacts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `OrgContact.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -34,10 +38,35 @@ impl Contacts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// orgContact: delta
     ///
     /// `GET /contacts/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `OrgContact.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-delta?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -55,6 +84,27 @@ impl Contacts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/contacts/{id}`
     pub fn item(&self, id: &str) -> ContactsItem {
@@ -76,6 +126,10 @@ impl ContactsItem {
     ///
     /// `GET /contacts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `OrgContact.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -92,10 +146,35 @@ impl ContactsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// orgContact: checkMemberGroups
     ///
     /// `POST /contacts/{id}/checkMemberGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    /// - Application: `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-checkmembergroups?view=graph-rest-1.0)
     pub fn check_member_groups(
@@ -114,6 +193,26 @@ impl ContactsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/contacts/{id}/directReports`
     pub fn direct_reports(&self) -> ContactsItemDirectReports {
@@ -122,6 +221,10 @@ impl ContactsItem {
     /// orgContact: getMemberGroups
     ///
     /// `POST /contacts/{id}/getMemberGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    /// - Application: `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-getmembergroups?view=graph-rest-1.0)
     pub fn get_member_groups(
@@ -140,10 +243,34 @@ impl ContactsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// orgContact: getMemberObjects
     ///
     /// `POST /contacts/{id}/getMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    /// - Application: `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-getmemberobjects?view=graph-rest-1.0)
     pub fn get_member_objects(
@@ -162,6 +289,26 @@ impl ContactsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/contacts/{id}/manager`
     pub fn manager(&self) -> ContactsItemManager {
@@ -191,6 +338,10 @@ impl ContactsItemDirectReports {
     ///
     /// `GET /contacts/{id}/directReports` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    /// - Application: `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-list-directreports?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -207,6 +358,26 @@ impl ContactsItemDirectReports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/contacts/{id}/manager`
@@ -224,6 +395,10 @@ impl ContactsItemManager {
     ///
     /// `GET /contacts/{id}/manager` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    /// - Application: `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-get-manager?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -240,6 +415,26 @@ impl ContactsItemManager {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/contacts/{id}/memberOf`
@@ -257,6 +452,10 @@ impl ContactsItemMemberOf {
     ///
     /// `GET /contacts/{id}/memberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    /// - Application: `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-list-memberof?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -273,6 +472,26 @@ impl ContactsItemMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/contacts/{id}/transitiveMemberOf`
@@ -290,6 +509,10 @@ impl ContactsItemTransitiveMemberOf {
     ///
     /// `GET /contacts/{id}/transitiveMemberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    /// - Application: `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-list-transitivememberof?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -306,5 +529,25 @@ impl ContactsItemTransitiveMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OrgContact.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

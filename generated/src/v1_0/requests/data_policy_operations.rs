@@ -32,6 +32,10 @@ impl DataPolicyOperationsItem {
     ///
     /// `GET /dataPolicyOperations/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Export.All`, `User.Read.All`
+    /// - Application: `User.Export.All`, `User.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/datapolicyoperation-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -48,5 +52,17 @@ impl DataPolicyOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Export.All", "User.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Export.All", "User.Read.All"],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl DeviceAppManagement {
     ///
     /// `GET /deviceAppManagement` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-deviceappmanagement-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -35,10 +39,32 @@ impl DeviceAppManagement {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceAppManagement
     ///
     /// `PATCH /deviceAppManagement` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-deviceappmanagement-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -46,7 +72,7 @@ impl DeviceAppManagement {
         &self,
         body: &super::super::DeviceAppManagement,
     ) -> graph_rt::Request<
-        super::super::DeviceAppManagement,
+        Option<super::super::DeviceAppManagement>,
         super::super::DeviceAppManagement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -54,10 +80,22 @@ impl DeviceAppManagement {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/androidManagedAppProtections`
     pub fn android_managed_app_protections(
@@ -137,6 +175,10 @@ impl DeviceAppManagement {
     ///
     /// `POST /deviceAppManagement/syncMicrosoftStoreForBusinessApps` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceappmanagement-syncmicrosoftstoreforbusinessapps?view=graph-rest-1.0)
     pub fn sync_microsoft_store_for_business_apps(
         &self,
@@ -152,6 +194,18 @@ impl DeviceAppManagement {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations`
     pub fn targeted_managed_app_configurations(
@@ -190,6 +244,10 @@ impl DeviceAppManagementAndroidManagedAppProtections {
     ///
     /// `GET /deviceAppManagement/androidManagedAppProtections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-androidmanagedappprotection-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -206,10 +264,32 @@ impl DeviceAppManagementAndroidManagedAppProtections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create androidManagedAppProtection
     ///
     /// `POST /deviceAppManagement/androidManagedAppProtections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-androidmanagedappprotection-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -229,6 +309,18 @@ impl DeviceAppManagementAndroidManagedAppProtections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}`
     pub fn item(
@@ -259,6 +351,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     ///
     /// `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-androidmanagedappprotection-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -275,10 +371,32 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update androidManagedAppProtection
     ///
     /// `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-androidmanagedappprotection-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -286,7 +404,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
         &self,
         body: &super::super::AndroidManagedAppProtection,
     ) -> graph_rt::Request<
-        super::super::AndroidManagedAppProtection,
+        Option<super::super::AndroidManagedAppProtection>,
         super::super::AndroidManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -294,14 +412,30 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete androidManagedAppProtection
     ///
     /// `DELETE /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-androidmanagedappprotection-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -318,6 +452,18 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps`
     pub fn apps(&self) -> DeviceAppManagementAndroidManagedAppProtectionsItemApps {
@@ -360,6 +506,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
     ///
     /// `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -376,10 +526,32 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedMobileApp
     ///
     /// `POST /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -399,6 +571,18 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}`
     pub fn item(
@@ -429,6 +613,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     ///
     /// `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -445,10 +633,32 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedMobileApp
     ///
     /// `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -456,7 +666,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
         &self,
         body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        super::super::ManagedMobileApp,
+        Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -464,14 +674,30 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedMobileApp
     ///
     /// `DELETE /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -488,6 +714,18 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments`
@@ -507,6 +745,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
     ///
     /// `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -523,6 +765,24 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`
     pub fn item(
@@ -553,6 +813,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     ///
     /// `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -569,10 +833,32 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update targetedManagedAppPolicyAssignment
     ///
     /// `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -580,7 +866,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
         &self,
         body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        super::super::TargetedManagedAppPolicyAssignment,
+        Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -588,14 +874,30 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete targetedManagedAppPolicyAssignment
     ///
     /// `DELETE /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -612,6 +914,18 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/deploymentSummary`
@@ -632,6 +946,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
     ///
     /// `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/deploymentSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -648,10 +966,32 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedAppPolicyDeploymentSummary
     ///
     /// `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/deploymentSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -659,7 +999,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
         &self,
         body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        super::super::ManagedAppPolicyDeploymentSummary,
+        Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -667,10 +1007,22 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/defaultManagedAppProtections`
@@ -689,6 +1041,10 @@ impl DeviceAppManagementDefaultManagedAppProtections {
     ///
     /// `GET /deviceAppManagement/defaultManagedAppProtections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -705,10 +1061,32 @@ impl DeviceAppManagementDefaultManagedAppProtections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create defaultManagedAppProtection
     ///
     /// `POST /deviceAppManagement/defaultManagedAppProtections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -728,6 +1106,18 @@ impl DeviceAppManagementDefaultManagedAppProtections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}`
     pub fn item(
@@ -758,6 +1148,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     ///
     /// `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -774,10 +1168,32 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update defaultManagedAppProtection
     ///
     /// `PATCH /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -785,7 +1201,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
         &self,
         body: &super::super::DefaultManagedAppProtection,
     ) -> graph_rt::Request<
-        super::super::DefaultManagedAppProtection,
+        Option<super::super::DefaultManagedAppProtection>,
         super::super::DefaultManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -793,14 +1209,30 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete defaultManagedAppProtection
     ///
     /// `DELETE /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -817,6 +1249,18 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps`
     pub fn apps(&self) -> DeviceAppManagementDefaultManagedAppProtectionsItemApps {
@@ -851,6 +1295,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
     ///
     /// `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -867,10 +1315,32 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedMobileApp
     ///
     /// `POST /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -890,6 +1360,18 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}`
     pub fn item(
@@ -920,6 +1402,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     ///
     /// `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -936,10 +1422,32 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedMobileApp
     ///
     /// `PATCH /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -947,7 +1455,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
         &self,
         body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        super::super::ManagedMobileApp,
+        Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -955,14 +1463,30 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedMobileApp
     ///
     /// `DELETE /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -979,6 +1503,18 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/deploymentSummary`
@@ -999,6 +1535,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
     ///
     /// `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/deploymentSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1015,10 +1555,32 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedAppPolicyDeploymentSummary
     ///
     /// `PATCH /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/deploymentSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1026,7 +1588,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
         &self,
         body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        super::super::ManagedAppPolicyDeploymentSummary,
+        Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1034,10 +1596,22 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/iosManagedAppProtections`
@@ -1056,6 +1630,10 @@ impl DeviceAppManagementIosManagedAppProtections {
     ///
     /// `GET /deviceAppManagement/iosManagedAppProtections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-iosmanagedappprotection-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1072,10 +1650,32 @@ impl DeviceAppManagementIosManagedAppProtections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create iosManagedAppProtection
     ///
     /// `POST /deviceAppManagement/iosManagedAppProtections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-iosmanagedappprotection-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1095,6 +1695,18 @@ impl DeviceAppManagementIosManagedAppProtections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}`
     pub fn item(
@@ -1123,6 +1735,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
     ///
     /// `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-iosmanagedappprotection-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1139,10 +1755,32 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update iosManagedAppProtection
     ///
     /// `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-iosmanagedappprotection-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1150,7 +1788,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
         &self,
         body: &super::super::IosManagedAppProtection,
     ) -> graph_rt::Request<
-        super::super::IosManagedAppProtection,
+        Option<super::super::IosManagedAppProtection>,
         super::super::IosManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1158,14 +1796,30 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete iosManagedAppProtection
     ///
     /// `DELETE /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-iosmanagedappprotection-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1182,6 +1836,18 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps`
     pub fn apps(&self) -> DeviceAppManagementIosManagedAppProtectionsItemApps {
@@ -1224,6 +1890,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
     ///
     /// `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1240,10 +1910,32 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedMobileApp
     ///
     /// `POST /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1263,6 +1955,18 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}`
     pub fn item(
@@ -1293,6 +1997,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     ///
     /// `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1309,10 +2017,32 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedMobileApp
     ///
     /// `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1320,7 +2050,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
         &self,
         body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        super::super::ManagedMobileApp,
+        Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1328,14 +2058,30 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedMobileApp
     ///
     /// `DELETE /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1352,6 +2098,18 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments`
@@ -1371,6 +2129,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
     ///
     /// `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1387,6 +2149,24 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`
     pub fn item(
@@ -1417,6 +2197,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     ///
     /// `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1433,10 +2217,32 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update targetedManagedAppPolicyAssignment
     ///
     /// `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1444,7 +2250,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
         &self,
         body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        super::super::TargetedManagedAppPolicyAssignment,
+        Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1452,14 +2258,30 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete targetedManagedAppPolicyAssignment
     ///
     /// `DELETE /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1476,6 +2298,18 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/deploymentSummary`
@@ -1496,6 +2330,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
     ///
     /// `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/deploymentSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1512,10 +2350,32 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedAppPolicyDeploymentSummary
     ///
     /// `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/deploymentSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1523,7 +2383,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
         &self,
         body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        super::super::ManagedAppPolicyDeploymentSummary,
+        Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1531,15 +2391,27 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedAppPolicies`
 ///
-/// - `GET /deviceAppManagement/managedAppPolicies`: List managedAppConfigurations
+/// - `GET /deviceAppManagement/managedAppPolicies`: List managedAppPolicies
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppPolicies(pub(super) graph_rt::UrlPath);
 impl DeviceAppManagementManagedAppPolicies {
@@ -1548,17 +2420,21 @@ impl DeviceAppManagementManagedAppPolicies {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List managedAppConfigurations
+    /// List managedAppPolicies
     ///
     /// `GET /deviceAppManagement/managedAppPolicies` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappconfiguration-list?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AnyManagedAppConfiguration>,
-        super::super::ManagedAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedAppPolicy>,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1568,6 +2444,24 @@ impl DeviceAppManagementManagedAppPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`
     pub fn item(
@@ -1581,7 +2475,7 @@ impl DeviceAppManagementManagedAppPolicies {
 }
 /// `/deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`
 ///
-/// - `GET /deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`: Get managedAppConfiguration
+/// - `GET /deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`: Get managedAppPolicy
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppPoliciesItem(pub(super) graph_rt::UrlPath);
 impl DeviceAppManagementManagedAppPoliciesItem {
@@ -1590,17 +2484,21 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get managedAppConfiguration
+    /// Get managedAppPolicy
     ///
     /// `GET /deviceAppManagement/managedAppPolicies/{managedAppPolicyId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappconfiguration-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AnyManagedAppConfiguration,
-        super::super::ManagedAppConfiguration,
+        super::super::AnyManagedAppPolicy,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1610,10 +2508,32 @@ impl DeviceAppManagementManagedAppPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceAppManagement/managedAppPolicies/{managedAppPolicyId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-1.0)
     pub fn assign(
@@ -1632,10 +2552,26 @@ impl DeviceAppManagementManagedAppPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// targetApps action
     ///
     /// `POST /deviceAppManagement/managedAppPolicies/{managedAppPolicyId}/targetApps` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-1.0)
     pub fn target_apps(
@@ -1654,11 +2590,23 @@ impl DeviceAppManagementManagedAppPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedAppRegistrations`
 ///
-/// - `GET /deviceAppManagement/managedAppRegistrations`: List androidManagedAppRegistrations
+/// - `GET /deviceAppManagement/managedAppRegistrations`: List managedAppRegistrations
 /// - `POST /deviceAppManagement/managedAppRegistrations`: Create androidManagedAppRegistration
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrations(pub(super) graph_rt::UrlPath);
@@ -1668,17 +2616,21 @@ impl DeviceAppManagementManagedAppRegistrations {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List androidManagedAppRegistrations
+    /// List managedAppRegistrations
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-androidmanagedappregistration-list?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappregistration-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AndroidManagedAppRegistration>,
-        super::super::AndroidManagedAppRegistration,
+        graph_rt::Page<super::super::AnyManagedAppRegistration>,
+        super::super::ManagedAppRegistration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1688,19 +2640,41 @@ impl DeviceAppManagementManagedAppRegistrations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create androidManagedAppRegistration
     ///
     /// `POST /deviceAppManagement/managedAppRegistrations` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-androidmanagedappregistration-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::AndroidManagedAppRegistration,
+        body: &super::super::AnyManagedAppRegistration,
     ) -> graph_rt::Request<
-        super::super::AndroidManagedAppRegistration,
-        super::super::AndroidManagedAppRegistration,
+        super::super::AnyManagedAppRegistration,
+        super::super::ManagedAppRegistration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1711,10 +2685,26 @@ impl DeviceAppManagementManagedAppRegistrations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// getUserIdsWithFlaggedAppRegistration function
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/getUserIdsWithFlaggedAppRegistration` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappregistration-getuseridswithflaggedappregistration?view=graph-rest-1.0)
     pub fn get_user_ids_with_flagged_app_registration(
@@ -1731,6 +2721,24 @@ impl DeviceAppManagementManagedAppRegistrations {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`
     pub fn item(
@@ -1744,7 +2752,7 @@ impl DeviceAppManagementManagedAppRegistrations {
 }
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`
 ///
-/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`: Get androidManagedAppRegistration
+/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`: Get managedAppRegistration
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItem(pub(super) graph_rt::UrlPath);
 impl DeviceAppManagementManagedAppRegistrationsItem {
@@ -1753,17 +2761,21 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get androidManagedAppRegistration
+    /// Get managedAppRegistration
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-androidmanagedappregistration-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappregistration-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AndroidManagedAppRegistration,
-        super::super::AndroidManagedAppRegistration,
+        super::super::AnyManagedAppRegistration,
+        super::super::ManagedAppRegistration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1773,6 +2785,24 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`
     pub fn applied_policies(
@@ -1801,7 +2831,7 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
 }
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`
 ///
-/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`: List managedAppConfigurations
+/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`: List managedAppPolicies
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies(
     pub(super) graph_rt::UrlPath,
@@ -1812,17 +2842,21 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List managedAppConfigurations
+    /// List managedAppPolicies
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappconfiguration-list?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AnyManagedAppConfiguration>,
-        super::super::ManagedAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedAppPolicy>,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1832,6 +2866,24 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`
     pub fn item(
@@ -1845,7 +2897,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
 }
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`
 ///
-/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`: Get managedAppConfiguration
+/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`: Get managedAppPolicy
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem(
     pub(super) graph_rt::UrlPath,
@@ -1856,17 +2908,21 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get managedAppConfiguration
+    /// Get managedAppPolicy
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappconfiguration-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AnyManagedAppConfiguration,
-        super::super::ManagedAppConfiguration,
+        super::super::AnyManagedAppPolicy,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1876,10 +2932,32 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-1.0)
     pub fn assign(
@@ -1898,10 +2976,26 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// targetApps action
     ///
     /// `POST /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}/targetApps` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-1.0)
     pub fn target_apps(
@@ -1920,11 +3014,23 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies`
 ///
-/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies`: List managedAppConfigurations
+/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies`: List managedAppPolicies
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies(
     pub(super) graph_rt::UrlPath,
@@ -1935,17 +3041,21 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List managedAppConfigurations
+    /// List managedAppPolicies
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappconfiguration-list?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AnyManagedAppConfiguration>,
-        super::super::ManagedAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedAppPolicy>,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1955,6 +3065,24 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`
     pub fn item(
@@ -1968,7 +3096,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
 }
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`
 ///
-/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`: Get managedAppConfiguration
+/// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`: Get managedAppPolicy
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem(
     pub(super) graph_rt::UrlPath,
@@ -1979,17 +3107,21 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get managedAppConfiguration
+    /// Get managedAppPolicy
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappconfiguration-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AnyManagedAppConfiguration,
-        super::super::ManagedAppConfiguration,
+        super::super::AnyManagedAppPolicy,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1999,10 +3131,32 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-1.0)
     pub fn assign(
@@ -2021,10 +3175,26 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// targetApps action
     ///
     /// `POST /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}/targetApps` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-1.0)
     pub fn target_apps(
@@ -2043,6 +3213,18 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations`
@@ -2063,6 +3245,10 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2079,10 +3265,32 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedAppOperation
     ///
     /// `POST /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2102,6 +3310,18 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}`
     pub fn item(
@@ -2132,6 +3352,10 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     ///
     /// `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2148,10 +3372,32 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedAppOperation
     ///
     /// `PATCH /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2159,7 +3405,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
         &self,
         body: &super::super::ManagedAppOperation,
     ) -> graph_rt::Request<
-        super::super::ManagedAppOperation,
+        Option<super::super::ManagedAppOperation>,
         super::super::ManagedAppOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2167,14 +3413,30 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedAppOperation
     ///
     /// `DELETE /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2191,6 +3453,18 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedAppStatuses`
@@ -2208,6 +3482,10 @@ impl DeviceAppManagementManagedAppStatuses {
     ///
     /// `GET /deviceAppManagement/managedAppStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappstatus-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2224,6 +3502,24 @@ impl DeviceAppManagementManagedAppStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedAppStatuses/{managedAppStatusId}`
     pub fn item(
@@ -2250,6 +3546,10 @@ impl DeviceAppManagementManagedAppStatusesItem {
     ///
     /// `GET /deviceAppManagement/managedAppStatuses/{managedAppStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappstatus-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2266,11 +3566,29 @@ impl DeviceAppManagementManagedAppStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedEBooks`
 ///
-/// - `GET /deviceAppManagement/managedEBooks`: List iosVppEBooks
+/// - `GET /deviceAppManagement/managedEBooks`: List managedEBooks
 /// - `POST /deviceAppManagement/managedEBooks`: Create iosVppEBook
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooks(pub(super) graph_rt::UrlPath);
@@ -2280,17 +3598,21 @@ impl DeviceAppManagementManagedEBooks {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List iosVppEBooks
+    /// List managedEBooks
     ///
     /// `GET /deviceAppManagement/managedEBooks` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-list?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebook-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::IosVppEBook>,
-        super::super::IosVppEBook,
+        graph_rt::Page<super::super::AnyManagedEBook>,
+        super::super::ManagedEBook,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2300,19 +3622,41 @@ impl DeviceAppManagementManagedEBooks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create iosVppEBook
     ///
     /// `POST /deviceAppManagement/managedEBooks` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::IosVppEBook,
+        body: &super::super::AnyManagedEBook,
     ) -> graph_rt::Request<
-        super::super::IosVppEBook,
-        super::super::IosVppEBook,
+        super::super::AnyManagedEBook,
+        super::super::ManagedEBook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2323,6 +3667,18 @@ impl DeviceAppManagementManagedEBooks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}`
     pub fn item(&self, managed_e_book_id: &str) -> DeviceAppManagementManagedEBooksItem {
@@ -2331,7 +3687,7 @@ impl DeviceAppManagementManagedEBooks {
 }
 /// `/deviceAppManagement/managedEBooks/{managedEBookId}`
 ///
-/// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}`: Get iosVppEBook
+/// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}`: Get managedEBook
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}`: Update iosVppEBook
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}`: Delete iosVppEBook
 #[derive(Debug, Clone)]
@@ -2342,17 +3698,21 @@ impl DeviceAppManagementManagedEBooksItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get iosVppEBook
+    /// Get managedEBook
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebook-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::IosVppEBook,
-        super::super::IosVppEBook,
+        super::super::AnyManagedEBook,
+        super::super::ManagedEBook,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2362,33 +3722,71 @@ impl DeviceAppManagementManagedEBooksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update iosVppEBook
     ///
     /// `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::IosVppEBook,
+        body: &super::super::AnyManagedEBook,
     ) -> graph_rt::Request<
-        super::super::IosVppEBook,
-        super::super::IosVppEBook,
+        Option<super::super::AnyManagedEBook>,
+        super::super::ManagedEBook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete iosVppEBook
     ///
     /// `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2405,10 +3803,26 @@ impl DeviceAppManagementManagedEBooksItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceAppManagement/managedEBooks/{managedEBookId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebook-assign?view=graph-rest-1.0)
     pub fn assign(
@@ -2427,6 +3841,18 @@ impl DeviceAppManagementManagedEBooksItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/assignments`
     pub fn assignments(&self) -> DeviceAppManagementManagedEBooksItemAssignments {
@@ -2457,8 +3883,8 @@ impl DeviceAppManagementManagedEBooksItem {
 }
 /// `/deviceAppManagement/managedEBooks/{managedEBookId}/assignments`
 ///
-/// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments`: List iosVppEBookAssignments
-/// - `POST /deviceAppManagement/managedEBooks/{managedEBookId}/assignments`: Create iosVppEBookAssignment
+/// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments`: List managedEBookAssignments
+/// - `POST /deviceAppManagement/managedEBooks/{managedEBookId}/assignments`: Create managedEBookAssignment
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemAssignments(pub(super) graph_rt::UrlPath);
 impl DeviceAppManagementManagedEBooksItemAssignments {
@@ -2467,17 +3893,21 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List iosVppEBookAssignments
+    /// List managedEBookAssignments
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-list?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::IosVppEBookAssignment>,
-        super::super::IosVppEBookAssignment,
+        graph_rt::Page<super::super::AnyManagedEBookAssignment>,
+        super::super::ManagedEBookAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2487,19 +3917,41 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
-    /// Create iosVppEBookAssignment
+    /// Create managedEBookAssignment
     ///
     /// `POST /deviceAppManagement/managedEBooks/{managedEBookId}/assignments` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-create?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookassignment-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::IosVppEBookAssignment,
+        body: &super::super::AnyManagedEBookAssignment,
     ) -> graph_rt::Request<
-        super::super::IosVppEBookAssignment,
-        super::super::IosVppEBookAssignment,
+        super::super::AnyManagedEBookAssignment,
+        super::super::ManagedEBookAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2510,6 +3962,18 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`
     pub fn item(
@@ -2523,8 +3987,8 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
 }
 /// `/deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`
 ///
-/// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Get iosVppEBookAssignment
-/// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Update iosVppEBookAssignment
+/// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Get managedEBookAssignment
+/// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Update managedEBookAssignment
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Delete iosVppEBookAssignment
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemAssignmentsItem(
@@ -2536,17 +4000,21 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get iosVppEBookAssignment
+    /// Get managedEBookAssignment
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::IosVppEBookAssignment,
-        super::super::IosVppEBookAssignment,
+        super::super::AnyManagedEBookAssignment,
+        super::super::ManagedEBookAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2556,33 +4024,71 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
-    /// Update iosVppEBookAssignment
+    /// Update managedEBookAssignment
     ///
     /// `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-update?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::IosVppEBookAssignment,
+        body: &super::super::AnyManagedEBookAssignment,
     ) -> graph_rt::Request<
-        super::super::IosVppEBookAssignment,
-        super::super::IosVppEBookAssignment,
+        Option<super::super::AnyManagedEBookAssignment>,
+        super::super::ManagedEBookAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete iosVppEBookAssignment
     ///
     /// `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2599,6 +4105,18 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates`
@@ -2619,6 +4137,10 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2635,10 +4157,32 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceInstallState
     ///
     /// `POST /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2658,6 +4202,18 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}`
     pub fn item(
@@ -2688,6 +4244,10 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2704,10 +4264,32 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceInstallState
     ///
     /// `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2715,7 +4297,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
         &self,
         body: &super::super::DeviceInstallState,
     ) -> graph_rt::Request<
-        super::super::DeviceInstallState,
+        Option<super::super::DeviceInstallState>,
         super::super::DeviceInstallState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2723,14 +4305,30 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceInstallState
     ///
     /// `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2747,6 +4345,18 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedEBooks/{managedEBookId}/installSummary`
@@ -2767,6 +4377,10 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/installSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-ebookinstallsummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2783,10 +4397,32 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update eBookInstallSummary
     ///
     /// `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/installSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-ebookinstallsummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2794,7 +4430,7 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
         &self,
         body: &super::super::EBookInstallSummary,
     ) -> graph_rt::Request<
-        super::super::EBookInstallSummary,
+        Option<super::super::EBookInstallSummary>,
         super::super::EBookInstallSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2802,10 +4438,22 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary`
@@ -2826,6 +4474,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2842,10 +4494,32 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create userInstallStateSummary
     ///
     /// `POST /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2865,6 +4539,18 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}`
     pub fn item(
@@ -2895,6 +4581,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2911,10 +4601,32 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update userInstallStateSummary
     ///
     /// `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2922,7 +4634,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
         &self,
         body: &super::super::UserInstallStateSummary,
     ) -> graph_rt::Request<
-        super::super::UserInstallStateSummary,
+        Option<super::super::UserInstallStateSummary>,
         super::super::UserInstallStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2930,14 +4642,30 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete userInstallStateSummary
     ///
     /// `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2954,6 +4682,18 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates`
     pub fn device_states(
@@ -2982,6 +4722,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2998,10 +4742,32 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceInstallState
     ///
     /// `POST /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3021,6 +4787,18 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}`
     pub fn item(
@@ -3051,6 +4829,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     ///
     /// `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3067,10 +4849,32 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceInstallState
     ///
     /// `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3078,7 +4882,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
         &self,
         body: &super::super::DeviceInstallState,
     ) -> graph_rt::Request<
-        super::super::DeviceInstallState,
+        Option<super::super::DeviceInstallState>,
         super::super::DeviceInstallState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3086,14 +4890,30 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceInstallState
     ///
     /// `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3110,6 +4930,18 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies`
@@ -3130,6 +4962,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-mdmwindowsinformationprotectionpolicy-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -3146,10 +4982,32 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mdmWindowsInformationProtectionPolicy
     ///
     /// `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-mdmwindowsinformationprotectionpolicy-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3169,6 +5027,18 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}`
     pub fn item(
@@ -3199,6 +5069,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-mdmwindowsinformationprotectionpolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3215,10 +5089,32 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mdmWindowsInformationProtectionPolicy
     ///
     /// `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-mdmwindowsinformationprotectionpolicy-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3226,7 +5122,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
         &self,
         body: &super::super::MdmWindowsInformationProtectionPolicy,
     ) -> graph_rt::Request<
-        super::super::MdmWindowsInformationProtectionPolicy,
+        Option<super::super::MdmWindowsInformationProtectionPolicy>,
         super::super::MdmWindowsInformationProtectionPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3234,14 +5130,30 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mdmWindowsInformationProtectionPolicy
     ///
     /// `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-mdmwindowsinformationprotectionpolicy-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3258,6 +5170,18 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments`
     pub fn assignments(
@@ -3301,6 +5225,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -3317,6 +5245,24 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`
     pub fn item(
@@ -3347,6 +5293,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3363,10 +5313,32 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update targetedManagedAppPolicyAssignment
     ///
     /// `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3374,7 +5346,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
         &self,
         body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        super::super::TargetedManagedAppPolicyAssignment,
+        Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3382,14 +5354,30 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete targetedManagedAppPolicyAssignment
     ///
     /// `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3406,6 +5394,18 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles`
@@ -3426,6 +5426,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -3442,10 +5446,32 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionAppLockerFile
     ///
     /// `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3465,6 +5491,18 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
     pub fn item(
@@ -3495,6 +5533,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3511,10 +5553,32 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionAppLockerFile
     ///
     /// `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3522,7 +5586,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
         &self,
         body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionAppLockerFile,
+        Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3530,14 +5594,30 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionAppLockerFile
     ///
     /// `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3554,6 +5634,18 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles`
@@ -3574,6 +5666,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -3590,10 +5686,32 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionAppLockerFile
     ///
     /// `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3613,6 +5731,18 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
     pub fn item(
@@ -3643,6 +5773,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ///
     /// `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3659,10 +5793,32 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionAppLockerFile
     ///
     /// `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3670,7 +5826,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
         &self,
         body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionAppLockerFile,
+        Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3678,14 +5834,30 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionAppLockerFile
     ///
     /// `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3702,6 +5874,18 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileAppCategories`
@@ -3720,6 +5904,10 @@ impl DeviceAppManagementMobileAppCategories {
     ///
     /// `GET /deviceAppManagement/mobileAppCategories` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -3736,10 +5924,32 @@ impl DeviceAppManagementMobileAppCategories {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppCategory
     ///
     /// `POST /deviceAppManagement/mobileAppCategories` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3759,6 +5969,18 @@ impl DeviceAppManagementMobileAppCategories {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}`
     pub fn item(
@@ -3787,6 +6009,10 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     ///
     /// `GET /deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3803,10 +6029,32 @@ impl DeviceAppManagementMobileAppCategoriesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppCategory
     ///
     /// `PATCH /deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3814,7 +6062,7 @@ impl DeviceAppManagementMobileAppCategoriesItem {
         &self,
         body: &super::super::MobileAppCategory,
     ) -> graph_rt::Request<
-        super::super::MobileAppCategory,
+        Option<super::super::MobileAppCategory>,
         super::super::MobileAppCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3822,14 +6070,30 @@ impl DeviceAppManagementMobileAppCategoriesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppCategory
     ///
     /// `DELETE /deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3846,11 +6110,23 @@ impl DeviceAppManagementMobileAppCategoriesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileAppConfigurations`
 ///
-/// - `GET /deviceAppManagement/mobileAppConfigurations`: List iosMobileAppConfigurations
+/// - `GET /deviceAppManagement/mobileAppConfigurations`: List managedDeviceMobileAppConfigurations
 /// - `POST /deviceAppManagement/mobileAppConfigurations`: Create iosMobileAppConfiguration
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurations(pub(super) graph_rt::UrlPath);
@@ -3860,17 +6136,21 @@ impl DeviceAppManagementMobileAppConfigurations {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List iosMobileAppConfigurations
+    /// List managedDeviceMobileAppConfigurations
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosmobileappconfiguration-list?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfiguration-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::IosMobileAppConfiguration>,
-        super::super::IosMobileAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedDeviceMobileAppConfiguration>,
+        super::super::ManagedDeviceMobileAppConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3880,19 +6160,41 @@ impl DeviceAppManagementMobileAppConfigurations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create iosMobileAppConfiguration
     ///
     /// `POST /deviceAppManagement/mobileAppConfigurations` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosmobileappconfiguration-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::IosMobileAppConfiguration,
+        body: &super::super::AnyManagedDeviceMobileAppConfiguration,
     ) -> graph_rt::Request<
-        super::super::IosMobileAppConfiguration,
-        super::super::IosMobileAppConfiguration,
+        super::super::AnyManagedDeviceMobileAppConfiguration,
+        super::super::ManagedDeviceMobileAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3903,6 +6205,18 @@ impl DeviceAppManagementMobileAppConfigurations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`
     pub fn item(
@@ -3916,7 +6230,7 @@ impl DeviceAppManagementMobileAppConfigurations {
 }
 /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`
 ///
-/// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Get iosMobileAppConfiguration
+/// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Get managedDeviceMobileAppConfiguration
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Update iosMobileAppConfiguration
 /// - `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Delete iosMobileAppConfiguration
 #[derive(Debug, Clone)]
@@ -3927,17 +6241,21 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get iosMobileAppConfiguration
+    /// Get managedDeviceMobileAppConfiguration
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosmobileappconfiguration-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfiguration-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::IosMobileAppConfiguration,
-        super::super::IosMobileAppConfiguration,
+        super::super::AnyManagedDeviceMobileAppConfiguration,
+        super::super::ManagedDeviceMobileAppConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3947,33 +6265,71 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update iosMobileAppConfiguration
     ///
     /// `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosmobileappconfiguration-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::IosMobileAppConfiguration,
+        body: &super::super::AnyManagedDeviceMobileAppConfiguration,
     ) -> graph_rt::Request<
-        super::super::IosMobileAppConfiguration,
-        super::super::IosMobileAppConfiguration,
+        Option<super::super::AnyManagedDeviceMobileAppConfiguration>,
+        super::super::ManagedDeviceMobileAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete iosMobileAppConfiguration
     ///
     /// `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosmobileappconfiguration-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3990,10 +6346,26 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfiguration-assign?view=graph-rest-1.0)
     pub fn assign(
@@ -4012,6 +6384,18 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments`
     pub fn assignments(
@@ -4072,6 +6456,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4088,10 +6476,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedDeviceMobileAppConfigurationAssignment
     ///
     /// `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4111,6 +6521,18 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}`
     pub fn item(
@@ -4141,6 +6563,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4157,10 +6583,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDeviceMobileAppConfigurationAssignment
     ///
     /// `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4168,7 +6616,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
         &self,
         body: &super::super::ManagedDeviceMobileAppConfigurationAssignment,
     ) -> graph_rt::Request<
-        super::super::ManagedDeviceMobileAppConfigurationAssignment,
+        Option<super::super::ManagedDeviceMobileAppConfigurationAssignment>,
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4176,14 +6624,30 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedDeviceMobileAppConfigurationAssignment
     ///
     /// `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4200,6 +6664,18 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatusSummary`
@@ -4220,6 +6696,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatusSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicesummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4236,10 +6716,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDeviceMobileAppConfigurationDeviceSummary
     ///
     /// `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatusSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicesummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4247,7 +6749,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
         &self,
         body: &super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
     ) -> graph_rt::Request<
-        super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
+        Option<super::super::ManagedDeviceMobileAppConfigurationDeviceSummary>,
         super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4255,10 +6757,22 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses`
@@ -4279,6 +6793,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4295,10 +6813,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedDeviceMobileAppConfigurationDeviceStatus
     ///
     /// `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4318,6 +6858,18 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`
     pub fn item(
@@ -4348,6 +6900,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4364,10 +6920,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDeviceMobileAppConfigurationDeviceStatus
     ///
     /// `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4375,7 +6953,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
         &self,
         body: &super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        Option<super::super::ManagedDeviceMobileAppConfigurationDeviceStatus>,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4383,14 +6961,30 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedDeviceMobileAppConfigurationDeviceStatus
     ///
     /// `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4407,6 +7001,18 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatusSummary`
@@ -4427,6 +7033,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatusSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationusersummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4443,10 +7053,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDeviceMobileAppConfigurationUserSummary
     ///
     /// `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatusSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationusersummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4454,7 +7086,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
         &self,
         body: &super::super::ManagedDeviceMobileAppConfigurationUserSummary,
     ) -> graph_rt::Request<
-        super::super::ManagedDeviceMobileAppConfigurationUserSummary,
+        Option<super::super::ManagedDeviceMobileAppConfigurationUserSummary>,
         super::super::ManagedDeviceMobileAppConfigurationUserSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4462,10 +7094,22 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`
@@ -4486,6 +7130,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4502,10 +7150,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedDeviceMobileAppConfigurationUserStatus
     ///
     /// `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4525,6 +7195,18 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`
     pub fn item(
@@ -4555,6 +7237,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     ///
     /// `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4571,10 +7257,32 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDeviceMobileAppConfigurationUserStatus
     ///
     /// `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4582,7 +7290,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
         &self,
         body: &super::super::ManagedDeviceMobileAppConfigurationUserStatus,
     ) -> graph_rt::Request<
-        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+        Option<super::super::ManagedDeviceMobileAppConfigurationUserStatus>,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4590,14 +7298,30 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedDeviceMobileAppConfigurationUserStatus
     ///
     /// `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4614,11 +7338,23 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps`
 ///
-/// - `GET /deviceAppManagement/mobileApps`: List androidLobApps
+/// - `GET /deviceAppManagement/mobileApps`: List mobileApps
 /// - `POST /deviceAppManagement/mobileApps`: Create androidLobApp
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileApps(pub(super) graph_rt::UrlPath);
@@ -4628,17 +7364,21 @@ impl DeviceAppManagementMobileApps {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List androidLobApps
+    /// List mobileApps
     ///
     /// `GET /deviceAppManagement/mobileApps` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidlobapp-list?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileapp-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AndroidLobApp>,
-        super::super::AndroidLobApp,
+        graph_rt::Page<super::super::AnyMobileApp>,
+        super::super::MobileApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4648,19 +7388,41 @@ impl DeviceAppManagementMobileApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create androidLobApp
     ///
     /// `POST /deviceAppManagement/mobileApps` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidlobapp-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::AndroidLobApp,
+        body: &super::super::AnyMobileApp,
     ) -> graph_rt::Request<
-        super::super::AndroidLobApp,
-        super::super::AndroidLobApp,
+        super::super::AnyMobileApp,
+        super::super::MobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4671,6 +7433,18 @@ impl DeviceAppManagementMobileApps {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}`
     pub fn item(&self, mobile_app_id: &str) -> DeviceAppManagementMobileAppsItem {
@@ -4679,7 +7453,7 @@ impl DeviceAppManagementMobileApps {
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}`
 ///
-/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}`: Get androidLobApp
+/// - `GET /deviceAppManagement/mobileApps/{mobileAppId}`: Get mobileApp
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}`: Update androidLobApp
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}`: Delete androidLobApp
 #[derive(Debug, Clone)]
@@ -4690,17 +7464,21 @@ impl DeviceAppManagementMobileAppsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get androidLobApp
+    /// Get mobileApp
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidlobapp-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileapp-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AndroidLobApp,
-        super::super::AndroidLobApp,
+        super::super::AnyMobileApp,
+        super::super::MobileApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4710,33 +7488,71 @@ impl DeviceAppManagementMobileAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update androidLobApp
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidlobapp-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::AndroidLobApp,
+        body: &super::super::AnyMobileApp,
     ) -> graph_rt::Request<
-        super::super::AndroidLobApp,
-        super::super::AndroidLobApp,
+        Option<super::super::AnyMobileApp>,
+        super::super::MobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete androidLobApp
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidlobapp-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4753,10 +7569,26 @@ impl DeviceAppManagementMobileAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileapp-assign?view=graph-rest-1.0)
     pub fn assign(
@@ -4775,6 +7607,18 @@ impl DeviceAppManagementMobileAppsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/assignments`
     pub fn assignments(&self) -> DeviceAppManagementMobileAppsItemAssignments {
@@ -4823,6 +7667,10 @@ impl DeviceAppManagementMobileAppsItemAssignments {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4839,10 +7687,32 @@ impl DeviceAppManagementMobileAppsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppAssignment
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/assignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4862,6 +7732,18 @@ impl DeviceAppManagementMobileAppsItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}`
     pub fn item(
@@ -4892,6 +7774,10 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4908,10 +7794,32 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppAssignment
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4919,7 +7827,7 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
         &self,
         body: &super::super::MobileAppAssignment,
     ) -> graph_rt::Request<
-        super::super::MobileAppAssignment,
+        Option<super::super::MobileAppAssignment>,
         super::super::MobileAppAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4927,14 +7835,30 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppAssignment
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4951,6 +7875,18 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/categories`
@@ -4969,6 +7905,10 @@ impl DeviceAppManagementMobileAppsItemCategories {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/categories` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4985,10 +7925,32 @@ impl DeviceAppManagementMobileAppsItemCategories {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppCategory
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/categories` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5008,6 +7970,18 @@ impl DeviceAppManagementMobileAppsItemCategories {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}`
     pub fn item(
@@ -5036,6 +8010,10 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5052,10 +8030,32 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppCategory
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5063,7 +8063,7 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
         &self,
         body: &super::super::MobileAppCategory,
     ) -> graph_rt::Request<
-        super::super::MobileAppCategory,
+        Option<super::super::MobileAppCategory>,
         super::super::MobileAppCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5071,14 +8071,30 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppCategory
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5095,6 +8111,18 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions`
@@ -5115,6 +8143,10 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5131,10 +8163,32 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppContent
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5154,6 +8208,18 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}`
     pub fn item(
@@ -5184,6 +8250,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5200,10 +8270,32 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppContent
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5211,7 +8303,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
         &self,
         body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        super::super::MobileAppContent,
+        Option<super::super::MobileAppContent>,
         super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5219,14 +8311,30 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppContent
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5243,6 +8351,18 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files`
     pub fn files(&self) -> DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
@@ -5269,6 +8389,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5285,10 +8409,32 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppContentFile
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5308,6 +8454,18 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}`
     pub fn item(
@@ -5338,6 +8496,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5354,10 +8516,32 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppContentFile
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5365,7 +8549,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
         &self,
         body: &super::super::MobileAppContentFile,
     ) -> graph_rt::Request<
-        super::super::MobileAppContentFile,
+        Option<super::super::MobileAppContentFile>,
         super::super::MobileAppContentFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5373,14 +8557,30 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppContentFile
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5397,10 +8597,26 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// commit action
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}/commit` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-commit?view=graph-rest-1.0)
     pub fn commit(
@@ -5419,10 +8635,26 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// renewUpload action
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}/renewUpload` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-renewupload?view=graph-rest-1.0)
     pub fn renew_upload(
@@ -5439,6 +8671,18 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp`
@@ -5479,6 +8723,10 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5495,10 +8743,32 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppContent
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5518,6 +8788,18 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}`
     pub fn item(
@@ -5548,6 +8830,10 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5564,10 +8850,32 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppContent
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5575,7 +8883,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
         &self,
         body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        super::super::MobileAppContent,
+        Option<super::super::MobileAppContent>,
         super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5583,14 +8891,30 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppContent
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5607,6 +8931,18 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp`
@@ -5645,6 +8981,10 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5661,10 +9001,32 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileAppContent
     ///
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5684,6 +9046,18 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}`
     pub fn item(
@@ -5714,6 +9088,10 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     ///
     /// `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5730,10 +9108,32 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileAppContent
     ///
     /// `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5741,7 +9141,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
         &self,
         body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        super::super::MobileAppContent,
+        Option<super::super::MobileAppContent>,
         super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5749,14 +9149,30 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileAppContent
     ///
     /// `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5773,6 +9189,18 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/targetedManagedAppConfigurations`
@@ -5793,6 +9221,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
     ///
     /// `GET /deviceAppManagement/targetedManagedAppConfigurations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappconfiguration-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5809,10 +9241,32 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create targetedManagedAppConfiguration
     ///
     /// `POST /deviceAppManagement/targetedManagedAppConfigurations` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappconfiguration-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5832,6 +9286,18 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}`
     pub fn item(
@@ -5862,6 +9328,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     ///
     /// `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappconfiguration-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5878,10 +9348,32 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update targetedManagedAppConfiguration
     ///
     /// `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappconfiguration-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5889,7 +9381,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
         &self,
         body: &super::super::TargetedManagedAppConfiguration,
     ) -> graph_rt::Request<
-        super::super::TargetedManagedAppConfiguration,
+        Option<super::super::TargetedManagedAppConfiguration>,
         super::super::TargetedManagedAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5897,14 +9389,30 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete targetedManagedAppConfiguration
     ///
     /// `DELETE /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappconfiguration-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5921,6 +9429,18 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps`
     pub fn apps(&self) -> DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
@@ -5931,6 +9451,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     /// assign action
     ///
     /// `POST /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappconfiguration-assign?view=graph-rest-1.0)
     pub fn assign(
@@ -5949,6 +9473,18 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments`
     pub fn assignments(
@@ -5970,6 +9506,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     ///
     /// `POST /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/targetApps` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappconfiguration-targetapps?view=graph-rest-1.0)
     pub fn target_apps(
         &self,
@@ -5987,6 +9527,18 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps`
@@ -6007,6 +9559,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
     ///
     /// `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6023,10 +9579,32 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedMobileApp
     ///
     /// `POST /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6046,6 +9624,18 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}`
     pub fn item(
@@ -6076,6 +9666,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     ///
     /// `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6092,10 +9686,32 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedMobileApp
     ///
     /// `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6103,7 +9719,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
         &self,
         body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        super::super::ManagedMobileApp,
+        Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6111,14 +9727,30 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedMobileApp
     ///
     /// `DELETE /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -6135,6 +9767,18 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments`
@@ -6154,6 +9798,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
     ///
     /// `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6170,6 +9818,24 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}`
     pub fn item(
@@ -6200,6 +9866,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     ///
     /// `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6216,10 +9886,32 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update targetedManagedAppPolicyAssignment
     ///
     /// `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6227,7 +9919,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
         &self,
         body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        super::super::TargetedManagedAppPolicyAssignment,
+        Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6235,14 +9927,30 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete targetedManagedAppPolicyAssignment
     ///
     /// `DELETE /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -6259,6 +9967,18 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/deploymentSummary`
@@ -6279,6 +9999,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
     ///
     /// `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/deploymentSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6295,10 +10019,32 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedAppPolicyDeploymentSummary
     ///
     /// `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/deploymentSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicydeploymentsummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6306,7 +10052,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
         &self,
         body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        super::super::ManagedAppPolicyDeploymentSummary,
+        Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6314,10 +10060,22 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/vppTokens`
@@ -6336,6 +10094,10 @@ impl DeviceAppManagementVppTokens {
     ///
     /// `GET /deviceAppManagement/vppTokens` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6352,10 +10114,32 @@ impl DeviceAppManagementVppTokens {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create vppToken
     ///
     /// `POST /deviceAppManagement/vppTokens` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6375,6 +10159,18 @@ impl DeviceAppManagementVppTokens {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/vppTokens/{vppTokenId}`
     pub fn item(&self, vpp_token_id: &str) -> DeviceAppManagementVppTokensItem {
@@ -6398,6 +10194,10 @@ impl DeviceAppManagementVppTokensItem {
     ///
     /// `GET /deviceAppManagement/vppTokens/{vppTokenId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6414,10 +10214,32 @@ impl DeviceAppManagementVppTokensItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update vppToken
     ///
     /// `PATCH /deviceAppManagement/vppTokens/{vppTokenId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6425,7 +10247,7 @@ impl DeviceAppManagementVppTokensItem {
         &self,
         body: &super::super::VppToken,
     ) -> graph_rt::Request<
-        super::super::VppToken,
+        Option<super::super::VppToken>,
         super::super::VppToken,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6433,14 +10255,30 @@ impl DeviceAppManagementVppTokensItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete vppToken
     ///
     /// `DELETE /deviceAppManagement/vppTokens/{vppTokenId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -6457,10 +10295,26 @@ impl DeviceAppManagementVppTokensItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// syncLicenses action
     ///
     /// `POST /deviceAppManagement/vppTokens/{vppTokenId}/syncLicenses` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-synclicenses?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6478,6 +10332,18 @@ impl DeviceAppManagementVppTokensItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/windowsInformationProtectionPolicies`
@@ -6498,6 +10364,10 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6514,10 +10384,32 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionPolicy
     ///
     /// `POST /deviceAppManagement/windowsInformationProtectionPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6537,6 +10429,18 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}`
     pub fn item(
@@ -6567,6 +10471,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6583,10 +10491,32 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionPolicy
     ///
     /// `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6594,7 +10524,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
         &self,
         body: &super::super::WindowsInformationProtectionPolicy,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionPolicy,
+        Option<super::super::WindowsInformationProtectionPolicy>,
         super::super::WindowsInformationProtectionPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6602,14 +10532,30 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionPolicy
     ///
     /// `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -6626,6 +10572,18 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments`
     pub fn assignments(
@@ -6669,6 +10627,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6685,6 +10647,24 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`
     pub fn item(
@@ -6715,6 +10695,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6731,10 +10715,32 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update targetedManagedAppPolicyAssignment
     ///
     /// `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6742,7 +10748,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
         &self,
         body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        super::super::TargetedManagedAppPolicyAssignment,
+        Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6750,14 +10756,30 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete targetedManagedAppPolicyAssignment
     ///
     /// `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -6774,6 +10796,18 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles`
@@ -6794,6 +10828,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6810,10 +10848,32 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionAppLockerFile
     ///
     /// `POST /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6833,6 +10893,18 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
     pub fn item(
@@ -6863,6 +10935,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6879,10 +10955,32 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionAppLockerFile
     ///
     /// `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6890,7 +10988,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
         &self,
         body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionAppLockerFile,
+        Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6898,14 +10996,30 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionAppLockerFile
     ///
     /// `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -6922,6 +11036,18 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles`
@@ -6942,6 +11068,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6958,10 +11088,32 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionAppLockerFile
     ///
     /// `POST /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6981,6 +11133,18 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
     pub fn item(
@@ -7011,6 +11175,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ///
     /// `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -7027,10 +11195,32 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionAppLockerFile
     ///
     /// `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -7038,7 +11228,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
         &self,
         body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionAppLockerFile,
+        Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7046,14 +11236,30 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionAppLockerFile
     ///
     /// `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -7070,5 +11276,17 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

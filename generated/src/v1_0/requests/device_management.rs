@@ -19,6 +19,10 @@ impl DeviceManagement {
     ///
     /// `GET /deviceManagement` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-androidforwork-devicemanagement-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -35,10 +39,32 @@ impl DeviceManagement {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceManagement
     ///
     /// `PATCH /deviceManagement` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-androidforwork-devicemanagement-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -46,7 +72,7 @@ impl DeviceManagement {
         &self,
         body: &super::super::DeviceManagement,
     ) -> graph_rt::Request<
-        super::super::DeviceManagement,
+        Option<super::super::DeviceManagement>,
         super::super::DeviceManagement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -54,10 +80,22 @@ impl DeviceManagement {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/applePushNotificationCertificate`
     pub fn apple_push_notification_certificate(
@@ -157,6 +195,10 @@ impl DeviceManagement {
     ///
     /// `GET /deviceManagement/getEffectivePermissions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-devicemanagement-geteffectivepermissions?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get_effective_permissions(
@@ -173,6 +215,24 @@ impl DeviceManagement {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/importedWindowsAutopilotDeviceIdentities`
     pub fn imported_windows_autopilot_device_identities(
@@ -260,6 +320,10 @@ impl DeviceManagement {
     ///
     /// `GET /deviceManagement/verifyWindowsEnrollmentAutoDiscovery` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagement-verifywindowsenrollmentautodiscovery?view=graph-rest-1.0)
     pub fn verify_windows_enrollment_auto_discovery(
         &self,
@@ -275,6 +339,18 @@ impl DeviceManagement {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/windowsAutopilotDeviceIdentities`
     pub fn windows_autopilot_device_identities(
@@ -322,6 +398,10 @@ impl DeviceManagementApplePushNotificationCertificate {
     ///
     /// `GET /deviceManagement/applePushNotificationCertificate` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-applepushnotificationcertificate-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -338,10 +418,32 @@ impl DeviceManagementApplePushNotificationCertificate {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update applePushNotificationCertificate
     ///
     /// `PATCH /deviceManagement/applePushNotificationCertificate` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-applepushnotificationcertificate-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -349,7 +451,7 @@ impl DeviceManagementApplePushNotificationCertificate {
         &self,
         body: &super::super::ApplePushNotificationCertificate,
     ) -> graph_rt::Request<
-        super::super::ApplePushNotificationCertificate,
+        Option<super::super::ApplePushNotificationCertificate>,
         super::super::ApplePushNotificationCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -357,14 +459,30 @@ impl DeviceManagementApplePushNotificationCertificate {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// downloadApplePushNotificationCertificateSigningRequest function
     ///
     /// `GET /deviceManagement/applePushNotificationCertificate/downloadApplePushNotificationCertificateSigningRequest` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-applepushnotificationcertificate-downloadapplepushnotificationcertificatesigningrequest?view=graph-rest-1.0)
     pub fn download_apple_push_notification_certificate_signing_request(
@@ -384,6 +502,18 @@ impl DeviceManagementApplePushNotificationCertificate {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/auditEvents`
@@ -402,6 +532,10 @@ impl DeviceManagementAuditEvents {
     ///
     /// `GET /deviceManagement/auditEvents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-auditing-auditevent-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -418,10 +552,32 @@ impl DeviceManagementAuditEvents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create auditEvent
     ///
     /// `POST /deviceManagement/auditEvents` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-auditing-auditevent-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -441,10 +597,26 @@ impl DeviceManagementAuditEvents {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// getAuditActivityTypes function
     ///
     /// `GET /deviceManagement/auditEvents/getAuditActivityTypes` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-auditing-auditevent-getauditactivitytypes?view=graph-rest-1.0)
     pub fn get_audit_activity_types(
@@ -461,10 +633,32 @@ impl DeviceManagementAuditEvents {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getAuditCategories function
     ///
     /// `GET /deviceManagement/auditEvents/getAuditCategories` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-auditing-auditevent-getauditcategories?view=graph-rest-1.0)
     pub fn get_audit_categories(
@@ -481,6 +675,24 @@ impl DeviceManagementAuditEvents {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/auditEvents/{auditEventId}`
     pub fn item(&self, audit_event_id: &str) -> DeviceManagementAuditEventsItem {
@@ -504,6 +716,10 @@ impl DeviceManagementAuditEventsItem {
     ///
     /// `GET /deviceManagement/auditEvents/{auditEventId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-auditing-auditevent-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -520,10 +736,32 @@ impl DeviceManagementAuditEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update auditEvent
     ///
     /// `PATCH /deviceManagement/auditEvents/{auditEventId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-auditing-auditevent-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -531,7 +769,7 @@ impl DeviceManagementAuditEventsItem {
         &self,
         body: &super::super::AuditEvent,
     ) -> graph_rt::Request<
-        super::super::AuditEvent,
+        Option<super::super::AuditEvent>,
         super::super::AuditEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -539,14 +777,30 @@ impl DeviceManagementAuditEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete auditEvent
     ///
     /// `DELETE /deviceManagement/auditEvents/{auditEventId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-auditing-auditevent-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -563,6 +817,18 @@ impl DeviceManagementAuditEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/complianceManagementPartners`
@@ -581,6 +847,10 @@ impl DeviceManagementComplianceManagementPartners {
     ///
     /// `GET /deviceManagement/complianceManagementPartners` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-compliancemanagementpartner-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -597,10 +867,32 @@ impl DeviceManagementComplianceManagementPartners {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create complianceManagementPartner
     ///
     /// `POST /deviceManagement/complianceManagementPartners` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-compliancemanagementpartner-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -620,6 +912,18 @@ impl DeviceManagementComplianceManagementPartners {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/complianceManagementPartners/{complianceManagementPartnerId}`
     pub fn item(
@@ -650,6 +954,10 @@ impl DeviceManagementComplianceManagementPartnersItem {
     ///
     /// `GET /deviceManagement/complianceManagementPartners/{complianceManagementPartnerId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-compliancemanagementpartner-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -666,10 +974,32 @@ impl DeviceManagementComplianceManagementPartnersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update complianceManagementPartner
     ///
     /// `PATCH /deviceManagement/complianceManagementPartners/{complianceManagementPartnerId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-compliancemanagementpartner-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -677,7 +1007,7 @@ impl DeviceManagementComplianceManagementPartnersItem {
         &self,
         body: &super::super::ComplianceManagementPartner,
     ) -> graph_rt::Request<
-        super::super::ComplianceManagementPartner,
+        Option<super::super::ComplianceManagementPartner>,
         super::super::ComplianceManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -685,14 +1015,30 @@ impl DeviceManagementComplianceManagementPartnersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete complianceManagementPartner
     ///
     /// `DELETE /deviceManagement/complianceManagementPartners/{complianceManagementPartnerId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-compliancemanagementpartner-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -709,6 +1055,18 @@ impl DeviceManagementComplianceManagementPartnersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/conditionalAccessSettings`
@@ -727,6 +1085,10 @@ impl DeviceManagementConditionalAccessSettings {
     ///
     /// `GET /deviceManagement/conditionalAccessSettings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-onpremisesconditionalaccesssettings-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -743,10 +1105,32 @@ impl DeviceManagementConditionalAccessSettings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update onPremisesConditionalAccessSettings
     ///
     /// `PATCH /deviceManagement/conditionalAccessSettings` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-onpremisesconditionalaccesssettings-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -754,7 +1138,7 @@ impl DeviceManagementConditionalAccessSettings {
         &self,
         body: &super::super::OnPremisesConditionalAccessSettings,
     ) -> graph_rt::Request<
-        super::super::OnPremisesConditionalAccessSettings,
+        Option<super::super::OnPremisesConditionalAccessSettings>,
         super::super::OnPremisesConditionalAccessSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -762,10 +1146,22 @@ impl DeviceManagementConditionalAccessSettings {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/detectedApps`
@@ -784,6 +1180,10 @@ impl DeviceManagementDetectedApps {
     ///
     /// `GET /deviceManagement/detectedApps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-detectedapp-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -800,10 +1200,32 @@ impl DeviceManagementDetectedApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create detectedApp
     ///
     /// `POST /deviceManagement/detectedApps` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-detectedapp-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -823,6 +1245,18 @@ impl DeviceManagementDetectedApps {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/detectedApps/{detectedAppId}`
     pub fn item(&self, detected_app_id: &str) -> DeviceManagementDetectedAppsItem {
@@ -846,6 +1280,10 @@ impl DeviceManagementDetectedAppsItem {
     ///
     /// `GET /deviceManagement/detectedApps/{detectedAppId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-detectedapp-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -862,10 +1300,32 @@ impl DeviceManagementDetectedAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update detectedApp
     ///
     /// `PATCH /deviceManagement/detectedApps/{detectedAppId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-detectedapp-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -873,7 +1333,7 @@ impl DeviceManagementDetectedAppsItem {
         &self,
         body: &super::super::DetectedApp,
     ) -> graph_rt::Request<
-        super::super::DetectedApp,
+        Option<super::super::DetectedApp>,
         super::super::DetectedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -881,14 +1341,30 @@ impl DeviceManagementDetectedAppsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete detectedApp
     ///
     /// `DELETE /deviceManagement/detectedApps/{detectedAppId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-detectedapp-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -905,6 +1381,18 @@ impl DeviceManagementDetectedAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/detectedApps/{detectedAppId}/managedDevices`
     pub fn managed_devices(&self) -> DeviceManagementDetectedAppsItemManagedDevices {
@@ -929,6 +1417,10 @@ impl DeviceManagementDetectedAppsItemManagedDevices {
     ///
     /// `GET /deviceManagement/detectedApps/{detectedAppId}/managedDevices` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -945,10 +1437,32 @@ impl DeviceManagementDetectedAppsItemManagedDevices {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedDevice
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -968,6 +1482,18 @@ impl DeviceManagementDetectedAppsItemManagedDevices {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}`
     pub fn item(
@@ -998,6 +1524,10 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     ///
     /// `GET /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1014,10 +1544,32 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDevice
     ///
     /// `PATCH /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1025,7 +1577,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
         &self,
         body: &super::super::ManagedDevice,
     ) -> graph_rt::Request<
-        super::super::ManagedDevice,
+        Option<super::super::ManagedDevice>,
         super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1033,14 +1585,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedDevice
     ///
     /// `DELETE /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1057,10 +1625,26 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// bypassActivationLock action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/bypassActivationLock` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-bypassactivationlock?view=graph-rest-1.0)
     pub fn bypass_activation_lock(
@@ -1077,10 +1661,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// cleanWindowsDevice action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/cleanWindowsDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-1.0)
     pub fn clean_windows_device(
@@ -1099,10 +1703,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// deleteUserFromSharedAppleDevice action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/deleteUserFromSharedAppleDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-1.0)
     pub fn delete_user_from_shared_apple_device(
@@ -1121,6 +1745,22 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/deviceCategory`
     pub fn device_category(
@@ -1133,6 +1773,10 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// disableLostMode action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/disableLostMode` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-disablelostmode?view=graph-rest-1.0)
     pub fn disable_lost_mode(
@@ -1149,10 +1793,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// locateDevice action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/locateDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-locatedevice?view=graph-rest-1.0)
     pub fn locate_device(
@@ -1169,10 +1833,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// logoutSharedAppleDeviceActiveUser action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/logoutSharedAppleDeviceActiveUser` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-logoutsharedappledeviceactiveuser?view=graph-rest-1.0)
     pub fn logout_shared_apple_device_active_user(
@@ -1189,10 +1873,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// rebootNow action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/rebootNow` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-rebootnow?view=graph-rest-1.0)
     pub fn reboot_now(
@@ -1209,10 +1913,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// recoverPasscode action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/recoverPasscode` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-recoverpasscode?view=graph-rest-1.0)
     pub fn recover_passcode(
@@ -1229,10 +1953,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// remoteLock action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/remoteLock` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-remotelock?view=graph-rest-1.0)
     pub fn remote_lock(
@@ -1249,10 +1993,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// requestRemoteAssistance action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/requestRemoteAssistance` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-requestremoteassistance?view=graph-rest-1.0)
     pub fn request_remote_assistance(
@@ -1269,10 +2033,26 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// resetPasscode action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/resetPasscode` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-resetpasscode?view=graph-rest-1.0)
     pub fn reset_passcode(
@@ -1289,10 +2069,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// retire action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/retire` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-retire?view=graph-rest-1.0)
     pub fn retire(
@@ -1309,10 +2109,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// shutDown action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/shutDown` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-shutdown?view=graph-rest-1.0)
     pub fn shut_down(
@@ -1329,10 +2149,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// syncDevice action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/syncDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-syncdevice?view=graph-rest-1.0)
     pub fn sync_device(
@@ -1349,10 +2189,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// updateWindowsDeviceAccount action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/updateWindowsDeviceAccount` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-1.0)
     pub fn update_windows_device_account(
@@ -1371,10 +2231,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// windowsDefenderScan action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/windowsDefenderScan` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-1.0)
     pub fn windows_defender_scan(
@@ -1393,10 +2273,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// windowsDefenderUpdateSignatures action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/windowsDefenderUpdateSignatures` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderupdatesignatures?view=graph-rest-1.0)
     pub fn windows_defender_update_signatures(
@@ -1413,10 +2313,30 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// wipe action
     ///
     /// `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/wipe` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`, `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`, `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-1.0)
     pub fn wipe(
@@ -1435,6 +2355,24 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/deviceCategory`
@@ -1455,6 +2393,10 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItemDeviceCategory {
     ///
     /// `GET /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/deviceCategory` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-devicecategory-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1471,10 +2413,32 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItemDeviceCategory {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceCategory
     ///
     /// `PATCH /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/deviceCategory` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-devicecategory-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1482,7 +2446,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItemDeviceCategory {
         &self,
         body: &super::super::DeviceCategory,
     ) -> graph_rt::Request<
-        super::super::DeviceCategory,
+        Option<super::super::DeviceCategory>,
         super::super::DeviceCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1490,10 +2454,22 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItemDeviceCategory {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceCategories`
@@ -1512,6 +2488,10 @@ impl DeviceManagementDeviceCategories {
     ///
     /// `GET /deviceManagement/deviceCategories` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicecategory-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1528,10 +2508,32 @@ impl DeviceManagementDeviceCategories {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceCategory
     ///
     /// `POST /deviceManagement/deviceCategories` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicecategory-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1551,6 +2553,18 @@ impl DeviceManagementDeviceCategories {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCategories/{deviceCategoryId}`
     pub fn item(
@@ -1577,6 +2591,10 @@ impl DeviceManagementDeviceCategoriesItem {
     ///
     /// `GET /deviceManagement/deviceCategories/{deviceCategoryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicecategory-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1593,10 +2611,32 @@ impl DeviceManagementDeviceCategoriesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceCategory
     ///
     /// `PATCH /deviceManagement/deviceCategories/{deviceCategoryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicecategory-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1604,7 +2644,7 @@ impl DeviceManagementDeviceCategoriesItem {
         &self,
         body: &super::super::DeviceCategory,
     ) -> graph_rt::Request<
-        super::super::DeviceCategory,
+        Option<super::super::DeviceCategory>,
         super::super::DeviceCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1612,14 +2652,30 @@ impl DeviceManagementDeviceCategoriesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceCategory
     ///
     /// `DELETE /deviceManagement/deviceCategories/{deviceCategoryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicecategory-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1636,11 +2692,23 @@ impl DeviceManagementDeviceCategoriesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceCompliancePolicies`
 ///
-/// - `GET /deviceManagement/deviceCompliancePolicies`: List androidCompliancePolicies
+/// - `GET /deviceManagement/deviceCompliancePolicies`: List deviceCompliancePolicies
 /// - `POST /deviceManagement/deviceCompliancePolicies`: Create androidCompliancePolicy
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePolicies(pub(super) graph_rt::UrlPath);
@@ -1650,17 +2718,21 @@ impl DeviceManagementDeviceCompliancePolicies {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List androidCompliancePolicies
+    /// List deviceCompliancePolicies
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcompliancepolicy-list?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicy-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AndroidCompliancePolicy>,
-        super::super::AndroidCompliancePolicy,
+        graph_rt::Page<super::super::AnyDeviceCompliancePolicy>,
+        super::super::DeviceCompliancePolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1670,19 +2742,41 @@ impl DeviceManagementDeviceCompliancePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create androidCompliancePolicy
     ///
     /// `POST /deviceManagement/deviceCompliancePolicies` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcompliancepolicy-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::AndroidCompliancePolicy,
+        body: &super::super::AnyDeviceCompliancePolicy,
     ) -> graph_rt::Request<
-        super::super::AndroidCompliancePolicy,
-        super::super::AndroidCompliancePolicy,
+        super::super::AnyDeviceCompliancePolicy,
+        super::super::DeviceCompliancePolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1693,6 +2787,18 @@ impl DeviceManagementDeviceCompliancePolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}`
     pub fn item(
@@ -1706,7 +2812,7 @@ impl DeviceManagementDeviceCompliancePolicies {
 }
 /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}`
 ///
-/// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}`: Get androidCompliancePolicy
+/// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}`: Get deviceCompliancePolicy
 /// - `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}`: Update androidCompliancePolicy
 /// - `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}`: Delete androidCompliancePolicy
 #[derive(Debug, Clone)]
@@ -1717,17 +2823,21 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get androidCompliancePolicy
+    /// Get deviceCompliancePolicy
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcompliancepolicy-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AndroidCompliancePolicy,
-        super::super::AndroidCompliancePolicy,
+        super::super::AnyDeviceCompliancePolicy,
+        super::super::DeviceCompliancePolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1737,33 +2847,71 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update androidCompliancePolicy
     ///
     /// `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcompliancepolicy-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::AndroidCompliancePolicy,
+        body: &super::super::AnyDeviceCompliancePolicy,
     ) -> graph_rt::Request<
-        super::super::AndroidCompliancePolicy,
-        super::super::AndroidCompliancePolicy,
+        Option<super::super::AnyDeviceCompliancePolicy>,
+        super::super::DeviceCompliancePolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete androidCompliancePolicy
     ///
     /// `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcompliancepolicy-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1780,10 +2928,26 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assign` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicy-assign?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1803,6 +2967,18 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments`
     pub fn assignments(
@@ -1840,6 +3016,10 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     ///
     /// `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduleActionsForRules` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicy-scheduleactionsforrules?view=graph-rest-1.0)
     pub fn schedule_actions_for_rules(
         &self,
@@ -1857,6 +3037,18 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule`
     pub fn scheduled_actions_for_rule(
@@ -1901,6 +3093,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignments {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicyassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -1917,10 +3113,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceCompliancePolicyAssignment
     ///
     /// `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicyassignment-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1940,6 +3158,18 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments/{deviceCompliancePolicyAssignmentId}`
     pub fn item(
@@ -1970,6 +3200,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments/{deviceCompliancePolicyAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicyassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -1986,10 +3220,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceCompliancePolicyAssignment
     ///
     /// `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments/{deviceCompliancePolicyAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicyassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -1997,7 +3253,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
         &self,
         body: &super::super::DeviceCompliancePolicyAssignment,
     ) -> graph_rt::Request<
-        super::super::DeviceCompliancePolicyAssignment,
+        Option<super::super::DeviceCompliancePolicyAssignment>,
         super::super::DeviceCompliancePolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2005,14 +3261,30 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceCompliancePolicyAssignment
     ///
     /// `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments/{deviceCompliancePolicyAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicyassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2029,6 +3301,18 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries`
@@ -2049,6 +3333,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2065,10 +3353,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create settingStateDeviceSummary
     ///
     /// `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2088,6 +3398,18 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}`
     pub fn item(
@@ -2118,6 +3440,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2134,10 +3460,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update settingStateDeviceSummary
     ///
     /// `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2145,7 +3493,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
         &self,
         body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        super::super::SettingStateDeviceSummary,
+        Option<super::super::SettingStateDeviceSummary>,
         super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2153,14 +3501,30 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete settingStateDeviceSummary
     ///
     /// `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2177,6 +3541,18 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatusOverview`
@@ -2197,6 +3573,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatusOverview` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancedeviceoverview-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2213,10 +3593,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceComplianceDeviceOverview
     ///
     /// `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatusOverview` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancedeviceoverview-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2224,7 +3626,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview {
         &self,
         body: &super::super::DeviceComplianceDeviceOverview,
     ) -> graph_rt::Request<
-        super::super::DeviceComplianceDeviceOverview,
+        Option<super::super::DeviceComplianceDeviceOverview>,
         super::super::DeviceComplianceDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2232,10 +3634,22 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses`
@@ -2256,6 +3670,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancedevicestatus-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2272,10 +3690,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceComplianceDeviceStatus
     ///
     /// `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancedevicestatus-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2295,6 +3735,18 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses/{deviceComplianceDeviceStatusId}`
     pub fn item(
@@ -2325,6 +3777,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses/{deviceComplianceDeviceStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancedevicestatus-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2341,10 +3797,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceComplianceDeviceStatus
     ///
     /// `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses/{deviceComplianceDeviceStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancedevicestatus-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2352,7 +3830,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
         &self,
         body: &super::super::DeviceComplianceDeviceStatus,
     ) -> graph_rt::Request<
-        super::super::DeviceComplianceDeviceStatus,
+        Option<super::super::DeviceComplianceDeviceStatus>,
         super::super::DeviceComplianceDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2360,14 +3838,30 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceComplianceDeviceStatus
     ///
     /// `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses/{deviceComplianceDeviceStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancedevicestatus-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2384,6 +3878,18 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule`
@@ -2404,6 +3910,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancescheduledactionforrule-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2420,10 +3930,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceComplianceScheduledActionForRule
     ///
     /// `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancescheduledactionforrule-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2443,6 +3975,18 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}`
     pub fn item(
@@ -2473,6 +4017,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancescheduledactionforrule-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2489,10 +4037,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceComplianceScheduledActionForRule
     ///
     /// `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancescheduledactionforrule-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2500,7 +4070,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
         &self,
         body: &super::super::DeviceComplianceScheduledActionForRule,
     ) -> graph_rt::Request<
-        super::super::DeviceComplianceScheduledActionForRule,
+        Option<super::super::DeviceComplianceScheduledActionForRule>,
         super::super::DeviceComplianceScheduledActionForRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2508,14 +4078,30 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceComplianceScheduledActionForRule
     ///
     /// `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancescheduledactionforrule-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2532,6 +4118,18 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations`
     pub fn scheduled_action_configurations(
@@ -2560,6 +4158,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceactionitem-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2576,10 +4178,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceComplianceActionItem
     ///
     /// `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceactionitem-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2599,6 +4223,18 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations/{deviceComplianceActionItemId}`
     pub fn item(
@@ -2629,6 +4265,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations/{deviceComplianceActionItemId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceactionitem-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2645,10 +4285,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceComplianceActionItem
     ///
     /// `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations/{deviceComplianceActionItemId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceactionitem-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2656,7 +4318,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
         &self,
         body: &super::super::DeviceComplianceActionItem,
     ) -> graph_rt::Request<
-        super::super::DeviceComplianceActionItem,
+        Option<super::super::DeviceComplianceActionItem>,
         super::super::DeviceComplianceActionItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2664,14 +4326,30 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceComplianceActionItem
     ///
     /// `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations/{deviceComplianceActionItemId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceactionitem-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2688,6 +4366,18 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatusOverview`
@@ -2708,6 +4398,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatusOverview` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceuseroverview-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2724,10 +4418,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceComplianceUserOverview
     ///
     /// `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatusOverview` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceuseroverview-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2735,7 +4451,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview {
         &self,
         body: &super::super::DeviceComplianceUserOverview,
     ) -> graph_rt::Request<
-        super::super::DeviceComplianceUserOverview,
+        Option<super::super::DeviceComplianceUserOverview>,
         super::super::DeviceComplianceUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2743,10 +4459,22 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses`
@@ -2767,6 +4495,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatuses {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceuserstatus-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2783,10 +4515,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceComplianceUserStatus
     ///
     /// `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceuserstatus-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2806,6 +4560,18 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses/{deviceComplianceUserStatusId}`
     pub fn item(
@@ -2836,6 +4602,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses/{deviceComplianceUserStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceuserstatus-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2852,10 +4622,32 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceComplianceUserStatus
     ///
     /// `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses/{deviceComplianceUserStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceuserstatus-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2863,7 +4655,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
         &self,
         body: &super::super::DeviceComplianceUserStatus,
     ) -> graph_rt::Request<
-        super::super::DeviceComplianceUserStatus,
+        Option<super::super::DeviceComplianceUserStatus>,
         super::super::DeviceComplianceUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2871,14 +4663,30 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceComplianceUserStatus
     ///
     /// `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses/{deviceComplianceUserStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceuserstatus-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2895,6 +4703,18 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceCompliancePolicyDeviceStateSummary`
@@ -2915,6 +4735,10 @@ impl DeviceManagementDeviceCompliancePolicyDeviceStateSummary {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicyDeviceStateSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicydevicestatesummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -2931,10 +4755,32 @@ impl DeviceManagementDeviceCompliancePolicyDeviceStateSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceCompliancePolicyDeviceStateSummary
     ///
     /// `PATCH /deviceManagement/deviceCompliancePolicyDeviceStateSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicydevicestatesummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -2942,7 +4788,7 @@ impl DeviceManagementDeviceCompliancePolicyDeviceStateSummary {
         &self,
         body: &super::super::DeviceCompliancePolicyDeviceStateSummary,
     ) -> graph_rt::Request<
-        super::super::DeviceCompliancePolicyDeviceStateSummary,
+        Option<super::super::DeviceCompliancePolicyDeviceStateSummary>,
         super::super::DeviceCompliancePolicyDeviceStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2950,10 +4796,22 @@ impl DeviceManagementDeviceCompliancePolicyDeviceStateSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceCompliancePolicySettingStateSummaries`
@@ -2974,6 +4832,10 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummaries {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicysettingstatesummary-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -2990,10 +4852,32 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummaries {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceCompliancePolicySettingStateSummary
     ///
     /// `POST /deviceManagement/deviceCompliancePolicySettingStateSummaries` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicysettingstatesummary-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3013,6 +4897,18 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummaries {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}`
     pub fn item(
@@ -3043,6 +4939,10 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
     ///
     /// `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicysettingstatesummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3059,10 +4959,32 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceCompliancePolicySettingStateSummary
     ///
     /// `PATCH /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicysettingstatesummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3070,7 +4992,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
         &self,
         body: &super::super::DeviceCompliancePolicySettingStateSummary,
     ) -> graph_rt::Request<
-        super::super::DeviceCompliancePolicySettingStateSummary,
+        Option<super::super::DeviceCompliancePolicySettingStateSummary>,
         super::super::DeviceCompliancePolicySettingStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3078,14 +5000,30 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceCompliancePolicySettingStateSummary
     ///
     /// `DELETE /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicysettingstatesummary-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3102,6 +5040,18 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates`
     pub fn device_compliance_setting_states(
@@ -3130,6 +5080,10 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     ///
     /// `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancesettingstate-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -3146,10 +5100,32 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceComplianceSettingState
     ///
     /// `POST /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancesettingstate-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3169,6 +5145,18 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates/{deviceComplianceSettingStateId}`
     pub fn item(
@@ -3199,6 +5187,10 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     ///
     /// `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates/{deviceComplianceSettingStateId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancesettingstate-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3215,10 +5207,32 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceComplianceSettingState
     ///
     /// `PATCH /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates/{deviceComplianceSettingStateId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancesettingstate-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3226,7 +5240,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
         &self,
         body: &super::super::DeviceComplianceSettingState,
     ) -> graph_rt::Request<
-        super::super::DeviceComplianceSettingState,
+        Option<super::super::DeviceComplianceSettingState>,
         super::super::DeviceComplianceSettingState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3234,14 +5248,30 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceComplianceSettingState
     ///
     /// `DELETE /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates/{deviceComplianceSettingStateId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancesettingstate-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3258,6 +5288,18 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceConfigurationDeviceStateSummaries`
@@ -3278,6 +5320,10 @@ impl DeviceManagementDeviceConfigurationDeviceStateSummaries {
     ///
     /// `GET /deviceManagement/deviceConfigurationDeviceStateSummaries` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdevicestatesummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3294,10 +5340,32 @@ impl DeviceManagementDeviceConfigurationDeviceStateSummaries {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceConfigurationDeviceStateSummary
     ///
     /// `PATCH /deviceManagement/deviceConfigurationDeviceStateSummaries` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdevicestatesummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3305,7 +5373,7 @@ impl DeviceManagementDeviceConfigurationDeviceStateSummaries {
         &self,
         body: &super::super::DeviceConfigurationDeviceStateSummary,
     ) -> graph_rt::Request<
-        super::super::DeviceConfigurationDeviceStateSummary,
+        Option<super::super::DeviceConfigurationDeviceStateSummary>,
         super::super::DeviceConfigurationDeviceStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3313,15 +5381,27 @@ impl DeviceManagementDeviceConfigurationDeviceStateSummaries {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceConfigurations`
 ///
-/// - `GET /deviceManagement/deviceConfigurations`: List androidCustomConfigurations
+/// - `GET /deviceManagement/deviceConfigurations`: List deviceConfigurations
 /// - `POST /deviceManagement/deviceConfigurations`: Create androidCustomConfiguration
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurations(pub(super) graph_rt::UrlPath);
@@ -3331,17 +5411,21 @@ impl DeviceManagementDeviceConfigurations {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List androidCustomConfigurations
+    /// List deviceConfigurations
     ///
     /// `GET /deviceManagement/deviceConfigurations` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcustomconfiguration-list?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AndroidCustomConfiguration>,
-        super::super::AndroidCustomConfiguration,
+        graph_rt::Page<super::super::AnyDeviceConfiguration>,
+        super::super::DeviceConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3351,19 +5435,41 @@ impl DeviceManagementDeviceConfigurations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create androidCustomConfiguration
     ///
     /// `POST /deviceManagement/deviceConfigurations` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcustomconfiguration-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::AndroidCustomConfiguration,
+        body: &super::super::AnyDeviceConfiguration,
     ) -> graph_rt::Request<
-        super::super::AndroidCustomConfiguration,
-        super::super::AndroidCustomConfiguration,
+        super::super::AnyDeviceConfiguration,
+        super::super::DeviceConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3374,6 +5480,18 @@ impl DeviceManagementDeviceConfigurations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}`
     pub fn item(
@@ -3387,7 +5505,7 @@ impl DeviceManagementDeviceConfigurations {
 }
 /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}`
 ///
-/// - `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}`: Get androidCustomConfiguration
+/// - `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}`: Get deviceConfiguration
 /// - `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}`: Update androidCustomConfiguration
 /// - `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}`: Delete androidCustomConfiguration
 #[derive(Debug, Clone)]
@@ -3398,17 +5516,21 @@ impl DeviceManagementDeviceConfigurationsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get androidCustomConfiguration
+    /// Get deviceConfiguration
     ///
     /// `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcustomconfiguration-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AndroidCustomConfiguration,
-        super::super::AndroidCustomConfiguration,
+        super::super::AnyDeviceConfiguration,
+        super::super::DeviceConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3418,33 +5540,71 @@ impl DeviceManagementDeviceConfigurationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update androidCustomConfiguration
     ///
     /// `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcustomconfiguration-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::AndroidCustomConfiguration,
+        body: &super::super::AnyDeviceConfiguration,
     ) -> graph_rt::Request<
-        super::super::AndroidCustomConfiguration,
-        super::super::AndroidCustomConfiguration,
+        Option<super::super::AnyDeviceConfiguration>,
+        super::super::DeviceConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete androidCustomConfiguration
     ///
     /// `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcustomconfiguration-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3461,10 +5621,26 @@ impl DeviceManagementDeviceConfigurationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceManagement/deviceConfigurations/{deviceConfigurationId}/assign` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-assign?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3484,6 +5660,18 @@ impl DeviceManagementDeviceConfigurationsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments`
     pub fn assignments(&self) -> DeviceManagementDeviceConfigurationsItemAssignments {
@@ -3519,6 +5707,10 @@ impl DeviceManagementDeviceConfigurationsItem {
     ///
     /// `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/getOmaSettingPlainTextValue` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-getomasettingplaintextvalue?view=graph-rest-1.0)
     pub fn get_oma_setting_plain_text_value(
         &self,
@@ -3534,6 +5726,24 @@ impl DeviceManagementDeviceConfigurationsItem {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses`
     pub fn user_statuses(&self) -> DeviceManagementDeviceConfigurationsItemUserStatuses {
@@ -3568,6 +5778,10 @@ impl DeviceManagementDeviceConfigurationsItemAssignments {
     ///
     /// `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -3584,10 +5798,32 @@ impl DeviceManagementDeviceConfigurationsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceConfigurationAssignment
     ///
     /// `POST /deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationassignment-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3607,6 +5843,18 @@ impl DeviceManagementDeviceConfigurationsItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments/{deviceConfigurationAssignmentId}`
     pub fn item(
@@ -3637,6 +5885,10 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
     ///
     /// `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments/{deviceConfigurationAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3653,10 +5905,32 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceConfigurationAssignment
     ///
     /// `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments/{deviceConfigurationAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3664,7 +5938,7 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
         &self,
         body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        super::super::DeviceConfigurationAssignment,
+        Option<super::super::DeviceConfigurationAssignment>,
         super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3672,14 +5946,30 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceConfigurationAssignment
     ///
     /// `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments/{deviceConfigurationAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3696,6 +5986,18 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries`
@@ -3716,6 +6018,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries {
     ///
     /// `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -3732,10 +6038,32 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create settingStateDeviceSummary
     ///
     /// `POST /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3755,6 +6083,18 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}`
     pub fn item(
@@ -3785,6 +6125,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
     ///
     /// `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3801,10 +6145,32 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update settingStateDeviceSummary
     ///
     /// `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3812,7 +6178,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
         &self,
         body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        super::super::SettingStateDeviceSummary,
+        Option<super::super::SettingStateDeviceSummary>,
         super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3820,14 +6186,30 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete settingStateDeviceSummary
     ///
     /// `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3844,6 +6226,18 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatusOverview`
@@ -3864,6 +6258,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusOverview {
     ///
     /// `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatusOverview` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdeviceoverview-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -3880,10 +6278,32 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusOverview {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceConfigurationDeviceOverview
     ///
     /// `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatusOverview` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdeviceoverview-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3891,7 +6311,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusOverview {
         &self,
         body: &super::super::DeviceConfigurationDeviceOverview,
     ) -> graph_rt::Request<
-        super::super::DeviceConfigurationDeviceOverview,
+        Option<super::super::DeviceConfigurationDeviceOverview>,
         super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3899,10 +6319,22 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusOverview {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses`
@@ -3923,6 +6355,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatuses {
     ///
     /// `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdevicestatus-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -3939,10 +6375,32 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceConfigurationDeviceStatus
     ///
     /// `POST /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdevicestatus-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -3962,6 +6420,18 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses/{deviceConfigurationDeviceStatusId}`
     pub fn item(
@@ -3992,6 +6462,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
     ///
     /// `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses/{deviceConfigurationDeviceStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdevicestatus-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4008,10 +6482,32 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceConfigurationDeviceStatus
     ///
     /// `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses/{deviceConfigurationDeviceStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdevicestatus-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4019,7 +6515,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
         &self,
         body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        super::super::DeviceConfigurationDeviceStatus,
+        Option<super::super::DeviceConfigurationDeviceStatus>,
         super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4027,14 +6523,30 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceConfigurationDeviceStatus
     ///
     /// `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses/{deviceConfigurationDeviceStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdevicestatus-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4051,6 +6563,18 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatusOverview`
@@ -4071,6 +6595,10 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusOverview {
     ///
     /// `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatusOverview` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationuseroverview-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4087,10 +6615,32 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusOverview {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceConfigurationUserOverview
     ///
     /// `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatusOverview` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationuseroverview-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4098,7 +6648,7 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusOverview {
         &self,
         body: &super::super::DeviceConfigurationUserOverview,
     ) -> graph_rt::Request<
-        super::super::DeviceConfigurationUserOverview,
+        Option<super::super::DeviceConfigurationUserOverview>,
         super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4106,10 +6656,22 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusOverview {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses`
@@ -4130,6 +6692,10 @@ impl DeviceManagementDeviceConfigurationsItemUserStatuses {
     ///
     /// `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationuserstatus-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4146,10 +6712,32 @@ impl DeviceManagementDeviceConfigurationsItemUserStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceConfigurationUserStatus
     ///
     /// `POST /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationuserstatus-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4169,6 +6757,18 @@ impl DeviceManagementDeviceConfigurationsItemUserStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses/{deviceConfigurationUserStatusId}`
     pub fn item(
@@ -4199,6 +6799,10 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
     ///
     /// `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses/{deviceConfigurationUserStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationuserstatus-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4215,10 +6819,32 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceConfigurationUserStatus
     ///
     /// `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses/{deviceConfigurationUserStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationuserstatus-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4226,7 +6852,7 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
         &self,
         body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        super::super::DeviceConfigurationUserStatus,
+        Option<super::super::DeviceConfigurationUserStatus>,
         super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4234,14 +6860,30 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceConfigurationUserStatus
     ///
     /// `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses/{deviceConfigurationUserStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationuserstatus-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4258,6 +6900,18 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceEnrollmentConfigurations`
@@ -4276,6 +6930,10 @@ impl DeviceManagementDeviceEnrollmentConfigurations {
     ///
     /// `GET /deviceManagement/deviceEnrollmentConfigurations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceenrollmentconfiguration-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4292,19 +6950,41 @@ impl DeviceManagementDeviceEnrollmentConfigurations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceEnrollmentLimitConfiguration
     ///
     /// `POST /deviceManagement/deviceEnrollmentConfigurations` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceenrollmentlimitconfiguration-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::DeviceEnrollmentLimitConfiguration,
+        body: &super::super::AnyDeviceEnrollmentConfiguration,
     ) -> graph_rt::Request<
-        super::super::DeviceEnrollmentLimitConfiguration,
-        super::super::DeviceEnrollmentLimitConfiguration,
+        super::super::AnyDeviceEnrollmentConfiguration,
+        super::super::DeviceEnrollmentConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4315,6 +6995,18 @@ impl DeviceManagementDeviceEnrollmentConfigurations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}`
     pub fn item(
@@ -4345,6 +7037,10 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     ///
     /// `GET /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceenrollmentconfiguration-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4361,33 +7057,71 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceEnrollmentLimitConfiguration
     ///
     /// `PATCH /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceenrollmentlimitconfiguration-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::DeviceEnrollmentLimitConfiguration,
+        body: &super::super::AnyDeviceEnrollmentConfiguration,
     ) -> graph_rt::Request<
-        super::super::DeviceEnrollmentLimitConfiguration,
-        super::super::DeviceEnrollmentLimitConfiguration,
+        Option<super::super::AnyDeviceEnrollmentConfiguration>,
+        super::super::DeviceEnrollmentConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceEnrollmentLimitConfiguration
     ///
     /// `DELETE /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceenrollmentlimitconfiguration-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4404,10 +7138,26 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assign` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceenrollmentconfiguration-assign?view=graph-rest-1.0)
     pub fn assign(
@@ -4426,6 +7176,18 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments`
     pub fn assignments(
@@ -4438,6 +7200,10 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     /// setPriority action
     ///
     /// `POST /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/setPriority` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceenrollmentconfiguration-setpriority?view=graph-rest-1.0)
     pub fn set_priority(
@@ -4456,6 +7222,18 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments`
@@ -4476,6 +7254,10 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignments {
     ///
     /// `GET /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-enrollmentconfigurationassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4492,10 +7274,32 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create enrollmentConfigurationAssignment
     ///
     /// `POST /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-enrollmentconfigurationassignment-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4515,6 +7319,18 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments/{enrollmentConfigurationAssignmentId}`
     pub fn item(
@@ -4545,6 +7361,10 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
     ///
     /// `GET /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments/{enrollmentConfigurationAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-enrollmentconfigurationassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4561,10 +7381,32 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update enrollmentConfigurationAssignment
     ///
     /// `PATCH /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments/{enrollmentConfigurationAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-enrollmentconfigurationassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4572,7 +7414,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
         &self,
         body: &super::super::EnrollmentConfigurationAssignment,
     ) -> graph_rt::Request<
-        super::super::EnrollmentConfigurationAssignment,
+        Option<super::super::EnrollmentConfigurationAssignment>,
         super::super::EnrollmentConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4580,14 +7422,30 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete enrollmentConfigurationAssignment
     ///
     /// `DELETE /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments/{enrollmentConfigurationAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-enrollmentconfigurationassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4604,6 +7462,18 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/deviceManagementPartners`
@@ -4622,6 +7492,10 @@ impl DeviceManagementDeviceManagementPartners {
     ///
     /// `GET /deviceManagement/deviceManagementPartners` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementpartner-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4638,10 +7512,32 @@ impl DeviceManagementDeviceManagementPartners {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceManagementPartner
     ///
     /// `POST /deviceManagement/deviceManagementPartners` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementpartner-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4661,6 +7557,18 @@ impl DeviceManagementDeviceManagementPartners {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/deviceManagementPartners/{deviceManagementPartnerId}`
     pub fn item(
@@ -4689,6 +7597,10 @@ impl DeviceManagementDeviceManagementPartnersItem {
     ///
     /// `GET /deviceManagement/deviceManagementPartners/{deviceManagementPartnerId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementpartner-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4705,10 +7617,32 @@ impl DeviceManagementDeviceManagementPartnersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceManagementPartner
     ///
     /// `PATCH /deviceManagement/deviceManagementPartners/{deviceManagementPartnerId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementpartner-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4716,7 +7650,7 @@ impl DeviceManagementDeviceManagementPartnersItem {
         &self,
         body: &super::super::DeviceManagementPartner,
     ) -> graph_rt::Request<
-        super::super::DeviceManagementPartner,
+        Option<super::super::DeviceManagementPartner>,
         super::super::DeviceManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4724,14 +7658,30 @@ impl DeviceManagementDeviceManagementPartnersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceManagementPartner
     ///
     /// `DELETE /deviceManagement/deviceManagementPartners/{deviceManagementPartnerId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementpartner-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4748,6 +7698,18 @@ impl DeviceManagementDeviceManagementPartnersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/exchangeConnectors`
@@ -4766,6 +7728,10 @@ impl DeviceManagementExchangeConnectors {
     ///
     /// `GET /deviceManagement/exchangeConnectors` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementexchangeconnector-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4782,10 +7748,32 @@ impl DeviceManagementExchangeConnectors {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceManagementExchangeConnector
     ///
     /// `POST /deviceManagement/exchangeConnectors` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementexchangeconnector-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4805,6 +7793,18 @@ impl DeviceManagementExchangeConnectors {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/exchangeConnectors/{deviceManagementExchangeConnectorId}`
     pub fn item(
@@ -4833,6 +7833,10 @@ impl DeviceManagementExchangeConnectorsItem {
     ///
     /// `GET /deviceManagement/exchangeConnectors/{deviceManagementExchangeConnectorId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementexchangeconnector-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -4849,10 +7853,32 @@ impl DeviceManagementExchangeConnectorsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceManagementExchangeConnector
     ///
     /// `PATCH /deviceManagement/exchangeConnectors/{deviceManagementExchangeConnectorId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementexchangeconnector-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4860,7 +7886,7 @@ impl DeviceManagementExchangeConnectorsItem {
         &self,
         body: &super::super::DeviceManagementExchangeConnector,
     ) -> graph_rt::Request<
-        super::super::DeviceManagementExchangeConnector,
+        Option<super::super::DeviceManagementExchangeConnector>,
         super::super::DeviceManagementExchangeConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4868,14 +7894,30 @@ impl DeviceManagementExchangeConnectorsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceManagementExchangeConnector
     ///
     /// `DELETE /deviceManagement/exchangeConnectors/{deviceManagementExchangeConnectorId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementexchangeconnector-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4892,10 +7934,26 @@ impl DeviceManagementExchangeConnectorsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// sync action
     ///
     /// `POST /deviceManagement/exchangeConnectors/{deviceManagementExchangeConnectorId}/sync` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementexchangeconnector-sync?view=graph-rest-1.0)
     pub fn sync(
@@ -4914,6 +7972,18 @@ impl DeviceManagementExchangeConnectorsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/importedWindowsAutopilotDeviceIdentities`
@@ -4934,6 +8004,10 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
     ///
     /// `GET /deviceManagement/importedWindowsAutopilotDeviceIdentities` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-importedwindowsautopilotdeviceidentity-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -4950,10 +8024,32 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create importedWindowsAutopilotDeviceIdentity
     ///
     /// `POST /deviceManagement/importedWindowsAutopilotDeviceIdentities` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-importedwindowsautopilotdeviceidentity-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4973,10 +8069,26 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// import action
     ///
     /// `POST /deviceManagement/importedWindowsAutopilotDeviceIdentities/import` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-importedwindowsautopilotdeviceidentity-import?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -4996,6 +8108,18 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/importedWindowsAutopilotDeviceIdentities/{importedWindowsAutopilotDeviceIdentityId}`
     pub fn item(
@@ -5025,6 +8149,10 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentitiesItem {
     ///
     /// `GET /deviceManagement/importedWindowsAutopilotDeviceIdentities/{importedWindowsAutopilotDeviceIdentityId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-importedwindowsautopilotdeviceidentity-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5041,10 +8169,32 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentitiesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete importedWindowsAutopilotDeviceIdentity
     ///
     /// `DELETE /deviceManagement/importedWindowsAutopilotDeviceIdentities/{importedWindowsAutopilotDeviceIdentityId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-importedwindowsautopilotdeviceidentity-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5061,6 +8211,18 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentitiesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/iosUpdateStatuses`
@@ -5079,6 +8241,10 @@ impl DeviceManagementIosUpdateStatuses {
     ///
     /// `GET /deviceManagement/iosUpdateStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-iosupdatedevicestatus-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5095,10 +8261,32 @@ impl DeviceManagementIosUpdateStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create iosUpdateDeviceStatus
     ///
     /// `POST /deviceManagement/iosUpdateStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-iosupdatedevicestatus-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5118,6 +8306,18 @@ impl DeviceManagementIosUpdateStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/iosUpdateStatuses/{iosUpdateDeviceStatusId}`
     pub fn item(
@@ -5146,6 +8346,10 @@ impl DeviceManagementIosUpdateStatusesItem {
     ///
     /// `GET /deviceManagement/iosUpdateStatuses/{iosUpdateDeviceStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-iosupdatedevicestatus-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5162,10 +8366,32 @@ impl DeviceManagementIosUpdateStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update iosUpdateDeviceStatus
     ///
     /// `PATCH /deviceManagement/iosUpdateStatuses/{iosUpdateDeviceStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-iosupdatedevicestatus-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5173,7 +8399,7 @@ impl DeviceManagementIosUpdateStatusesItem {
         &self,
         body: &super::super::IosUpdateDeviceStatus,
     ) -> graph_rt::Request<
-        super::super::IosUpdateDeviceStatus,
+        Option<super::super::IosUpdateDeviceStatus>,
         super::super::IosUpdateDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5181,14 +8407,30 @@ impl DeviceManagementIosUpdateStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete iosUpdateDeviceStatus
     ///
     /// `DELETE /deviceManagement/iosUpdateStatuses/{iosUpdateDeviceStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-iosupdatedevicestatus-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5205,6 +8447,18 @@ impl DeviceManagementIosUpdateStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/managedDeviceOverview`
@@ -5223,6 +8477,10 @@ impl DeviceManagementManagedDeviceOverview {
     ///
     /// `GET /deviceManagement/managedDeviceOverview` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddeviceoverview-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5239,10 +8497,32 @@ impl DeviceManagementManagedDeviceOverview {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDeviceOverview
     ///
     /// `PATCH /deviceManagement/managedDeviceOverview` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddeviceoverview-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5250,7 +8530,7 @@ impl DeviceManagementManagedDeviceOverview {
         &self,
         body: &super::super::ManagedDeviceOverview,
     ) -> graph_rt::Request<
-        super::super::ManagedDeviceOverview,
+        Option<super::super::ManagedDeviceOverview>,
         super::super::ManagedDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5258,10 +8538,22 @@ impl DeviceManagementManagedDeviceOverview {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/managedDevices`
@@ -5280,6 +8572,10 @@ impl DeviceManagementManagedDevices {
     ///
     /// `GET /deviceManagement/managedDevices` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5296,10 +8592,32 @@ impl DeviceManagementManagedDevices {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedDevice
     ///
     /// `POST /deviceManagement/managedDevices` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5319,6 +8637,18 @@ impl DeviceManagementManagedDevices {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/managedDevices/{managedDeviceId}`
     pub fn item(&self, managed_device_id: &str) -> DeviceManagementManagedDevicesItem {
@@ -5342,6 +8672,10 @@ impl DeviceManagementManagedDevicesItem {
     ///
     /// `GET /deviceManagement/managedDevices/{managedDeviceId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5358,10 +8692,32 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDevice
     ///
     /// `PATCH /deviceManagement/managedDevices/{managedDeviceId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5369,7 +8725,7 @@ impl DeviceManagementManagedDevicesItem {
         &self,
         body: &super::super::ManagedDevice,
     ) -> graph_rt::Request<
-        super::super::ManagedDevice,
+        Option<super::super::ManagedDevice>,
         super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5377,14 +8733,30 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedDevice
     ///
     /// `DELETE /deviceManagement/managedDevices/{managedDeviceId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5401,10 +8773,26 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// bypassActivationLock action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/bypassActivationLock` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-bypassactivationlock?view=graph-rest-1.0)
     pub fn bypass_activation_lock(
@@ -5421,10 +8809,30 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// cleanWindowsDevice action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/cleanWindowsDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-1.0)
     pub fn clean_windows_device(
@@ -5443,10 +8851,30 @@ impl DeviceManagementManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// deleteUserFromSharedAppleDevice action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/deleteUserFromSharedAppleDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-1.0)
     pub fn delete_user_from_shared_apple_device(
@@ -5465,10 +8893,30 @@ impl DeviceManagementManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// disableLostMode action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/disableLostMode` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-disablelostmode?view=graph-rest-1.0)
     pub fn disable_lost_mode(
@@ -5485,10 +8933,30 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// locateDevice action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/locateDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-locatedevice?view=graph-rest-1.0)
     pub fn locate_device(
@@ -5505,10 +8973,30 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// logoutSharedAppleDeviceActiveUser action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/logoutSharedAppleDeviceActiveUser` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-logoutsharedappledeviceactiveuser?view=graph-rest-1.0)
     pub fn logout_shared_apple_device_active_user(
@@ -5525,10 +9013,30 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// rebootNow action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/rebootNow` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-rebootnow?view=graph-rest-1.0)
     pub fn reboot_now(
@@ -5545,10 +9053,30 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// recoverPasscode action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/recoverPasscode` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-recoverpasscode?view=graph-rest-1.0)
     pub fn recover_passcode(
@@ -5565,10 +9093,30 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// remoteLock action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/remoteLock` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-remotelock?view=graph-rest-1.0)
     pub fn remote_lock(
@@ -5585,10 +9133,30 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// requestRemoteAssistance action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/requestRemoteAssistance` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-requestremoteassistance?view=graph-rest-1.0)
     pub fn request_remote_assistance(
@@ -5605,10 +9173,26 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// resetPasscode action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/resetPasscode` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-resetpasscode?view=graph-rest-1.0)
     pub fn reset_passcode(
@@ -5625,10 +9209,30 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// retire action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/retire` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-retire?view=graph-rest-1.0)
     pub fn retire(
@@ -5645,10 +9249,30 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// shutDown action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/shutDown` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-shutdown?view=graph-rest-1.0)
     pub fn shut_down(
@@ -5665,10 +9289,30 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// syncDevice action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/syncDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-syncdevice?view=graph-rest-1.0)
     pub fn sync_device(
@@ -5685,10 +9329,30 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// updateWindowsDeviceAccount action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/updateWindowsDeviceAccount` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-1.0)
     pub fn update_windows_device_account(
@@ -5707,10 +9371,30 @@ impl DeviceManagementManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// windowsDefenderScan action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/windowsDefenderScan` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-1.0)
     pub fn windows_defender_scan(
@@ -5729,10 +9413,30 @@ impl DeviceManagementManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// windowsDefenderUpdateSignatures action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/windowsDefenderUpdateSignatures` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderupdatesignatures?view=graph-rest-1.0)
     pub fn windows_defender_update_signatures(
@@ -5749,10 +9453,30 @@ impl DeviceManagementManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// wipe action
     ///
     /// `POST /deviceManagement/managedDevices/{managedDeviceId}/wipe` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`, `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`, `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-1.0)
     pub fn wipe(
@@ -5771,6 +9495,24 @@ impl DeviceManagementManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/mobileThreatDefenseConnectors`
@@ -5789,6 +9531,10 @@ impl DeviceManagementMobileThreatDefenseConnectors {
     ///
     /// `GET /deviceManagement/mobileThreatDefenseConnectors` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-mobilethreatdefenseconnector-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5805,10 +9551,32 @@ impl DeviceManagementMobileThreatDefenseConnectors {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create mobileThreatDefenseConnector
     ///
     /// `POST /deviceManagement/mobileThreatDefenseConnectors` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-mobilethreatdefenseconnector-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5828,6 +9596,18 @@ impl DeviceManagementMobileThreatDefenseConnectors {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/mobileThreatDefenseConnectors/{mobileThreatDefenseConnectorId}`
     pub fn item(
@@ -5858,6 +9638,10 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
     ///
     /// `GET /deviceManagement/mobileThreatDefenseConnectors/{mobileThreatDefenseConnectorId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-mobilethreatdefenseconnector-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -5874,10 +9658,32 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update mobileThreatDefenseConnector
     ///
     /// `PATCH /deviceManagement/mobileThreatDefenseConnectors/{mobileThreatDefenseConnectorId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-mobilethreatdefenseconnector-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5885,7 +9691,7 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
         &self,
         body: &super::super::MobileThreatDefenseConnector,
     ) -> graph_rt::Request<
-        super::super::MobileThreatDefenseConnector,
+        Option<super::super::MobileThreatDefenseConnector>,
         super::super::MobileThreatDefenseConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5893,14 +9699,30 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete mobileThreatDefenseConnector
     ///
     /// `DELETE /deviceManagement/mobileThreatDefenseConnectors/{mobileThreatDefenseConnectorId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-mobilethreatdefenseconnector-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5917,6 +9739,18 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/notificationMessageTemplates`
@@ -5935,6 +9769,10 @@ impl DeviceManagementNotificationMessageTemplates {
     ///
     /// `GET /deviceManagement/notificationMessageTemplates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-notificationmessagetemplate-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -5951,10 +9789,32 @@ impl DeviceManagementNotificationMessageTemplates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create notificationMessageTemplate
     ///
     /// `POST /deviceManagement/notificationMessageTemplates` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-notificationmessagetemplate-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -5974,6 +9834,18 @@ impl DeviceManagementNotificationMessageTemplates {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}`
     pub fn item(
@@ -6004,6 +9876,10 @@ impl DeviceManagementNotificationMessageTemplatesItem {
     ///
     /// `GET /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-notificationmessagetemplate-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6020,10 +9896,32 @@ impl DeviceManagementNotificationMessageTemplatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update notificationMessageTemplate
     ///
     /// `PATCH /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-notificationmessagetemplate-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6031,7 +9929,7 @@ impl DeviceManagementNotificationMessageTemplatesItem {
         &self,
         body: &super::super::NotificationMessageTemplate,
     ) -> graph_rt::Request<
-        super::super::NotificationMessageTemplate,
+        Option<super::super::NotificationMessageTemplate>,
         super::super::NotificationMessageTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6039,14 +9937,30 @@ impl DeviceManagementNotificationMessageTemplatesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete notificationMessageTemplate
     ///
     /// `DELETE /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-notificationmessagetemplate-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -6063,6 +9977,18 @@ impl DeviceManagementNotificationMessageTemplatesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages`
     pub fn localized_notification_messages(
@@ -6075,6 +10001,10 @@ impl DeviceManagementNotificationMessageTemplatesItem {
     /// sendTestMessage action
     ///
     /// `POST /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/sendTestMessage` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-notificationmessagetemplate-sendtestmessage?view=graph-rest-1.0)
     pub fn send_test_message(
@@ -6091,6 +10021,18 @@ impl DeviceManagementNotificationMessageTemplatesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages`
@@ -6111,6 +10053,10 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     ///
     /// `GET /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-localizednotificationmessage-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6127,10 +10073,32 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create localizedNotificationMessage
     ///
     /// `POST /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-localizednotificationmessage-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6150,6 +10118,18 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages/{localizedNotificationMessageId}`
     pub fn item(
@@ -6180,6 +10160,10 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     ///
     /// `GET /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages/{localizedNotificationMessageId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-localizednotificationmessage-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6196,10 +10180,32 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update localizedNotificationMessage
     ///
     /// `PATCH /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages/{localizedNotificationMessageId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-localizednotificationmessage-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6207,7 +10213,7 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
         &self,
         body: &super::super::LocalizedNotificationMessage,
     ) -> graph_rt::Request<
-        super::super::LocalizedNotificationMessage,
+        Option<super::super::LocalizedNotificationMessage>,
         super::super::LocalizedNotificationMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6215,14 +10221,30 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete localizedNotificationMessage
     ///
     /// `DELETE /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages/{localizedNotificationMessageId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-localizednotificationmessage-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -6239,6 +10261,18 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/remoteAssistancePartners`
@@ -6257,6 +10291,10 @@ impl DeviceManagementRemoteAssistancePartners {
     ///
     /// `GET /deviceManagement/remoteAssistancePartners` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6273,10 +10311,32 @@ impl DeviceManagementRemoteAssistancePartners {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create remoteAssistancePartner
     ///
     /// `POST /deviceManagement/remoteAssistancePartners` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6296,6 +10356,18 @@ impl DeviceManagementRemoteAssistancePartners {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/remoteAssistancePartners/{remoteAssistancePartnerId}`
     pub fn item(
@@ -6324,6 +10396,10 @@ impl DeviceManagementRemoteAssistancePartnersItem {
     ///
     /// `GET /deviceManagement/remoteAssistancePartners/{remoteAssistancePartnerId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6340,10 +10416,32 @@ impl DeviceManagementRemoteAssistancePartnersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update remoteAssistancePartner
     ///
     /// `PATCH /deviceManagement/remoteAssistancePartners/{remoteAssistancePartnerId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6351,7 +10449,7 @@ impl DeviceManagementRemoteAssistancePartnersItem {
         &self,
         body: &super::super::RemoteAssistancePartner,
     ) -> graph_rt::Request<
-        super::super::RemoteAssistancePartner,
+        Option<super::super::RemoteAssistancePartner>,
         super::super::RemoteAssistancePartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6359,14 +10457,30 @@ impl DeviceManagementRemoteAssistancePartnersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete remoteAssistancePartner
     ///
     /// `DELETE /deviceManagement/remoteAssistancePartners/{remoteAssistancePartnerId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -6383,10 +10497,26 @@ impl DeviceManagementRemoteAssistancePartnersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// beginOnboarding action
     ///
     /// `POST /deviceManagement/remoteAssistancePartners/{remoteAssistancePartnerId}/beginOnboarding` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-beginonboarding?view=graph-rest-1.0)
     pub fn begin_onboarding(
@@ -6403,10 +10533,26 @@ impl DeviceManagementRemoteAssistancePartnersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// disconnect action
     ///
     /// `POST /deviceManagement/remoteAssistancePartners/{remoteAssistancePartnerId}/disconnect` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-disconnect?view=graph-rest-1.0)
     pub fn disconnect(
@@ -6423,6 +10569,18 @@ impl DeviceManagementRemoteAssistancePartnersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/reports`
@@ -6441,6 +10599,10 @@ impl DeviceManagementReports {
     ///
     /// `GET /deviceManagement/reports` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6457,10 +10619,40 @@ impl DeviceManagementReports {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceManagementReports
     ///
     /// `PATCH /deviceManagement/reports` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6468,7 +10660,7 @@ impl DeviceManagementReports {
         &self,
         body: &super::super::DeviceManagementReports,
     ) -> graph_rt::Request<
-        super::super::DeviceManagementReports,
+        Option<super::super::DeviceManagementReports>,
         super::super::DeviceManagementReports,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6476,10 +10668,30 @@ impl DeviceManagementReports {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/reports/exportJobs`
     pub fn export_jobs(&self) -> DeviceManagementReportsExportJobs {
@@ -6488,6 +10700,10 @@ impl DeviceManagementReports {
     /// getCachedReport action
     ///
     /// `POST /deviceManagement/reports/getCachedReport` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcachedreport?view=graph-rest-1.0)
     pub fn get_cached_report(
@@ -6506,10 +10722,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getCompliancePolicyNonComplianceReport action
     ///
     /// `POST /deviceManagement/reports/getCompliancePolicyNonComplianceReport` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcompliancepolicynoncompliancereport?view=graph-rest-1.0)
     pub fn get_compliance_policy_non_compliance_report(
@@ -6528,10 +10774,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getCompliancePolicyNonComplianceSummaryReport action
     ///
     /// `POST /deviceManagement/reports/getCompliancePolicyNonComplianceSummaryReport` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcompliancepolicynoncompliancesummaryreport?view=graph-rest-1.0)
     pub fn get_compliance_policy_non_compliance_summary_report(
@@ -6550,10 +10826,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getComplianceSettingNonComplianceReport action
     ///
     /// `POST /deviceManagement/reports/getComplianceSettingNonComplianceReport` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcompliancesettingnoncompliancereport?view=graph-rest-1.0)
     pub fn get_compliance_setting_non_compliance_report(
@@ -6572,10 +10878,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getConfigurationPolicyNonComplianceReport action
     ///
     /// `POST /deviceManagement/reports/getConfigurationPolicyNonComplianceReport` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getconfigurationpolicynoncompliancereport?view=graph-rest-1.0)
     pub fn get_configuration_policy_non_compliance_report(
@@ -6594,10 +10930,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getConfigurationPolicyNonComplianceSummaryReport action
     ///
     /// `POST /deviceManagement/reports/getConfigurationPolicyNonComplianceSummaryReport` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getconfigurationpolicynoncompliancesummaryreport?view=graph-rest-1.0)
     pub fn get_configuration_policy_non_compliance_summary_report(
@@ -6619,10 +10985,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getConfigurationSettingNonComplianceReport action
     ///
     /// `POST /deviceManagement/reports/getConfigurationSettingNonComplianceReport` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getconfigurationsettingnoncompliancereport?view=graph-rest-1.0)
     pub fn get_configuration_setting_non_compliance_report(
@@ -6641,10 +11037,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getDeviceManagementIntentSettingsReport action
     ///
     /// `POST /deviceManagement/reports/getDeviceManagementIntentSettingsReport` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getdevicemanagementintentsettingsreport?view=graph-rest-1.0)
     pub fn get_device_management_intent_settings_report(
@@ -6663,10 +11089,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getDeviceNonComplianceReport action
     ///
     /// `POST /deviceManagement/reports/getDeviceNonComplianceReport` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getdevicenoncompliancereport?view=graph-rest-1.0)
     pub fn get_device_non_compliance_report(
@@ -6685,10 +11141,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getHistoricalReport action
     ///
     /// `POST /deviceManagement/reports/getHistoricalReport` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-gethistoricalreport?view=graph-rest-1.0)
     pub fn get_historical_report(
@@ -6707,10 +11193,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getPolicyNonComplianceMetadata action
     ///
     /// `POST /deviceManagement/reports/getPolicyNonComplianceMetadata` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getpolicynoncompliancemetadata?view=graph-rest-1.0)
     pub fn get_policy_non_compliance_metadata(
@@ -6729,10 +11245,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getPolicyNonComplianceReport action
     ///
     /// `POST /deviceManagement/reports/getPolicyNonComplianceReport` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getpolicynoncompliancereport?view=graph-rest-1.0)
     pub fn get_policy_non_compliance_report(
@@ -6751,10 +11297,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getPolicyNonComplianceSummaryReport action
     ///
     /// `POST /deviceManagement/reports/getPolicyNonComplianceSummaryReport` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getpolicynoncompliancesummaryreport?view=graph-rest-1.0)
     pub fn get_policy_non_compliance_summary_report(
@@ -6773,10 +11349,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getReportFilters action
     ///
     /// `POST /deviceManagement/reports/getReportFilters` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getreportfilters?view=graph-rest-1.0)
     pub fn get_report_filters(
@@ -6795,10 +11401,40 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getSettingNonComplianceReport action
     ///
     /// `POST /deviceManagement/reports/getSettingNonComplianceReport` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getsettingnoncompliancereport?view=graph-rest-1.0)
     pub fn get_setting_non_compliance_report(
@@ -6817,6 +11453,32 @@ impl DeviceManagementReports {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/reports/exportJobs`
@@ -6835,6 +11497,10 @@ impl DeviceManagementReportsExportJobs {
     ///
     /// `GET /deviceManagement/reports/exportJobs` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementexportjob-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6851,10 +11517,40 @@ impl DeviceManagementReportsExportJobs {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceManagementExportJob
     ///
     /// `POST /deviceManagement/reports/exportJobs` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementexportjob-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6874,6 +11570,26 @@ impl DeviceManagementReportsExportJobs {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/reports/exportJobs/{deviceManagementExportJobId}`
     pub fn item(
@@ -6902,6 +11618,10 @@ impl DeviceManagementReportsExportJobsItem {
     ///
     /// `GET /deviceManagement/reports/exportJobs/{deviceManagementExportJobId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementexportjob-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -6918,10 +11638,40 @@ impl DeviceManagementReportsExportJobsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceManagementExportJob
     ///
     /// `PATCH /deviceManagement/reports/exportJobs/{deviceManagementExportJobId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementexportjob-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -6929,7 +11679,7 @@ impl DeviceManagementReportsExportJobsItem {
         &self,
         body: &super::super::DeviceManagementExportJob,
     ) -> graph_rt::Request<
-        super::super::DeviceManagementExportJob,
+        Option<super::super::DeviceManagementExportJob>,
         super::super::DeviceManagementExportJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6937,14 +11687,38 @@ impl DeviceManagementReportsExportJobsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete deviceManagementExportJob
     ///
     /// `DELETE /deviceManagement/reports/exportJobs/{deviceManagementExportJobId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementexportjob-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -6961,6 +11735,26 @@ impl DeviceManagementReportsExportJobsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/resourceOperations`
@@ -6979,6 +11773,10 @@ impl DeviceManagementResourceOperations {
     ///
     /// `GET /deviceManagement/resourceOperations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-resourceoperation-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -6995,10 +11793,32 @@ impl DeviceManagementResourceOperations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create resourceOperation
     ///
     /// `POST /deviceManagement/resourceOperations` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-resourceoperation-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -7018,6 +11838,18 @@ impl DeviceManagementResourceOperations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/resourceOperations/{resourceOperationId}`
     pub fn item(
@@ -7044,6 +11876,10 @@ impl DeviceManagementResourceOperationsItem {
     ///
     /// `GET /deviceManagement/resourceOperations/{resourceOperationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-resourceoperation-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -7060,10 +11896,32 @@ impl DeviceManagementResourceOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update resourceOperation
     ///
     /// `PATCH /deviceManagement/resourceOperations/{resourceOperationId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-resourceoperation-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -7071,7 +11929,7 @@ impl DeviceManagementResourceOperationsItem {
         &self,
         body: &super::super::ResourceOperation,
     ) -> graph_rt::Request<
-        super::super::ResourceOperation,
+        Option<super::super::ResourceOperation>,
         super::super::ResourceOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7079,14 +11937,30 @@ impl DeviceManagementResourceOperationsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete resourceOperation
     ///
     /// `DELETE /deviceManagement/resourceOperations/{resourceOperationId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-resourceoperation-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -7103,6 +11977,18 @@ impl DeviceManagementResourceOperationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/roleAssignments`
@@ -7121,6 +12007,10 @@ impl DeviceManagementRoleAssignments {
     ///
     /// `GET /deviceManagement/roleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroleassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -7137,10 +12027,32 @@ impl DeviceManagementRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create deviceAndAppManagementRoleAssignment
     ///
     /// `POST /deviceManagement/roleAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroleassignment-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -7160,6 +12072,18 @@ impl DeviceManagementRoleAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/roleAssignments/{deviceAndAppManagementRoleAssignmentId}`
     pub fn item(
@@ -7188,6 +12112,10 @@ impl DeviceManagementRoleAssignmentsItem {
     ///
     /// `GET /deviceManagement/roleAssignments/{deviceAndAppManagementRoleAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroleassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -7204,10 +12132,32 @@ impl DeviceManagementRoleAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update deviceAndAppManagementRoleAssignment
     ///
     /// `PATCH /deviceManagement/roleAssignments/{deviceAndAppManagementRoleAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroleassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -7215,7 +12165,7 @@ impl DeviceManagementRoleAssignmentsItem {
         &self,
         body: &super::super::DeviceAndAppManagementRoleAssignment,
     ) -> graph_rt::Request<
-        super::super::DeviceAndAppManagementRoleAssignment,
+        Option<super::super::DeviceAndAppManagementRoleAssignment>,
         super::super::DeviceAndAppManagementRoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7223,14 +12173,30 @@ impl DeviceManagementRoleAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceAndAppManagementRoleAssignment
     ///
     /// `DELETE /deviceManagement/roleAssignments/{deviceAndAppManagementRoleAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroleassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -7247,12 +12213,24 @@ impl DeviceManagementRoleAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/roleDefinitions`
 ///
-/// - `GET /deviceManagement/roleDefinitions`: List deviceAndAppManagementRoleDefinitions
-/// - `POST /deviceManagement/roleDefinitions`: Create deviceAndAppManagementRoleDefinition
+/// - `GET /deviceManagement/roleDefinitions`: List roleDefinitions
+/// - `POST /deviceManagement/roleDefinitions`: Create roleDefinition
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRoleDefinitions(pub(super) graph_rt::UrlPath);
 impl DeviceManagementRoleDefinitions {
@@ -7261,17 +12239,21 @@ impl DeviceManagementRoleDefinitions {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List deviceAndAppManagementRoleDefinitions
+    /// List roleDefinitions
     ///
     /// `GET /deviceManagement/roleDefinitions` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroledefinition-list?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-roledefinition-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::DeviceAndAppManagementRoleDefinition>,
-        super::super::DeviceAndAppManagementRoleDefinition,
+        graph_rt::Page<super::super::AnyRoleDefinition>,
+        super::super::RoleDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7281,19 +12263,41 @@ impl DeviceManagementRoleDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
-    /// Create deviceAndAppManagementRoleDefinition
+    /// Create roleDefinition
     ///
     /// `POST /deviceManagement/roleDefinitions` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroledefinition-create?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-roledefinition-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::DeviceAndAppManagementRoleDefinition,
+        body: &super::super::AnyRoleDefinition,
     ) -> graph_rt::Request<
-        super::super::DeviceAndAppManagementRoleDefinition,
-        super::super::DeviceAndAppManagementRoleDefinition,
+        super::super::AnyRoleDefinition,
+        super::super::RoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7304,6 +12308,18 @@ impl DeviceManagementRoleDefinitions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/roleDefinitions/{roleDefinitionId}`
     pub fn item(&self, role_definition_id: &str) -> DeviceManagementRoleDefinitionsItem {
@@ -7312,8 +12328,8 @@ impl DeviceManagementRoleDefinitions {
 }
 /// `/deviceManagement/roleDefinitions/{roleDefinitionId}`
 ///
-/// - `GET /deviceManagement/roleDefinitions/{roleDefinitionId}`: Get deviceAndAppManagementRoleDefinition
-/// - `PATCH /deviceManagement/roleDefinitions/{roleDefinitionId}`: Update deviceAndAppManagementRoleDefinition
+/// - `GET /deviceManagement/roleDefinitions/{roleDefinitionId}`: Get roleDefinition
+/// - `PATCH /deviceManagement/roleDefinitions/{roleDefinitionId}`: Update roleDefinition
 /// - `DELETE /deviceManagement/roleDefinitions/{roleDefinitionId}`: Delete deviceAndAppManagementRoleDefinition
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRoleDefinitionsItem(pub(super) graph_rt::UrlPath);
@@ -7323,17 +12339,21 @@ impl DeviceManagementRoleDefinitionsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get deviceAndAppManagementRoleDefinition
+    /// Get roleDefinition
     ///
     /// `GET /deviceManagement/roleDefinitions/{roleDefinitionId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroledefinition-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-roledefinition-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DeviceAndAppManagementRoleDefinition,
-        super::super::DeviceAndAppManagementRoleDefinition,
+        super::super::AnyRoleDefinition,
+        super::super::RoleDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7343,33 +12363,71 @@ impl DeviceManagementRoleDefinitionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
-    /// Update deviceAndAppManagementRoleDefinition
+    /// Update roleDefinition
     ///
     /// `PATCH /deviceManagement/roleDefinitions/{roleDefinitionId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroledefinition-update?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-roledefinition-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::DeviceAndAppManagementRoleDefinition,
+        body: &super::super::AnyRoleDefinition,
     ) -> graph_rt::Request<
-        super::super::DeviceAndAppManagementRoleDefinition,
-        super::super::DeviceAndAppManagementRoleDefinition,
+        Option<super::super::AnyRoleDefinition>,
+        super::super::RoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceAndAppManagementRoleDefinition
     ///
     /// `DELETE /deviceManagement/roleDefinitions/{roleDefinitionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroledefinition-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -7386,6 +12444,18 @@ impl DeviceManagementRoleDefinitionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments`
     pub fn role_assignments(
@@ -7414,6 +12484,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignments {
     ///
     /// `GET /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-roleassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -7430,10 +12504,32 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create roleAssignment
     ///
     /// `POST /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-roleassignment-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -7453,6 +12549,18 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}`
     pub fn item(
@@ -7483,6 +12591,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
     ///
     /// `GET /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-roleassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -7499,10 +12611,32 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update roleAssignment
     ///
     /// `PATCH /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-roleassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -7510,7 +12644,7 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
         &self,
         body: &super::super::AnyRoleAssignment,
     ) -> graph_rt::Request<
-        super::super::AnyRoleAssignment,
+        Option<super::super::AnyRoleAssignment>,
         super::super::RoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7518,14 +12652,30 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete roleAssignment
     ///
     /// `DELETE /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-roleassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -7542,6 +12692,18 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition`
     pub fn role_definition(
@@ -7554,8 +12716,8 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
 }
 /// `/deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition`
 ///
-/// - `GET /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition`: Get deviceAndAppManagementRoleDefinition
-/// - `PATCH /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition`: Update deviceAndAppManagementRoleDefinition
+/// - `GET /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition`: Get roleDefinition
+/// - `PATCH /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition`: Update roleDefinition
 /// - `DELETE /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition`: Delete deviceAndAppManagementRoleDefinition
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition(
@@ -7567,17 +12729,21 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get deviceAndAppManagementRoleDefinition
+    /// Get roleDefinition
     ///
     /// `GET /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroledefinition-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-roledefinition-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DeviceAndAppManagementRoleDefinition,
-        super::super::DeviceAndAppManagementRoleDefinition,
+        super::super::AnyRoleDefinition,
+        super::super::RoleDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7587,33 +12753,71 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementRBAC.Read.All",
+                            "DeviceManagementRBAC.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
-    /// Update deviceAndAppManagementRoleDefinition
+    /// Update roleDefinition
     ///
     /// `PATCH /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroledefinition-update?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-roledefinition-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::DeviceAndAppManagementRoleDefinition,
+        body: &super::super::AnyRoleDefinition,
     ) -> graph_rt::Request<
-        super::super::DeviceAndAppManagementRoleDefinition,
-        super::super::DeviceAndAppManagementRoleDefinition,
+        Option<super::super::AnyRoleDefinition>,
+        super::super::RoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete deviceAndAppManagementRoleDefinition
     ///
     /// `DELETE /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementRBAC.ReadWrite.All`
+    /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroledefinition-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -7630,6 +12834,18 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementRBAC.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/softwareUpdateStatusSummary`
@@ -7648,6 +12864,10 @@ impl DeviceManagementSoftwareUpdateStatusSummary {
     ///
     /// `GET /deviceManagement/softwareUpdateStatusSummary` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-softwareupdatestatussummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -7664,10 +12884,32 @@ impl DeviceManagementSoftwareUpdateStatusSummary {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update softwareUpdateStatusSummary
     ///
     /// `PATCH /deviceManagement/softwareUpdateStatusSummary` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-softwareupdatestatussummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -7675,7 +12917,7 @@ impl DeviceManagementSoftwareUpdateStatusSummary {
         &self,
         body: &super::super::SoftwareUpdateStatusSummary,
     ) -> graph_rt::Request<
-        super::super::SoftwareUpdateStatusSummary,
+        Option<super::super::SoftwareUpdateStatusSummary>,
         super::super::SoftwareUpdateStatusSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7683,10 +12925,22 @@ impl DeviceManagementSoftwareUpdateStatusSummary {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/telecomExpenseManagementPartners`
@@ -7707,6 +12961,10 @@ impl DeviceManagementTelecomExpenseManagementPartners {
     ///
     /// `GET /deviceManagement/telecomExpenseManagementPartners` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-tem-telecomexpensemanagementpartner-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -7723,10 +12981,32 @@ impl DeviceManagementTelecomExpenseManagementPartners {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create telecomExpenseManagementPartner
     ///
     /// `POST /deviceManagement/telecomExpenseManagementPartners` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-tem-telecomexpensemanagementpartner-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -7746,6 +13026,18 @@ impl DeviceManagementTelecomExpenseManagementPartners {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/telecomExpenseManagementPartners/{telecomExpenseManagementPartnerId}`
     pub fn item(
@@ -7776,6 +13068,10 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
     ///
     /// `GET /deviceManagement/telecomExpenseManagementPartners/{telecomExpenseManagementPartnerId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-tem-telecomexpensemanagementpartner-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -7792,10 +13088,32 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update telecomExpenseManagementPartner
     ///
     /// `PATCH /deviceManagement/telecomExpenseManagementPartners/{telecomExpenseManagementPartnerId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-tem-telecomexpensemanagementpartner-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -7803,7 +13121,7 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
         &self,
         body: &super::super::TelecomExpenseManagementPartner,
     ) -> graph_rt::Request<
-        super::super::TelecomExpenseManagementPartner,
+        Option<super::super::TelecomExpenseManagementPartner>,
         super::super::TelecomExpenseManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7811,14 +13129,30 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete telecomExpenseManagementPartner
     ///
     /// `DELETE /deviceManagement/telecomExpenseManagementPartners/{telecomExpenseManagementPartnerId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-tem-telecomexpensemanagementpartner-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -7835,6 +13169,18 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/termsAndConditions`
@@ -7853,6 +13199,10 @@ impl DeviceManagementTermsAndConditions {
     ///
     /// `GET /deviceManagement/termsAndConditions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditions-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -7869,10 +13219,32 @@ impl DeviceManagementTermsAndConditions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create termsAndConditions
     ///
     /// `POST /deviceManagement/termsAndConditions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditions-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -7892,6 +13264,18 @@ impl DeviceManagementTermsAndConditions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/termsAndConditions/{termsAndConditionsId}`
     pub fn item(
@@ -7920,6 +13304,10 @@ impl DeviceManagementTermsAndConditionsItem {
     ///
     /// `GET /deviceManagement/termsAndConditions/{termsAndConditionsId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditions-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -7936,10 +13324,32 @@ impl DeviceManagementTermsAndConditionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update termsAndConditions
     ///
     /// `PATCH /deviceManagement/termsAndConditions/{termsAndConditionsId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditions-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -7947,7 +13357,7 @@ impl DeviceManagementTermsAndConditionsItem {
         &self,
         body: &super::super::TermsAndConditions,
     ) -> graph_rt::Request<
-        super::super::TermsAndConditions,
+        Option<super::super::TermsAndConditions>,
         super::super::TermsAndConditions,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7955,14 +13365,30 @@ impl DeviceManagementTermsAndConditionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete termsAndConditions
     ///
     /// `DELETE /deviceManagement/termsAndConditions/{termsAndConditionsId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditions-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -7979,6 +13405,18 @@ impl DeviceManagementTermsAndConditionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses`
     pub fn acceptance_statuses(
@@ -8013,6 +13451,10 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatuses {
     ///
     /// `GET /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsacceptancestatus-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -8029,10 +13471,32 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatuses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create termsAndConditionsAcceptanceStatus
     ///
     /// `POST /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsacceptancestatus-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -8052,6 +13516,18 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatuses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}`
     pub fn item(
@@ -8082,6 +13558,10 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
     ///
     /// `GET /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsacceptancestatus-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -8098,10 +13578,32 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update termsAndConditionsAcceptanceStatus
     ///
     /// `PATCH /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsacceptancestatus-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -8109,7 +13611,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
         &self,
         body: &super::super::TermsAndConditionsAcceptanceStatus,
     ) -> graph_rt::Request<
-        super::super::TermsAndConditionsAcceptanceStatus,
+        Option<super::super::TermsAndConditionsAcceptanceStatus>,
         super::super::TermsAndConditionsAcceptanceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8117,14 +13619,30 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete termsAndConditionsAcceptanceStatus
     ///
     /// `DELETE /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsacceptancestatus-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -8141,6 +13659,18 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}/termsAndConditions`
     pub fn terms_and_conditions(
@@ -8170,6 +13700,10 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
     ///
     /// `GET /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}/termsAndConditions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditions-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -8186,10 +13720,32 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update termsAndConditions
     ///
     /// `PATCH /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}/termsAndConditions` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditions-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -8197,7 +13753,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
         &self,
         body: &super::super::TermsAndConditions,
     ) -> graph_rt::Request<
-        super::super::TermsAndConditions,
+        Option<super::super::TermsAndConditions>,
         super::super::TermsAndConditions,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8205,14 +13761,30 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete termsAndConditions
     ///
     /// `DELETE /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}/termsAndConditions` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditions-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -8229,6 +13801,18 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments`
@@ -8249,6 +13833,10 @@ impl DeviceManagementTermsAndConditionsItemAssignments {
     ///
     /// `GET /deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsassignment-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -8265,10 +13853,32 @@ impl DeviceManagementTermsAndConditionsItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create termsAndConditionsAssignment
     ///
     /// `POST /deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsassignment-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -8288,6 +13898,18 @@ impl DeviceManagementTermsAndConditionsItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments/{termsAndConditionsAssignmentId}`
     pub fn item(
@@ -8318,6 +13940,10 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
     ///
     /// `GET /deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments/{termsAndConditionsAssignmentId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -8334,10 +13960,32 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update termsAndConditionsAssignment
     ///
     /// `PATCH /deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments/{termsAndConditionsAssignmentId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -8345,7 +13993,7 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
         &self,
         body: &super::super::TermsAndConditionsAssignment,
     ) -> graph_rt::Request<
-        super::super::TermsAndConditionsAssignment,
+        Option<super::super::TermsAndConditionsAssignment>,
         super::super::TermsAndConditionsAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8353,14 +14001,30 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete termsAndConditionsAssignment
     ///
     /// `DELETE /deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments/{termsAndConditionsAssignmentId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -8377,6 +14041,18 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/windowsAutopilotDeviceIdentities`
@@ -8397,6 +14073,10 @@ impl DeviceManagementWindowsAutopilotDeviceIdentities {
     ///
     /// `GET /deviceManagement/windowsAutopilotDeviceIdentities` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -8413,10 +14093,32 @@ impl DeviceManagementWindowsAutopilotDeviceIdentities {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsAutopilotDeviceIdentity
     ///
     /// `POST /deviceManagement/windowsAutopilotDeviceIdentities` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -8436,6 +14138,18 @@ impl DeviceManagementWindowsAutopilotDeviceIdentities {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/windowsAutopilotDeviceIdentities/{windowsAutopilotDeviceIdentityId}`
     pub fn item(
@@ -8465,6 +14179,10 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     ///
     /// `GET /deviceManagement/windowsAutopilotDeviceIdentities/{windowsAutopilotDeviceIdentityId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -8481,10 +14199,32 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete windowsAutopilotDeviceIdentity
     ///
     /// `DELETE /deviceManagement/windowsAutopilotDeviceIdentities/{windowsAutopilotDeviceIdentityId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -8501,10 +14241,26 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assignUserToDevice action
     ///
     /// `POST /deviceManagement/windowsAutopilotDeviceIdentities/{windowsAutopilotDeviceIdentityId}/assignUserToDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-assignusertodevice?view=graph-rest-1.0)
     pub fn assign_user_to_device(
@@ -8523,10 +14279,26 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// unassignUserFromDevice action
     ///
     /// `POST /deviceManagement/windowsAutopilotDeviceIdentities/{windowsAutopilotDeviceIdentityId}/unassignUserFromDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-unassignuserfromdevice?view=graph-rest-1.0)
     pub fn unassign_user_from_device(
@@ -8543,10 +14315,32 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// updateDeviceProperties action
     ///
     /// `POST /deviceManagement/windowsAutopilotDeviceIdentities/{windowsAutopilotDeviceIdentityId}/updateDeviceProperties` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-updatedeviceproperties?view=graph-rest-1.0)
     pub fn update_device_properties(
@@ -8565,6 +14359,18 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/windowsInformationProtectionAppLearningSummaries`
@@ -8585,6 +14391,10 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummaries {
     ///
     /// `GET /deviceManagement/windowsInformationProtectionAppLearningSummaries` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionapplearningsummary-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -8601,10 +14411,32 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummaries {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionAppLearningSummary
     ///
     /// `POST /deviceManagement/windowsInformationProtectionAppLearningSummaries` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionapplearningsummary-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -8624,6 +14456,18 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummaries {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/windowsInformationProtectionAppLearningSummaries/{windowsInformationProtectionAppLearningSummaryId}`
     pub fn item(
@@ -8654,6 +14498,10 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
     ///
     /// `GET /deviceManagement/windowsInformationProtectionAppLearningSummaries/{windowsInformationProtectionAppLearningSummaryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionapplearningsummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -8670,10 +14518,32 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionAppLearningSummary
     ///
     /// `PATCH /deviceManagement/windowsInformationProtectionAppLearningSummaries/{windowsInformationProtectionAppLearningSummaryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionapplearningsummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -8681,7 +14551,7 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
         &self,
         body: &super::super::WindowsInformationProtectionAppLearningSummary,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionAppLearningSummary,
+        Option<super::super::WindowsInformationProtectionAppLearningSummary>,
         super::super::WindowsInformationProtectionAppLearningSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8689,14 +14559,30 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionAppLearningSummary
     ///
     /// `DELETE /deviceManagement/windowsInformationProtectionAppLearningSummaries/{windowsInformationProtectionAppLearningSummaryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionapplearningsummary-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -8713,6 +14599,18 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/deviceManagement/windowsInformationProtectionNetworkLearningSummaries`
@@ -8733,6 +14631,10 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummaries {
     ///
     /// `GET /deviceManagement/windowsInformationProtectionNetworkLearningSummaries` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionnetworklearningsummary-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -8749,10 +14651,32 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummaries {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsInformationProtectionNetworkLearningSummary
     ///
     /// `POST /deviceManagement/windowsInformationProtectionNetworkLearningSummaries` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionnetworklearningsummary-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -8772,6 +14696,18 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummaries {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/deviceManagement/windowsInformationProtectionNetworkLearningSummaries/{windowsInformationProtectionNetworkLearningSummaryId}`
     pub fn item(
@@ -8805,6 +14741,10 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
     ///
     /// `GET /deviceManagement/windowsInformationProtectionNetworkLearningSummaries/{windowsInformationProtectionNetworkLearningSummaryId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionnetworklearningsummary-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -8821,10 +14761,32 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsInformationProtectionNetworkLearningSummary
     ///
     /// `PATCH /deviceManagement/windowsInformationProtectionNetworkLearningSummaries/{windowsInformationProtectionNetworkLearningSummaryId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionnetworklearningsummary-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -8832,7 +14794,7 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
         &self,
         body: &super::super::WindowsInformationProtectionNetworkLearningSummary,
     ) -> graph_rt::Request<
-        super::super::WindowsInformationProtectionNetworkLearningSummary,
+        Option<super::super::WindowsInformationProtectionNetworkLearningSummary>,
         super::super::WindowsInformationProtectionNetworkLearningSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8840,14 +14802,30 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsInformationProtectionNetworkLearningSummary
     ///
     /// `DELETE /deviceManagement/windowsInformationProtectionNetworkLearningSummaries/{windowsInformationProtectionNetworkLearningSummaryId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionnetworklearningsummary-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -8864,5 +14842,17 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

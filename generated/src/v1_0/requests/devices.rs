@@ -19,6 +19,10 @@ impl Devices {
     ///
     /// `GET /devices` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Device.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -35,10 +39,34 @@ impl Devices {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Device.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create device
     ///
     /// `POST /devices` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    /// - Application: `Device.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-post-devices?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -58,6 +86,18 @@ impl Devices {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Device.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/devices/{Id}`
     pub fn item(&self, id: &str) -> DevicesItem {
@@ -81,6 +121,10 @@ impl DevicesItem {
     ///
     /// `GET /devices/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Device.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -97,15 +141,39 @@ impl DevicesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Device.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update device
     ///
     /// `PATCH /devices/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-update?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::UpdateDeviceBody,
+        body: &super::super::Device,
     ) -> graph_rt::Request<
         (),
         (),
@@ -119,10 +187,24 @@ impl DevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete device
     ///
     /// `DELETE /devices/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -139,10 +221,22 @@ impl DevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                ],
+            )
     }
     /// device: checkMemberObjects
     ///
     /// `POST /devices/{id}/checkMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-checkmemberobjects?view=graph-rest-1.0)
     pub fn check_member_objects(
@@ -161,6 +255,22 @@ impl DevicesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/devices/{Id}/extensions`
     pub fn extensions(&self) -> DevicesItemExtensions {
@@ -198,23 +308,35 @@ impl DevicesItemExtensions {
     ///
     /// `POST /devices/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/devices/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> DevicesItemExtensionsItem {
@@ -238,13 +360,16 @@ impl DevicesItemExtensionsItem {
     ///
     /// `GET /devices/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -254,33 +379,55 @@ impl DevicesItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /devices/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /devices/{Id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -297,6 +444,14 @@ impl DevicesItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/devices/{Id}/transitiveMemberOf`
@@ -314,6 +469,10 @@ impl DevicesItemTransitiveMemberOf {
     ///
     /// `GET /devices/{id | userPrincipalName}/transitiveMemberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-transitivememberof?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -330,6 +489,22 @@ impl DevicesItemTransitiveMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/devices/{Id}/memberOf`
@@ -347,6 +522,10 @@ impl DevicesItemMemberOf {
     ///
     /// `GET /devices/{id}/memberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-memberof?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -363,6 +542,22 @@ impl DevicesItemMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/devices/{Id}/registeredOwners`
@@ -380,6 +575,10 @@ impl DevicesItemRegisteredOwners {
     ///
     /// `GET /devices/{id}/registeredOwners` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-registeredowners?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -396,6 +595,22 @@ impl DevicesItemRegisteredOwners {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/devices/{Id}/registeredOwners/{id}`
     pub fn item(&self, id: &str) -> DevicesItemRegisteredOwnersItem {
@@ -421,6 +636,10 @@ impl DevicesItemRegisteredOwnersRef {
     ///
     /// `POST /devices/{id}/registeredOwners/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-post-registeredowners?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn create(
@@ -439,6 +658,21 @@ impl DevicesItemRegisteredOwnersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/devices/{Id}/registeredOwners/{id}`
@@ -470,6 +704,10 @@ impl DevicesItemRegisteredOwnersItemRef {
     ///
     /// `DELETE /devices/{id}/registeredOwners/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-delete-registeredowners?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -485,6 +723,21 @@ impl DevicesItemRegisteredOwnersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/devices/{Id}/registeredUsers`
@@ -502,6 +755,10 @@ impl DevicesItemRegisteredUsers {
     ///
     /// `GET /devices/{id}/registeredUsers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-registeredusers?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -518,6 +775,22 @@ impl DevicesItemRegisteredUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/devices/{Id}/registeredUsers/{id}`
     pub fn item(&self, id: &str) -> DevicesItemRegisteredUsersItem {
@@ -543,6 +816,10 @@ impl DevicesItemRegisteredUsersRef {
     ///
     /// `POST /devices/{id}/registeredUsers/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-post-registeredusers?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn create(
@@ -561,6 +838,21 @@ impl DevicesItemRegisteredUsersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/devices/{Id}/registeredUsers/{id}`
@@ -592,6 +884,10 @@ impl DevicesItemRegisteredUsersItemRef {
     ///
     /// `DELETE /devices/{id}/registeredUsers/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-delete-registeredusers?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -607,5 +903,20 @@ impl DevicesItemRegisteredUsersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

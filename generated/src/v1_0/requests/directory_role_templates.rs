@@ -18,6 +18,10 @@ impl DirectoryRoleTemplates {
     ///
     /// `GET /directoryRoleTemplates` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryroletemplate-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -34,6 +38,29 @@ impl DirectoryRoleTemplates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/directoryRoleTemplates/{id}`
     pub fn item(&self, id: &str) -> DirectoryRoleTemplatesItem {
@@ -55,6 +82,10 @@ impl DirectoryRoleTemplatesItem {
     ///
     /// `GET /directoryRoleTemplates/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryroletemplate-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -71,5 +102,28 @@ impl DirectoryRoleTemplatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "RoleManagement.Read.Directory",
+                            "Directory.Read.All",
+                            "RoleManagement.ReadWrite.Directory",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl Domains {
     ///
     /// `GET /domains` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Domain.Read.All`, `Domain.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -35,10 +39,30 @@ impl Domains {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Domain.Read.All",
+                            "Domain.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create domain
     ///
     /// `POST /domains` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    /// - Application: `Domain.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-post-domains?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -58,6 +82,18 @@ impl Domains {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/domains/contoso.com`
     pub fn contoso_com(&self) -> DomainsContosoCom {
@@ -101,6 +137,10 @@ impl DomainsContosoComServiceConfigurationRecords {
     ///
     /// `GET /domains/contoso.com/serviceConfigurationRecords` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Directory.Read.All`, `Domain.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-list-serviceconfigurationrecords?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -117,6 +157,18 @@ impl DomainsContosoComServiceConfigurationRecords {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/domains/{id}`
@@ -136,6 +188,10 @@ impl DomainsItem {
     ///
     /// `GET /domains/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Domain.Read.All`, `Domain.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -152,15 +208,36 @@ impl DomainsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Domain.Read.All",
+                            "Domain.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update domain
     ///
     /// `PATCH /domains/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    /// - Application: `Domain.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-update?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::Domain,
     ) -> graph_rt::Request<
         (),
         (),
@@ -174,10 +251,26 @@ impl DomainsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete domain
     ///
     /// `DELETE /domains/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    /// - Application: `Domain.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -194,6 +287,18 @@ impl DomainsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/domains/{id}/domainNameReferences`
     pub fn domain_name_references(&self) -> DomainsItemDomainNameReferences {
@@ -201,7 +306,11 @@ impl DomainsItem {
     }
     /// Force domain deletion
     ///
-    /// `POST /domains/{id}/forceDelete`
+    /// `POST /domains/{id}/forceDelete` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    /// - Application: `Domain.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-forcedelete?view=graph-rest-1.0)
     pub fn force_delete(
@@ -219,6 +328,19 @@ impl DomainsItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/domains/{id}/verificationDnsRecords`
     pub fn verification_dns_records(&self) -> DomainsItemVerificationDnsRecords {
@@ -229,6 +351,10 @@ impl DomainsItem {
     /// domain: verify
     ///
     /// `POST /domains/{id}/verify` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Directory.Read.All`, `Domain.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-verify?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -246,6 +372,18 @@ impl DomainsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/domains/{id}/domainNameReferences`
@@ -263,6 +401,9 @@ impl DomainsItemDomainNameReferences {
     ///
     /// `GET /domains/{id}/domainNameReferences` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Domain.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-list-domainnamereferences?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -279,6 +420,14 @@ impl DomainsItemDomainNameReferences {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/domains/{id}/verificationDnsRecords`
@@ -296,6 +445,10 @@ impl DomainsItemVerificationDnsRecords {
     ///
     /// `GET /domains/{id}/verificationDnsRecords` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`
+    /// - Application: `Directory.Read.All`, `Domain.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-list-verificationdnsrecords?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -312,5 +465,17 @@ impl DomainsItemVerificationDnsRecords {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Domain.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

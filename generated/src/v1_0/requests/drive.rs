@@ -146,6 +146,9 @@ impl DriveRootCreatedByUserPlannerPlans {
     ///
     /// `GET /drive/root/createdByUser/planner/plans` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-plans?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -162,6 +165,19 @@ impl DriveRootCreatedByUserPlannerPlans {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drive/root/createdByUser/planner/tasks`
@@ -179,6 +195,9 @@ impl DriveRootCreatedByUserPlannerTasks {
     ///
     /// `GET /drive/root/createdByUser/planner/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-tasks?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -195,6 +214,19 @@ impl DriveRootCreatedByUserPlannerTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drive/root:/{path and filename}:`

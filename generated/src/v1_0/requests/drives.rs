@@ -30,23 +30,62 @@ impl DrivesItem {
     }
     /// Get Drive
     ///
-    /// `GET /drives/{drive-id}` → `404`
+    /// `GET /drives/{drive-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-get?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::Drive,
+        super::super::Drive,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
-            .documented_status(404u16)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items`
     pub fn items(&self) -> DrivesItemItems {
@@ -92,6 +131,11 @@ impl DrivesItemItemsItem {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -108,10 +152,48 @@ impl DrivesItemItemsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Move a DriveItem to a new folder
     ///
     /// `PATCH /drives/{drive-id}/items/{item-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -119,7 +201,7 @@ impl DrivesItemItemsItem {
         &self,
         body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        Option<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -127,14 +209,39 @@ impl DrivesItemItemsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a DriveItem
     ///
     /// `DELETE /drives/{drive-id}/items/{item-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -151,6 +258,26 @@ impl DrivesItemItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/analytics`
     pub fn analytics(&self) -> DrivesItemItemsItemAnalytics {
@@ -159,6 +286,11 @@ impl DrivesItemItemsItem {
     /// driveItem: checkin
     ///
     /// `POST /drives/{driveId}/items/{itemId}/checkin` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
     pub fn checkin(
@@ -177,10 +309,35 @@ impl DrivesItemItemsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: checkout
     ///
     /// `POST /drives/{driveId}/items/{itemId}/checkout` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
     pub fn checkout(
@@ -197,6 +354,26 @@ impl DrivesItemItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/children`
     pub fn children(&self) -> DrivesItemItemsItemChildren {
@@ -208,7 +385,12 @@ impl DrivesItemItemsItem {
     }
     /// Copy a DriveItem
     ///
-    /// `POST /drives/{driveId}/items/{itemId}/copy`
+    /// `POST /drives/{driveId}/items/{itemId}/copy` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
     pub fn copy(
@@ -219,11 +401,32 @@ impl DrivesItemItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("copy"),
-            graph_rt::decode::empty,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("copy"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/createLink`
     pub fn create_link(&self) -> DrivesItemItemsItemCreateLink {
@@ -231,14 +434,20 @@ impl DrivesItemItemsItem {
     }
     /// Upload large files with an upload session
     ///
-    /// `POST /drives/{driveId}/items/{itemId}/createUploadSession`
+    /// `POST /drives/{driveId}/items/{itemId}/createUploadSession` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -246,13 +455,38 @@ impl DrivesItemItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("createUploadSession"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Follow drive item
     ///
-    /// `POST /drives/{drive-id}/items/{item-id}/follow`
+    /// `POST /drives/{drive-id}/items/{item-id}/follow` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -264,32 +498,84 @@ impl DrivesItemItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("follow"),
-            graph_rt::decode::json,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("follow"),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Send a sharing invitation
     ///
-    /// `POST /drives/{drive-id}/items/{item-id}/invite`
+    /// `POST /drives/{drive-id}/items/{item-id}/invite` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn invite(
         &self,
         body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("invite"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/permissions`
     pub fn permissions(&self) -> DrivesItemItemsItemPermissions {
@@ -298,6 +584,10 @@ impl DrivesItemItemsItem {
     /// driveItem: preview
     ///
     /// `POST /drives/{driveId}/items/{itemId}/preview`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
     pub fn preview(
@@ -315,6 +605,30 @@ impl DrivesItemItemsItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/thumbnails`
     pub fn thumbnails(&self) -> DrivesItemItemsItemThumbnails {
@@ -327,6 +641,10 @@ impl DrivesItemItemsItem {
     /// Get item activity stats by interval
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/getActivitiesByInterval(startDateTime='2017-01-01',endDateTime='2017-01-10',interval='day')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivitystat-getactivitybyinterval?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -357,6 +675,30 @@ impl DrivesItemItemsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}:/{filename}:`
     pub fn at_path(&self, item_path: &str) -> DrivesItemItemsItemByPath {
@@ -378,6 +720,10 @@ impl DrivesItemItemsItemAnalytics {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/analytics` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemanalytics-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -394,6 +740,30 @@ impl DrivesItemItemsItemAnalytics {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/children`
@@ -410,7 +780,12 @@ impl DrivesItemItemsItemChildren {
     }
     /// List children of a driveItem
     ///
-    /// `GET /drives/{drive-id}/items/{item-id}/children`
+    /// `GET /drives/{drive-id}/items/{item-id}/children` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -422,15 +797,54 @@ impl DrivesItemItemsItemChildren {
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::page,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create a new folder in a drive
     ///
     /// `POST /drives/{drive-id}/items/{parent-item-id}/children` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -450,6 +864,26 @@ impl DrivesItemItemsItemChildren {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/content`
@@ -466,32 +900,76 @@ impl DrivesItemItemsItemContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /drives/{drive-id}/items/{item-id}/content`
+    /// `GET /drives/{drive-id}/items/{item-id}/content` → `206`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        Vec<u8>,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::bytes,
+            )
+            .documented_status(206u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /drives/{drive-id}/items/{item-id}/content`
+    /// `PUT /drives/{drive-id}/items/{item-id}/content` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -503,7 +981,28 @@ impl DrivesItemItemsItemContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/permissions`
@@ -521,6 +1020,11 @@ impl DrivesItemItemsItemPermissions {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/permissions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-permissions?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn list(
@@ -537,6 +1041,39 @@ impl DrivesItemItemsItemPermissions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/permissions/{perm-id}`
     pub fn item(&self, perm_id: &str) -> DrivesItemItemsItemPermissionsItem {
@@ -560,6 +1097,11 @@ impl DrivesItemItemsItemPermissionsItem {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/permissions/{perm-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -576,10 +1118,48 @@ impl DrivesItemItemsItemPermissionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update sharing permission
     ///
     /// `PATCH /drives/{drive-id}/items/{item-id}/permissions/{perm-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-update?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -587,7 +1167,7 @@ impl DrivesItemItemsItemPermissionsItem {
         &self,
         body: &super::super::Permission,
     ) -> graph_rt::Request<
-        super::super::Permission,
+        Option<super::super::Permission>,
         super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -595,14 +1175,39 @@ impl DrivesItemItemsItemPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a sharing permission from a file or folder
     ///
     /// `DELETE /drives/{drive-id}/items/{item-id}/permissions/{perm-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -619,6 +1224,26 @@ impl DrivesItemItemsItemPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/thumbnails`
@@ -636,6 +1261,11 @@ impl DrivesItemItemsItemThumbnails {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/thumbnails` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -652,6 +1282,39 @@ impl DrivesItemItemsItemThumbnails {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/versions`
@@ -669,6 +1332,11 @@ impl DrivesItemItemsItemVersions {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/versions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-versions?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn list(
@@ -685,6 +1353,39 @@ impl DrivesItemItemsItemVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}`
     pub fn item(&self, version_id: &str) -> DrivesItemItemsItemVersionsItem {
@@ -706,6 +1407,11 @@ impl DrivesItemItemsItemVersionsItem {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/versions/{version-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -722,6 +1428,39 @@ impl DrivesItemItemsItemVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}/content`
     pub fn content(&self) -> DrivesItemItemsItemVersionsItemContent {
@@ -730,6 +1469,11 @@ impl DrivesItemItemsItemVersionsItem {
     /// Restore a previous version of a DriveItem
     ///
     /// `POST /drives/{driveId}/items/{itemId}/versions/{version-id}/restoreVersion` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-1.0)
     pub fn restore_version(
@@ -746,6 +1490,26 @@ impl DrivesItemItemsItemVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}/content`
@@ -763,6 +1527,11 @@ impl DrivesItemItemsItemVersionsItemContent {
     ///
     /// `GET /drives/{drive-id}/items/{item-id}/versions/{version-id}/content` → `302`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-1.0)
     pub fn get(
         &self,
@@ -778,6 +1547,39 @@ impl DrivesItemItemsItemVersionsItemContent {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}:/{filename}:`
@@ -807,13 +1609,18 @@ impl DrivesItemItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /drives/{drive-id}/items/{parent-id}:/{filename}:/content`
+    /// `PUT /drives/{drive-id}/items/{parent-id}:/{filename}:/content` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -825,7 +1632,28 @@ impl DrivesItemItemsItemByPathContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/root`
@@ -847,23 +1675,63 @@ impl DrivesItemRoot {
     }
     /// Search for a DriveItems within a drive
     ///
-    /// `GET /drives/{drive-id}/root/search(q='{search-text}')`
+    /// `GET /drives/{drive-id}/root/search(q='{search-text}')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drives/{drive-id}/root:/{item-path}:`
     pub fn at_path(&self, item_path: &str) -> DrivesItemRootByPath {
@@ -885,12 +1753,17 @@ impl DrivesItemRootDelta {
     ///
     /// `GET /drives/{drive-id}/root/delta` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -898,9 +1771,42 @@ impl DrivesItemRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/root:/{item-path}:`
@@ -918,6 +1824,11 @@ impl DrivesItemRootByPath {
     ///
     /// `GET /drives/{drive-id}/root:/{item-path}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -934,6 +1845,39 @@ impl DrivesItemRootByPath {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/items/{item-id}/createLink`
@@ -950,6 +1894,11 @@ impl DrivesItemItemsItemCreateLink {
     /// Create a sharing link for a DriveItem
     ///
     /// `POST /drives/{driveId}/items/{itemId}/createLink` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createlink?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -969,6 +1918,26 @@ impl DrivesItemItemsItemCreateLink {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/list`
@@ -1012,22 +1981,45 @@ impl DrivesItemListSubscriptionsSocketIo {
     }
     /// Get websocket endpoint
     ///
-    /// `GET /drives/{driveId}/list/subscriptions/socketIo`
+    /// `GET /drives/{driveId}/list/subscriptions/socketIo` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.Read", "Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/root/subscriptions`
@@ -1057,21 +2049,44 @@ impl DrivesItemRootSubscriptionsSocketIo {
     }
     /// Get websocket endpoint
     ///
-    /// `GET /drives/{driveId}/root/subscriptions/socketIo`
+    /// `GET /drives/{driveId}/root/subscriptions/socketIo` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.Read", "Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -45,6 +45,10 @@ impl EducationClasses {
     ///
     /// `GET /education/classes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-list?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -61,10 +65,25 @@ impl EducationClasses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create educationClass
     ///
     /// `POST /education/classes` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-post?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -84,6 +103,14 @@ impl EducationClasses {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793`
     pub fn acdefc6b_2dc6_4e71_b1e9_6d9810ab1793(
@@ -96,6 +123,10 @@ impl EducationClasses {
     /// educationClass: delta
     ///
     /// `GET /education/classes/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`, `EduRoster.Read`, `EduRoster.ReadWrite`
+    /// - Application: `EduRoster.ReadBasic.All`, `EduRoster.Read.All`, `EduRoster.WriteWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delta?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -113,6 +144,26 @@ impl EducationClasses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduRoster.ReadBasic",
+                            "EduRoster.Read",
+                            "EduRoster.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduRoster.ReadBasic.All",
+                            "EduRoster.Read.All",
+                            "EduRoster.WriteWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}`
     pub fn item(&self, id: &str) -> EducationClassesItem {
@@ -201,6 +252,9 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategoriesItem {
     ///
     /// `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentCategories/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationcategory-delete?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -216,6 +270,17 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategoriesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentDefaults`
@@ -236,6 +301,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults {
     ///
     /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentDefaults` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentdefaults-get?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -252,10 +321,35 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update educationAssignmentDefaults
     ///
     /// `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentDefaults` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentdefaults-update?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -263,7 +357,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults {
         &self,
         body: &super::super::EducationAssignmentDefaults,
     ) -> graph_rt::Request<
-        super::super::EducationAssignmentDefaults,
+        Option<super::super::EducationAssignmentDefaults>,
         super::super::EducationAssignmentDefaults,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -271,10 +365,21 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentSettings`
@@ -295,6 +400,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings {
     ///
     /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentSettings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentsettings-get?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -311,10 +420,35 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update educationAssignmentSettings
     ///
     /// `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentSettings` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentsettings-update?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -322,7 +456,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings {
         &self,
         body: &super::super::EducationAssignmentSettings,
     ) -> graph_rt::Request<
-        super::super::EducationAssignmentSettings,
+        Option<super::super::EducationAssignmentSettings>,
         super::super::EducationAssignmentSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -330,10 +464,21 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments`
@@ -375,6 +520,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     ///
     /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -391,10 +540,35 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update educationassignment
     ///
     /// `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -402,7 +576,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
         &self,
         body: &super::super::EducationAssignment,
     ) -> graph_rt::Request<
-        super::super::EducationAssignment,
+        Option<super::super::EducationAssignment>,
         super::super::EducationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -410,14 +584,28 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete educationAssignment
     ///
     /// `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -434,6 +622,17 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources`
     pub fn resources(
@@ -455,23 +654,35 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     ///
     /// `POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/setUpResourcesFolder` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-setupresourcesfolder?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn set_up_resources_folder(
         &self,
         body: &graph_rt::Value,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::EducationAssignment,
+        super::super::EducationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("setUpResourcesFolder"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAssignments.ReadBasic", "EduAssignments.Read"],
+                    },
+                ],
+            )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions`
     pub fn submissions(
@@ -499,6 +710,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     ///
     /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-list-resources?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -515,6 +730,28 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`
     pub fn _8b01c1d0_aafc_4f8c_bd73_89faa3df1c1c(
@@ -543,6 +780,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     ///
     /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentresource-get?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -559,10 +800,35 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete educationAssignmentResource
     ///
     /// `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentresource-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -579,6 +845,17 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric`
@@ -599,6 +876,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     ///
     /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-get-rubric?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -615,10 +896,35 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update educationRubric
     ///
     /// `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-update?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -626,7 +932,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
         &self,
         body: &super::super::EducationRubric,
     ) -> graph_rt::Request<
-        super::super::EducationRubric,
+        Option<super::super::EducationRubric>,
         super::super::EducationRubric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -634,10 +940,21 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref`
     pub fn reference(
@@ -666,6 +983,9 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     ///
     /// `PUT /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-put-rubric?view=graph-rest-1.0)
     pub fn put(
         &self,
@@ -683,10 +1003,24 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete educationRubric from educationAssignment
     ///
     /// `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete-rubric?view=graph-rest-1.0)
     pub fn delete(
@@ -703,6 +1037,17 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions`
@@ -742,6 +1087,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     ///
     /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-get?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -758,6 +1107,28 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes`
     pub fn outcomes(
@@ -779,6 +1150,9 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     ///
     /// `POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/return` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-return?view=graph-rest-1.0)
     pub fn return_(
         &self,
@@ -794,32 +1168,58 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// educationSubmission: setUpResourcesFolder
     ///
     /// `POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/setUpResourcesFolder` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-setupresourcesfolder?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn set_up_resources_folder(
         &self,
         body: &graph_rt::Value,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::EducationSubmission,
+        super::super::EducationSubmission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("setUpResourcesFolder"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAssignments.ReadBasic", "EduAssignments.Read"],
+                    },
+                ],
+            )
     }
     /// educationSubmission: submit
     ///
     /// `POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/submit` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-submit?view=graph-rest-1.0)
     pub fn submit(
@@ -836,10 +1236,24 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// educationSubmission: unsubmit
     ///
     /// `POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/unsubmit` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-unsubmit?view=graph-rest-1.0)
     pub fn unsubmit(
@@ -856,6 +1270,17 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes`
@@ -875,6 +1300,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     ///
     /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-list-outcomes?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -891,6 +1320,28 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes/9c0f2850-ff8f-4fd6-b3ac-e23077b59141`
     pub fn _9c0f2850_ff8f_4fd6_b3ac_e23077b59141(
@@ -918,13 +1369,16 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     ///
     /// `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes/9c0f2850-ff8f-4fd6-b3ac-e23077b59141` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationoutcome-update?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn update(
         &self,
         body: &super::super::EducationOutcome,
     ) -> graph_rt::Request<
-        super::super::EducationOutcome,
+        Option<super::super::EducationOutcome>,
         super::super::EducationOutcome,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -932,10 +1386,21 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources`
@@ -955,6 +1420,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     ///
     /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-list-resources?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -971,6 +1440,28 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`
     pub fn _8b01c1d0_aafc_4f8c_bd73_89faa3df1c1c(
@@ -999,6 +1490,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     ///
     /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmissionresource-get?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -1015,10 +1510,35 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete educationSubmissionResource
     ///
     /// `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmissionresource-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1035,6 +1555,17 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}`
@@ -1054,6 +1585,10 @@ impl EducationClassesItem {
     ///
     /// `GET /education/classes/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-get?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -1070,10 +1605,25 @@ impl EducationClassesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update educationClass
     ///
     /// `PATCH /education/classes/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-update?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -1081,7 +1631,7 @@ impl EducationClassesItem {
         &self,
         body: &super::super::EducationClass,
     ) -> graph_rt::Request<
-        super::super::EducationClass,
+        Option<super::super::EducationClass>,
         super::super::EducationClass,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1089,14 +1639,25 @@ impl EducationClassesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete educationClass
     ///
     /// `DELETE /education/classes/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1113,6 +1674,14 @@ impl EducationClassesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignmentCategories`
     pub fn assignment_categories(&self) -> EducationClassesItemAssignmentCategories {
@@ -1152,6 +1721,10 @@ impl EducationClassesItemAssignmentCategories {
     ///
     /// `GET /education/classes/{id}/assignmentCategories` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-list-categories?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1168,6 +1741,28 @@ impl EducationClassesItemAssignmentCategories {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignmentCategories/{id}`
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentCategoriesItem {
@@ -1193,6 +1788,9 @@ impl EducationClassesItemAssignmentCategoriesEntity {
     ///
     /// `POST /education/classes/{id}/assignmentCategories/$entity` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-post-category?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn create(
@@ -1211,6 +1809,17 @@ impl EducationClassesItemAssignmentCategoriesEntity {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignmentCategories/{id}`
@@ -1228,6 +1837,10 @@ impl EducationClassesItemAssignmentCategoriesItem {
     ///
     /// `GET /education/classes/{id}/assignmentCategories/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationcategory-get?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -1244,6 +1857,28 @@ impl EducationClassesItemAssignmentCategoriesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignments`
@@ -1262,6 +1897,10 @@ impl EducationClassesItemAssignments {
     ///
     /// `GET /education/classes/{id}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-list-assignments?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1278,10 +1917,35 @@ impl EducationClassesItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create educationAssignment
     ///
     /// `POST /education/classes/{id}/assignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-post-assignment?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -1301,6 +1965,17 @@ impl EducationClassesItemAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}`
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItem {
@@ -1326,6 +2001,9 @@ impl EducationClassesItemAssignmentsItem {
     ///
     /// `POST /education/classes/{id}/assignments/{id}/publish` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-publish?view=graph-rest-1.0)
     pub fn publish(
         &self,
@@ -1341,6 +2019,17 @@ impl EducationClassesItemAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/resources`
     pub fn resources(&self) -> EducationClassesItemAssignmentsItemResources {
@@ -1368,6 +2057,10 @@ impl EducationClassesItemAssignmentsItemCategories {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/categories` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-list-categories?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1384,6 +2077,28 @@ impl EducationClassesItemAssignmentsItemCategories {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/categories/{id}`
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItemCategoriesItem {
@@ -1411,6 +2126,9 @@ impl EducationClassesItemAssignmentsItemCategoriesRef {
     ///
     /// `POST /education/classes/{id}/assignments/{id}/categories/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-post-categories?view=graph-rest-1.0)
     pub fn create(
         &self,
@@ -1428,6 +2146,17 @@ impl EducationClassesItemAssignmentsItemCategoriesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignments/{id}/categories/{id}`
@@ -1465,6 +2194,9 @@ impl EducationClassesItemAssignmentsItemCategoriesItemRef {
     ///
     /// `DELETE /education/classes/{id}/assignments/{id}/categories/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-remove-category?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -1480,6 +2212,17 @@ impl EducationClassesItemAssignmentsItemCategoriesItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignments/{id}/resources`
@@ -1496,6 +2239,9 @@ impl EducationClassesItemAssignmentsItemResources {
     /// Create educationAssignmentResource
     ///
     /// `POST /education/classes/{id}/assignments/{id}/resources` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-post-resource?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -1515,6 +2261,17 @@ impl EducationClassesItemAssignmentsItemResources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignments/{id}/submissions`
@@ -1532,6 +2289,10 @@ impl EducationClassesItemAssignmentsItemSubmissions {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/submissions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-list-submissions?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1548,6 +2309,28 @@ impl EducationClassesItemAssignmentsItemSubmissions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}`
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItemSubmissionsItem {
@@ -1599,6 +2382,9 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
     ///
     /// `POST /education/classes/{id}/assignments/{id}/submissions/{id}/resources` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-post-resources?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn create(
@@ -1617,6 +2403,17 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources`
@@ -1636,6 +2433,10 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-list-submittedresources?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1652,6 +2453,28 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources/{id}`
     pub fn item(
@@ -1680,6 +2503,10 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem {
     ///
     /// `GET /education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmittedsubmissionresource-get?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -1696,6 +2523,28 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/members`
@@ -1713,6 +2562,10 @@ impl EducationClassesItemMembers {
     ///
     /// `GET /education/classes/{id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`, `Member.Read.Hidden`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-list-members?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1729,6 +2582,22 @@ impl EducationClassesItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduRoster.Read.All",
+                            "EduRoster.ReadWrite.All",
+                            "Member.Read.Hidden",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/members/{userId}`
     pub fn item(&self, user_id: &str) -> EducationClassesItemMembersItem {
@@ -1754,6 +2623,9 @@ impl EducationClassesItemMembersRef {
     ///
     /// `POST /education/classes/{id}/members/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`, `Member.Read.Hidden`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-post-members?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn create(
@@ -1772,6 +2644,14 @@ impl EducationClassesItemMembersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All", "Member.Read.Hidden"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/members/{userId}`
@@ -1803,6 +2683,9 @@ impl EducationClassesItemMembersItemRef {
     ///
     /// `DELETE /education/classes/{id}/members/{userId}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete-members?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -1818,6 +2701,14 @@ impl EducationClassesItemMembersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/schools`
@@ -1835,6 +2726,10 @@ impl EducationClassesItemSchools {
     ///
     /// `GET /education/classes/{id}/schools` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-list-schools?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1851,6 +2746,18 @@ impl EducationClassesItemSchools {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/teachers`
@@ -1868,6 +2775,10 @@ impl EducationClassesItemTeachers {
     ///
     /// `GET /education/classes/{id}/teachers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-list-teachers?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -1884,6 +2795,18 @@ impl EducationClassesItemTeachers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/teachers/{userId}`
     pub fn item(&self, user_id: &str) -> EducationClassesItemTeachersItem {
@@ -1909,6 +2832,9 @@ impl EducationClassesItemTeachersRef {
     ///
     /// `POST /education/classes/{id}/teachers/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-post-teachers?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn create(
@@ -1927,6 +2853,14 @@ impl EducationClassesItemTeachersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/classes/{id}/teachers/{userId}`
@@ -1958,6 +2892,9 @@ impl EducationClassesItemTeachersItemRef {
     ///
     /// `DELETE /education/classes/{id}/teachers/{userId}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete-teachers?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -1973,6 +2910,14 @@ impl EducationClassesItemTeachersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/me`
@@ -1991,6 +2936,10 @@ impl EducationMe {
     ///
     /// `GET /education/me` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-get?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -2007,10 +2956,25 @@ impl EducationMe {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update educationUser
     ///
     /// `PATCH /education/me` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-update?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -2018,7 +2982,7 @@ impl EducationMe {
         &self,
         body: &super::super::EducationUser,
     ) -> graph_rt::Request<
-        super::super::EducationUser,
+        Option<super::super::EducationUser>,
         super::super::EducationUser,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2026,10 +2990,18 @@ impl EducationMe {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/me/classes`
     pub fn classes(&self) -> EducationMeClasses {
@@ -2067,6 +3039,10 @@ impl EducationMeClasses {
     ///
     /// `GET /education/me/classes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list-classes?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2083,6 +3059,18 @@ impl EducationMeClasses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/me/rubrics`
@@ -2101,6 +3089,9 @@ impl EducationMeRubrics {
     ///
     /// `GET /education/me/rubrics` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list-rubrics?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2117,10 +3108,26 @@ impl EducationMeRubrics {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create educationRubric
     ///
     /// `POST /education/me/rubrics` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-post-rubrics?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -2140,6 +3147,17 @@ impl EducationMeRubrics {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d`
     pub fn ceb3863e_6912_4ea9_ac41_3c2bb7b6672d(
@@ -2169,6 +3187,10 @@ impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
     ///
     /// `GET /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-get?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -2185,10 +3207,35 @@ impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update educationRubric
     ///
     /// `PATCH /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-update?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -2196,7 +3243,7 @@ impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
         &self,
         body: &super::super::EducationRubric,
     ) -> graph_rt::Request<
-        super::super::EducationRubric,
+        Option<super::super::EducationRubric>,
         super::super::EducationRubric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2204,14 +3251,28 @@ impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete educationRubric
     ///
     /// `DELETE /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2228,6 +3289,17 @@ impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/me/schools`
@@ -2245,6 +3317,10 @@ impl EducationMeSchools {
     ///
     /// `GET /education/me/schools` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list-schools?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2261,6 +3337,18 @@ impl EducationMeSchools {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/me/taughtClasses`
@@ -2278,6 +3366,10 @@ impl EducationMeTaughtClasses {
     ///
     /// `GET /education/me/taughtClasses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list-taughtclasses?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2294,6 +3386,18 @@ impl EducationMeTaughtClasses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/me/user`
@@ -2311,6 +3415,10 @@ impl EducationMeUser {
     ///
     /// `GET /education/me/user` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`, `EduRoster.Read`, `EduRoster.Write`, `Directory.Read.All`, `User.Read`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-get-user?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn get(
@@ -2327,6 +3435,28 @@ impl EducationMeUser {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduRoster.ReadBasic",
+                            "EduRoster.Read",
+                            "EduRoster.Write",
+                            "Directory.Read.All",
+                            "User.Read",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduRoster.Read.All",
+                            "EduRoster.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/schools`
@@ -2345,6 +3475,10 @@ impl EducationSchools {
     ///
     /// `GET /education/schools` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-list?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2361,10 +3495,25 @@ impl EducationSchools {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create educationSchool
     ///
     /// `POST /education/schools` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-post?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -2384,10 +3533,22 @@ impl EducationSchools {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// educationSchool: delta
     ///
     /// `GET /education/schools/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delta?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -2405,6 +3566,18 @@ impl EducationSchools {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/schools/{educationSchoolId}`
     pub fn item(&self, education_school_id: &str) -> EducationSchoolsItem {
@@ -2428,6 +3601,10 @@ impl EducationSchoolsItem {
     ///
     /// `GET /education/schools/{educationSchoolId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-get?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -2444,10 +3621,25 @@ impl EducationSchoolsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update educationSchool
     ///
     /// `PATCH /education/schools/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-update?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -2455,7 +3647,7 @@ impl EducationSchoolsItem {
         &self,
         body: &super::super::EducationSchool,
     ) -> graph_rt::Request<
-        super::super::EducationSchool,
+        Option<super::super::EducationSchool>,
         super::super::EducationSchool,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2463,14 +3655,25 @@ impl EducationSchoolsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete educationSchool
     ///
     /// `DELETE /education/schools/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2487,6 +3690,14 @@ impl EducationSchoolsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/schools/{educationSchoolId}/administrativeUnit`
     pub fn administrative_unit(&self) -> EducationSchoolsItemAdministrativeUnit {
@@ -2518,6 +3729,10 @@ impl EducationSchoolsItemAdministrativeUnit {
     ///
     /// `GET /education/schools/{educationSchoolId}/administrativeUnit` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-list-administrativeunit?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2534,6 +3749,18 @@ impl EducationSchoolsItemAdministrativeUnit {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/schools/{educationSchoolId}/classes`
@@ -2551,6 +3778,10 @@ impl EducationSchoolsItemClasses {
     ///
     /// `GET /education/schools/{educationSchoolId}/classes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-list-classes?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2567,6 +3798,18 @@ impl EducationSchoolsItemClasses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/schools/{educationSchoolId}/classes/{classId}`
     pub fn item(&self, class_id: &str) -> EducationSchoolsItemClassesItem {
@@ -2592,6 +3835,9 @@ impl EducationSchoolsItemUsers {
     ///
     /// `GET /education/schools/{educationSchoolId}/users` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-list-users?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2608,6 +3854,14 @@ impl EducationSchoolsItemUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/schools/{educationSchoolId}/users/{userId}`
     pub fn item(&self, user_id: &str) -> EducationSchoolsItemUsersItem {
@@ -2633,6 +3887,9 @@ impl EducationSchoolsItemClassesRef {
     ///
     /// `POST /education/schools/{id}/classes/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-post-classes?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn create(
@@ -2651,6 +3908,14 @@ impl EducationSchoolsItemClassesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/schools/{educationSchoolId}/classes/{classId}`
@@ -2682,6 +3947,9 @@ impl EducationSchoolsItemClassesItemRef {
     ///
     /// `DELETE /education/schools/{id}/classes/{classId}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete-classes?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -2697,6 +3965,14 @@ impl EducationSchoolsItemClassesItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/schools/{educationSchoolId}/users/$ref`
@@ -2713,6 +3989,9 @@ impl EducationSchoolsItemUsersRef {
     /// Add educationUser to an educationSchool
     ///
     /// `POST /education/schools/{id}/users/$ref` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-post-users?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -2732,6 +4011,14 @@ impl EducationSchoolsItemUsersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/schools/{educationSchoolId}/users/{userId}`
@@ -2763,6 +4050,9 @@ impl EducationSchoolsItemUsersItemRef {
     ///
     /// `DELETE /education/schools/{id}/users/{userId}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete-users?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -2778,6 +4068,14 @@ impl EducationSchoolsItemUsersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/users`
@@ -2796,6 +4094,9 @@ impl EducationUsers {
     ///
     /// `GET /education/users` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2812,10 +4113,21 @@ impl EducationUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create educationUser
     ///
     /// `POST /education/users` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-post?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -2835,10 +4147,22 @@ impl EducationUsers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// educationUser: delta
     ///
     /// `GET /education/users/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-delta?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -2856,6 +4180,18 @@ impl EducationUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/users/{educationUserId}`
     pub fn item(&self, education_user_id: &str) -> EducationUsersItem {
@@ -2879,6 +4215,10 @@ impl EducationUsersItem {
     ///
     /// `GET /education/users/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-get?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn get(
@@ -2895,10 +4235,25 @@ impl EducationUsersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update educationUser
     ///
     /// `PATCH /education/users/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-update?view=graph-rest-1.0)
     #[cfg(feature = "education")]
@@ -2906,7 +4261,7 @@ impl EducationUsersItem {
         &self,
         body: &super::super::EducationUser,
     ) -> graph_rt::Request<
-        super::super::EducationUser,
+        Option<super::super::EducationUser>,
         super::super::EducationUser,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2914,14 +4269,25 @@ impl EducationUsersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete educationUser
     ///
     /// `DELETE /education/users/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2938,6 +4304,14 @@ impl EducationUsersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/education/users/{educationUserId}/assignments`
     pub fn assignments(&self) -> EducationUsersItemAssignments {
@@ -2975,6 +4349,10 @@ impl EducationUsersItemSchools {
     ///
     /// `GET /education/users/{educationUserId}/schools` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list-schools?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -2991,6 +4369,18 @@ impl EducationUsersItemSchools {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/users/{educationUserId}/taughtClasses`
@@ -3008,6 +4398,10 @@ impl EducationUsersItemTaughtClasses {
     ///
     /// `GET /education/users/{educationUserId}/taughtClasses` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list-taughtclasses?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -3024,6 +4418,18 @@ impl EducationUsersItemTaughtClasses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/users/{educationUserId}/assignments`
@@ -3041,6 +4447,9 @@ impl EducationUsersItemAssignments {
     ///
     /// `GET /education/users/{id}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list-assignments?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -3057,6 +4466,19 @@ impl EducationUsersItemAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/education/users/{educationUserId}/classes`
@@ -3074,6 +4496,10 @@ impl EducationUsersItemClasses {
     ///
     /// `GET /education/users/{id}/classes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-list-classes?view=graph-rest-1.0)
     #[cfg(feature = "education")]
     pub fn list(
@@ -3090,6 +4516,18 @@ impl EducationUsersItemClasses {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduRoster.ReadBasic"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["EduRoster.Read.All", "EduRoster.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/education/users/{educationUserId}/user`
@@ -3107,6 +4545,10 @@ impl EducationUsersItemUser {
     ///
     /// `GET /education/users/{id}/user` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduRoster.ReadBasic`, `EduRoster.Read`, `EduRoster.Write`, `Directory.Read.All`, `User.Read`
+    /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-get-user?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn get(
@@ -3123,5 +4565,27 @@ impl EducationUsersItemUser {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduRoster.ReadBasic",
+                            "EduRoster.Read",
+                            "EduRoster.Write",
+                            "Directory.Read.All",
+                            "User.Read",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduRoster.Read.All",
+                            "EduRoster.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -32,6 +32,9 @@ impl ExternalConnections {
     ///
     /// `POST /external/connections` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-external-post-connections?view=graph-rest-1.0)
     #[cfg(feature = "search")]
     pub fn create(
@@ -50,6 +53,14 @@ impl ExternalConnections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
     /// `/external/connections/{connection-id}`
     pub fn item(&self, connection_id: &str) -> ExternalConnectionsItem {
@@ -103,13 +114,16 @@ impl ExternalConnectionsItemItemsItem {
     ///
     /// `PATCH /external/connections/{connection-id}/items/{item-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalitem-update?view=graph-rest-1.0)
     #[cfg(feature = "search")]
     pub fn update(
         &self,
         body: &super::super::ExternalItem,
     ) -> graph_rt::Request<
-        super::super::ExternalItem,
+        Option<super::super::ExternalItem>,
         super::super::ExternalItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -117,10 +131,21 @@ impl ExternalConnectionsItemItemsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ExternalItem.ReadWrite.OwnedBy",
+                            "ExternalItem.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/external/connections/{connection-id}/schema`
@@ -138,23 +163,34 @@ impl ExternalConnectionsItemSchema {
     ///
     /// `POST /external/connections/{id}/schema` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-schema-create?view=graph-rest-1.0)
     #[cfg(feature = "search")]
     pub fn create(
         &self,
         body: &super::super::Schema,
     ) -> graph_rt::Request<
-        super::super::Schema,
-        super::super::Schema,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ExternalConnection.ReadWrite.OwnedBy"],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl GroupLifecyclePolicies {
     ///
     /// `GET /groupLifecyclePolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-list?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -35,10 +39,26 @@ impl GroupLifecyclePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create groupLifecyclePolicy
     ///
     /// `POST /groupLifecyclePolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-post-grouplifecyclepolicies?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
@@ -58,6 +78,18 @@ impl GroupLifecyclePolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groupLifecyclePolicies/{id}`
     pub fn item(&self, id: &str) -> GroupLifecyclePoliciesItem {
@@ -81,6 +113,10 @@ impl GroupLifecyclePoliciesItem {
     ///
     /// `GET /groupLifecyclePolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn get(
@@ -97,10 +133,26 @@ impl GroupLifecyclePoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update groupLifecyclePolicy
     ///
     /// `PATCH /groupLifecyclePolicies/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-update?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
@@ -108,7 +160,7 @@ impl GroupLifecyclePoliciesItem {
         &self,
         body: &super::super::GroupLifecyclePolicy,
     ) -> graph_rt::Request<
-        super::super::GroupLifecyclePolicy,
+        Option<super::super::GroupLifecyclePolicy>,
         super::super::GroupLifecyclePolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -116,14 +168,30 @@ impl GroupLifecyclePoliciesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete groupLifecyclePolicy
     ///
     /// `DELETE /groupLifecyclePolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -140,10 +208,26 @@ impl GroupLifecyclePoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// groupLifecyclePolicy: addGroup
     ///
     /// `POST /groupLifecyclePolicies/{id}/addGroup` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-addgroup?view=graph-rest-1.0)
     pub fn add_group(
@@ -162,10 +246,26 @@ impl GroupLifecyclePoliciesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// groupLifecyclePolicy: removeGroup
     ///
     /// `POST /groupLifecyclePolicies/{id}/removeGroup` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-removegroup?view=graph-rest-1.0)
     pub fn remove_group(
@@ -184,5 +284,17 @@ impl GroupLifecyclePoliciesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

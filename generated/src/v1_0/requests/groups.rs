@@ -19,6 +19,10 @@ impl Groups {
     ///
     /// `GET /groups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -35,10 +39,39 @@ impl Groups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create group
     ///
     /// `POST /groups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-groups?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
@@ -58,25 +91,76 @@ impl Groups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Group.Create",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// group: delta
     ///
-    /// `GET /groups/delta`
+    /// `GET /groups/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delta?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::Group>,
+        super::super::Group,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone().literal("delta"),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone().literal("delta"),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}`
     pub fn item(&self, id: &str) -> GroupsItem {
@@ -100,6 +184,10 @@ impl GroupsItem {
     ///
     /// `GET /groups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-get?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn get(
@@ -116,15 +204,45 @@ impl GroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update group
     ///
     /// `PATCH /groups/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-update?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn update(
         &self,
-        body: &super::super::UpdateGroupBody,
+        body: &super::super::Group,
     ) -> graph_rt::Request<
         (),
         (),
@@ -138,10 +256,30 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete group
     ///
     /// `DELETE /groups/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -158,6 +296,18 @@ impl GroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/acceptedSenders`
     pub fn accepted_senders(&self) -> GroupsItemAcceptedSenders {
@@ -166,6 +316,9 @@ impl GroupsItem {
     /// group: addFavorite
     ///
     /// `POST /groups/{id}/addFavorite` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-addfavorite?view=graph-rest-1.0)
     pub fn add_favorite(
@@ -182,6 +335,14 @@ impl GroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/appRoleAssignments`
     pub fn app_role_assignments(&self) -> GroupsItemAppRoleAssignments {
@@ -190,6 +351,10 @@ impl GroupsItem {
     /// group: assignLicense
     ///
     /// `POST /groups/{id}/assignLicense` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-assignlicense?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
@@ -209,6 +374,18 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/calendar`
     pub fn calendar(&self) -> GroupsItemCalendar {
@@ -221,6 +398,10 @@ impl GroupsItem {
     /// Check member groups
     ///
     /// `POST /groups/{id}/checkMemberGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`
+    /// - Application: `User.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-1.0)
     pub fn check_member_groups(
@@ -239,10 +420,30 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// group: checkMemberObjects
     ///
     /// `POST /groups/{id}/checkMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-checkmemberobjects?view=graph-rest-1.0)
     pub fn check_member_objects(
@@ -261,6 +462,29 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations`
     pub fn conversations(&self) -> GroupsItemConversations {
@@ -286,6 +510,10 @@ impl GroupsItem {
     ///
     /// `POST /groups/{id}/getMemberGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `GroupMember.Read.All`, `User.Read.All`, `GroupMember.Read.All`, `User.ReadBasic.All`, `Group.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    /// - Application: `User.Read.All`, `GroupMember.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-1.0)
     pub fn get_member_groups(
         &self,
@@ -303,10 +531,42 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "GroupMember.Read.All",
+                            "User.Read.All",
+                            "GroupMember.Read.All",
+                            "User.ReadBasic.All",
+                            "Group.Read.All",
+                            "User.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "GroupMember.Read.All",
+                            "User.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// group: getMemberObjects
     ///
     /// `POST /groups/{id}/getMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-getmemberobjects?view=graph-rest-1.0)
     pub fn get_member_objects(
@@ -325,6 +585,29 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/groupLifecyclePolicies`
     pub fn group_lifecycle_policies(&self) -> GroupsItemGroupLifecyclePolicies {
@@ -372,6 +655,9 @@ impl GroupsItem {
     ///
     /// `POST /groups/{id}/removeFavorite` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-removefavorite?view=graph-rest-1.0)
     pub fn remove_favorite(
         &self,
@@ -387,10 +673,22 @@ impl GroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// group: renew
     ///
     /// `POST /groups/{id}/renew` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-renew?view=graph-rest-1.0)
     pub fn renew(
@@ -407,10 +705,25 @@ impl GroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// group: resetUnseenCount
     ///
     /// `POST /groups/{id}/resetUnseenCount` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-resetunseencount?view=graph-rest-1.0)
     pub fn reset_unseen_count(
@@ -427,6 +740,14 @@ impl GroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/settings`
     pub fn settings(&self) -> GroupsItemSettings {
@@ -435,6 +756,9 @@ impl GroupsItem {
     /// group: subscribeByMail
     ///
     /// `POST /groups/{id}/subscribeByMail` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-subscribebymail?view=graph-rest-1.0)
     pub fn subscribe_by_mail(
@@ -451,6 +775,14 @@ impl GroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/team`
     pub fn team(&self) -> GroupsItemTeam {
@@ -472,6 +804,9 @@ impl GroupsItem {
     ///
     /// `POST /groups/{id}/unsubscribeByMail` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-unsubscribebymail?view=graph-rest-1.0)
     pub fn unsubscribe_by_mail(
         &self,
@@ -487,10 +822,22 @@ impl GroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// group: validateProperties
     ///
     /// `POST /groups/{id}/validateProperties` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-validateproperties?view=graph-rest-1.0)
     pub fn validate_properties(
@@ -509,6 +856,18 @@ impl GroupsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/events`
@@ -527,6 +886,9 @@ impl GroupsItemEvents {
     ///
     /// `GET /groups/{id}/events` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-events?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -543,10 +905,21 @@ impl GroupsItemEvents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create event
     ///
     /// `POST /groups/{id}/events` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-events?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -566,6 +939,14 @@ impl GroupsItemEvents {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/events/{Id}`
     pub fn item(&self, id: &str) -> GroupsItemEventsItem {
@@ -589,6 +970,11 @@ impl GroupsItemEventsItem {
     ///
     /// `GET /groups/{id}/events/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -605,10 +991,31 @@ impl GroupsItemEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update event
     ///
     /// `PATCH /groups/{id}/events/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -616,7 +1023,7 @@ impl GroupsItemEventsItem {
         &self,
         body: &super::super::Event,
     ) -> graph_rt::Request<
-        super::super::Event,
+        Option<super::super::Event>,
         super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -624,14 +1031,35 @@ impl GroupsItemEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete event
     ///
     /// `DELETE /groups/{id}/events/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -648,10 +1076,31 @@ impl GroupsItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: cancel
     ///
     /// `POST /groups/{id}/events/{id}/cancel` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
@@ -670,6 +1119,22 @@ impl GroupsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/events/{Id}/extensions`
     pub fn extensions(&self) -> GroupsItemEventsItemExtensions {
@@ -678,6 +1143,11 @@ impl GroupsItemEventsItem {
     /// event: forward
     ///
     /// `POST /groups/{id}/events/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
@@ -696,6 +1166,22 @@ impl GroupsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/events/{Id}/instances`
     pub fn instances(&self) -> GroupsItemEventsItemInstances {
@@ -717,23 +1203,35 @@ impl GroupsItemEventsItemExtensions {
     ///
     /// `POST /groups/{id}/events/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/events/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> GroupsItemEventsItemExtensionsItem {
@@ -757,13 +1255,16 @@ impl GroupsItemEventsItemExtensionsItem {
     ///
     /// `GET /groups/{Id}/events/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -773,33 +1274,55 @@ impl GroupsItemEventsItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /groups/{id}/events/{id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /groups/{id}/events/{id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -816,6 +1339,14 @@ impl GroupsItemEventsItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/extensions`
@@ -833,23 +1364,35 @@ impl GroupsItemExtensions {
     ///
     /// `POST /groups/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> GroupsItemExtensionsItem {
@@ -873,13 +1416,16 @@ impl GroupsItemExtensionsItem {
     ///
     /// `GET /groups/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -889,33 +1435,55 @@ impl GroupsItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /groups/{id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /groups/{id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -932,6 +1500,14 @@ impl GroupsItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/threads`
@@ -950,6 +1526,10 @@ impl GroupsItemThreads {
     ///
     /// `GET /groups/{id}/threads` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-threads?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -966,10 +1546,25 @@ impl GroupsItemThreads {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create conversation thread
     ///
     /// `POST /groups/{id}/threads` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-threads?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
@@ -989,6 +1584,14 @@ impl GroupsItemThreads {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}`
     pub fn item(&self, id: &str) -> GroupsItemThreadsItem {
@@ -1012,6 +1615,10 @@ impl GroupsItemThreadsItem {
     ///
     /// `GET /groups/{id}/threads/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-get?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn get(
@@ -1028,10 +1635,26 @@ impl GroupsItemThreadsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update conversationthread
     ///
     /// `PATCH /groups/{id}/threads/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-update?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
@@ -1039,7 +1662,7 @@ impl GroupsItemThreadsItem {
         &self,
         body: &super::super::ConversationThread,
     ) -> graph_rt::Request<
-        super::super::ConversationThread,
+        Option<super::super::ConversationThread>,
         super::super::ConversationThread,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1047,14 +1670,30 @@ impl GroupsItemThreadsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete conversationThread
     ///
     /// `DELETE /groups/{id}/threads/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1071,6 +1710,18 @@ impl GroupsItemThreadsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}/posts`
     pub fn posts(&self) -> GroupsItemThreadsItemPosts {
@@ -1078,7 +1729,10 @@ impl GroupsItemThreadsItem {
     }
     /// conversationThread: reply
     ///
-    /// `POST /groups/{id}/threads/{id}/reply` → `202`
+    /// `POST /groups/{id}/threads/{id}/reply` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-reply?view=graph-rest-1.0)
     pub fn reply(
@@ -1096,7 +1750,15 @@ impl GroupsItemThreadsItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
-            .documented_status(202u16)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/threads/{Id}/posts`
@@ -1114,6 +1776,10 @@ impl GroupsItemThreadsItemPosts {
     ///
     /// `GET /groups/{id}/threads/{id}/posts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-list-posts?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1130,6 +1796,18 @@ impl GroupsItemThreadsItemPosts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}`
     pub fn item(&self, id: &str) -> GroupsItemThreadsItemPostsItem {
@@ -1151,6 +1829,10 @@ impl GroupsItemThreadsItemPostsItem {
     ///
     /// `GET /groups/{id}/threads/{id}/posts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -1167,6 +1849,18 @@ impl GroupsItemThreadsItemPostsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments`
     pub fn attachments(&self) -> GroupsItemThreadsItemPostsItemAttachments {
@@ -1179,6 +1873,10 @@ impl GroupsItemThreadsItemPostsItem {
     /// post: forward
     ///
     /// `POST /groups/{id}/threads/{id}/posts/{id}/forward` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-forward?view=graph-rest-1.0)
     pub fn forward(
@@ -1197,6 +1895,18 @@ impl GroupsItemThreadsItemPostsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/reply`
     pub fn reply(&self) -> GroupsItemThreadsItemPostsItemReply {
@@ -1218,23 +1928,35 @@ impl GroupsItemThreadsItemPostsItemExtensions {
     ///
     /// `POST /groups/{id}/threads/{id}/posts/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/extensions/{extensionId}`
     pub fn item(
@@ -1261,13 +1983,16 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     ///
     /// `GET /groups/{Id}/threads/{Id}/posts/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1277,33 +2002,55 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /groups/{id}/threads/{id}/posts/{id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /groups/{id}/threads/{id}/posts/{id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1320,6 +2067,14 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive`
@@ -1335,23 +2090,62 @@ impl GroupsItemDrive {
     }
     /// Get Drive
     ///
-    /// `GET /groups/{groupId}/drive` → `404`
+    /// `GET /groups/{groupId}/drive` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-get?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::Drive,
+        super::super::Drive,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
-            .documented_status(404u16)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items`
     pub fn items(&self) -> GroupsItemDriveItems {
@@ -1393,6 +2187,11 @@ impl GroupsItemDriveItemsItem {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -1409,10 +2208,48 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Move a DriveItem to a new folder
     ///
     /// `PATCH /groups/{group-id}/drive/items/{item-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -1420,7 +2257,7 @@ impl GroupsItemDriveItemsItem {
         &self,
         body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        Option<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1428,14 +2265,39 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a DriveItem
     ///
     /// `DELETE /groups/{group-id}/drive/items/{item-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1452,10 +2314,35 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: checkin
     ///
     /// `POST /groups/{groupId}/drive/items/{itemId}/checkin` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
     pub fn checkin(
@@ -1472,10 +2359,35 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: checkout
     ///
     /// `POST /groups/{groupId}/drive/items/{itemId}/checkout` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
     pub fn checkout(
@@ -1492,6 +2404,26 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items/{item-id}/children`
     pub fn children(&self) -> GroupsItemDriveItemsItemChildren {
@@ -1503,7 +2435,12 @@ impl GroupsItemDriveItemsItem {
     }
     /// Copy a DriveItem
     ///
-    /// `POST /groups/{groupId}/drive/items/{itemId}/copy`
+    /// `POST /groups/{groupId}/drive/items/{itemId}/copy` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
     pub fn copy(
@@ -1514,11 +2451,32 @@ impl GroupsItemDriveItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("copy"),
-            graph_rt::decode::empty,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("copy"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items/{item-id}/createLink`
     pub fn create_link(&self) -> GroupsItemDriveItemsItemCreateLink {
@@ -1526,14 +2484,20 @@ impl GroupsItemDriveItemsItem {
     }
     /// Upload large files with an upload session
     ///
-    /// `POST /groups/{groupId}/drive/items/{itemId}/createUploadSession`
+    /// `POST /groups/{groupId}/drive/items/{itemId}/createUploadSession` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1541,13 +2505,38 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("createUploadSession"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Follow drive item
     ///
-    /// `POST /groups/{group-id}/drive/items/{item-id}/follow`
+    /// `POST /groups/{group-id}/drive/items/{item-id}/follow` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -1559,32 +2548,84 @@ impl GroupsItemDriveItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("follow"),
-            graph_rt::decode::json,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("follow"),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Send a sharing invitation
     ///
-    /// `POST /groups/{group-id}/drive/items/{item-id}/invite`
+    /// `POST /groups/{group-id}/drive/items/{item-id}/invite` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn invite(
         &self,
         body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("invite"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items/{item-id}/permissions`
     pub fn permissions(&self) -> GroupsItemDriveItemsItemPermissions {
@@ -1593,6 +2634,10 @@ impl GroupsItemDriveItemsItem {
     /// driveItem: preview
     ///
     /// `POST /groups/{groupId}/drive/items/{itemId}/preview`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
     pub fn preview(
@@ -1610,6 +2655,30 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items/{item-id}/thumbnails`
     pub fn thumbnails(&self) -> GroupsItemDriveItemsItemThumbnails {
@@ -1638,7 +2707,12 @@ impl GroupsItemDriveItemsItemChildren {
     }
     /// List children of a driveItem
     ///
-    /// `GET /groups/{group-id}/drive/items/{item-id}/children`
+    /// `GET /groups/{group-id}/drive/items/{item-id}/children` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -1650,15 +2724,54 @@ impl GroupsItemDriveItemsItemChildren {
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::page,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create a new folder in a drive
     ///
     /// `POST /groups/{group-id}/drive/items/{parent-item-id}/children` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -1678,6 +2791,26 @@ impl GroupsItemDriveItemsItemChildren {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}/content`
@@ -1694,32 +2827,76 @@ impl GroupsItemDriveItemsItemContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /groups/{group-id}/drive/items/{item-id}/content`
+    /// `GET /groups/{group-id}/drive/items/{item-id}/content` → `206`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        Vec<u8>,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::bytes,
+            )
+            .documented_status(206u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /groups/{group-id}/drive/items/{item-id}/content`
+    /// `PUT /groups/{group-id}/drive/items/{item-id}/content` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -1731,7 +2908,28 @@ impl GroupsItemDriveItemsItemContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}/permissions`
@@ -1749,6 +2947,11 @@ impl GroupsItemDriveItemsItemPermissions {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}/permissions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-permissions?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn list(
@@ -1765,6 +2968,39 @@ impl GroupsItemDriveItemsItemPermissions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items/{item-id}/permissions/{perm-id}`
     pub fn item(&self, perm_id: &str) -> GroupsItemDriveItemsItemPermissionsItem {
@@ -1788,6 +3024,11 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -1804,10 +3045,48 @@ impl GroupsItemDriveItemsItemPermissionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update sharing permission
     ///
     /// `PATCH /groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-update?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -1815,7 +3094,7 @@ impl GroupsItemDriveItemsItemPermissionsItem {
         &self,
         body: &super::super::Permission,
     ) -> graph_rt::Request<
-        super::super::Permission,
+        Option<super::super::Permission>,
         super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1823,14 +3102,39 @@ impl GroupsItemDriveItemsItemPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a sharing permission from a file or folder
     ///
     /// `DELETE /groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1847,6 +3151,26 @@ impl GroupsItemDriveItemsItemPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}/thumbnails`
@@ -1864,6 +3188,11 @@ impl GroupsItemDriveItemsItemThumbnails {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}/thumbnails` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1880,6 +3209,39 @@ impl GroupsItemDriveItemsItemThumbnails {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}/versions`
@@ -1897,6 +3259,11 @@ impl GroupsItemDriveItemsItemVersions {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}/versions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-versions?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn list(
@@ -1913,6 +3280,39 @@ impl GroupsItemDriveItemsItemVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}`
     pub fn item(&self, version_id: &str) -> GroupsItemDriveItemsItemVersionsItem {
@@ -1934,6 +3334,11 @@ impl GroupsItemDriveItemsItemVersionsItem {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}/versions/{version-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -1950,6 +3355,39 @@ impl GroupsItemDriveItemsItemVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}/content`
     pub fn content(&self) -> GroupsItemDriveItemsItemVersionsItemContent {
@@ -1958,6 +3396,11 @@ impl GroupsItemDriveItemsItemVersionsItem {
     /// Restore a previous version of a DriveItem
     ///
     /// `POST /groups/{groupId}/drive/items/{itemId}/versions/{version-id}/restoreVersion` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-1.0)
     pub fn restore_version(
@@ -1974,6 +3417,26 @@ impl GroupsItemDriveItemsItemVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}/content`
@@ -1991,6 +3454,11 @@ impl GroupsItemDriveItemsItemVersionsItemContent {
     ///
     /// `GET /groups/{group-id}/drive/items/{item-id}/versions/{version-id}/content` → `302`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-1.0)
     pub fn get(
         &self,
@@ -2006,6 +3474,39 @@ impl GroupsItemDriveItemsItemVersionsItemContent {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}:/{filename}:`
@@ -2035,13 +3536,18 @@ impl GroupsItemDriveItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /groups/{group-id}/drive/items/{parent-id}:/{filename}:/content`
+    /// `PUT /groups/{group-id}/drive/items/{parent-id}:/{filename}:/content` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -2053,7 +3559,28 @@ impl GroupsItemDriveItemsItemByPathContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/root`
@@ -2075,23 +3602,63 @@ impl GroupsItemDriveRoot {
     }
     /// Search for a DriveItems within a drive
     ///
-    /// `GET /groups/{group-id}/drive/root/search(q='{search-text}')`
+    /// `GET /groups/{group-id}/drive/root/search(q='{search-text}')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/drive/root:/{item-path}:`
     pub fn at_path(&self, item_path: &str) -> GroupsItemDriveRootByPath {
@@ -2113,6 +3680,11 @@ impl GroupsItemDriveRootByPath {
     ///
     /// `GET /groups/{group-id}/drive/root:/{item-path}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -2129,6 +3701,39 @@ impl GroupsItemDriveRootByPath {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/members`
@@ -2146,6 +3751,10 @@ impl GroupsItemMembers {
     ///
     /// `GET /groups/{id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-members?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2162,6 +3771,30 @@ impl GroupsItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/members/{id}`
     pub fn item(&self, id: &str) -> GroupsItemMembersItem {
@@ -2187,6 +3820,10 @@ impl GroupsItemMembersRef {
     ///
     /// `POST /groups/{group-id}/members/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-members?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn create(
@@ -2205,6 +3842,27 @@ impl GroupsItemMembersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/permissionGrants`
@@ -2222,6 +3880,10 @@ impl GroupsItemPermissionGrants {
     ///
     /// `GET /groups/{group-id}/permissionGrants` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `GroupMember.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `GroupMember.Read.All`, `GroupMember.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-permissiongrants?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2238,6 +3900,28 @@ impl GroupsItemPermissionGrants {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/planner`
@@ -2269,6 +3953,9 @@ impl GroupsItemPlannerPlans {
     ///
     /// `GET /groups/{group-id}/planner/plans` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannergroup-list-plans?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -2285,6 +3972,19 @@ impl GroupsItemPlannerPlans {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}/createLink`
@@ -2301,6 +4001,11 @@ impl GroupsItemDriveItemsItemCreateLink {
     /// Create a sharing link for a DriveItem
     ///
     /// `POST /groups/{groupId}/drive/items/{itemId}/createLink` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createlink?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -2320,6 +4025,26 @@ impl GroupsItemDriveItemsItemCreateLink {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/root/delta`
@@ -2337,12 +4062,17 @@ impl GroupsItemDriveRootDelta {
     ///
     /// `GET /groups/{groupId}/drive/root/delta` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -2350,9 +4080,42 @@ impl GroupsItemDriveRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drive/root/subscriptions`
@@ -2382,22 +4145,45 @@ impl GroupsItemDriveRootSubscriptionsSocketIo {
     }
     /// Get websocket endpoint
     ///
-    /// `GET /groups/{groupId}/drive/root/subscriptions/socketIo`
+    /// `GET /groups/{groupId}/drive/root/subscriptions/socketIo` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.Read", "Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/drives`
@@ -2415,6 +4201,11 @@ impl GroupsItemDrives {
     ///
     /// `GET /groups/{groupId}/drives` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-list?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn list(
@@ -2431,6 +4222,39 @@ impl GroupsItemDrives {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/acceptedSenders`
@@ -2448,6 +4272,9 @@ impl GroupsItemAcceptedSenders {
     ///
     /// `GET /groups/{id}/acceptedSenders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-acceptedsenders?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2464,6 +4291,14 @@ impl GroupsItemAcceptedSenders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/acceptedSenders/$ref`
     pub fn reference(&self) -> GroupsItemAcceptedSendersRef {
@@ -2486,6 +4321,9 @@ impl GroupsItemAcceptedSendersRef {
     ///
     /// `POST /groups/{id}/acceptedSenders/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-acceptedsenders?view=graph-rest-1.0)
     pub fn create(
         &self,
@@ -2503,10 +4341,21 @@ impl GroupsItemAcceptedSendersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Remove acceptedSender
     ///
     /// `DELETE /groups/{id}/acceptedSenders/$ref` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-acceptedsenders?view=graph-rest-1.0)
     pub fn delete(
@@ -2523,6 +4372,14 @@ impl GroupsItemAcceptedSendersRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/appRoleAssignments`
@@ -2541,6 +4398,10 @@ impl GroupsItemAppRoleAssignments {
     ///
     /// `GET /groups/{id}/appRoleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-approleassignments?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -2557,10 +4418,35 @@ impl GroupsItemAppRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Grant an appRoleAssignment to a group
     ///
     /// `POST /groups/{id}/appRoleAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-approleassignments?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
@@ -2580,6 +4466,21 @@ impl GroupsItemAppRoleAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AppRoleAssignment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/appRoleAssignments/{id}`
     pub fn item(&self, id: &str) -> GroupsItemAppRoleAssignmentsItem {
@@ -2601,6 +4502,10 @@ impl GroupsItemAppRoleAssignmentsItem {
     ///
     /// `DELETE /groups/{id}/appRoleAssignments/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-approleassignments?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -2616,6 +4521,21 @@ impl GroupsItemAppRoleAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AppRoleAssignment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/calendar`
@@ -2661,7 +4581,7 @@ impl GroupsItemCalendar {
         &self,
         body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        super::super::Calendar,
+        Option<super::super::Calendar>,
         super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2669,7 +4589,7 @@ impl GroupsItemCalendar {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -2743,7 +4663,7 @@ impl GroupsItemCalendarCalendarPermissionsItem {
         &self,
         body: &super::super::CalendarPermission,
     ) -> graph_rt::Request<
-        super::super::CalendarPermission,
+        Option<super::super::CalendarPermission>,
         super::super::CalendarPermission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2751,7 +4671,7 @@ impl GroupsItemCalendarCalendarPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -2759,6 +4679,11 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     /// Delete calendarPermission
     ///
     /// `DELETE /groups/{id}/calendar/calendarPermissions/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2775,6 +4700,22 @@ impl GroupsItemCalendarCalendarPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/calendar/events`
@@ -2855,6 +4796,11 @@ impl GroupsItemCalendarEventsItem {
     ///
     /// `GET /groups/{id}/calendar/events/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -2871,10 +4817,31 @@ impl GroupsItemCalendarEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update event
     ///
     /// `PATCH /groups/{id}/calendar/events/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -2882,7 +4849,7 @@ impl GroupsItemCalendarEventsItem {
         &self,
         body: &super::super::Event,
     ) -> graph_rt::Request<
-        super::super::Event,
+        Option<super::super::Event>,
         super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2890,14 +4857,35 @@ impl GroupsItemCalendarEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete event
     ///
     /// `DELETE /groups/{id}/calendar/events/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2914,10 +4902,31 @@ impl GroupsItemCalendarEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: cancel
     ///
     /// `POST /groups/{id}/calendar/events/{id}/cancel` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
@@ -2936,10 +4945,31 @@ impl GroupsItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: forward
     ///
     /// `POST /groups/{id}/calendar/events/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
@@ -2958,6 +4988,22 @@ impl GroupsItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/calendar/events/{id}/instances`
     pub fn instances(&self) -> GroupsItemCalendarEventsItemInstances {
@@ -2979,6 +5025,11 @@ impl GroupsItemCalendarEventsItemInstances {
     ///
     /// `GET /groups/{id}/calendar/events/{id}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-instances?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -2995,6 +5046,22 @@ impl GroupsItemCalendarEventsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/calendarView`
@@ -3012,6 +5079,9 @@ impl GroupsItemCalendarView {
     ///
     /// `GET /groups/{id}/calendarView` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-calendarview?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -3028,6 +5098,14 @@ impl GroupsItemCalendarView {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/conversations`
@@ -3046,6 +5124,10 @@ impl GroupsItemConversations {
     ///
     /// `GET /groups/{id}/conversations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-conversations?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -3062,10 +5144,25 @@ impl GroupsItemConversations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create conversation
     ///
     /// `POST /groups/{id}/conversations` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-conversations?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
@@ -3085,6 +5182,14 @@ impl GroupsItemConversations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}`
     pub fn item(&self, id: &str) -> GroupsItemConversationsItem {
@@ -3107,6 +5212,10 @@ impl GroupsItemConversationsItem {
     ///
     /// `GET /groups/{id}/conversations/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Group.Read.All`
+    /// - Application: `Group.ReadWrite.All`, `Group.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversation-get?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn get(
@@ -3123,10 +5232,26 @@ impl GroupsItemConversationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Group.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Group.Read.All"],
+                    },
+                ],
+            )
     }
     /// Delete conversation
     ///
     /// `DELETE /groups/{id}/conversations/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversation-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3143,6 +5268,18 @@ impl GroupsItemConversationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads`
     pub fn threads(&self) -> GroupsItemConversationsItemThreads {
@@ -3165,6 +5302,10 @@ impl GroupsItemConversationsItemThreads {
     ///
     /// `GET /groups/{id}/conversations/{id}/threads` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversation-list-threads?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -3181,10 +5322,25 @@ impl GroupsItemConversationsItemThreads {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create thread
     ///
     /// `POST /groups/{id}/conversations/{id}/threads` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversation-post-threads?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
@@ -3204,6 +5360,14 @@ impl GroupsItemConversationsItemThreads {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}`
     pub fn item(&self, id: &str) -> GroupsItemConversationsItemThreadsItem {
@@ -3227,6 +5391,10 @@ impl GroupsItemConversationsItemThreadsItem {
     ///
     /// `GET /groups/{id}/conversations/{id}/threads/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-get?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn get(
@@ -3243,10 +5411,26 @@ impl GroupsItemConversationsItemThreadsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update conversationthread
     ///
     /// `PATCH /groups/{id}/conversations/{id}/threads/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-update?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
@@ -3254,7 +5438,7 @@ impl GroupsItemConversationsItemThreadsItem {
         &self,
         body: &super::super::ConversationThread,
     ) -> graph_rt::Request<
-        super::super::ConversationThread,
+        Option<super::super::ConversationThread>,
         super::super::ConversationThread,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3262,14 +5446,30 @@ impl GroupsItemConversationsItemThreadsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete conversationThread
     ///
     /// `DELETE /groups/{id}/conversations/{id}/threads/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3286,6 +5486,18 @@ impl GroupsItemConversationsItemThreadsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts`
     pub fn posts(&self) -> GroupsItemConversationsItemThreadsItemPosts {
@@ -3293,7 +5505,10 @@ impl GroupsItemConversationsItemThreadsItem {
     }
     /// conversationThread: reply
     ///
-    /// `POST /groups/{id}/conversations/{id}/threads/{id}/reply` → `202`
+    /// `POST /groups/{id}/conversations/{id}/threads/{id}/reply` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-reply?view=graph-rest-1.0)
     pub fn reply(
@@ -3311,7 +5526,15 @@ impl GroupsItemConversationsItemThreadsItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
-            .documented_status(202u16)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/conversations/{id}/threads/{id}/posts`
@@ -3329,6 +5552,10 @@ impl GroupsItemConversationsItemThreadsItemPosts {
     ///
     /// `GET /groups/{id}/conversations/{id}/threads/{id}/posts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-list-posts?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3345,6 +5572,18 @@ impl GroupsItemConversationsItemThreadsItemPosts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}`
     pub fn item(&self, id: &str) -> GroupsItemConversationsItemThreadsItemPostsItem {
@@ -3366,6 +5605,10 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     ///
     /// `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -3382,6 +5625,18 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments`
     pub fn attachments(
@@ -3394,6 +5649,10 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     /// post: forward
     ///
     /// `POST /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/forward` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-forward?view=graph-rest-1.0)
     pub fn forward(
@@ -3412,6 +5671,18 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/reply`
     pub fn reply(&self) -> GroupsItemConversationsItemThreadsItemPostsItemReply {
@@ -3437,6 +5708,10 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
     ///
     /// `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-list-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -3453,6 +5728,18 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}`
     pub fn item(
@@ -3614,6 +5901,11 @@ impl GroupsItemEventsItemInstances {
     ///
     /// `GET /groups/{id}/events/{id}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-instances?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -3630,6 +5922,22 @@ impl GroupsItemEventsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/groupLifecyclePolicies`
@@ -3647,6 +5955,10 @@ impl GroupsItemGroupLifecyclePolicies {
     ///
     /// `GET /groups/{id}/groupLifecyclePolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-grouplifecyclepolicies?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -3663,6 +5975,18 @@ impl GroupsItemGroupLifecyclePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/memberOf`
@@ -3680,6 +6004,10 @@ impl GroupsItemMemberOf {
     ///
     /// `GET /groups/{id}/memberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-memberof?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3696,6 +6024,22 @@ impl GroupsItemMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["GroupMember.Read.All", "Group.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/members/{id}`
@@ -3727,6 +6071,10 @@ impl GroupsItemMembersItemRef {
     ///
     /// `DELETE /groups/{id}/members/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-members?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -3742,6 +6090,27 @@ impl GroupsItemMembersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote`
@@ -3794,6 +6163,11 @@ impl GroupsItemOnenoteNotebooks {
     ///
     /// `GET /groups/{id}/onenote/notebooks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-notebooks?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -3810,10 +6184,37 @@ impl GroupsItemOnenoteNotebooks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create notebook
     ///
     /// `POST /groups/{id}/onenote/notebooks` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-post-notebooks?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -3833,10 +6234,34 @@ impl GroupsItemOnenoteNotebooks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// notebook: getNotebookFromWebUrl
     ///
     /// `POST /groups/{id}/onenote/notebooks/GetNotebookFromWebUrl` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-getnotebookfromweburl?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -3856,6 +6281,24 @@ impl GroupsItemOnenoteNotebooks {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/notebooks/{id}`
     pub fn item(&self, id: &str) -> GroupsItemOnenoteNotebooksItem {
@@ -3877,6 +6320,11 @@ impl GroupsItemOnenoteNotebooksItem {
     ///
     /// `GET /groups/{id}/onenote/notebooks/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-get?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -3893,10 +6341,37 @@ impl GroupsItemOnenoteNotebooksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// notebook: copyNotebook
     ///
     /// `POST /groups/{id}/onenote/notebooks/{id}/copyNotebook` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-1.0)
     pub fn copy_notebook(
@@ -3915,6 +6390,26 @@ impl GroupsItemOnenoteNotebooksItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/notebooks/{id}/sectionGroups`
     pub fn section_groups(&self) -> GroupsItemOnenoteNotebooksItemSectionGroups {
@@ -3943,6 +6438,11 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
     ///
     /// `GET /groups/{id}/onenote/notebooks/{id}/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-list-sectiongroups?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -3959,10 +6459,37 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create sectionGroup
     ///
     /// `POST /groups/{id}/onenote/notebooks/{id}/sectionGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-post-sectiongroups?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -3982,6 +6509,26 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/notebooks/{id}/sections`
@@ -4000,6 +6547,11 @@ impl GroupsItemOnenoteNotebooksItemSections {
     ///
     /// `GET /groups/{id}/onenote/notebooks/{id}/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-list-sections?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4016,10 +6568,37 @@ impl GroupsItemOnenoteNotebooksItemSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create section
     ///
     /// `POST /groups/{id}/onenote/notebooks/{id}/sections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-post-sections?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -4039,6 +6618,26 @@ impl GroupsItemOnenoteNotebooksItemSections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/operations`
@@ -4070,6 +6669,11 @@ impl GroupsItemOnenoteOperationsItem {
     ///
     /// `GET /groups/{id}/onenote/operations/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenoteoperation-get?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -4086,6 +6690,28 @@ impl GroupsItemOnenoteOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/pages`
@@ -4104,6 +6730,11 @@ impl GroupsItemOnenotePages {
     ///
     /// `GET /groups/{id}/onenote/pages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-pages?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4120,10 +6751,36 @@ impl GroupsItemOnenotePages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create page
     ///
     /// `POST /groups/{id}/onenote/pages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-post-pages?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -4143,6 +6800,26 @@ impl GroupsItemOnenotePages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/pages/{id}`
     pub fn item(&self, id: &str) -> GroupsItemOnenotePagesItem {
@@ -4165,6 +6842,11 @@ impl GroupsItemOnenotePagesItem {
     ///
     /// `GET /groups/{id}/onenote/pages/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-get?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -4181,10 +6863,36 @@ impl GroupsItemOnenotePagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete page
     ///
     /// `DELETE /groups/{id}/onenote/pages/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4201,6 +6909,22 @@ impl GroupsItemOnenotePagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Notes.ReadWrite", "Notes.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/pages/{id}/content`
     pub fn content(&self) -> GroupsItemOnenotePagesItemContent {
@@ -4209,6 +6933,11 @@ impl GroupsItemOnenotePagesItem {
     /// page: copyToSection
     ///
     /// `POST /groups/{id}/onenote/pages/{id}/copyToSection` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-1.0)
     pub fn copy_to_section(
@@ -4227,6 +6956,26 @@ impl GroupsItemOnenotePagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/pages/{id}/content`
@@ -4243,6 +6992,11 @@ impl GroupsItemOnenotePagesItemContent {
     /// Update page
     ///
     /// `PATCH /groups/{id}/onenote/pages/{id}/content` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-1.0)
     pub fn update(
@@ -4261,6 +7015,22 @@ impl GroupsItemOnenotePagesItemContent {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Notes.ReadWrite", "Notes.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/resources`
@@ -4306,11 +7076,16 @@ impl GroupsItemOnenoteResourcesItemContent {
     ///
     /// `GET /groups/{id}/onenote/resources/{id}/content` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-1.0)
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        Vec<u8>,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -4318,9 +7093,30 @@ impl GroupsItemOnenoteResourcesItemContent {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/sectionGroups`
@@ -4338,6 +7134,11 @@ impl GroupsItemOnenoteSectionGroups {
     ///
     /// `GET /groups/{id}/onenote/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-sectiongroups?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4354,6 +7155,28 @@ impl GroupsItemOnenoteSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/sectionGroups/{id}`
     pub fn item(&self, id: &str) -> GroupsItemOnenoteSectionGroupsItem {
@@ -4375,6 +7198,11 @@ impl GroupsItemOnenoteSectionGroupsItem {
     ///
     /// `GET /groups/{id}/onenote/sectionGroups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-get?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -4391,6 +7219,28 @@ impl GroupsItemOnenoteSectionGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/sectionGroups/{id}/sectionGroups`
     pub fn section_groups(&self) -> GroupsItemOnenoteSectionGroupsItemSectionGroups {
@@ -4419,6 +7269,11 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
     ///
     /// `GET /groups/{id}/onenote/sectionGroups/{id}/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-list-sectiongroups?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4435,10 +7290,37 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create sectionGroup
     ///
     /// `POST /groups/{id}/onenote/sectionGroups/{id}/sectionGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-post-sectiongroups?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -4458,6 +7340,26 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/sectionGroups/{id}/sections`
@@ -4476,6 +7378,11 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
     ///
     /// `GET /groups/{id}/onenote/sectionGroups/{id}/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-list-sections?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4492,10 +7399,37 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create section
     ///
     /// `POST /groups/{id}/onenote/sectionGroups/{id}/sections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-post-sections?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -4515,6 +7449,26 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/onenote/sections`
@@ -4532,6 +7486,11 @@ impl GroupsItemOnenoteSections {
     ///
     /// `GET /groups/{id}/onenote/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-sections?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4548,6 +7507,28 @@ impl GroupsItemOnenoteSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/sections/{id}`
     pub fn item(&self, id: &str) -> GroupsItemOnenoteSectionsItem {
@@ -4569,6 +7550,11 @@ impl GroupsItemOnenoteSectionsItem {
     ///
     /// `GET /groups/{id}/onenote/sections/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-get?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -4585,10 +7571,37 @@ impl GroupsItemOnenoteSectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// section: copyToNotebook
     ///
     /// `POST /groups/{id}/onenote/sections/{id}/copyToNotebook` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-1.0)
     pub fn copy_to_notebook(
@@ -4607,10 +7620,35 @@ impl GroupsItemOnenoteSectionsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// section: copyToSectionGroup
     ///
     /// `POST /groups/{id}/onenote/sections/{id}/copyToSectionGroup` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-1.0)
     pub fn copy_to_section_group(
@@ -4629,6 +7667,26 @@ impl GroupsItemOnenoteSectionsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/onenote/sections/{id}/pages`
     pub fn pages(&self) -> GroupsItemOnenoteSectionsItemPages {
@@ -4651,6 +7709,11 @@ impl GroupsItemOnenoteSectionsItemPages {
     ///
     /// `GET /groups/{id}/onenote/sections/{id}/pages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-list-pages?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -4667,10 +7730,36 @@ impl GroupsItemOnenoteSectionsItemPages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create page
     ///
     /// `POST /groups/{id}/onenote/sections/{id}/pages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-post-pages?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -4690,6 +7779,26 @@ impl GroupsItemOnenoteSectionsItemPages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/owners`
@@ -4707,13 +7816,17 @@ impl GroupsItemOwners {
     ///
     /// `GET /groups/{id}/owners` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-owners?view=graph-rest-1.0)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::User>,
-        super::super::User,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4723,6 +7836,32 @@ impl GroupsItemOwners {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/owners/{id}`
     pub fn item(&self, id: &str) -> GroupsItemOwnersItem {
@@ -4748,6 +7887,10 @@ impl GroupsItemOwnersRef {
     ///
     /// `POST /groups/{id}/owners/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-owners?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn create(
@@ -4766,6 +7909,22 @@ impl GroupsItemOwnersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/owners/{id}`
@@ -4797,6 +7956,10 @@ impl GroupsItemOwnersItemRef {
     ///
     /// `DELETE /groups/{id}/owners/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-owners?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -4812,6 +7975,22 @@ impl GroupsItemOwnersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/photo`
@@ -4829,6 +8008,10 @@ impl GroupsItemPhoto {
     ///
     /// `GET /groups/{id}/photo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn get(
@@ -4845,6 +8028,35 @@ impl GroupsItemPhoto {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/photo/$value`
     pub fn content(&self) -> GroupsItemPhotoValue {
@@ -4868,6 +8080,10 @@ impl GroupsItemPhotoValue {
     ///
     /// `GET /groups/{id}/photo/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     pub fn get(
         &self,
@@ -4883,6 +8099,35 @@ impl GroupsItemPhotoValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update profilephoto
     ///
@@ -4913,7 +8158,7 @@ impl GroupsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn put(
         &self,
-        body: &graph_rt::Value,
+        body: &[u8],
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -4925,7 +8170,7 @@ impl GroupsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
             .documented_status(200u16)
     }
 }
@@ -4944,6 +8189,10 @@ impl GroupsItemPhotos {
     ///
     /// `GET /groups/{id}/photos` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadBasic.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.ReadBasic.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-photos?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn list(
@@ -4960,6 +8209,26 @@ impl GroupsItemPhotos {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.ReadBasic.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Group.ReadBasic.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/photos/{size}`
     pub fn item(&self, size: &str) -> GroupsItemPhotosItem {
@@ -4981,6 +8250,10 @@ impl GroupsItemPhotosItem {
     ///
     /// `GET /groups/{id}/photos/{size}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn get(
@@ -4997,6 +8270,35 @@ impl GroupsItemPhotosItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/rejectedSenders`
@@ -5014,6 +8316,9 @@ impl GroupsItemRejectedSenders {
     ///
     /// `GET /groups/{id}/rejectedSenders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-rejectedsenders?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -5030,6 +8335,14 @@ impl GroupsItemRejectedSenders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/rejectedSenders/$ref`
     pub fn reference(&self) -> GroupsItemRejectedSendersRef {
@@ -5052,6 +8365,9 @@ impl GroupsItemRejectedSendersRef {
     ///
     /// `POST /groups/{id}/rejectedSenders/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-rejectedsenders?view=graph-rest-1.0)
     pub fn create(
         &self,
@@ -5069,10 +8385,21 @@ impl GroupsItemRejectedSendersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Remove rejectedSender
     ///
     /// `DELETE /groups/{id}/rejectedSenders/$ref` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-rejectedsenders?view=graph-rest-1.0)
     pub fn delete(
@@ -5089,6 +8416,14 @@ impl GroupsItemRejectedSendersRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/settings`
@@ -5107,6 +8442,10 @@ impl GroupsItemSettings {
     ///
     /// `GET /groups/{id}/settings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/groupsetting-list?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -5123,10 +8462,30 @@ impl GroupsItemSettings {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create a group setting
     ///
     /// `POST /groups/{id}/settings` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/groupsetting-post-groupsettings?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
@@ -5146,6 +8505,21 @@ impl GroupsItemSettings {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/settings/{id}`
     pub fn item(&self, id: &str) -> GroupsItemSettingsItem {
@@ -5169,6 +8543,10 @@ impl GroupsItemSettingsItem {
     ///
     /// `GET /groups/{id}/settings/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/groupsetting-get?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn get(
@@ -5185,15 +8563,36 @@ impl GroupsItemSettingsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update a group setting
     ///
     /// `PATCH /groups/{id}/settings/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/groupsetting-update?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn update(
         &self,
-        body: &super::super::UpdateAGroupSettingBody,
+        body: &super::super::GroupSetting,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5207,10 +8606,29 @@ impl GroupsItemSettingsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a group setting
     ///
     /// `DELETE /groups/{id}/settings/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/groupsetting-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5227,6 +8645,21 @@ impl GroupsItemSettingsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/team`
@@ -5243,6 +8676,10 @@ impl GroupsItemTeam {
     /// Create team from group
     ///
     /// `PUT /groups/{id}/team` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-put-teams?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -5262,6 +8699,18 @@ impl GroupsItemTeam {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments`
@@ -5279,6 +8728,10 @@ impl GroupsItemThreadsItemPostsItemAttachments {
     ///
     /// `GET /groups/{id}/threads/{id}/posts/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-list-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5295,6 +8748,18 @@ impl GroupsItemThreadsItemPostsItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.Read.All", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments/{id}`
     pub fn item(&self, id: &str) -> GroupsItemThreadsItemPostsItemAttachmentsItem {
@@ -5416,7 +8881,7 @@ impl GroupsItemThreadsItemPostsItemReply {
         &self,
         body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Value,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5424,7 +8889,7 @@ impl GroupsItemThreadsItemPostsItemReply {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::any,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -5445,6 +8910,10 @@ impl GroupsItemTransitiveMemberOf {
     ///
     /// `GET /groups/{id}/transitiveMemberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-transitivememberof?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -5461,6 +8930,22 @@ impl GroupsItemTransitiveMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/groups/{Id}/transitiveMembers`
@@ -5478,6 +8963,10 @@ impl GroupsItemTransitiveMembers {
     ///
     /// `GET /groups/{id}/transitiveMembers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-transitivemembers?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -5494,5 +8983,30 @@ impl GroupsItemTransitiveMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "GroupMember.Read.All",
+                            "Group.Read.All",
+                            "GroupMember.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

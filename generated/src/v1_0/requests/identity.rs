@@ -45,6 +45,10 @@ impl IdentityApiConnectors {
     ///
     /// `GET /identity/apiConnectors` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `APIConnectors.ReadWrite.All`
+    /// - Application: `APIConnectors.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-list?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -61,10 +65,26 @@ impl IdentityApiConnectors {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create identityApiConnector
     ///
     /// `POST /identity/apiConnectors` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `APIConnectors.ReadWrite.All`
+    /// - Application: `APIConnectors.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-create?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -84,6 +104,18 @@ impl IdentityApiConnectors {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/apiConnectors/{identityApiConnectorId}`
     pub fn item(&self, identity_api_connector_id: &str) -> IdentityApiConnectorsItem {
@@ -107,6 +139,10 @@ impl IdentityApiConnectorsItem {
     ///
     /// `GET /identity/apiConnectors/{identityApiConnectorId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `APIConnectors.ReadWrite.All`
+    /// - Application: `APIConnectors.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -123,10 +159,26 @@ impl IdentityApiConnectorsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update identityApiConnector
     ///
     /// `PATCH /identity/apiConnectors/{identityApiConnectorId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `APIConnectors.ReadWrite.All`
+    /// - Application: `APIConnectors.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-update?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -146,10 +198,26 @@ impl IdentityApiConnectorsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete identityApiConnector
     ///
     /// `DELETE /identity/apiConnectors/{identityApiConnectorId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `APIConnectors.ReadWrite.All`
+    /// - Application: `APIConnectors.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -166,10 +234,26 @@ impl IdentityApiConnectorsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// identityApiConnector: uploadClientCertificate
     ///
     /// `POST /identity/apiconnectors/{id}/uploadClientCertificate` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `APIConnectors.ReadWrite.All`
+    /// - Application: `APIConnectors.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-uploadclientcertificate?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -189,6 +273,18 @@ impl IdentityApiConnectorsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["APIConnectors.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows`
@@ -207,6 +303,10 @@ impl IdentityB2xUserFlows {
     ///
     /// `GET /identity/b2xUserFlows` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitycontainer-list-b2xuserflows?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -223,10 +323,32 @@ impl IdentityB2xUserFlows {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create b2xIdentityUserFlow
     ///
     /// `POST /identity/b2xUserFlows` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitycontainer-post-b2xuserflows?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -246,6 +368,18 @@ impl IdentityB2xUserFlows {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}`
     pub fn item(&self, b2x_identity_user_flow_id: &str) -> IdentityB2xUserFlowsItem {
@@ -268,6 +402,10 @@ impl IdentityB2xUserFlowsItem {
     ///
     /// `GET /identity/b2xUserFlows/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -284,10 +422,32 @@ impl IdentityB2xUserFlowsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete b2xIdentityUserFlow
     ///
     /// `DELETE /identity/b2xUserFlows/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -304,6 +464,18 @@ impl IdentityB2xUserFlowsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration`
     pub fn api_connector_configuration(
@@ -350,6 +522,10 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     ///
     /// `GET /identity/b2xUserFlows/{id}/userAttributeAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-list-userattributeassignments?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -366,10 +542,32 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create userAttributeAssignments
     ///
     /// `POST /identity/b2xUserFlows/{id}/userAttributeAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-post-userattributeassignments?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -389,10 +587,26 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// identityUserFlowAttributeAssignment: getOrder
     ///
     /// `GET /identity/b2xUserFlows/{b2xIdentityUserFlowId}/userAttributeAssignments/getOrder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-getorder?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -410,10 +624,32 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// identityUserFlowAttributeAssignment: setOrder
     ///
     /// `POST /identity/b2xUserFlows/{b2xIdentityUserFlowId}/userAttributeAssignments/setOrder` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-setorder?view=graph-rest-1.0)
     pub fn set_order(
@@ -432,6 +668,18 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userAttributeAssignments/{id}`
     pub fn item(
@@ -458,6 +706,10 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     ///
     /// `GET /identity/b2xUserFlows/{id}/apiConnectorConfiguration` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-get-apiconnectorconfiguration?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -474,6 +726,18 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration/{step}`
     pub fn item(
@@ -518,6 +782,10 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
     ///
     /// `PUT /identity/b2xUserFlows/{b2xUserFlowId}/apiConnectorConfiguration/{step}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-put-apiconnectorconfiguration?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn put(
@@ -536,6 +804,18 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders`
@@ -553,6 +833,10 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
     ///
     /// `GET /identity/b2xUserFlows/{id}/identityProviders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-list-identityproviders?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -569,6 +853,18 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/{id}`
     pub fn item(&self, id: &str) -> IdentityB2xUserFlowsItemIdentityProvidersItem {
@@ -594,6 +890,10 @@ impl IdentityB2xUserFlowsItemIdentityProvidersRef {
     ///
     /// `POST /identity/b2xUserFlows/{id}/identityProviders/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-post-identityproviders?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn create(
@@ -612,6 +912,18 @@ impl IdentityB2xUserFlowsItemIdentityProvidersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/{id}`
@@ -645,6 +957,10 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItemRef {
     ///
     /// `DELETE /identity/b2xUserFlows/{id}/identityProviders/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete-identityproviders?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -660,6 +976,18 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages`
@@ -677,6 +1005,10 @@ impl IdentityB2xUserFlowsItemLanguages {
     ///
     /// `GET /identity/b2xUserFlows/{id}/languages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-list-languages?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn list(
@@ -693,6 +1025,24 @@ impl IdentityB2xUserFlowsItemLanguages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}`
     pub fn item(&self, id: &str) -> IdentityB2xUserFlowsItemLanguagesItem {
@@ -714,6 +1064,10 @@ impl IdentityB2xUserFlowsItemLanguagesItem {
     ///
     /// `GET /identity/b2xUserFlows/{id}/languages/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguageconfiguration-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn get(
@@ -730,6 +1084,24 @@ impl IdentityB2xUserFlowsItemLanguagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages`
     pub fn default_pages(&self) -> IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
@@ -763,6 +1135,10 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
     ///
     /// `GET /identity/b2xUserFlows/{id}/languages/{id}/defaultPages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguageconfiguration-list-defaultpages?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn list(
@@ -779,6 +1155,24 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages/{id}`
     pub fn item(
@@ -823,6 +1217,10 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
     ///
     /// `GET /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/{id}/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-1.0)
     pub fn get(
         &self,
@@ -838,6 +1236,24 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages`
@@ -857,6 +1273,10 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
     ///
     /// `GET /identity/b2xUserFlows/{id}/languages/{id}/overridesPages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguageconfiguration-list-overridespages?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn list(
@@ -873,6 +1293,24 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/{id}`
     pub fn item(
@@ -905,6 +1343,10 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
     ///
     /// `DELETE /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/$value` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-delete?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -920,6 +1362,18 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/{id}`
@@ -960,6 +1414,10 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
     ///
     /// `GET /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-1.0)
     pub fn get(
         &self,
@@ -975,10 +1433,32 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update userFlowLanguagePage
     ///
     /// `PUT /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-put?view=graph-rest-1.0)
     #[cfg(feature = "users")]
@@ -998,6 +1478,18 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userAttributeAssignments/{id}`
@@ -1019,6 +1511,10 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     ///
     /// `GET /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1035,10 +1531,32 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update identityUserFlowAttributeAssignment
     ///
     /// `PATCH /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-update?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -1046,7 +1564,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
         &self,
         body: &super::super::IdentityUserFlowAttributeAssignment,
     ) -> graph_rt::Request<
-        super::super::IdentityUserFlowAttributeAssignment,
+        Option<super::super::IdentityUserFlowAttributeAssignment>,
         super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1054,14 +1572,30 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete userAttributeAssignment
     ///
     /// `DELETE /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1078,6 +1612,18 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/conditionalAccess`
@@ -1114,6 +1660,10 @@ impl IdentityConditionalAccessNamedLocations {
     ///
     /// `GET /identity/conditionalAccess/namedLocations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`
+    /// - Application: `Policy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccessroot-list-namedlocations?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1130,10 +1680,26 @@ impl IdentityConditionalAccessNamedLocations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create namedLocation
     ///
     /// `POST /identity/conditionalAccess/namedLocations` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccessroot-post-namedlocations?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -1153,6 +1719,24 @@ impl IdentityConditionalAccessNamedLocations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/conditionalAccess/namedLocations/{id}`
     pub fn item(&self, id: &str) -> IdentityConditionalAccessNamedLocationsItem {
@@ -1176,6 +1760,10 @@ impl IdentityConditionalAccessNamedLocationsItem {
     ///
     /// `GET /identity/conditionalAccess/namedLocations/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`
+    /// - Application: `Policy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1192,10 +1780,26 @@ impl IdentityConditionalAccessNamedLocationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update countryNamedLocation
     ///
     /// `PATCH /identity/conditionalAccess/namedLocations/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-update?view=graph-rest-1.0)
     pub fn update(
@@ -1214,10 +1818,32 @@ impl IdentityConditionalAccessNamedLocationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete countryNamedLocation
     ///
     /// `DELETE /identity/conditionalAccess/namedLocations/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1234,6 +1860,24 @@ impl IdentityConditionalAccessNamedLocationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/conditionalAccess/policies`
@@ -1252,6 +1896,10 @@ impl IdentityConditionalAccessPolicies {
     ///
     /// `GET /identity/conditionalAccess/policies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`
+    /// - Application: `Policy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccessroot-list-policies?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1268,10 +1916,26 @@ impl IdentityConditionalAccessPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create conditionalAccessPolicy
     ///
     /// `POST /identity/conditionalAccess/policies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccessroot-post-policies?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -1291,6 +1955,26 @@ impl IdentityConditionalAccessPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                            "Application.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                            "Application.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identity/conditionalAccess/policies/{id}`
     pub fn item(&self, id: &str) -> IdentityConditionalAccessPoliciesItem {
@@ -1314,6 +1998,10 @@ impl IdentityConditionalAccessPoliciesItem {
     ///
     /// `GET /identity/conditionalAccess/policies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`
+    /// - Application: `Policy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1330,10 +2018,26 @@ impl IdentityConditionalAccessPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update conditionalaccesspolicy
     ///
     /// `PATCH /identity/conditionalAccess/policies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-update?view=graph-rest-1.0)
     pub fn update(
@@ -1352,10 +2056,34 @@ impl IdentityConditionalAccessPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                            "Application.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                            "Application.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete conditionalAccessPolicy
     ///
     /// `DELETE /identity/conditionalAccess/policies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1372,6 +2100,24 @@ impl IdentityConditionalAccessPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identity/userFlowAttributes`
@@ -1390,6 +2136,10 @@ impl IdentityUserFlowAttributes {
     ///
     /// `GET /identity/userFlowAttributes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserflow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-list?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1406,10 +2156,32 @@ impl IdentityUserFlowAttributes {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserflow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create identityUserFlowAttribute
     ///
     /// `POST /identity/userFlowAttributes` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-post?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -1429,6 +2201,18 @@ impl IdentityUserFlowAttributes {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identity/userFlowAttributes/{id}`
     pub fn item(&self, id: &str) -> IdentityUserFlowAttributesItem {
@@ -1452,6 +2236,10 @@ impl IdentityUserFlowAttributesItem {
     ///
     /// `GET /identity/userFlowAttributes/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1468,10 +2256,32 @@ impl IdentityUserFlowAttributesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "IdentityUserFlow.Read.All",
+                            "IdentityUserFlow.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update identityUserFlowAttribute
     ///
     /// `PATCH /identity/userFlowAttributes/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-update?view=graph-rest-1.0)
     pub fn update(
@@ -1490,10 +2300,26 @@ impl IdentityUserFlowAttributesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete identityUserFlowAttribute
     ///
     /// `DELETE /identity/userFlowAttributes/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityUserFlow.ReadWrite.All`
+    /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1510,5 +2336,17 @@ impl IdentityUserFlowAttributesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityUserFlow.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

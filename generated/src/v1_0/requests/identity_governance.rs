@@ -55,6 +55,10 @@ impl IdentityGovernanceAccessReviewsDefinitions {
     ///
     /// `GET /identityGovernance/accessReviews/definitions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-list?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -71,10 +75,26 @@ impl IdentityGovernanceAccessReviewsDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create accessReviewScheduleDefinition
     ///
     /// `POST /identityGovernance/accessReviews/definitions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-post?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
@@ -94,10 +114,26 @@ impl IdentityGovernanceAccessReviewsDefinitions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewScheduleDefinition: filterByCurrentUser
     ///
     /// `GET /identityGovernance/accessReviews/definitions/filterByCurrentUser(on='reviewer')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-filterbycurrentuser?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
@@ -119,6 +155,18 @@ impl IdentityGovernanceAccessReviewsDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}`
     pub fn item(
@@ -147,6 +195,10 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-get?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -163,10 +215,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update accessReviewScheduleDefinition
     ///
     /// `PUT /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-update?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
@@ -186,10 +254,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete accessReviewScheduleDefinition
     ///
     /// `DELETE /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -206,6 +290,18 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances`
     pub fn instances(&self) -> IdentityGovernanceAccessReviewsDefinitionsItemInstances {
@@ -231,6 +327,10 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-list?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -247,10 +347,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewInstance: filterByCurrentUser
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/filterByCurrentUser(on='reviewer')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-filterbycurrentuser?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
@@ -272,6 +388,18 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}`
     pub fn item(
@@ -300,6 +428,10 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-get?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -316,10 +448,25 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewInstance: acceptRecommendations
     ///
     /// `POST /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/acceptRecommendations` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-acceptrecommendations?view=graph-rest-1.0)
     pub fn accept_recommendations(
@@ -336,10 +483,22 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewInstance: applyDecisions
     ///
     /// `POST /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/applyDecisions` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-applydecisions?view=graph-rest-1.0)
     pub fn apply_decisions(
@@ -356,10 +515,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewInstance: batchRecordDecisions
     ///
     /// `POST /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/batchRecordDecisions` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-batchrecorddecisions?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
@@ -379,6 +554,18 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions`
     pub fn decisions(
@@ -391,6 +578,10 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     /// accessReviewInstance: resetDecisions
     ///
     /// `POST /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/resetDecisions` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-resetdecisions?view=graph-rest-1.0)
     pub fn reset_decisions(
@@ -407,10 +598,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewInstance: sendReminder
     ///
     /// `POST /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/sendReminder` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-sendreminder?view=graph-rest-1.0)
     pub fn send_reminder(
@@ -427,10 +634,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewInstance: stop
     ///
     /// `POST /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/stop` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-stop?view=graph-rest-1.0)
     pub fn stop(
@@ -447,6 +670,18 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions`
@@ -466,6 +701,10 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-list-decisions?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -482,10 +721,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// accessReviewInstanceDecisionItem: filterByCurrentUser
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions/filterByCurrentUser(on='reviewer')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstancedecisionitem-filterbycurrentuser?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
@@ -507,6 +762,18 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions/{accessReviewInstanceDecisionItemId}`
     pub fn item(
@@ -536,6 +803,10 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
     ///
     /// `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions/{accessReviewInstanceDecisionItemId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstancedecisionitem-get?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -552,10 +823,26 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.Read.All", "AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update accessReviewInstanceDecisionItem
     ///
     /// `PATCH /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions/{accessReviewInstanceDecisionItemId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
+    /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstancedecisionitem-update?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
@@ -575,6 +862,18 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AccessReview.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/appConsent`
@@ -610,6 +909,10 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
     ///
     /// `GET /identityGovernance/appConsent/appConsentRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/appconsentrequest-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -626,10 +929,32 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All.",
+                        ],
+                    },
+                ],
+            )
     }
     /// appConsentRequest: filterByCurrentUser
     ///
     /// `GET /identityGovernance/appConsent/appConsentRequests/filterByCurrentUser(on='parameterValue')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/appconsentrequest-filterbycurrentuser?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -651,6 +976,24 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}`
     pub fn item(
@@ -679,6 +1022,10 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
     ///
     /// `GET /identityGovernance/appConsent/appConsentRequests/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/appconsentrequest-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -695,6 +1042,24 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests`
     pub fn user_consent_requests(
@@ -722,6 +1087,10 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
     ///
     /// `GET /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userconsentrequest-list?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn list(
@@ -738,10 +1107,32 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// userConsentRequest: filterByCurrentUser
     ///
     /// `GET /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests/filterByCurrentUser(on='parameterValue')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userconsentrequest-filterbycurrentuser?view=graph-rest-1.0)
     #[cfg(feature = "users")]
@@ -763,6 +1154,24 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests/{userconsentrequest-id}`
     pub fn item(
@@ -791,6 +1200,10 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
     ///
     /// `GET /identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests/{userconsentrequest-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userconsentrequest-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn get(
@@ -807,6 +1220,24 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ConsentRequest.Read.All",
+                            "ConsentRequest.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/identityGovernance/termsOfUse`
@@ -839,6 +1270,9 @@ impl IdentityGovernanceTermsOfUseAgreements {
     ///
     /// `GET /identityGovernance/termsOfUse/agreements` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Agreement.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-list?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -855,10 +1289,21 @@ impl IdentityGovernanceTermsOfUseAgreements {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Agreement.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create agreement
     ///
     /// `POST /identityGovernance/termsOfUse/agreements` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Agreement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-post-agreements?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
@@ -878,6 +1323,14 @@ impl IdentityGovernanceTermsOfUseAgreements {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Agreement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityGovernance/termsOfUse/agreements/{id}`
     pub fn item(&self, id: &str) -> IdentityGovernanceTermsOfUseAgreementsItem {
@@ -901,6 +1354,9 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     ///
     /// `GET /identityGovernance/termsOfUse/agreements/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Agreement.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-get?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
     pub fn get(
@@ -917,10 +1373,21 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Agreement.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update agreement
     ///
     /// `PATCH /identityGovernance/termsOfUse/agreements/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Agreement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-update?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
@@ -928,7 +1395,7 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
         &self,
         body: &super::super::Agreement,
     ) -> graph_rt::Request<
-        super::super::Agreement,
+        Option<super::super::Agreement>,
         super::super::Agreement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -936,14 +1403,25 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Agreement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete agreement
     ///
     /// `DELETE /identityGovernance/termsOfUse/agreements/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Agreement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -960,5 +1438,13 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Agreement.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

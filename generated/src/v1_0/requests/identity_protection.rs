@@ -36,6 +36,10 @@ impl IdentityProtectionRiskDetections {
     ///
     /// `GET /identityProtection/riskDetections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskEvent.Read.All`
+    /// - Application: `IdentityRiskEvent.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskdetection-list?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -52,6 +56,18 @@ impl IdentityProtectionRiskDetections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/identityProtection/riskDetections/{riskDetectionId}`
     pub fn item(&self, risk_detection_id: &str) -> IdentityProtectionRiskDetectionsItem {
@@ -73,6 +89,10 @@ impl IdentityProtectionRiskDetectionsItem {
     ///
     /// `GET /identityProtection/riskDetections/{riskDetectionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskEvent.Read.All`
+    /// - Application: `IdentityRiskEvent.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskdetection-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -89,6 +109,18 @@ impl IdentityProtectionRiskDetectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskEvent.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/identityProtection/riskyUsers`
@@ -106,6 +138,10 @@ impl IdentityProtectionRiskyUsers {
     ///
     /// `GET /identityProtection/riskyUsers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`
+    /// - Application: `IdentityRiskyUser.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuser-list?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -122,10 +158,26 @@ impl IdentityProtectionRiskyUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                ],
+            )
     }
     /// riskyUser: confirmCompromised
     ///
     /// `POST /identityProtection/riskyUsers/confirmCompromised` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.ReadWrite.All`
+    /// - Application: `IdentityRiskyUser.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuser-confirmcompromised?view=graph-rest-1.0)
     pub fn confirm_compromised(
@@ -144,10 +196,26 @@ impl IdentityProtectionRiskyUsers {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// riskyUser: dismiss
     ///
     /// `POST /identityProtection/riskyUsers/dismiss` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.ReadWrite.All`
+    /// - Application: `IdentityRiskyUser.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuser-dismiss?view=graph-rest-1.0)
     pub fn dismiss(
@@ -166,6 +234,18 @@ impl IdentityProtectionRiskyUsers {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/identityProtection/riskyUsers/{riskyUserId}`
     pub fn item(&self, risky_user_id: &str) -> IdentityProtectionRiskyUsersItem {
@@ -187,6 +267,10 @@ impl IdentityProtectionRiskyUsersItem {
     ///
     /// `GET /identityProtection/riskyUsers/{riskyUserId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`
+    /// - Application: `IdentityRiskyUser.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuser-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -203,6 +287,18 @@ impl IdentityProtectionRiskyUsersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/identityProtection/riskyUsers/{riskyUserId}/history`
     pub fn history(&self) -> IdentityProtectionRiskyUsersItemHistory {
@@ -224,6 +320,10 @@ impl IdentityProtectionRiskyUsersItemHistory {
     ///
     /// `GET /identityProtection/riskyUsers/{riskyUserId}/history` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`
+    /// - Application: `IdentityRiskyUser.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuser-list-history?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -240,6 +340,18 @@ impl IdentityProtectionRiskyUsersItemHistory {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/identityProtection/riskyUsers/{riskyUserId}/history/{riskyUserHistoryItemId}`
     pub fn item(
@@ -284,6 +396,10 @@ impl IdentityProtectionRiskyUsersItemHistoryItemHistory {
     ///
     /// `GET /identityProtection/riskyUsers/{riskyUserId}/history/{riskyUserHistoryItemId}/history` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `IdentityRiskyUser.Read.All`
+    /// - Application: `IdentityRiskyUser.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuser-list-history?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -300,5 +416,17 @@ impl IdentityProtectionRiskyUsersItemHistoryItemHistory {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["IdentityRiskyUser.Read.All"],
+                    },
+                ],
+            )
     }
 }

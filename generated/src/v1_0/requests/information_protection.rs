@@ -37,6 +37,10 @@ impl InformationProtectionThreatAssessmentRequests {
     ///
     /// `GET /informationProtection/threatAssessmentRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatAssessment.ReadWrite.All`
+    /// - Application: `ThreatAssessment.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotection-list-threatassessmentrequests?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -53,10 +57,25 @@ impl InformationProtectionThreatAssessmentRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatAssessment.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ThreatAssessment.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create threatAssessmentRequest
     ///
     /// `POST /informationProtection/threatAssessmentRequests` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatAssessment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotection-post-threatassessmentrequests?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -76,6 +95,14 @@ impl InformationProtectionThreatAssessmentRequests {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatAssessment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/informationProtection/threatAssessmentRequests/{id}`
     pub fn item(&self, id: &str) -> InformationProtectionThreatAssessmentRequestsItem {
@@ -99,6 +126,10 @@ impl InformationProtectionThreatAssessmentRequestsItem {
     ///
     /// `GET /informationProtection/threatAssessmentRequests/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ThreatAssessment.ReadWrite.All`
+    /// - Application: `ThreatAssessment.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/threatassessmentrequest-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -115,5 +146,17 @@ impl InformationProtectionThreatAssessmentRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ThreatAssessment.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ThreatAssessment.Read.All"],
+                    },
+                ],
+            )
     }
 }

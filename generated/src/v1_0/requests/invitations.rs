@@ -18,6 +18,10 @@ impl Invitations {
     ///
     /// `POST /invitations` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Invite.All`, `User.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `User.Invite.All`, `User.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/invitation-post?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn create(
@@ -36,5 +40,25 @@ impl Invitations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Invite.All",
+                            "User.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Invite.All",
+                            "User.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

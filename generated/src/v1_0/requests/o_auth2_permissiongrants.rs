@@ -19,6 +19,10 @@ impl OAuth2Permissiongrants {
     ///
     /// `GET /oauth2PermissionGrants` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `DelegatedPermissionGrant.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/oauth2permissiongrant-list?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -35,10 +39,31 @@ impl OAuth2Permissiongrants {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "DelegatedPermissionGrant.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create a delegated permission grant (oAuth2PermissionGrant)
     ///
     /// `POST /oauth2PermissionGrants` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DelegatedPermissionGrant.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/oauth2permissiongrant-post?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
@@ -58,10 +83,29 @@ impl OAuth2Permissiongrants {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DelegatedPermissionGrant.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// oauth2permissiongrant: delta
     ///
     /// `GET /oauth2PermissionGrants/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/oauth2permissiongrant-delta?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
@@ -79,6 +123,18 @@ impl OAuth2Permissiongrants {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/oAuth2Permissiongrants/{id}`
     pub fn item(&self, id: &str) -> OAuth2PermissiongrantsItem {
@@ -102,6 +158,10 @@ impl OAuth2PermissiongrantsItem {
     ///
     /// `GET /oauth2PermissionGrants/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `DelegatedPermissionGrant.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/oauth2permissiongrant-get?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -118,15 +178,37 @@ impl OAuth2PermissiongrantsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "DelegatedPermissionGrant.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update a delegated permission grant (oAuth2PermissionGrant)
     ///
     /// `PATCH /oauth2PermissionGrants/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DelegatedPermissionGrant.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/oauth2permissiongrant-update?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn update(
         &self,
-        body: &super::super::UpdateADelegatedPermissionGrantOAuth2PermissionGrantBody,
+        body: &super::super::OAuth2PermissionGrant,
     ) -> graph_rt::Request<
         (),
         (),
@@ -140,10 +222,30 @@ impl OAuth2PermissiongrantsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DelegatedPermissionGrant.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a delegated permission grant (oAuth2PermissionGrant)
     ///
     /// `DELETE /oAuth2Permissiongrants/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DelegatedPermissionGrant.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/oauth2permissiongrant-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -160,5 +262,21 @@ impl OAuth2PermissiongrantsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DelegatedPermissionGrant.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -35,6 +35,10 @@ impl OfficeConfigurationClientConfigurations {
     ///
     /// `GET /officeConfiguration/clientConfigurations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementConfiguration.Read.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementConfiguration.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-officeclientconfiguration-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -51,19 +55,41 @@ impl OfficeConfigurationClientConfigurations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementConfiguration.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementConfiguration.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create windowsOfficeClientConfiguration
     ///
     /// `POST /officeConfiguration/clientConfigurations` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-windowsofficeclientconfiguration-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &super::super::WindowsOfficeClientConfiguration,
+        body: &super::super::AnyOfficeClientConfiguration,
     ) -> graph_rt::Request<
-        super::super::WindowsOfficeClientConfiguration,
-        super::super::WindowsOfficeClientConfiguration,
+        super::super::AnyOfficeClientConfiguration,
+        super::super::OfficeClientConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -74,6 +100,18 @@ impl OfficeConfigurationClientConfigurations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/officeConfiguration/clientConfigurations/microsoft.management.services.api.updatePriorities`
     pub fn update_priorities(
@@ -105,6 +143,10 @@ impl OfficeConfigurationClientConfigurationsUpdatePriorities {
     ///
     /// `POST /officeConfiguration/clientConfigurations/microsoft.management.services.api.updatePriorities` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-officeclientconfiguration-updatepriorities?view=graph-rest-1.0)
     pub fn post(
         &self,
@@ -122,6 +164,18 @@ impl OfficeConfigurationClientConfigurationsUpdatePriorities {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/officeConfiguration/clientConfigurations/{key}`
@@ -141,6 +195,10 @@ impl OfficeConfigurationClientConfigurationsItem {
     ///
     /// `GET /officeConfiguration/clientConfigurations/{key}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementConfiguration.Read.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementConfiguration.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-officeclientconfiguration-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -157,18 +215,40 @@ impl OfficeConfigurationClientConfigurationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementConfiguration.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                            "DeviceManagementConfiguration.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update windowsOfficeClientConfiguration
     ///
     /// `PATCH /officeConfiguration/clientConfigurations/{key}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-windowsofficeclientconfiguration-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &super::super::WindowsOfficeClientConfiguration,
+        body: &super::super::AnyOfficeClientConfiguration,
     ) -> graph_rt::Request<
-        super::super::AnyOfficeClientConfiguration,
+        Option<super::super::AnyOfficeClientConfiguration>,
         super::super::OfficeClientConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -176,14 +256,30 @@ impl OfficeConfigurationClientConfigurationsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete windowsOfficeClientConfiguration
     ///
     /// `DELETE /officeConfiguration/clientConfigurations/{key}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-windowsofficeclientconfiguration-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -200,10 +296,26 @@ impl OfficeConfigurationClientConfigurationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// assign action
     ///
     /// `POST /officeConfiguration/clientConfigurations/{officeClientConfigurationId}/assign` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-officeclientconfiguration-assign?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -223,6 +335,18 @@ impl OfficeConfigurationClientConfigurationsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/officeConfiguration/clientConfigurations/{key}/assignments`
     pub fn assignments(&self) -> OfficeConfigurationClientConfigurationsItemAssignments {
@@ -270,6 +394,10 @@ impl OfficeConfigurationClientConfigurationsItemAssignments {
     ///
     /// `POST /officeConfiguration/clientConfigurations/{key}/assignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-officeclientconfigurationassignment-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn create(
@@ -288,6 +416,18 @@ impl OfficeConfigurationClientConfigurationsItemAssignments {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/officeConfiguration/clientConfigurations/{key}/assignments/{officeClientConfigurationAssignmentId}`
     pub fn item(
@@ -345,7 +485,7 @@ impl OfficeConfigurationClientConfigurationsItemAssignmentsItem {
         &self,
         body: &super::super::OfficeClientConfigurationAssignment,
     ) -> graph_rt::Request<
-        super::super::OfficeClientConfigurationAssignment,
+        Option<super::super::OfficeClientConfigurationAssignment>,
         super::super::OfficeClientConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -353,7 +493,7 @@ impl OfficeConfigurationClientConfigurationsItemAssignmentsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)

@@ -5,7 +5,7 @@
 use super::VERSION;
 /// `/organization`
 ///
-/// - `GET /organization`: Get organization
+/// - `GET /organization`: List organization
 #[derive(Debug, Clone)]
 pub struct Organization(pub(super) graph_rt::UrlPath);
 impl Organization {
@@ -14,26 +14,46 @@ impl Organization {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get organization
+    /// List organization
     ///
     /// `GET /organization` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
-    pub fn get(
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
+        graph_rt::Page<super::super::Organization>,
         super::super::Organization,
-        super::super::Organization,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/organization/{Id}`
     pub fn item(&self, id: &str) -> OrganizationItem {
@@ -43,7 +63,7 @@ impl Organization {
 /// `/organization/{Id}`
 ///
 /// - `GET /organization/{organizationId}`: Get organization
-/// - `PATCH /organization/{organizationId}`: Update organization
+/// - `PATCH /organization/{id}`: Update organization
 #[derive(Debug, Clone)]
 pub struct OrganizationItem(pub(super) graph_rt::UrlPath);
 impl OrganizationItem {
@@ -55,6 +75,10 @@ impl OrganizationItem {
     /// Get organization
     ///
     /// `GET /organization/{organizationId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -72,18 +96,40 @@ impl OrganizationItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementServiceConfig.Read.All",
+                            "DeviceManagementServiceConfig.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update organization
     ///
-    /// `PATCH /organization/{organizationId}` → `200`
+    /// `PATCH /organization/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-update?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Organization.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::Organization,
     ) -> graph_rt::Request<
-        super::super::Organization,
+        Option<super::super::Organization>,
         super::super::Organization,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -91,10 +137,25 @@ impl OrganizationItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Organization.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/organization/{Id}/branding`
     pub fn branding(&self) -> OrganizationItemBranding {
@@ -116,6 +177,10 @@ impl OrganizationItem {
     ///
     /// `POST /organization/{organizationId}/setMobileDeviceManagementAuthority` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-setmobiledevicemanagementauthority?view=graph-rest-1.0)
     pub fn set_mobile_device_management_authority(
         &self,
@@ -131,6 +196,18 @@ impl OrganizationItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/organization/{Id}/extensions`
@@ -148,23 +225,35 @@ impl OrganizationItemExtensions {
     ///
     /// `POST /organization/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/organization/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> OrganizationItemExtensionsItem {
@@ -188,13 +277,16 @@ impl OrganizationItemExtensionsItem {
     ///
     /// `GET /organization/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -204,33 +296,55 @@ impl OrganizationItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /organization/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /organization/{Id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -247,6 +361,14 @@ impl OrganizationItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/organization/{Id}/certificateBasedAuthConfiguration`
@@ -266,6 +388,10 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
     ///
     /// `GET /organization/{id}/certificateBasedAuthConfiguration` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.Read.All`, `Organization.ReadWrite.All`
+    /// - Application: `Organization.Read.All`, `Organization.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -282,6 +408,18 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.Read.All", "Organization.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Organization.Read.All", "Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/organization/{Id}/certificateBasedAuthConfiguration/{id}`
     pub fn item(
@@ -314,6 +452,10 @@ impl OrganizationItemCertificateBasedAuthConfigurationRef {
     ///
     /// `POST /organization/{id}/certificateBasedAuthConfiguration/$ref` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
+    /// - Application: `Organization.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-post-certificatebasedauthconfiguration?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn create(
@@ -332,6 +474,18 @@ impl OrganizationItemCertificateBasedAuthConfigurationRef {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/organization/{Id}/certificateBasedAuthConfiguration/{id}`
@@ -352,6 +506,10 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
     ///
     /// `GET /organization/{id}/certificateBasedAuthConfiguration/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.Read.All`, `Organization.ReadWrite.All`
+    /// - Application: `Organization.Read.All`, `Organization.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -368,10 +526,26 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.Read.All", "Organization.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Organization.Read.All", "Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete certificateBasedAuthConfiguration
     ///
     /// `DELETE /organization/{id}/certificateBasedAuthConfiguration/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
+    /// - Application: `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -388,6 +562,18 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/organization/{Id}/branding`
@@ -407,13 +593,16 @@ impl OrganizationItemBranding {
     ///
     /// `PATCH /organization/{tenant id}/branding` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-create?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::OrganizationalBrandingProperties,
     ) -> graph_rt::Request<
-        super::super::OrganizationalBrandingProperties,
+        Option<super::super::OrganizationalBrandingProperties>,
         super::super::OrganizationalBrandingProperties,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -421,14 +610,25 @@ impl OrganizationItemBranding {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create organizationalBrandingProperties
     ///
     /// `PUT /organization/{tenant id}/branding` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-create?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -448,10 +648,21 @@ impl OrganizationItemBranding {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete organizationalBrandingProperties
     ///
     /// `DELETE /organization/{tenant id}/branding` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -468,6 +679,14 @@ impl OrganizationItemBranding {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/organization/{Id}/branding/localizations`
     pub fn localizations(&self) -> OrganizationItemBrandingLocalizations {
@@ -493,6 +712,9 @@ impl OrganizationItemBrandingLocalizations {
     ///
     /// `POST /organization/{tenant id}/branding/localizations` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-create?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn create(
@@ -511,6 +733,14 @@ impl OrganizationItemBrandingLocalizations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/organization/{Id}/branding/localizations/{locale}`
     pub fn item(&self, locale: &str) -> OrganizationItemBrandingLocalizationsItem {
@@ -535,6 +765,9 @@ impl OrganizationItemBrandingLocalizationsItem {
     ///
     /// `GET /organization/{tenant id}/branding/localizations/{locale}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.Read.All`, `User.Read`, `User.Read.All`, `User.ReadBasic.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -551,10 +784,26 @@ impl OrganizationItemBrandingLocalizationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Organization.Read.All",
+                            "User.Read",
+                            "User.Read.All",
+                            "User.ReadBasic.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update localized organizationalbrandingproperties
     ///
     /// `PATCH /organization/{tenant id}/branding/localizations/{locale}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-update?view=graph-rest-1.0)
     pub fn update(
@@ -573,10 +822,21 @@ impl OrganizationItemBrandingLocalizationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update localized organizationalbrandingproperties
     ///
     /// `PUT /organization/{tenant id}/branding/localizations/{locale}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-update?view=graph-rest-1.0)
     pub fn put(
@@ -595,10 +855,21 @@ impl OrganizationItemBrandingLocalizationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete Localized organizationalBrandingProperties
     ///
     /// `DELETE /organization/{tenant id}/branding/localizations/{locale}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -615,6 +886,14 @@ impl OrganizationItemBrandingLocalizationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/organization/{Id}/branding/{property name}`
@@ -634,6 +913,9 @@ impl OrganizationItemBrandingItem {
     ///
     /// `GET /organization/{tenant id}/branding/{property name}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.Read.All`, `User.Read`, `User.Read.All`, `User.ReadBasic.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -650,10 +932,26 @@ impl OrganizationItemBrandingItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Organization.Read.All",
+                            "User.Read",
+                            "User.Read.All",
+                            "User.ReadBasic.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update organizationalBrandingProperties
     ///
     /// `PATCH /organization/{tenant id}/branding/{property name}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-update?view=graph-rest-1.0)
     pub fn update(
@@ -672,10 +970,21 @@ impl OrganizationItemBrandingItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update organizationalBrandingProperties
     ///
     /// `PUT /organization/{tenant id}/branding/{property name}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-update?view=graph-rest-1.0)
     pub fn put(
@@ -694,5 +1003,13 @@ impl OrganizationItemBrandingItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Organization.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

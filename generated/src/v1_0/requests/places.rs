@@ -40,12 +40,16 @@ impl PlacesRoom {
     ///
     /// `GET /places/microsoft.graph.room` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Place.Read.All`
+    /// - Application: `Place.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/place-list?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AnyPlace>,
+        graph_rt::Page<super::super::Room>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -56,6 +60,18 @@ impl PlacesRoom {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Place.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Place.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/places/microsoft.graph.roomlist`
@@ -73,13 +89,17 @@ impl PlacesRoomlist {
     ///
     /// `GET /places/microsoft.graph.roomlist` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Place.Read.All`
+    /// - Application: `Place.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/place-list?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AnyPlace>,
-        (),
+        graph_rt::Page<super::super::RoomList>,
+        super::super::RoomList,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -89,6 +109,18 @@ impl PlacesRoomlist {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Place.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Place.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/places/{id | emailAddress}`
@@ -107,6 +139,10 @@ impl PlacesItem {
     ///
     /// `GET /places/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Place.Read.All`
+    /// - Application: `Place.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/place-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -123,10 +159,25 @@ impl PlacesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Place.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Place.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update place
     ///
     /// `PATCH /places/{id | emailAddress}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Place.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/place-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -134,7 +185,7 @@ impl PlacesItem {
         &self,
         body: &super::super::AnyPlace,
     ) -> graph_rt::Request<
-        super::super::AnyPlace,
+        Option<super::super::AnyPlace>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -142,10 +193,18 @@ impl PlacesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Place.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/places/{id | emailAddress}/microsoft.graph.roomlist`
     pub fn roomlist(&self) -> PlacesItemRoomlist {
@@ -181,6 +240,10 @@ impl PlacesItemRoomlistRooms {
     ///
     /// `GET /places/{room-list-emailaddress}/microsoft.graph.roomlist/rooms` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Place.Read.All`
+    /// - Application: `Place.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/place-list?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -197,5 +260,17 @@ impl PlacesItemRoomlistRooms {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Place.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Place.Read.All"],
+                    },
+                ],
+            )
     }
 }

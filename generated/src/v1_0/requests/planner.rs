@@ -41,6 +41,9 @@ impl PlannerBuckets {
     ///
     /// `GET /planner/buckets` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planner-list-buckets?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -57,10 +60,26 @@ impl PlannerBuckets {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create plannerBucket
     ///
     /// `POST /planner/buckets` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planner-post-buckets?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
@@ -80,6 +99,14 @@ impl PlannerBuckets {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/planner/buckets/{id}`
     pub fn item(&self, id: &str) -> PlannerBucketsItem {
@@ -103,6 +130,9 @@ impl PlannerBucketsItem {
     ///
     /// `GET /planner/buckets/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbucket-get?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -119,10 +149,26 @@ impl PlannerBucketsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannerbucket
     ///
     /// `PATCH /planner/buckets/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbucket-update?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
@@ -142,10 +188,21 @@ impl PlannerBucketsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete plannerBucket
     ///
     /// `DELETE /planner/buckets/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbucket-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -162,6 +219,14 @@ impl PlannerBucketsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/planner/buckets/{id}/tasks`
     pub fn tasks(&self) -> PlannerBucketsItemTasks {
@@ -183,6 +248,9 @@ impl PlannerBucketsItemTasks {
     ///
     /// `GET /planner/buckets/{id}/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbucket-list-tasks?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -199,6 +267,19 @@ impl PlannerBucketsItemTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/plans`
@@ -217,6 +298,9 @@ impl PlannerPlans {
     ///
     /// `GET /planner/plans` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planner-list-plans?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -233,10 +317,26 @@ impl PlannerPlans {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create plannerPlan
     ///
     /// `POST /planner/plans` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planner-post-plans?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
@@ -256,6 +356,14 @@ impl PlannerPlans {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/planner/plans/{id}`
     pub fn item(&self, id: &str) -> PlannerPlansItem {
@@ -279,6 +387,9 @@ impl PlannerPlansItem {
     ///
     /// `GET /planner/plans/{plan-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-get?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -295,10 +406,26 @@ impl PlannerPlansItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannerPlan
     ///
     /// `PATCH /planner/plans/{plan-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-update?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
@@ -318,10 +445,21 @@ impl PlannerPlansItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete plannerPlan
     ///
     /// `DELETE /planner/plans/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -338,6 +476,14 @@ impl PlannerPlansItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/planner/plans/{id}/buckets`
     pub fn buckets(&self) -> PlannerPlansItemBuckets {
@@ -368,6 +514,9 @@ impl PlannerPlansItemDetails {
     ///
     /// `GET /planner/plans/{id}/details` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplandetails-get?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -384,10 +533,26 @@ impl PlannerPlansItemDetails {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannerplandetails
     ///
     /// `PATCH /planner/plans/{id}/details` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplandetails-update?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
@@ -407,6 +572,14 @@ impl PlannerPlansItemDetails {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/plans/{id}/buckets`
@@ -424,6 +597,9 @@ impl PlannerPlansItemBuckets {
     ///
     /// `GET /planner/plans/{plan-id}/buckets` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-list-buckets?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -440,6 +616,19 @@ impl PlannerPlansItemBuckets {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/plans/{id}/tasks`
@@ -457,6 +646,9 @@ impl PlannerPlansItemTasks {
     ///
     /// `GET /planner/plans/{plan-id}/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-list-tasks?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -473,6 +665,19 @@ impl PlannerPlansItemTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/tasks`
@@ -491,6 +696,9 @@ impl PlannerTasks {
     ///
     /// `GET /planner/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planner-list-tasks?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -507,10 +715,26 @@ impl PlannerTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create plannerTask
     ///
     /// `POST /planner/tasks` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planner-post-tasks?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
@@ -530,6 +754,14 @@ impl PlannerTasks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/planner/tasks/{id}`
     pub fn item(&self, id: &str) -> PlannerTasksItem {
@@ -553,6 +785,9 @@ impl PlannerTasksItem {
     ///
     /// `GET /planner/tasks/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertask-get?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -569,10 +804,26 @@ impl PlannerTasksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannertask
     ///
     /// `PATCH /planner/tasks/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertask-update?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
@@ -592,10 +843,21 @@ impl PlannerTasksItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete plannerTask
     ///
     /// `DELETE /planner/tasks/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertask-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -612,6 +874,14 @@ impl PlannerTasksItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/planner/tasks/{id}/assignedToTaskBoardFormat`
     pub fn assigned_to_task_board_format(
@@ -654,6 +924,9 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
     ///
     /// `GET /planner/tasks/{id}/assignedToTaskBoardFormat` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerassignedtotaskboardtaskformat-get?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -670,10 +943,26 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannerAssignedToTaskBoardTaskFormat
     ///
     /// `PATCH /planner/tasks/{id}/assignedToTaskBoardFormat` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerassignedtotaskboardtaskformat-update?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
@@ -693,6 +982,14 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/tasks/{id}/bucketTaskBoardFormat`
@@ -711,6 +1008,9 @@ impl PlannerTasksItemBucketTaskBoardFormat {
     ///
     /// `GET /planner/tasks/{id}/bucketTaskBoardFormat` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbuckettaskboardtaskformat-get?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -727,10 +1027,26 @@ impl PlannerTasksItemBucketTaskBoardFormat {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannerBucketTaskBoardTaskFormat
     ///
     /// `PATCH /planner/tasks/{id}/bucketTaskBoardFormat` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbuckettaskboardtaskformat-update?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
@@ -750,6 +1066,14 @@ impl PlannerTasksItemBucketTaskBoardFormat {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/tasks/{id}/details`
@@ -768,6 +1092,9 @@ impl PlannerTasksItemDetails {
     ///
     /// `GET /planner/tasks/{id}/details` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertaskdetails-get?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -784,10 +1111,26 @@ impl PlannerTasksItemDetails {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannertaskdetails
     ///
     /// `PATCH /planner/tasks/{id}/details` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertaskdetails-update?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
@@ -807,6 +1150,14 @@ impl PlannerTasksItemDetails {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/planner/tasks/{id}/progressTaskBoardFormat`
@@ -825,6 +1176,9 @@ impl PlannerTasksItemProgressTaskBoardFormat {
     ///
     /// `GET /planner/tasks/{id}/progressTaskBoardFormat` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerprogresstaskboardtaskformat-get?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn get(
@@ -841,10 +1195,26 @@ impl PlannerTasksItemProgressTaskBoardFormat {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update plannerProgressTaskBoardTaskFormat
     ///
     /// `PATCH /planner/tasks/{id}/progressTaskBoardFormat` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerprogresstaskboardtaskformat-update?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
@@ -864,5 +1234,13 @@ impl PlannerTasksItemProgressTaskBoardFormat {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite", "Group.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

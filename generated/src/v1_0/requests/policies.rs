@@ -95,6 +95,10 @@ impl PoliciesActivityBasedTimeoutPolicies {
     ///
     /// `GET /policies/activityBasedTimeoutPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -111,10 +115,32 @@ impl PoliciesActivityBasedTimeoutPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create activityBasedTimeoutPolicy
     ///
     /// `POST /policies/activityBasedTimeoutPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-post-activitybasedtimeoutpolicies?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -134,6 +160,18 @@ impl PoliciesActivityBasedTimeoutPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/activityBasedTimeoutPolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesActivityBasedTimeoutPoliciesItem {
@@ -157,6 +195,10 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     ///
     /// `GET /policies/activityBasedTimeoutPolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -173,10 +215,32 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update activitybasedtimeoutpolicy
     ///
     /// `PATCH /policies/activityBasedTimeoutPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-update?view=graph-rest-1.0)
     pub fn update(
@@ -195,10 +259,26 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// Delete activityBasedTimeoutPolicy
     ///
     /// `DELETE /policies/activityBasedTimeoutPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -215,6 +295,18 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/adminConsentRequestPolicy`
@@ -233,6 +325,10 @@ impl PoliciesAdminConsentRequestPolicy {
     ///
     /// `GET /policies/adminConsentRequestPolicy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConsentRequest`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConsentRequest`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/adminconsentrequestpolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -249,10 +345,36 @@ impl PoliciesAdminConsentRequestPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConsentRequest",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConsentRequest",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update adminConsentRequestPolicy
     ///
     /// `PUT /policies/adminConsentRequestPolicy` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ConsentRequest`, `Directory.ReadWrite.All`
+    /// - Application: `Policy.ReadWrite.ConsentRequest`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/adminconsentrequestpolicy-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -272,6 +394,24 @@ impl PoliciesAdminConsentRequestPolicy {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.ReadWrite.ConsentRequest",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.ReadWrite.ConsentRequest",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/authenticationFlowsPolicy`
@@ -290,6 +430,10 @@ impl PoliciesAuthenticationFlowsPolicy {
     ///
     /// `GET /policies/authenticationFlowsPolicy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.AuthenticationFlows`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.AuthenticationFlows`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationflowspolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -306,10 +450,32 @@ impl PoliciesAuthenticationFlowsPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.AuthenticationFlows",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.AuthenticationFlows",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update authenticationFlowsPolicy
     ///
     /// `PATCH /policies/authenticationFlowsPolicy` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationFlows`
+    /// - Application: `Policy.ReadWrite.AuthenticationFlows`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationflowspolicy-update?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -329,6 +495,18 @@ impl PoliciesAuthenticationFlowsPolicy {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationFlows"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationFlows"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/authenticationMethodsPolicy`
@@ -404,6 +582,10 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     ///
     /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethodconfiguration-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -420,10 +602,26 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Update emailAuthenticationMethodConfiguration
     ///
     /// `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethodconfiguration-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -443,10 +641,26 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Delete emailAuthenticationMethodConfiguration
     ///
     /// `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethodconfiguration-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -463,6 +677,18 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2`
@@ -484,6 +710,10 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     ///
     /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethodconfiguration-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -500,10 +730,26 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Update fido2AuthenticationMethodConfiguration
     ///
     /// `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethodconfiguration-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -523,10 +769,26 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Delete fido2AuthenticationMethodConfiguration
     ///
     /// `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethodconfiguration-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -543,6 +805,18 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator`
@@ -564,6 +838,10 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     ///
     /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethodconfiguration-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -580,10 +858,26 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Update microsoftAuthenticatorAuthenticationMethodConfiguration
     ///
     /// `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethodconfiguration-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -603,10 +897,26 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
     /// Delete microsoftAuthenticatorAuthenticationMethodConfiguration
     ///
     /// `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
+    /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethodconfiguration-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -623,6 +933,18 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/authorizationPolicy`
@@ -641,6 +963,10 @@ impl PoliciesAuthorizationPolicy {
     ///
     /// `GET /policies/authorizationPolicy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.Authorization`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.Authorization`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authorizationpolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -657,10 +983,26 @@ impl PoliciesAuthorizationPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All", "Policy.ReadWrite.Authorization"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All", "Policy.ReadWrite.Authorization"],
+                    },
+                ],
+            )
     }
     /// Update authorizationPolicy
     ///
     /// `PATCH /policies/authorizationPolicy` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.Authorization`
+    /// - Application: `Policy.ReadWrite.Authorization`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authorizationpolicy-update?view=graph-rest-1.0)
     pub fn update(
@@ -679,6 +1021,18 @@ impl PoliciesAuthorizationPolicy {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.Authorization"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.Authorization"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/claimsMappingPolicies`
@@ -697,6 +1051,10 @@ impl PoliciesClaimsMappingPolicies {
     ///
     /// `GET /policies/claimsMappingPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-list?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -713,10 +1071,32 @@ impl PoliciesClaimsMappingPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create claimsMappingPolicy
     ///
     /// `POST /policies/claimsMappingPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-post-claimsmappingpolicies?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -736,6 +1116,18 @@ impl PoliciesClaimsMappingPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/claimsMappingPolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesClaimsMappingPoliciesItem {
@@ -759,6 +1151,10 @@ impl PoliciesClaimsMappingPoliciesItem {
     ///
     /// `GET /policies/claimsMappingPolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -775,10 +1171,32 @@ impl PoliciesClaimsMappingPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update claimsmappingpolicy
     ///
     /// `PATCH /policies/claimsMappingPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-update?view=graph-rest-1.0)
     pub fn update(
@@ -797,10 +1215,26 @@ impl PoliciesClaimsMappingPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// Delete claimsMappingPolicy
     ///
     /// `DELETE /policies/claimsMappingPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -817,6 +1251,18 @@ impl PoliciesClaimsMappingPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/claimsMappingPolicies/{id}/appliesTo`
     pub fn applies_to(&self) -> PoliciesClaimsMappingPoliciesItemAppliesTo {
@@ -838,6 +1284,10 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
     ///
     /// `GET /policies/claimsMappingPolicies/{id}/appliesTo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-list-appliesto?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -854,6 +1304,30 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/featureRolloutPolicies`
@@ -872,6 +1346,9 @@ impl PoliciesFeatureRolloutPolicies {
     ///
     /// `GET /policies/featureRolloutPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicies-list?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -888,10 +1365,21 @@ impl PoliciesFeatureRolloutPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create featureRolloutPolicy
     ///
     /// `POST /policies/featureRolloutPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicies-post?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -911,6 +1399,14 @@ impl PoliciesFeatureRolloutPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/policies/featureRolloutPolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesFeatureRolloutPoliciesItem {
@@ -934,6 +1430,9 @@ impl PoliciesFeatureRolloutPoliciesItem {
     ///
     /// `GET /policies/featureRolloutPolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -950,10 +1449,21 @@ impl PoliciesFeatureRolloutPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update featurerolloutpolicy
     ///
     /// `PATCH /policies/featureRolloutPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-update?view=graph-rest-1.0)
     pub fn update(
@@ -972,10 +1482,21 @@ impl PoliciesFeatureRolloutPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete featureRolloutPolicy
     ///
     /// `DELETE /policies/featureRolloutPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -992,6 +1513,14 @@ impl PoliciesFeatureRolloutPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/policies/featureRolloutPolicies/{id}/appliesTo`
     pub fn applies_to(&self) -> PoliciesFeatureRolloutPoliciesItemAppliesTo {
@@ -1036,6 +1565,9 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
     ///
     /// `POST /policies/featureRolloutPolicies/{id}/appliesTo/$ref` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-post-appliesto?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn create(
@@ -1054,6 +1586,14 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/featureRolloutPolicies/{id}/appliesTo/{directoryObjectId}`
@@ -1089,6 +1629,9 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
     ///
     /// `DELETE /policies/featureRolloutPolicies/{policyId}/appliesTo/{directoryObjectId}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-delete-appliesto?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn delete(
@@ -1107,6 +1650,14 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/homeRealmDiscoveryPolicies`
@@ -1125,6 +1676,10 @@ impl PoliciesHomeRealmDiscoveryPolicies {
     ///
     /// `GET /policies/homeRealmDiscoveryPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-list?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1141,10 +1696,32 @@ impl PoliciesHomeRealmDiscoveryPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create homeRealmDiscoveryPolicy
     ///
     /// `POST /policies/homeRealmDiscoveryPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-post-homerealmdiscoverypolicies?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -1164,6 +1741,18 @@ impl PoliciesHomeRealmDiscoveryPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/homeRealmDiscoveryPolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesHomeRealmDiscoveryPoliciesItem {
@@ -1187,6 +1776,10 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     ///
     /// `GET /policies/homeRealmDiscoveryPolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1203,10 +1796,32 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update homerealmdiscoverypolicy
     ///
     /// `PATCH /policies/homeRealmDiscoveryPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-update?view=graph-rest-1.0)
     pub fn update(
@@ -1225,10 +1840,26 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// Delete homeRealmDiscoveryPolicy
     ///
     /// `DELETE /policies/homeRealmDiscoveryPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1245,6 +1876,18 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/homeRealmDiscoveryPolicies/{id}/appliesTo`
     pub fn applies_to(&self) -> PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
@@ -1268,6 +1911,10 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
     ///
     /// `GET /policies/homeRealmDiscoveryPolicies/{id}/appliesTo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-list-appliesto?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1284,6 +1931,30 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/identitySecurityDefaultsEnforcementPolicy`
@@ -1304,6 +1975,10 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     ///
     /// `GET /policies/identitySecurityDefaultsEnforcementPolicy` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`
+    /// - Application: `Policy.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitysecuritydefaultsenforcementpolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1320,10 +1995,26 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.All"],
+                    },
+                ],
+            )
     }
     /// Update identitySecurityDefaultsEnforcementPolicy
     ///
     /// `PATCH /policies/identitySecurityDefaultsEnforcementPolicy` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitysecuritydefaultsenforcementpolicy-update?view=graph-rest-1.0)
     pub fn update(
@@ -1342,6 +2033,24 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ConditionalAccess",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/permissionGrantPolicies`
@@ -1360,6 +2069,10 @@ impl PoliciesPermissionGrantPolicies {
     ///
     /// `GET /policies/permissionGrantPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`
+    /// - Application: `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1376,10 +2089,32 @@ impl PoliciesPermissionGrantPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.PermissionGrant",
+                            "Policy.ReadWrite.PermissionGrant",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.PermissionGrant",
+                            "Policy.ReadWrite.PermissionGrant",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create permissionGrantPolicy
     ///
     /// `POST /policies/permissionGrantPolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PermissionGrantPolicy.ReadWrite.All`
+    /// - Application: `PermissionGrantPolicy.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-permissiongrantpolicies?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -1399,6 +2134,18 @@ impl PoliciesPermissionGrantPolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/policies/permissionGrantPolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesPermissionGrantPoliciesItem {
@@ -1422,6 +2169,10 @@ impl PoliciesPermissionGrantPoliciesItem {
     ///
     /// `GET /policies/permissionGrantPolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`
+    /// - Application: `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1438,10 +2189,32 @@ impl PoliciesPermissionGrantPoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.PermissionGrant",
+                            "Policy.ReadWrite.PermissionGrant",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.PermissionGrant",
+                            "Policy.ReadWrite.PermissionGrant",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update permissionGrantPolicy
     ///
     /// `PATCH /policies/permissionGrantPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.PermissionGrant`
+    /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-update?view=graph-rest-1.0)
     pub fn update(
@@ -1460,10 +2233,26 @@ impl PoliciesPermissionGrantPoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                ],
+            )
     }
     /// Delete permissionGrantPolicy
     ///
     /// `DELETE /policies/permissionGrantPolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.PermissionGrant`
+    /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1480,6 +2269,18 @@ impl PoliciesPermissionGrantPoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                ],
+            )
     }
     /// `/policies/permissionGrantPolicies/{id}/excludes`
     pub fn excludes(&self) -> PoliciesPermissionGrantPoliciesItemExcludes {
@@ -1506,6 +2307,10 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     ///
     /// `GET /policies/permissionGrantPolicies/{id}/excludes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.PermissionGrant`, `Directory.Read.All`
+    /// - Application: `Policy.Read.PermissionGrant`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list-excludes?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1522,10 +2327,26 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.PermissionGrant", "Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.PermissionGrant", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create permissionGrantConditionSet in excludes collection of permissionGrantPolicy
     ///
     /// `POST /policies/permissionGrantPolicies/{id}/excludes` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.PermissionGrant`
+    /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-excludes?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -1545,6 +2366,18 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                ],
+            )
     }
     /// `/policies/permissionGrantPolicies/{id}/excludes/{exclude-id}`
     pub fn item(
@@ -1570,6 +2403,10 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     ///
     /// `GET /policies/permissionGrantPolicies/{id}/includes` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.PermissionGrant`, `Directory.Read.All`
+    /// - Application: `Policy.Read.PermissionGrant`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list-includes?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1586,10 +2423,26 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.Read.PermissionGrant", "Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.Read.PermissionGrant", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// Create permissionGrantConditionSet in includes collection of permissionGrantPolicy
     ///
     /// `POST /policies/permissionGrantPolicies/{id}/includes` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.PermissionGrant`
+    /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-includes?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -1609,6 +2462,18 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.PermissionGrant"],
+                    },
+                ],
+            )
     }
     /// `/policies/permissionGrantPolicies/{id}/includes/{include-id}`
     pub fn item(
@@ -1633,6 +2498,10 @@ impl PoliciesPermissionGrantPoliciesItemExcludesItem {
     ///
     /// `DELETE /policies/permissionGrantPolicies/{permissiongrantpolicy-id}/excludes/{exclude-id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PermissionGrantPolicy.ReadWrite.All`
+    /// - Application: `PermissionGrantPolicy.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete-excludes?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -1648,6 +2517,18 @@ impl PoliciesPermissionGrantPoliciesItemExcludesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/permissionGrantPolicies/{id}/includes/{include-id}`
@@ -1665,6 +2546,10 @@ impl PoliciesPermissionGrantPoliciesItemIncludesItem {
     ///
     /// `DELETE /policies/permissionGrantPolicies/{permissiongrantpolicy-id}/includes/{include-id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PermissionGrantPolicy.ReadWrite.All`
+    /// - Application: `PermissionGrantPolicy.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete-includes?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -1680,6 +2565,18 @@ impl PoliciesPermissionGrantPoliciesItemIncludesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/tokenIssuancePolicies`
@@ -1698,6 +2595,10 @@ impl PoliciesTokenIssuancePolicies {
     ///
     /// `GET /policies/tokenIssuancePolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-list?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1714,10 +2615,32 @@ impl PoliciesTokenIssuancePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create tokenIssuancePolicy
     ///
     /// `POST /policies/tokenIssuancePolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-post-tokenissuancepolicy?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -1737,6 +2660,18 @@ impl PoliciesTokenIssuancePolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/tokenIssuancePolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesTokenIssuancePoliciesItem {
@@ -1760,6 +2695,10 @@ impl PoliciesTokenIssuancePoliciesItem {
     ///
     /// `GET /policies/tokenIssuancePolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1776,10 +2715,32 @@ impl PoliciesTokenIssuancePoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update tokenIssuancePolicy
     ///
     /// `PATCH /policies/tokenIssuancePolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-update?view=graph-rest-1.0)
     pub fn update(
@@ -1798,10 +2759,26 @@ impl PoliciesTokenIssuancePoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// Delete tokenIssuancePolicy
     ///
     /// `DELETE /policies/tokenIssuancePolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1818,6 +2795,18 @@ impl PoliciesTokenIssuancePoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/tokenIssuancePolicies/{id}/appliesTo`
     pub fn applies_to(&self) -> PoliciesTokenIssuancePoliciesItemAppliesTo {
@@ -1839,6 +2828,10 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
     ///
     /// `GET /policies/tokenIssuancePolicies/{id}/appliesTo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-list-appliesto?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1855,6 +2848,30 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/policies/tokenLifetimePolicies`
@@ -1873,6 +2890,10 @@ impl PoliciesTokenLifetimePolicies {
     ///
     /// `GET /policies/tokenLifetimePolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-list?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -1889,10 +2910,32 @@ impl PoliciesTokenLifetimePolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create tokenLifetimePolicy
     ///
     /// `POST /policies/tokenLifetimePolicies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-post-tokenlifetimepolicies?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
@@ -1912,6 +2955,18 @@ impl PoliciesTokenLifetimePolicies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/tokenLifetimePolicies/{id}`
     pub fn item(&self, id: &str) -> PoliciesTokenLifetimePoliciesItem {
@@ -1935,6 +2990,10 @@ impl PoliciesTokenLifetimePoliciesItem {
     ///
     /// `GET /policies/tokenLifetimePolicies/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-get?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn get(
@@ -1951,10 +3010,32 @@ impl PoliciesTokenLifetimePoliciesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update tokenlifetimepolicy
     ///
     /// `PATCH /policies/tokenLifetimePolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-update?view=graph-rest-1.0)
     pub fn update(
@@ -1973,10 +3054,26 @@ impl PoliciesTokenLifetimePoliciesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// Delete tokenLifetimePolicy
     ///
     /// `DELETE /policies/tokenLifetimePolicies/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.ReadWrite.ApplicationConfiguration`
+    /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1993,6 +3090,18 @@ impl PoliciesTokenLifetimePoliciesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Policy.ReadWrite.ApplicationConfiguration"],
+                    },
+                ],
+            )
     }
     /// `/policies/tokenLifetimePolicies/{id}/appliesTo`
     pub fn applies_to(&self) -> PoliciesTokenLifetimePoliciesItemAppliesTo {
@@ -2014,6 +3123,10 @@ impl PoliciesTokenLifetimePoliciesItemAppliesTo {
     ///
     /// `GET /policies/tokenLifetimePolicies/{id}/appliesTo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-list-appliesto?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2030,5 +3143,29 @@ impl PoliciesTokenLifetimePoliciesItemAppliesTo {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.Read.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -56,6 +56,9 @@ impl PrintConnectors {
     ///
     /// `GET /print/connectors` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintConnector.Read.All`, `PrintConnector.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-list-connectors?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -72,6 +75,17 @@ impl PrintConnectors {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintConnector.Read.All",
+                            "PrintConnector.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/connectors/{printConnectorId}`
     pub fn item(&self, print_connector_id: &str) -> PrintConnectorsItem {
@@ -95,6 +109,9 @@ impl PrintConnectorsItem {
     ///
     /// `GET /print/connectors/{printConnectorId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintConnector.Read.All`, `PrintConnector.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printconnector-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -111,10 +128,24 @@ impl PrintConnectorsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintConnector.Read.All",
+                            "PrintConnector.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update printConnector
     ///
     /// `PATCH /print/connectors/{printConnectorId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintConnector.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printconnector-update?view=graph-rest-1.0)
     #[cfg(feature = "print")]
@@ -122,7 +153,7 @@ impl PrintConnectorsItem {
         &self,
         body: &super::super::PrintConnector,
     ) -> graph_rt::Request<
-        super::super::PrintConnector,
+        Option<super::super::PrintConnector>,
         super::super::PrintConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -130,14 +161,25 @@ impl PrintConnectorsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrintConnector.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete printConnector
     ///
     /// `DELETE /print/connectors/{printConnectorId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintConnector.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printconnector-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -154,6 +196,14 @@ impl PrintConnectorsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrintConnector.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/operations`
@@ -185,6 +235,9 @@ impl PrintOperationsItem {
     ///
     /// `GET /print/operations/{printOperationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Create`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printoperation-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -201,6 +254,18 @@ impl PrintOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Create",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printers`
@@ -218,6 +283,9 @@ impl PrintPrinters {
     ///
     /// `GET /print/printers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Read.All`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-list-printers?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -234,6 +302,18 @@ impl PrintPrinters {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Read.All",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/printers/create`
     pub fn create(&self) -> PrintPrintersCreate {
@@ -259,24 +339,39 @@ impl PrintPrintersCreate {
     ///
     /// `POST /print/printers/create` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Create`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-create?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn create(
         &self,
         body: &super::super::PrinterCreateOperation,
     ) -> graph_rt::Request<
-        super::super::PrinterCreateOperation,
-        super::super::PrinterCreateOperation,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Create",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printers/{id}`
@@ -296,6 +391,10 @@ impl PrintPrintersItem {
     ///
     /// `GET /print/printers/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Read.All`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    /// - Application: `Printer.Read.All`, `Printer.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -312,10 +411,30 @@ impl PrintPrintersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Read.All",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Printer.Read.All", "Printer.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update printer
     ///
     /// `PATCH /print/printers/{printerId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    /// - Application: `Printer.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-update?view=graph-rest-1.0)
     #[cfg(feature = "print")]
@@ -323,7 +442,7 @@ impl PrintPrintersItem {
         &self,
         body: &super::super::Printer,
     ) -> graph_rt::Request<
-        super::super::Printer,
+        Option<super::super::Printer>,
         super::super::Printer,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -331,14 +450,29 @@ impl PrintPrintersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Printer.ReadWrite.All", "Printer.FullControl.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Printer.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete printer
     ///
     /// `DELETE /print/printers/{printerId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -355,6 +489,14 @@ impl PrintPrintersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Printer.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/connectors`
     pub fn connectors(&self) -> PrintPrintersItemConnectors {
@@ -367,6 +509,9 @@ impl PrintPrintersItem {
     /// printer: restoreFactoryDefaults
     ///
     /// `POST /print/printers/{printerId}/restoreFactoryDefaults` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.ReadWrite.All`, `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-restorefactorydefaults?view=graph-rest-1.0)
     pub fn restore_factory_defaults(
@@ -383,6 +528,14 @@ impl PrintPrintersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Printer.ReadWrite.All", "Printer.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/shares`
     pub fn shares(&self) -> PrintPrintersItemShares {
@@ -409,6 +562,10 @@ impl PrintPrintersItemJobs {
     ///
     /// `GET /print/printers/{printerId}/jobs` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-list-jobs?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -425,10 +582,39 @@ impl PrintPrintersItemJobs {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.ReadBasic",
+                            "PrintJob.Read",
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create printJob
     ///
     /// `POST /print/printers/{printerId}/jobs` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.Create`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-post-jobs?view=graph-rest-1.0)
     #[cfg(feature = "print")]
@@ -448,6 +634,20 @@ impl PrintPrintersItemJobs {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.Create",
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/jobs/{id}`
     pub fn item(&self, id: &str) -> PrintPrintersItemJobsItem {
@@ -470,6 +670,10 @@ impl PrintPrintersItemJobsItem {
     ///
     /// `GET /print/printers/{id}/jobs/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -486,10 +690,39 @@ impl PrintPrintersItemJobsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.ReadBasic",
+                            "PrintJob.Read",
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update printJob
     ///
     /// `PATCH /print/printers/{printerId}/jobs/{printJobId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`, `PrintJob.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-update?view=graph-rest-1.0)
     #[cfg(feature = "print")]
@@ -497,7 +730,7 @@ impl PrintPrintersItemJobsItem {
         &self,
         body: &super::super::PrintJob,
     ) -> graph_rt::Request<
-        super::super::PrintJob,
+        Option<super::super::PrintJob>,
         super::super::PrintJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -505,14 +738,29 @@ impl PrintPrintersItemJobsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                            "PrintJob.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// printJob: abort
     ///
     /// `POST /print/printers/{printerId}/jobs/{printJobId}/abort` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`, `PrintJob.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-abort?view=graph-rest-1.0)
     pub fn abort(
@@ -531,10 +779,25 @@ impl PrintPrintersItemJobsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                            "PrintJob.Manage.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// printJob: cancel
     ///
     /// `POST /print/printers/{printerId}/jobs/{printJobId}/cancel` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-cancel?view=graph-rest-1.0)
     pub fn cancel(
@@ -551,6 +814,19 @@ impl PrintPrintersItemJobsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/jobs/{id}/documents`
     pub fn documents(&self) -> PrintPrintersItemJobsItemDocuments {
@@ -559,6 +835,9 @@ impl PrintPrintersItemJobsItem {
     /// printJob: redirect
     ///
     /// `POST /print/printers/{printerId}/jobs/{printJobId}/redirect` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintJob.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-redirect?view=graph-rest-1.0)
     #[cfg(feature = "print")]
@@ -578,6 +857,14 @@ impl PrintPrintersItemJobsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintJob.Manage.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printers/{id}/jobs/{id}/documents`
@@ -607,6 +894,10 @@ impl PrintPrintersItemJobsItemDocumentsItem {
     ///
     /// `POST /print/printers/{id}/jobs/{id}/documents/{id}/createUploadSession` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.Create`, `PrintJob.ReadWrite`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-createuploadsession?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn create_upload_session(
@@ -625,6 +916,22 @@ impl PrintPrintersItemJobsItemDocumentsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.Create",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintJob.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/jobs/{id}/documents/{id}/$value`
     pub fn content(&self) -> PrintPrintersItemJobsItemDocumentsItemValue {
@@ -646,6 +953,9 @@ impl PrintPrintersItemConnectors {
     ///
     /// `GET /print/printers/{printerId}/connectors` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintConnector.Read.All`, `PrintConnector.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-list-connectors?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -662,6 +972,17 @@ impl PrintPrintersItemConnectors {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintConnector.Read.All",
+                            "PrintConnector.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printers/{id}/jobs/{id}/documents/{id}/$value`
@@ -679,6 +1000,10 @@ impl PrintPrintersItemJobsItemDocumentsItemValue {
     ///
     /// `GET /print/printers/{printerId}/jobs/{printJobId}/documents/{printDocumentId}/$value` → `302`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.Read`, `PrintJob.Read.All`, `PrintJob.ReadWrite`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.Read.All`, `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-get-file?view=graph-rest-1.0)
     pub fn get(
         &self,
@@ -694,6 +1019,23 @@ impl PrintPrintersItemJobsItemDocumentsItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.Read",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintJob.Read.All", "PrintJob.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printers/{id}/shares`
@@ -711,6 +1053,9 @@ impl PrintPrintersItemShares {
     ///
     /// `GET /print/printers/{printerId}/shares` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadBasic.All`, `PrinterShare.Read.All`, `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-list-shares?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -727,6 +1072,18 @@ impl PrintPrintersItemShares {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrinterShare.ReadBasic.All",
+                            "PrinterShare.Read.All",
+                            "PrinterShare.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/shares/{printerShareId}`
     pub fn item(&self, printer_share_id: &str) -> PrintPrintersItemSharesItem {
@@ -748,6 +1105,9 @@ impl PrintPrintersItemSharesItem {
     ///
     /// `GET /print/printers/{printerId}/shares/{printerShareId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadBasic.All`, `PrinterShare.Read.All`, `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -764,6 +1124,18 @@ impl PrintPrintersItemSharesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrinterShare.ReadBasic.All",
+                            "PrinterShare.Read.All",
+                            "PrinterShare.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/shares/{printerShareId}/allowedGroups`
     pub fn allowed_groups(&self) -> PrintPrintersItemSharesItemAllowedGroups {
@@ -799,6 +1171,9 @@ impl PrintPrintersItemSharesItemAllowedGroupsRef {
     ///
     /// `POST /print/printers/{printerId}/shares/{printerShareId}/allowedGroups/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-post-allowedgroups?view=graph-rest-1.0)
     pub fn create(
         &self,
@@ -816,6 +1191,14 @@ impl PrintPrintersItemSharesItemAllowedGroupsRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/printers/{id}/taskTriggers`
@@ -834,6 +1217,9 @@ impl PrintPrintersItemTaskTriggers {
     ///
     /// `GET /print/printers/{printerId}/taskTriggers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Read.All`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-list-tasktriggers?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -850,10 +1236,25 @@ impl PrintPrintersItemTaskTriggers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Read.All",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create printTaskTrigger
     ///
     /// `POST /print/printers/{printerId}/taskTriggers` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.ReadWrite.All`, `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-post-tasktriggers?view=graph-rest-1.0)
     #[cfg(feature = "print")]
@@ -873,6 +1274,14 @@ impl PrintPrintersItemTaskTriggers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Printer.ReadWrite.All", "Printer.FullControl.All"],
+                    },
+                ],
+            )
     }
     /// `/print/printers/{id}/taskTriggers/{printTaskTriggerId}`
     pub fn item(
@@ -898,6 +1307,9 @@ impl PrintPrintersItemTaskTriggersItem {
     ///
     /// `GET /print/printers/{printerId}/taskTriggers/{printTaskTriggerId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Read.All`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printtasktrigger-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -914,10 +1326,25 @@ impl PrintPrintersItemTaskTriggersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Read.All",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete printTaskTrigger
     ///
     /// `DELETE /print/printers/{printerId}/taskTriggers/{printTaskTriggerId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.ReadWrite.All`, `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-delete-tasktrigger?view=graph-rest-1.0)
     pub fn delete(
@@ -934,6 +1361,14 @@ impl PrintPrintersItemTaskTriggersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Printer.ReadWrite.All", "Printer.FullControl.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/services`
@@ -1099,6 +1534,9 @@ impl PrintSettings {
     ///
     /// `GET /print/settings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintSettings.Read.All`, `PrintSettings.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-get-settings?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1115,15 +1553,30 @@ impl PrintSettings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintSettings.Read.All",
+                            "PrintSettings.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update printSettings
     ///
     /// `PATCH /print/settings` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintSettings.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-update-settings?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &super::super::UpdatePrintSettingsBody,
+        body: &super::super::PrintSettings,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1137,6 +1590,14 @@ impl PrintSettings {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrintSettings.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/shares`
@@ -1155,6 +1616,9 @@ impl PrintShares {
     ///
     /// `GET /print/shares` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadBasic.All`, `PrinterShare.Read.All`, `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-list-shares?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -1171,10 +1635,25 @@ impl PrintShares {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrinterShare.ReadBasic.All",
+                            "PrinterShare.Read.All",
+                            "PrinterShare.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create printerShare
     ///
     /// `POST /print/shares` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-post-shares?view=graph-rest-1.0)
     #[cfg(feature = "print")]
@@ -1194,6 +1673,14 @@ impl PrintShares {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/shares/{id}`
     pub fn item(&self, id: &str) -> PrintSharesItem {
@@ -1217,6 +1704,9 @@ impl PrintSharesItem {
     ///
     /// `GET /print/shares/{printerShareId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadBasic.All`, `PrinterShare.Read.All`, `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1233,10 +1723,25 @@ impl PrintSharesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrinterShare.ReadBasic.All",
+                            "PrinterShare.Read.All",
+                            "PrinterShare.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update printerShare
     ///
     /// `PATCH /print/shares/{printerShareId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-update?view=graph-rest-1.0)
     #[cfg(feature = "print")]
@@ -1244,7 +1749,7 @@ impl PrintSharesItem {
         &self,
         body: &super::super::PrinterShare,
     ) -> graph_rt::Request<
-        super::super::PrinterShare,
+        Option<super::super::PrinterShare>,
         super::super::PrinterShare,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1252,14 +1757,25 @@ impl PrintSharesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete printerShare
     ///
     /// `DELETE /print/shares/{printerShareId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1276,6 +1792,14 @@ impl PrintSharesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/shares/{id}/allowedGroups`
     pub fn allowed_groups(&self) -> PrintSharesItemAllowedGroups {
@@ -1310,6 +1834,10 @@ impl PrintSharesItemJobs {
     ///
     /// `GET /print/shares/{printerShareId}/jobs` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-list-jobs?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -1326,10 +1854,39 @@ impl PrintSharesItemJobs {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.ReadBasic",
+                            "PrintJob.Read",
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create printJob for a printerShare
     ///
     /// `POST /print/shares/{printerShareId}/jobs` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-post-jobs?view=graph-rest-1.0)
     #[cfg(feature = "print")]
@@ -1349,6 +1906,19 @@ impl PrintSharesItemJobs {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/shares/{id}/jobs/{id}`
     pub fn item(&self, id: &str) -> PrintSharesItemJobsItem {
@@ -1370,6 +1940,10 @@ impl PrintSharesItemJobsItem {
     ///
     /// `GET /print/shares/{id}/jobs/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1386,6 +1960,32 @@ impl PrintSharesItemJobsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.ReadBasic",
+                            "PrintJob.Read",
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "PrintJob.ReadBasic.All",
+                            "PrintJob.Read.All",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/print/shares/{id}/jobs/{id}/documents`
     pub fn documents(&self) -> PrintSharesItemJobsItemDocuments {
@@ -1394,6 +1994,9 @@ impl PrintSharesItemJobsItem {
     /// printJob: start
     ///
     /// `POST /print/shares/{printerShareId}/jobs/{printJobId}/start` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.Create`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-start?view=graph-rest-1.0)
     #[cfg(feature = "print")]
@@ -1411,6 +2014,20 @@ impl PrintSharesItemJobsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.Create",
+                            "PrintJob.ReadWriteBasic",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWriteBasic.All",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/print/shares/{id}/jobs/{id}/documents`
@@ -1440,6 +2057,10 @@ impl PrintSharesItemJobsItemDocumentsItem {
     ///
     /// `POST /print/shares/{id}/jobs/{id}/documents/{id}/createUploadSession` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrintJob.Create`, `PrintJob.ReadWrite`, `PrintJob.ReadWrite.All`
+    /// - Application: `PrintJob.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-createuploadsession?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn create_upload_session(
@@ -1458,6 +2079,22 @@ impl PrintSharesItemJobsItemDocumentsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "PrintJob.Create",
+                            "PrintJob.ReadWrite",
+                            "PrintJob.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintJob.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/shares/{id}/printer`
@@ -1475,6 +2112,10 @@ impl PrintSharesItemPrinter {
     ///
     /// `GET /print/shares/{id}/printer` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Printer.Read.All`, `Printer.ReadWrite.All`, `Printer.FullControl.All`
+    /// - Application: `Printer.Read.All`, `Printer.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1491,6 +2132,22 @@ impl PrintSharesItemPrinter {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Printer.Read.All",
+                            "Printer.ReadWrite.All",
+                            "Printer.FullControl.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Printer.Read.All", "Printer.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/shares/{id}/allowedGroups`
@@ -1508,6 +2165,9 @@ impl PrintSharesItemAllowedGroups {
     ///
     /// `GET /print/shares/{printerShareId}/allowedGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.Read.All`, `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-list-allowedgroups?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -1524,6 +2184,14 @@ impl PrintSharesItemAllowedGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.Read.All", "PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/shares/{id}/allowedGroups/{groupId}`
     pub fn item(&self, group_id: &str) -> PrintSharesItemAllowedGroupsItem {
@@ -1559,6 +2227,9 @@ impl PrintSharesItemAllowedGroupsItemRef {
     ///
     /// `DELETE /print/shares/{printerShareId}/allowedGroups/{groupId}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete-allowedgroup?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -1574,6 +2245,14 @@ impl PrintSharesItemAllowedGroupsItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/shares/{id}/allowedUsers`
@@ -1591,6 +2270,9 @@ impl PrintSharesItemAllowedUsers {
     ///
     /// `GET /print/shares/{printerShareId}/allowedUsers` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.Read.All`, `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-list-allowedusers?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn list(
@@ -1607,6 +2289,14 @@ impl PrintSharesItemAllowedUsers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.Read.All", "PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/shares/{id}/allowedUsers/{userId}`
     pub fn item(&self, user_id: &str) -> PrintSharesItemAllowedUsersItem {
@@ -1632,6 +2322,9 @@ impl PrintSharesItemAllowedUsersRef {
     ///
     /// `POST /print/shares/{printerShareId}/allowedUsers/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-post-allowedusers?view=graph-rest-1.0)
     pub fn create(
         &self,
@@ -1649,6 +2342,14 @@ impl PrintSharesItemAllowedUsersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/shares/{id}/allowedUsers/{userId}`
@@ -1680,6 +2381,9 @@ impl PrintSharesItemAllowedUsersItemRef {
     ///
     /// `DELETE /print/shares/{printerShareId}/allowedUsers/{userId}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete-alloweduser?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -1695,6 +2399,14 @@ impl PrintSharesItemAllowedUsersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PrinterShare.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/print/taskDefinitions`
@@ -1713,6 +2425,9 @@ impl PrintTaskDefinitions {
     ///
     /// `GET /print/taskDefinitions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-list-taskdefinitions?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -1729,10 +2444,21 @@ impl PrintTaskDefinitions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create printTaskDefinition
     ///
     /// `POST /print/taskDefinitions` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-post-taskdefinitions?view=graph-rest-1.0)
     #[cfg(feature = "print")]
@@ -1752,6 +2478,14 @@ impl PrintTaskDefinitions {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/taskDefinitions/{printTaskDefinitionId}`
     pub fn item(&self, print_task_definition_id: &str) -> PrintTaskDefinitionsItem {
@@ -1775,6 +2509,9 @@ impl PrintTaskDefinitionsItem {
     ///
     /// `GET /print/taskDefinitions/{printTaskDefinitionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printtaskdefinition-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1791,10 +2528,21 @@ impl PrintTaskDefinitionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update printTaskDefinition
     ///
     /// `PATCH /print/taskDefinitions/{printTaskDefinitionId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-update-taskdefinition?view=graph-rest-1.0)
     #[cfg(feature = "print")]
@@ -1802,7 +2550,7 @@ impl PrintTaskDefinitionsItem {
         &self,
         body: &super::super::PrintTaskDefinition,
     ) -> graph_rt::Request<
-        super::super::PrintTaskDefinition,
+        Option<super::super::PrintTaskDefinition>,
         super::super::PrintTaskDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1810,14 +2558,25 @@ impl PrintTaskDefinitionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete printTaskDefinition
     ///
     /// `DELETE /print/taskDefinitions/{printTaskDefinitionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-delete-taskdefinition?view=graph-rest-1.0)
     pub fn delete(
@@ -1834,6 +2593,14 @@ impl PrintTaskDefinitionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/taskDefinitions/{printTaskDefinitionId}/tasks`
     pub fn tasks(&self) -> PrintTaskDefinitionsItemTasks {
@@ -1855,6 +2622,9 @@ impl PrintTaskDefinitionsItemTasks {
     ///
     /// `GET /print/taskDefinitions/{taskDefinitionId}/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printtaskdefinition-list-tasks?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -1871,6 +2641,14 @@ impl PrintTaskDefinitionsItemTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/print/taskDefinitions/{printTaskDefinitionId}/tasks/{taskId}`
     pub fn item(&self, task_id: &str) -> PrintTaskDefinitionsItemTasksItem {
@@ -1893,6 +2671,9 @@ impl PrintTaskDefinitionsItemTasksItem {
     ///
     /// `GET /print/taskDefinitions/{taskDefinitionId}/tasks/{taskId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printtask-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -1909,10 +2690,21 @@ impl PrintTaskDefinitionsItemTasksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update printTask
     ///
     /// `PATCH /print/taskDefinitions/{taskDefinitionId}/tasks/{taskId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `PrintTaskDefinition.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printtaskdefinition-update-task?view=graph-rest-1.0)
     #[cfg(feature = "print")]
@@ -1920,7 +2712,7 @@ impl PrintTaskDefinitionsItemTasksItem {
         &self,
         body: &super::super::PrintTask,
     ) -> graph_rt::Request<
-        super::super::PrintTask,
+        Option<super::super::PrintTask>,
         super::super::PrintTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1928,9 +2720,17 @@ impl PrintTaskDefinitionsItemTasksItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PrintTaskDefinition.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl Reports {
     ///
     /// `GET /reports` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-reportroot-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -35,10 +39,32 @@ impl Reports {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementConfiguration.Read.All",
+                            "DeviceManagementConfiguration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update reportRoot
     ///
     /// `PATCH /reports` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.ReadWrite.All`
+    /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-reportroot-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -46,7 +72,7 @@ impl Reports {
         &self,
         body: &super::super::ReportRoot,
     ) -> graph_rt::Request<
-        super::super::ReportRoot,
+        Option<super::super::ReportRoot>,
         super::super::ReportRoot,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -54,10 +80,22 @@ impl Reports {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/reports/dailyPrintUsageByPrinter`
     pub fn daily_print_usage_by_printer(&self) -> ReportsDailyPrintUsageByPrinter {
@@ -72,6 +110,10 @@ impl Reports {
     /// deviceConfigurationDeviceActivity function
     ///
     /// `GET /reports/deviceConfigurationDeviceActivity` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-reportroot-deviceconfigurationdeviceactivity?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -89,10 +131,26 @@ impl Reports {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.Read.All"],
+                    },
+                ],
+            )
     }
     /// deviceConfigurationUserActivity function
     ///
     /// `GET /reports/deviceConfigurationUserActivity` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementConfiguration.Read.All`
+    /// - Application: `DeviceManagementConfiguration.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-reportroot-deviceconfigurationuseractivity?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -110,10 +168,25 @@ impl Reports {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementConfiguration.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementConfiguration.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getGroupArchivedPrintJobs
     ///
     /// `GET /reports/getGroupArchivedPrintJobs` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getgrouparchivedprintjobs?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -131,10 +204,22 @@ impl Reports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ActivationCounts
     ///
     /// `GET /reports/getOffice365ActivationCounts` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activationcounts?view=graph-rest-1.0)
     pub fn get_office365_activation_counts(
@@ -151,10 +236,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ActivationsUserCounts
     ///
     /// `GET /reports/getOffice365ActivationsUserCounts` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activationsusercounts?view=graph-rest-1.0)
     pub fn get_office365_activations_user_counts(
@@ -171,10 +272,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ActivationsUserDetail
     ///
     /// `GET /reports/getOffice365ActivationsUserDetail` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activationsuserdetail?view=graph-rest-1.0)
     pub fn get_office365_activations_user_detail(
@@ -191,10 +308,25 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getPrinterArchivedPrintJobs
     ///
     /// `GET /reports/getPrinterArchivedPrintJobs` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getprinterarchivedprintjobs?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -212,10 +344,21 @@ impl Reports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getUserArchivedPrintJobs
     ///
     /// `GET /reports/getUserArchivedPrintJobs` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getuserarchivedprintjobs?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -233,6 +376,14 @@ impl Reports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/reports/monthlyPrintUsageByPrinter`
     pub fn monthly_print_usage_by_printer(&self) -> ReportsMonthlyPrintUsageByPrinter {
@@ -247,6 +398,10 @@ impl Reports {
     /// reportRoot: getEmailActivityCounts
     ///
     /// `GET /reports/getEmailActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivitycounts?view=graph-rest-1.0)
     pub fn get_email_activity_counts(
@@ -270,10 +425,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailActivityUserCounts
     ///
     /// `GET /reports/getEmailActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivityusercounts?view=graph-rest-1.0)
     pub fn get_email_activity_user_counts(
@@ -297,10 +468,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailActivityUserDetail
     ///
     /// `GET /reports/getEmailActivityUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivityuserdetail?view=graph-rest-1.0)
     pub fn get_email_activity_user_detail(
@@ -324,10 +511,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailActivityUserDetail
     ///
     /// `GET /reports/getEmailActivityUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivityuserdetail?view=graph-rest-1.0)
     pub fn get_email_activity_user_detail_2(
@@ -351,10 +554,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailAppUsageAppsUserCounts
     ///
     /// `GET /reports/getEmailAppUsageAppsUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageappsusercounts?view=graph-rest-1.0)
     pub fn get_email_app_usage_apps_user_counts(
@@ -378,10 +597,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailAppUsageUserCounts
     ///
     /// `GET /reports/getEmailAppUsageUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageusercounts?view=graph-rest-1.0)
     pub fn get_email_app_usage_user_counts(
@@ -405,10 +640,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailAppUsageUserDetail
     ///
     /// `GET /reports/getEmailAppUsageUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageuserdetail?view=graph-rest-1.0)
     pub fn get_email_app_usage_user_detail(
@@ -432,10 +683,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailAppUsageUserDetail
     ///
     /// `GET /reports/getEmailAppUsageUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageuserdetail?view=graph-rest-1.0)
     pub fn get_email_app_usage_user_detail_2(
@@ -459,10 +726,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getEmailAppUsageVersionsUserCounts
     ///
     /// `GET /reports/getEmailAppUsageVersionsUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageversionsusercounts?view=graph-rest-1.0)
     pub fn get_email_app_usage_versions_user_counts(
@@ -486,10 +769,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getMailboxUsageDetail
     ///
     /// `GET /reports/getMailboxUsageDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagedetail?view=graph-rest-1.0)
     pub fn get_mailbox_usage_detail(
@@ -513,10 +812,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getMailboxUsageMailboxCounts
     ///
     /// `GET /reports/getMailboxUsageMailboxCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagemailboxcounts?view=graph-rest-1.0)
     pub fn get_mailbox_usage_mailbox_counts(
@@ -540,10 +855,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getMailboxUsageQuotaStatusMailboxCounts
     ///
     /// `GET /reports/getMailboxUsageQuotaStatusMailboxCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagequotastatusmailboxcounts?view=graph-rest-1.0)
     pub fn get_mailbox_usage_quota_status_mailbox_counts(
@@ -567,10 +898,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getMailboxUsageStorage
     ///
     /// `GET /reports/getMailboxUsageStorage(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagestorage?view=graph-rest-1.0)
     pub fn get_mailbox_usage_storage(
@@ -594,10 +941,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ActiveUserCounts
     ///
     /// `GET /reports/getOffice365ActiveUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activeusercounts?view=graph-rest-1.0)
     pub fn get_office365_active_user_counts(
@@ -621,10 +984,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ActiveUserDetail
     ///
     /// `GET /reports/getOffice365ActiveUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activeuserdetail?view=graph-rest-1.0)
     pub fn get_office365_active_user_detail(
@@ -648,10 +1027,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ActiveUserDetail
     ///
     /// `GET /reports/getOffice365ActiveUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activeuserdetail?view=graph-rest-1.0)
     pub fn get_office365_active_user_detail_2(
@@ -675,10 +1070,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365GroupsActivityCounts
     ///
     /// `GET /reports/getOffice365GroupsActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitycounts?view=graph-rest-1.0)
     pub fn get_office365_groups_activity_counts(
@@ -702,10 +1113,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365GroupsActivityDetail
     ///
     /// `GET /reports/getOffice365GroupsActivityDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitydetail?view=graph-rest-1.0)
     pub fn get_office365_groups_activity_detail(
@@ -729,10 +1156,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365GroupsActivityDetail
     ///
     /// `GET /reports/getOffice365GroupsActivityDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitydetail?view=graph-rest-1.0)
     pub fn get_office365_groups_activity_detail_2(
@@ -756,10 +1199,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365GroupsActivityFileCounts
     ///
     /// `GET /reports/getOffice365GroupsActivityFileCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivityfilecounts?view=graph-rest-1.0)
     pub fn get_office365_groups_activity_file_counts(
@@ -783,10 +1242,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365GroupsActivityGroupCounts
     ///
     /// `GET /reports/getOffice365GroupsActivityGroupCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitygroupcounts?view=graph-rest-1.0)
     pub fn get_office365_groups_activity_group_counts(
@@ -810,10 +1285,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365GroupsActivityStorage
     ///
     /// `GET /reports/getOffice365GroupsActivityStorage(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitystorage?view=graph-rest-1.0)
     pub fn get_office365_groups_activity_storage(
@@ -837,10 +1328,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOffice365ServicesUserCounts
     ///
     /// `GET /reports/getOffice365ServicesUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365servicesusercounts?view=graph-rest-1.0)
     pub fn get_office365_services_user_counts(
@@ -864,10 +1371,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveActivityFileCounts
     ///
     /// `GET /reports/getOneDriveActivityFileCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityfilecounts?view=graph-rest-1.0)
     pub fn get_one_drive_activity_file_counts(
@@ -891,10 +1414,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveActivityUserCounts
     ///
     /// `GET /reports/getOneDriveActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityusercounts?view=graph-rest-1.0)
     pub fn get_one_drive_activity_user_counts(
@@ -918,10 +1457,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveActivityUserDetail
     ///
     /// `GET /reports/getOneDriveActivityUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityuserdetail?view=graph-rest-1.0)
     pub fn get_one_drive_activity_user_detail(
@@ -945,10 +1500,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveActivityUserDetail
     ///
     /// `GET /reports/getOneDriveActivityUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityuserdetail?view=graph-rest-1.0)
     pub fn get_one_drive_activity_user_detail_2(
@@ -972,10 +1543,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveUsageAccountCounts
     ///
     /// `GET /reports/getOneDriveUsageAccountCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusageaccountcounts?view=graph-rest-1.0)
     pub fn get_one_drive_usage_account_counts(
@@ -999,10 +1586,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveUsageAccountDetail
     ///
     /// `GET /reports/getOneDriveUsageAccountDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusageaccountdetail?view=graph-rest-1.0)
     pub fn get_one_drive_usage_account_detail(
@@ -1026,10 +1629,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveUsageAccountDetail
     ///
     /// `GET /reports/getOneDriveUsageAccountDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusageaccountdetail?view=graph-rest-1.0)
     pub fn get_one_drive_usage_account_detail_2(
@@ -1053,10 +1672,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveUsageFileCounts
     ///
     /// `GET /reports/getOneDriveUsageFileCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusagefilecounts?view=graph-rest-1.0)
     pub fn get_one_drive_usage_file_counts(
@@ -1080,10 +1715,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getOneDriveUsageStorage
     ///
     /// `GET /reports/getOneDriveUsageStorage(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusagestorage?view=graph-rest-1.0)
     pub fn get_one_drive_usage_storage(
@@ -1107,10 +1758,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointActivityFileCounts
     ///
     /// `GET /reports/getSharePointActivityFileCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityfilecounts?view=graph-rest-1.0)
     pub fn get_share_point_activity_file_counts(
@@ -1134,10 +1801,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointActivityPages
     ///
     /// `GET /reports/getSharePointActivityPages(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivitypages?view=graph-rest-1.0)
     pub fn get_share_point_activity_pages(
@@ -1161,10 +1844,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointActivityUserCounts
     ///
     /// `GET /reports/getSharePointActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityusercounts?view=graph-rest-1.0)
     pub fn get_share_point_activity_user_counts(
@@ -1188,10 +1887,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointActivityUserDetail
     ///
     /// `GET /reports/getSharePointActivityUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityuserdetail?view=graph-rest-1.0)
     pub fn get_share_point_activity_user_detail(
@@ -1215,10 +1930,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointActivityUserDetail
     ///
     /// `GET /reports/getSharePointActivityUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityuserdetail?view=graph-rest-1.0)
     pub fn get_share_point_activity_user_detail_2(
@@ -1242,10 +1973,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointSiteUsageDetail
     ///
     /// `GET /reports/getSharePointSiteUsageDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagedetail?view=graph-rest-1.0)
     pub fn get_share_point_site_usage_detail(
@@ -1269,10 +2016,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointSiteUsageDetail
     ///
     /// `GET /reports/getSharePointSiteUsageDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagedetail?view=graph-rest-1.0)
     pub fn get_share_point_site_usage_detail_2(
@@ -1296,10 +2059,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointSiteUsageFileCounts
     ///
     /// `GET /reports/getSharePointSiteUsageFileCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagefilecounts?view=graph-rest-1.0)
     pub fn get_share_point_site_usage_file_counts(
@@ -1323,10 +2102,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointSiteUsagePages
     ///
     /// `GET /reports/getSharePointSiteUsagePages(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagepages?view=graph-rest-1.0)
     pub fn get_share_point_site_usage_pages(
@@ -1350,10 +2145,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointSiteUsageSiteCounts
     ///
     /// `GET /reports/getSharePointSiteUsageSiteCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagesitecounts?view=graph-rest-1.0)
     pub fn get_share_point_site_usage_site_counts(
@@ -1377,10 +2188,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSharePointSiteUsageStorage
     ///
     /// `GET /reports/getSharePointSiteUsageStorage(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagestorage?view=graph-rest-1.0)
     pub fn get_share_point_site_usage_storage(
@@ -1404,10 +2231,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessActivityCounts
     ///
     /// `GET /reports/getSkypeForBusinessActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivitycounts?view=graph-rest-1.0)
     pub fn get_skype_for_business_activity_counts(
@@ -1431,10 +2274,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessActivityUserCounts
     ///
     /// `GET /reports/getSkypeForBusinessActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivityusercounts?view=graph-rest-1.0)
     pub fn get_skype_for_business_activity_user_counts(
@@ -1458,10 +2317,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessActivityUserDetail
     ///
     /// `GET /reports/getSkypeForBusinessActivityUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivityuserdetail?view=graph-rest-1.0)
     pub fn get_skype_for_business_activity_user_detail(
@@ -1485,10 +2360,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessActivityUserDetail
     ///
     /// `GET /reports/getSkypeForBusinessActivityUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivityuserdetail?view=graph-rest-1.0)
     pub fn get_skype_for_business_activity_user_detail_2(
@@ -1512,10 +2403,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessDeviceUsageDistributionUserCounts
     ///
     /// `GET /reports/getSkypeForBusinessDeviceUsageDistributionUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusagedistributionusercounts?view=graph-rest-1.0)
     pub fn get_skype_for_business_device_usage_distribution_user_counts(
@@ -1539,10 +2446,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessDeviceUsageUserCounts
     ///
     /// `GET /reports/getSkypeForBusinessDeviceUsageUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusageusercounts?view=graph-rest-1.0)
     pub fn get_skype_for_business_device_usage_user_counts(
@@ -1566,10 +2489,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessDeviceUsageUserDetail
     ///
     /// `GET /reports/getSkypeForBusinessDeviceUsageUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusageuserdetail?view=graph-rest-1.0)
     pub fn get_skype_for_business_device_usage_user_detail(
@@ -1593,10 +2532,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessDeviceUsageUserDetail
     ///
     /// `GET /reports/getSkypeForBusinessDeviceUsageUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusageuserdetail?view=graph-rest-1.0)
     pub fn get_skype_for_business_device_usage_user_detail_2(
@@ -1620,10 +2575,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessOrganizerActivityCounts
     ///
     /// `GET /reports/getSkypeForBusinessOrganizerActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessorganizeractivitycounts?view=graph-rest-1.0)
     pub fn get_skype_for_business_organizer_activity_counts(
@@ -1647,10 +2618,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessOrganizerActivityMinuteCounts
     ///
     /// `GET /reports/getSkypeForBusinessOrganizerActivityMinuteCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessorganizeractivityminutecounts?view=graph-rest-1.0)
     pub fn get_skype_for_business_organizer_activity_minute_counts(
@@ -1674,10 +2661,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessOrganizerActivityUserCounts
     ///
     /// `GET /reports/getSkypeForBusinessOrganizerActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessorganizeractivityusercounts?view=graph-rest-1.0)
     pub fn get_skype_for_business_organizer_activity_user_counts(
@@ -1701,10 +2704,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessParticipantActivityCounts
     ///
     /// `GET /reports/getSkypeForBusinessParticipantActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessparticipantactivitycounts?view=graph-rest-1.0)
     pub fn get_skype_for_business_participant_activity_counts(
@@ -1728,10 +2747,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessParticipantActivityMinuteCounts
     ///
     /// `GET /reports/getSkypeForBusinessParticipantActivityMinuteCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessparticipantactivityminutecounts?view=graph-rest-1.0)
     pub fn get_skype_for_business_participant_activity_minute_counts(
@@ -1755,10 +2790,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessParticipantActivityUserCounts
     ///
     /// `GET /reports/getSkypeForBusinessParticipantActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessparticipantactivityusercounts?view=graph-rest-1.0)
     pub fn get_skype_for_business_participant_activity_user_counts(
@@ -1782,10 +2833,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessPeerToPeerActivityCounts
     ///
     /// `GET /reports/getSkypeForBusinessPeerToPeerActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinesspeertopeeractivitycounts?view=graph-rest-1.0)
     pub fn get_skype_for_business_peer_to_peer_activity_counts(
@@ -1809,10 +2876,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessPeerToPeerActivityMinuteCounts
     ///
     /// `GET /reports/getSkypeForBusinessPeerToPeerActivityMinuteCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinesspeertopeeractivityminutecounts?view=graph-rest-1.0)
     pub fn get_skype_for_business_peer_to_peer_activity_minute_counts(
@@ -1836,10 +2919,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getSkypeForBusinessPeerToPeerActivityUserCounts
     ///
     /// `GET /reports/getSkypeForBusinessPeerToPeerActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinesspeertopeeractivityusercounts?view=graph-rest-1.0)
     pub fn get_skype_for_business_peer_to_peer_activity_user_counts(
@@ -1863,10 +2962,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsDeviceUsageDistributionUserCounts
     ///
     /// `GET /reports/getTeamsDeviceUsageDistributionUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusagedistributionusercounts?view=graph-rest-1.0)
     pub fn get_teams_device_usage_distribution_user_counts(
@@ -1890,10 +3005,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsDeviceUsageUserCounts
     ///
     /// `GET /reports/getTeamsDeviceUsageUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusageusercounts?view=graph-rest-1.0)
     pub fn get_teams_device_usage_user_counts(
@@ -1917,10 +3048,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsDeviceUsageUserDetail
     ///
     /// `GET /reports/getTeamsDeviceUsageUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusageuserdetail?view=graph-rest-1.0)
     pub fn get_teams_device_usage_user_detail(
@@ -1944,10 +3091,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsDeviceUsageUserDetail
     ///
     /// `GET /reports/getTeamsDeviceUsageUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusageuserdetail?view=graph-rest-1.0)
     pub fn get_teams_device_usage_user_detail_2(
@@ -1971,10 +3134,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsUserActivityCounts
     ///
     /// `GET /reports/getTeamsUserActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivitycounts?view=graph-rest-1.0)
     pub fn get_teams_user_activity_counts(
@@ -1998,10 +3177,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsUserActivityUserCounts
     ///
     /// `GET /reports/getTeamsUserActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivityusercounts?view=graph-rest-1.0)
     pub fn get_teams_user_activity_user_counts(
@@ -2025,10 +3220,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsUserActivityUserDetail
     ///
     /// `GET /reports/getTeamsUserActivityUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivityuserdetail?view=graph-rest-1.0)
     pub fn get_teams_user_activity_user_detail(
@@ -2052,10 +3263,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getTeamsUserActivityUserDetail
     ///
     /// `GET /reports/getTeamsUserActivityUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivityuserdetail?view=graph-rest-1.0)
     pub fn get_teams_user_activity_user_detail_2(
@@ -2079,10 +3306,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerActivityCounts
     ///
     /// `GET /reports/getYammerActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivitycounts?view=graph-rest-1.0)
     pub fn get_yammer_activity_counts(
@@ -2106,10 +3349,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerActivityUserCounts
     ///
     /// `GET /reports/getYammerActivityUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivityusercounts?view=graph-rest-1.0)
     pub fn get_yammer_activity_user_counts(
@@ -2133,10 +3392,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerActivityUserDetail
     ///
     /// `GET /reports/getYammerActivityUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivityuserdetail?view=graph-rest-1.0)
     pub fn get_yammer_activity_user_detail(
@@ -2160,10 +3435,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerActivityUserDetail
     ///
     /// `GET /reports/getYammerActivityUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivityuserdetail?view=graph-rest-1.0)
     pub fn get_yammer_activity_user_detail_2(
@@ -2187,10 +3478,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerDeviceUsageDistributionUserCounts
     ///
     /// `GET /reports/getYammerDeviceUsageDistributionUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusagedistributionusercounts?view=graph-rest-1.0)
     pub fn get_yammer_device_usage_distribution_user_counts(
@@ -2214,10 +3521,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerDeviceUsageUserCounts
     ///
     /// `GET /reports/getYammerDeviceUsageUserCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusageusercounts?view=graph-rest-1.0)
     pub fn get_yammer_device_usage_user_counts(
@@ -2241,10 +3564,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerDeviceUsageUserDetail function
     ///
     /// `GET /reports/getYammerDeviceUsageUserDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusageuserdetail?view=graph-rest-1.0)
     pub fn get_yammer_device_usage_user_detail(
@@ -2268,10 +3607,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerDeviceUsageUserDetail function
     ///
     /// `GET /reports/getYammerDeviceUsageUserDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusageuserdetail?view=graph-rest-1.0)
     pub fn get_yammer_device_usage_user_detail_2(
@@ -2295,10 +3650,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerGroupsActivityCounts
     ///
     /// `GET /reports/getYammerGroupsActivityCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitycounts?view=graph-rest-1.0)
     pub fn get_yammer_groups_activity_counts(
@@ -2322,10 +3693,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerGroupsActivityDetail
     ///
     /// `GET /reports/getYammerGroupsActivityDetail(date={date_value})` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitydetail?view=graph-rest-1.0)
     pub fn get_yammer_groups_activity_detail(
@@ -2349,10 +3736,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerGroupsActivityDetail
     ///
     /// `GET /reports/getYammerGroupsActivityDetail(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitydetail?view=graph-rest-1.0)
     pub fn get_yammer_groups_activity_detail_2(
@@ -2376,10 +3779,26 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// reportRoot: getYammerGroupsActivityGroupCounts
     ///
     /// `GET /reports/getYammerGroupsActivityGroupCounts(period='{period_value}')` → `302`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitygroupcounts?view=graph-rest-1.0)
     pub fn get_yammer_groups_activity_group_counts(
@@ -2403,6 +3822,18 @@ impl Reports {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/reports/dailyPrintUsageByPrinter`
@@ -2420,6 +3851,9 @@ impl ReportsDailyPrintUsageByPrinter {
     ///
     /// `GET /reports/dailyPrintUsageByPrinter` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-dailyprintusagebyprinter?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -2436,6 +3870,14 @@ impl ReportsDailyPrintUsageByPrinter {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/reports/dailyPrintUsageByPrinter/{id}`
     pub fn item(&self, id: &str) -> ReportsDailyPrintUsageByPrinterItem {
@@ -2457,6 +3899,9 @@ impl ReportsDailyPrintUsageByPrinterItem {
     ///
     /// `GET /reports/dailyPrintUsageByPrinter/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printusagebyprinter-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -2473,6 +3918,14 @@ impl ReportsDailyPrintUsageByPrinterItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/reports/dailyPrintUsageByUser`
@@ -2490,6 +3943,9 @@ impl ReportsDailyPrintUsageByUser {
     ///
     /// `GET /reports/dailyPrintUsageByUser` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-dailyprintusagebyuser?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -2506,6 +3962,14 @@ impl ReportsDailyPrintUsageByUser {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/reports/dailyPrintUsageByUser/{id}`
     pub fn item(&self, id: &str) -> ReportsDailyPrintUsageByUserItem {
@@ -2527,6 +3991,9 @@ impl ReportsDailyPrintUsageByUserItem {
     ///
     /// `GET /reports/dailyPrintUsageByUser/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printusagebyuser-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -2543,6 +4010,14 @@ impl ReportsDailyPrintUsageByUserItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/reports/monthlyPrintUsageByPrinter`
@@ -2560,6 +4035,9 @@ impl ReportsMonthlyPrintUsageByPrinter {
     ///
     /// `GET /reports/monthlyPrintUsageByPrinter` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-monthlyprintusagebyprinter?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -2576,6 +4054,14 @@ impl ReportsMonthlyPrintUsageByPrinter {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/reports/monthlyPrintUsageByPrinter/{id}`
     pub fn item(&self, id: &str) -> ReportsMonthlyPrintUsageByPrinterItem {
@@ -2597,6 +4083,9 @@ impl ReportsMonthlyPrintUsageByPrinterItem {
     ///
     /// `GET /reports/monthlyPrintUsageByPrinter/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printusagebyprinter-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -2613,6 +4102,14 @@ impl ReportsMonthlyPrintUsageByPrinterItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/reports/monthlyPrintUsageByUser`
@@ -2630,6 +4127,9 @@ impl ReportsMonthlyPrintUsageByUser {
     ///
     /// `GET /reports/monthlyPrintUsageByUser` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-monthlyprintusagebyuser?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn list(
@@ -2646,6 +4146,14 @@ impl ReportsMonthlyPrintUsageByUser {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/reports/monthlyPrintUsageByUser/{id}`
     pub fn item(&self, id: &str) -> ReportsMonthlyPrintUsageByUserItem {
@@ -2667,6 +4175,9 @@ impl ReportsMonthlyPrintUsageByUserItem {
     ///
     /// `GET /reports/monthlyPrintUsageByUser/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Reports.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printusagebyuser-get?view=graph-rest-1.0)
     #[cfg(feature = "print")]
     pub fn get(
@@ -2683,5 +4194,13 @@ impl ReportsMonthlyPrintUsageByUserItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Reports.Read.All"],
+                    },
+                ],
+            )
     }
 }

@@ -42,11 +42,16 @@ impl SecurityAlerts {
     ///
     /// `GET /security/alerts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/alert-list?view=graph-rest-1.0)
+    #[cfg(feature = "security")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        graph_rt::Page<super::super::Alert>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -54,9 +59,27 @@ impl SecurityAlerts {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/security/alerts/{alert_id}`
     pub fn item(&self, alert_id: &str) -> SecurityAlertsItem {
@@ -79,11 +102,16 @@ impl SecurityAlertsItem {
     ///
     /// `GET /security/alerts/{alert_id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/alert-get?view=graph-rest-1.0)
+    #[cfg(feature = "security")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::Alert,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -91,13 +119,35 @@ impl SecurityAlertsItem {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update alert
     ///
     /// `PATCH /security/alerts/{alert_id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/alert-update?view=graph-rest-1.0)
     #[cfg(feature = "security")]
@@ -117,6 +167,18 @@ impl SecurityAlertsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["SecurityEvents.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["SecurityEvents.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/security/secureScoreControlProfiles`
@@ -134,11 +196,16 @@ impl SecuritySecureScoreControlProfiles {
     ///
     /// `GET /security/secureScoreControlProfiles` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/security-list-securescorecontrolprofiles?view=graph-rest-1.0)
+    #[cfg(feature = "security")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        graph_rt::Page<super::super::SecureScoreControlProfile>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -146,9 +213,27 @@ impl SecuritySecureScoreControlProfiles {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/security/secureScoreControlProfiles/{id}`
     pub fn item(&self, id: &str) -> SecuritySecureScoreControlProfilesItem {
@@ -171,11 +256,16 @@ impl SecuritySecureScoreControlProfilesItem {
     ///
     /// `GET /security/securescorecontrolprofiles/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/securescorecontrolprofile-get?view=graph-rest-1.0)
+    #[cfg(feature = "security")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::SecureScoreControlProfile,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -183,13 +273,35 @@ impl SecuritySecureScoreControlProfilesItem {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update secureScoreControlProfile
     ///
     /// `PATCH /security/secureScoreControlProfiles/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/securescorecontrolprofile-update?view=graph-rest-1.0)
     #[cfg(feature = "security")]
@@ -209,6 +321,18 @@ impl SecuritySecureScoreControlProfilesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["SecurityEvents.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["SecurityEvents.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/security/secureScores`
@@ -226,11 +350,16 @@ impl SecuritySecureScores {
     ///
     /// `GET /security/secureScores` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/security-list-securescores?view=graph-rest-1.0)
+    #[cfg(feature = "security")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        graph_rt::Page<super::super::SecureScore>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -238,9 +367,27 @@ impl SecuritySecureScores {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/security/secureScores/{id}`
     pub fn item(&self, id: &str) -> SecuritySecureScoresItem {
@@ -262,11 +409,16 @@ impl SecuritySecureScoresItem {
     ///
     /// `GET /security/secureScores/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    /// - Application: `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/securescore-get?view=graph-rest-1.0)
+    #[cfg(feature = "security")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::SecureScore,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -274,8 +426,26 @@ impl SecuritySecureScoresItem {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "SecurityEvents.Read.All",
+                            "SecurityEvents.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl ServicePrincipals {
     ///
     /// `GET /servicePrincipals` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -35,10 +39,36 @@ impl ServicePrincipals {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create servicePrincipal
     ///
     /// `POST /servicePrincipals` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
@@ -58,25 +88,65 @@ impl ServicePrincipals {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: delta
     ///
-    /// `GET /servicePrincipals/delta`
+    /// `GET /servicePrincipals/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delta?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::ServicePrincipal>,
+        super::super::ServicePrincipal,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone().literal("delta"),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone().literal("delta"),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Application.ReadWrite.All", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}`
     pub fn item(&self, id: &str) -> ServicePrincipalsItem {
@@ -100,6 +170,10 @@ impl ServicePrincipalsItem {
     ///
     /// `GET /servicePrincipals/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Application.ReadWrite.OwnedBy`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-get?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -116,10 +190,37 @@ impl ServicePrincipalsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update servicePrincipal
     ///
     /// `PATCH /servicePrincipals/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-update?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
@@ -139,10 +240,32 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete servicePrincipal
     ///
     /// `DELETE /servicePrincipals/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -159,10 +282,33 @@ impl ServicePrincipalsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: addKey
     ///
     /// `POST /servicePrincipals/{id}/addKey` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Delegated (personal Microsoft account): `None.`
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-addkey?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -182,10 +328,30 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: addPassword
     ///
     /// `POST /servicePrincipals/{id}/addPassword` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-addpassword?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -205,6 +371,24 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/appRoleAssignedTo`
     pub fn app_role_assigned_to(&self) -> ServicePrincipalsItemAppRoleAssignedTo {
@@ -221,6 +405,10 @@ impl ServicePrincipalsItem {
     /// servicePrincipal: checkMemberGroups
     ///
     /// `POST /servicePrincipals/{id}/checkMemberGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-checkmembergroups?view=graph-rest-1.0)
     pub fn check_member_groups(
@@ -239,10 +427,37 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: checkMemberObjects
     ///
     /// `POST /servicePrincipals/{id}/checkMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-checkmemberobjects?view=graph-rest-1.0)
     pub fn check_member_objects(
@@ -261,6 +476,29 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/claimsMappingPolicies`
     pub fn claims_mapping_policies(&self) -> ServicePrincipalsItemClaimsMappingPolicies {
@@ -271,6 +509,10 @@ impl ServicePrincipalsItem {
     /// servicePrincipal: List createdObjects
     ///
     /// `GET /servicePrincipals/{id}/createdObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-createdobjects?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -288,6 +530,29 @@ impl ServicePrincipalsItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/delegatedPermissionClassifications`
     pub fn delegated_permission_classifications(
@@ -300,6 +565,10 @@ impl ServicePrincipalsItem {
     /// servicePrincipal: getMemberGroups
     ///
     /// `POST /servicePrincipals/{id}/getMemberGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-getmembergroups?view=graph-rest-1.0)
     pub fn get_member_groups(
@@ -318,10 +587,37 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: getMemberObjects
     ///
     /// `POST /servicePrincipals/{id}/getMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-getmemberobjects?view=graph-rest-1.0)
     pub fn get_member_objects(
@@ -340,6 +636,29 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies`
     pub fn home_realm_discovery_policies(
@@ -365,6 +684,10 @@ impl ServicePrincipalsItem {
     ///
     /// `GET /servicePrincipals/{id}/ownedObjects` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-ownedobjects?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn owned_objects(
@@ -381,6 +704,29 @@ impl ServicePrincipalsItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/owners`
     pub fn owners(&self) -> ServicePrincipalsItemOwners {
@@ -389,6 +735,11 @@ impl ServicePrincipalsItem {
     /// servicePrincipal: removeKey
     ///
     /// `POST /servicePrincipals/{id}/removeKey` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `None.`
+    /// - Delegated (personal Microsoft account): `None.`
+    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removekey?view=graph-rest-1.0)
     pub fn remove_key(
@@ -407,10 +758,30 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["None."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["None."],
+                    },
+                ],
+            )
     }
     /// servicePrincipal: removePassword
     ///
     /// `POST /servicePrincipals/{id}/removePassword` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removepassword?view=graph-rest-1.0)
     pub fn remove_password(
@@ -429,6 +800,24 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/transitiveMemberOf`
     pub fn transitive_member_of(&self) -> ServicePrincipalsItemTransitiveMemberOf {
@@ -453,6 +842,10 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
     ///
     /// `GET /servicePrincipals/{id}/appRoleAssignedTo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -469,10 +862,37 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Grant an appRoleAssignment for a service principal
     ///
     /// `POST /servicePrincipals/{id}/appRoleAssignedTo` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Application.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`, `Application.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
@@ -492,6 +912,31 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Application.Read.All",
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Application.Read.All",
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/appRoleAssignedTo/{appRoleAssignment-id}`
     pub fn item(
@@ -519,6 +964,10 @@ impl ServicePrincipalsItemAppRoleAssignments {
     ///
     /// `GET /servicePrincipals/{id}/appRoleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignments?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -535,10 +984,37 @@ impl ServicePrincipalsItemAppRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Grant an appRoleAssignment to a service principal
     ///
     /// `POST /servicePrincipals/{id}/appRoleAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignments?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
@@ -558,6 +1034,25 @@ impl ServicePrincipalsItemAppRoleAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/appRoleAssignments/{appRoleAssignment-id}`
     pub fn item(
@@ -584,6 +1079,10 @@ impl ServicePrincipalsItemClaimsMappingPolicies {
     ///
     /// `GET /servicePrincipals/{id}/claimsMappingPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-claimsmappingpolicies?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -600,6 +1099,32 @@ impl ServicePrincipalsItemClaimsMappingPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/claimsMappingPolicies/{id}`
     pub fn item(&self, id: &str) -> ServicePrincipalsItemClaimsMappingPoliciesItem {
@@ -625,6 +1150,10 @@ impl ServicePrincipalsItemClaimsMappingPoliciesRef {
     ///
     /// `POST /servicePrincipals/{id}/claimsMappingPolicies/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-claimsmappingpolicies?view=graph-rest-1.0)
     pub fn create(
         &self,
@@ -642,6 +1171,32 @@ impl ServicePrincipalsItemClaimsMappingPoliciesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/claimsMappingPolicies/{id}`
@@ -675,6 +1230,10 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItemRef {
     ///
     /// `DELETE /servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-claimsmappingpolicies?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -690,6 +1249,32 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/delegatedPermissionClassifications`
@@ -710,6 +1295,10 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
     ///
     /// `GET /servicePrincipals/{id}/delegatedPermissionClassifications` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Directory.Read.All`
+    /// - Application: `Application.Read.OwnedBy`, `Application.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-delegatedpermissionclassifications?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -726,10 +1315,30 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Application.Read.All", "Directory.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.OwnedBy",
+                            "Application.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create delegatedPermissionClassification
     ///
     /// `POST /servicePrincipals/{id}/delegatedPermissionClassifications` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PermissionGrantPolicy.ReadWrite.All`
+    /// - Application: `PermissionGrantPolicy.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-delegatedpermissionclassifications?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
@@ -749,6 +1358,18 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/delegatedPermissionClassifications/{id}`
     pub fn item(
@@ -777,6 +1398,10 @@ impl ServicePrincipalsItemDelegatedPermissionClassificationsItem {
     ///
     /// `DELETE /servicePrincipals/{id}/delegatedPermissionClassifications/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `PermissionGrantPolicy.ReadWrite.All`
+    /// - Application: `PermissionGrantPolicy.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-delegatedpermissionclassifications?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -792,6 +1417,18 @@ impl ServicePrincipalsItemDelegatedPermissionClassificationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["PermissionGrantPolicy.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies`
@@ -809,6 +1446,10 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
     ///
     /// `GET /servicePrincipals/{id}/homeRealmDiscoveryPolicies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-homerealmdiscoverypolicies?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
     pub fn list(
@@ -825,6 +1466,32 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}`
     pub fn item(&self, id: &str) -> ServicePrincipalsItemHomeRealmDiscoveryPoliciesItem {
@@ -854,6 +1521,10 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
     ///
     /// `POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-homerealmdiscoverypolicies?view=graph-rest-1.0)
     pub fn create(
         &self,
@@ -871,6 +1542,32 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}`
@@ -908,6 +1605,10 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef {
     ///
     /// `DELETE /servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-homerealmdiscoverypolicies?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -923,6 +1624,32 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Policy.Read.All",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.Read.All",
+                            "Application.ReadWrite.All",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.OwnedBy",
+                            "Policy.ReadWrite.ApplicationConfiguration",
+                            "Application.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/memberOf`
@@ -940,6 +1667,10 @@ impl ServicePrincipalsItemMemberOf {
     ///
     /// `GET /servicePrincipals/{id}/memberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-memberof?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -956,6 +1687,29 @@ impl ServicePrincipalsItemMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/oauth2PermissionGrants`
@@ -973,6 +1727,10 @@ impl ServicePrincipalsItemOauth2PermissionGrants {
     ///
     /// `GET /servicePrincipals/{id}/oauth2PermissionGrants` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `DelegatedPermissionGrant.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `DelegatedPermissionGrant.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-oauth2permissiongrants?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -989,6 +1747,27 @@ impl ServicePrincipalsItemOauth2PermissionGrants {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "DelegatedPermissionGrant.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "DelegatedPermissionGrant.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/owners`
@@ -1006,6 +1785,10 @@ impl ServicePrincipalsItemOwners {
     ///
     /// `GET /servicePrincipals/{id}/owners` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-owners?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -1022,6 +1805,29 @@ impl ServicePrincipalsItemOwners {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/servicePrincipals/{id}/owners/{id}`
     pub fn item(&self, id: &str) -> ServicePrincipalsItemOwnersItem {
@@ -1047,6 +1853,10 @@ impl ServicePrincipalsItemOwnersRef {
     ///
     /// `POST /servicePrincipals/{id}/owners/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-owners?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn create(
@@ -1065,6 +1875,27 @@ impl ServicePrincipalsItemOwnersRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.OwnedBy",
+                            "Directory.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/owners/{id}`
@@ -1096,6 +1927,10 @@ impl ServicePrincipalsItemOwnersItemRef {
     ///
     /// `DELETE /servicePrincipals/{id}/owners/{id}/$ref` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.ReadWrite.All`, `Application.ReadWrite.OwnedBy`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-owners?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -1111,6 +1946,25 @@ impl ServicePrincipalsItemOwnersItemRef {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.ReadWrite.All",
+                            "Application.ReadWrite.OwnedBy",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/transitiveMemberOf`
@@ -1128,6 +1982,10 @@ impl ServicePrincipalsItemTransitiveMemberOf {
     ///
     /// `GET /servicePrincipals/{id}/transitiveMemberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-transitivememberof?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1144,6 +2002,29 @@ impl ServicePrincipalsItemTransitiveMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Application.Read.All",
+                            "Application.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/appRoleAssignedTo/{appRoleAssignment-id}`
@@ -1161,6 +2042,10 @@ impl ServicePrincipalsItemAppRoleAssignedToItem {
     ///
     /// `DELETE /servicePrincipals/{resource-SP-id}/appRoleAssignedTo/{appRoleAssignment-id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignedto?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -1176,6 +2061,21 @@ impl ServicePrincipalsItemAppRoleAssignedToItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AppRoleAssignment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/servicePrincipals/{id}/appRoleAssignments/{appRoleAssignment-id}`
@@ -1193,6 +2093,10 @@ impl ServicePrincipalsItemAppRoleAssignmentsItem {
     ///
     /// `DELETE /servicePrincipals/{servicePrincipal-id}/appRoleAssignments/{appRoleAssignment-id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignments?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -1208,5 +2112,20 @@ impl ServicePrincipalsItemAppRoleAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AppRoleAssignment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -18,6 +18,10 @@ impl SubscribedSkus {
     ///
     /// `GET /subscribedSkus` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscribedsku-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -34,6 +38,29 @@ impl SubscribedSkus {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Organization.Read.All",
+                            "Directory.Read.All",
+                            "Organization.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Organization.Read.All",
+                            "Directory.Read.All",
+                            "Organization.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/subscribedSkus/{id}`
     pub fn item(&self, id: &str) -> SubscribedSkusItem {
@@ -55,6 +82,10 @@ impl SubscribedSkusItem {
     ///
     /// `GET /subscribedSkus/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Organization.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscribedsku-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -71,5 +102,27 @@ impl SubscribedSkusItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Organization.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Organization.Read.All",
+                            "Directory.Read.All",
+                            "Organization.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

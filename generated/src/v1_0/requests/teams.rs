@@ -18,24 +18,49 @@ impl Teams {
     ///
     /// `POST /teams` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Team.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Team.Create`, `Teamwork.Migrate.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-post?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
         body: &super::super::Team,
     ) -> graph_rt::Request<
-        super::super::TeamsAsyncOperation,
-        super::super::TeamsAsyncOperation,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Team.Create",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Team.Create",
+                            "Teamwork.Migrate.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}`
     pub fn item(&self, id: &str) -> TeamsItem {
@@ -58,6 +83,10 @@ impl TeamsItem {
     ///
     /// `GET /teams/{team-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -74,10 +103,44 @@ impl TeamsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamSettings.Read.Group*",
+                            "TeamSettings.ReadWrite.Group*",
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update team
     ///
     /// `PATCH /teams/{team-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-update?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -97,27 +160,72 @@ impl TeamsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Archive team
     ///
     /// `POST /teams/{id}/archive` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-archive?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
     pub fn archive(
         &self,
     ) -> graph_rt::Request<
-        super::super::TeamsAsyncOperation,
-        super::super::TeamsAsyncOperation,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("archive"),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels`
     pub fn channels(&self) -> TeamsItemChannels {
@@ -127,28 +235,46 @@ impl TeamsItem {
     ///
     /// `POST /teams/{id}/clone` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-clone?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
     pub fn clone_(
         &self,
         body: &super::super::CloneBody,
     ) -> graph_rt::Request<
-        super::super::TeamsAsyncOperation,
-        super::super::TeamsAsyncOperation,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("clone"),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// team: completeMigration
     ///
     /// `POST /teams/{team-id}/completeMigration` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Teamwork.Migrate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-completemigration?view=graph-rest-1.0)
     pub fn complete_migration(
@@ -165,6 +291,14 @@ impl TeamsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Teamwork.Migrate.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/installedApps`
     pub fn installed_apps(&self) -> TeamsItemInstalledApps {
@@ -186,6 +320,10 @@ impl TeamsItem {
     ///
     /// `POST /teams/{teamId}/sendActivityNotification` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsActivity.Send`
+    /// - Application: `TeamsActivity.Send`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-sendactivitynotification?view=graph-rest-1.0)
     pub fn send_activity_notification(
         &self,
@@ -203,27 +341,63 @@ impl TeamsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamsActivity.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamsActivity.Send"],
+                    },
+                ],
+            )
     }
     /// Unarchive team
     ///
     /// `POST /teams/{id}/unarchive` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-unarchive?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
     pub fn unarchive(
         &self,
     ) -> graph_rt::Request<
-        super::super::TeamsAsyncOperation,
-        super::super::TeamsAsyncOperation,
+        (),
+        (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("unarchive"),
-                graph_rt::decode::json,
+                graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/channels`
@@ -242,6 +416,10 @@ impl TeamsItemChannels {
     ///
     /// `GET /teams/{team-id}/channels` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `ChannelSettings.Read.Group*`, `ChannelSettings.ReadWrite.Group*`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -258,10 +436,44 @@ impl TeamsItemChannels {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Channel.ReadBasic.All",
+                            "ChannelSettings.Read.All",
+                            "ChannelSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelSettings.Read.Group*",
+                            "ChannelSettings.ReadWrite.Group*",
+                            "Channel.ReadBasic.All",
+                            "ChannelSettings.Read.All",
+                            "ChannelSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create channel
     ///
     /// `POST /teams/{team-id}/channels` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Channel.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Channel.Create.Group*`, `Channel.Create`, `Teamwork.Migrate.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -281,6 +493,28 @@ impl TeamsItemChannels {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Channel.Create",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Channel.Create.Group*",
+                            "Channel.Create",
+                            "Teamwork.Migrate.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}`
     pub fn item(&self, id: &str) -> TeamsItemChannelsItem {
@@ -304,6 +538,10 @@ impl TeamsItemChannelsItem {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `ChannelSettings.Read.Group*`, `ChannelSettings.ReadWrite.Group*`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -320,10 +558,44 @@ impl TeamsItemChannelsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Channel.ReadBasic.All",
+                            "ChannelSettings.Read.All",
+                            "ChannelSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelSettings.Read.Group*",
+                            "ChannelSettings.ReadWrite.Group*",
+                            "Channel.ReadBasic.All",
+                            "ChannelSettings.Read.All",
+                            "ChannelSettings.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Patch channel
     ///
     /// `PATCH /teams/{team-id}/channels/{channel-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `ChannelSettings.ReadWrite.Group*`, `ChannelSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-patch?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -343,10 +615,35 @@ impl TeamsItemChannelsItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelSettings.ReadWrite.Group*",
+                            "ChannelSettings.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete channel
     ///
     /// `DELETE /teams/{team-id}/channels/{channel-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Channel.Delete.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Channel.Delete.Group*`, `Channel.Delete.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -363,10 +660,34 @@ impl TeamsItemChannelsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Channel.Delete.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Channel.Delete.Group*",
+                            "Channel.Delete.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// channel: completeMigration
     ///
     /// `POST /teams/{team-id}/channels/{channel-id}/completeMigration` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Teamwork.Migrate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-completemigration?view=graph-rest-1.0)
     pub fn complete_migration(
@@ -383,6 +704,14 @@ impl TeamsItemChannelsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Teamwork.Migrate.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/filesFolder`
     pub fn files_folder(&self) -> TeamsItemChannelsItemFilesFolder {
@@ -416,6 +745,10 @@ impl TeamsItemChannelsItemFilesFolder {
     ///
     /// `GET /teams/{id}/channels/{id}/filesFolder` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get-filesfolder?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -432,6 +765,28 @@ impl TeamsItemChannelsItemFilesFolder {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/channels/{id}/members`
@@ -450,6 +805,10 @@ impl TeamsItemChannelsItemMembers {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMember.Read.All`, `ChannelMember.ReadWrite.All`
+    /// - Application: `ChannelMember.Read.All`, `ChannelMember.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-members?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -466,10 +825,32 @@ impl TeamsItemChannelsItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMember.Read.All",
+                            "ChannelMember.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMember.Read.All",
+                            "ChannelMember.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add conversationMember
     ///
     /// `POST /teams/{id}/channels/{id}/members` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMember.ReadWrite.All`
+    /// - Application: `ChannelMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-add?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -489,6 +870,18 @@ impl TeamsItemChannelsItemMembers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ChannelMember.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/members/{id}`
     pub fn item(&self, id: &str) -> TeamsItemChannelsItemMembersItem {
@@ -512,6 +905,9 @@ impl TeamsItemChannelsItemMembersItem {
     ///
     /// `GET /teams/{id}/channels/{id}/members/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`, `ChannelMember.Read.All`, `ChannelMember.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -528,10 +924,28 @@ impl TeamsItemChannelsItemMembersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Chat.ReadBasic",
+                            "Chat.Read",
+                            "Chat.ReadWrite",
+                            "ChannelMember.Read.All",
+                            "ChannelMember.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update conversationMember
     ///
     /// `PATCH /teams/{id}/channels/{id}/members/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamMember.ReadWrite.All`, `ChannelMember.ReadWrite.All`
+    /// - Application: `TeamMember.ReadWrite.All`, `ChannelMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -539,7 +953,7 @@ impl TeamsItemChannelsItemMembersItem {
         &self,
         body: &super::super::AnyConversationMember,
     ) -> graph_rt::Request<
-        super::super::AnyConversationMember,
+        Option<super::super::AnyConversationMember>,
         super::super::ConversationMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -547,14 +961,36 @@ impl TeamsItemChannelsItemMembersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamMember.ReadWrite.All",
+                            "ChannelMember.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamMember.ReadWrite.All",
+                            "ChannelMember.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete conversationMember
     ///
     /// `DELETE /teams/{id}/channels/{id}/members/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMember.ReadWrite.All`
+    /// - Application: `ChannelMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -571,6 +1007,18 @@ impl TeamsItemChannelsItemMembersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["ChannelMember.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/channels/{id}/tabs`
@@ -589,6 +1037,10 @@ impl TeamsItemChannelsItemTabs {
     ///
     /// `GET /teams/{id}/channels/{id}/tabs` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Read.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -605,28 +1057,88 @@ impl TeamsItemChannelsItemTabs {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWriteForTeam",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.Read.Group*",
+                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWriteForTeam.All",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add tab to channel
     ///
     /// `POST /teams/{team-id}/channels/{channel-id}/tabs` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.Create`, `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Create.Group*`, `TeamsTab.Create`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post-tabs?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::TeamsTab,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::TeamsTab,
+        super::super::TeamsTab,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.Create",
+                            "TeamsTab.ReadWriteForTeam",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.Create.Group*",
+                            "TeamsTab.Create",
+                            "TeamsTab.ReadWriteForTeam.All",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/tabs/{tab-id}`
     pub fn item(&self, tab_id: &str) -> TeamsItemChannelsItemTabsItem {
@@ -649,6 +1161,10 @@ impl TeamsItemInstalledApps {
     ///
     /// `GET /teams/{team-id}/installedApps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadForTeam`, `TeamsAppInstallation.ReadWriteForTeam`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.Read.Group*`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-installedapps?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -665,28 +1181,80 @@ impl TeamsItemInstalledApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForTeam",
+                            "TeamsAppInstallation.ReadWriteForTeam",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.Read.Group*",
+                            "TeamsAppInstallation.ReadForTeam.All",
+                            "TeamsAppInstallation.ReadWriteForTeam.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add app to team
     ///
     /// `POST /teams/{team-id}/installedApps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteForTeam`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-post-installedapps?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &super::super::AddAppToTeamBody,
+        body: &super::super::TeamsAppInstallation,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteForTeam",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteForTeam.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/installedApps/{id}`
     pub fn item(&self, id: &str) -> TeamsItemInstalledAppsItem {
@@ -709,6 +1277,10 @@ impl TeamsItemInstalledAppsItem {
     ///
     /// `GET /teams/{id}/installedApps/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForTeam`, `TeamsAppInstallation.ReadForUser`, `TeamsAppInstallation.ReadForTeam`, `TeamsAppInstallation.ReadWriteForTeam`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.Read.Group*`, `TeamsAppInstallation.ReadWriteSelfForTeam`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-installedapps?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -725,10 +1297,44 @@ impl TeamsItemInstalledAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForTeam",
+                            "TeamsAppInstallation.ReadForUser",
+                            "TeamsAppInstallation.ReadForTeam",
+                            "TeamsAppInstallation.ReadWriteForTeam",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.Read.Group*",
+                            "TeamsAppInstallation.ReadWriteSelfForTeam",
+                            "TeamsAppInstallation.ReadForTeam.All",
+                            "TeamsAppInstallation.ReadWriteForTeam.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Remove app from team
     ///
     /// `DELETE /teams/{team-id}/installedApps/{app-installation-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteForTeam`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-delete-installedapps?view=graph-rest-1.0)
     pub fn delete(
@@ -745,10 +1351,34 @@ impl TeamsItemInstalledAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteForTeam",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteForTeam.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// teamsAppInstallation in team: upgrade
     ///
     /// `POST /teams/{team-id}/installedApps/{app-installation-id}/upgrade` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteForTeam`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-teamsappinstallation-upgrade?view=graph-rest-1.0)
     pub fn upgrade(
@@ -765,6 +1395,26 @@ impl TeamsItemInstalledAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteForTeam",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteForTeam.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/primaryChannel`
@@ -782,6 +1432,10 @@ impl TeamsItemPrimaryChannel {
     ///
     /// `GET /teams/{id}/primaryChannel` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`
+    /// - Application: `ChannelSettings.Read.Group*`, `ChannelSettings.ReadWrite.Group*`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-primarychannel?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -798,6 +1452,28 @@ impl TeamsItemPrimaryChannel {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Channel.ReadBasic.All",
+                            "ChannelSettings.Read.All",
+                            "ChannelSettings.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelSettings.Read.Group*",
+                            "ChannelSettings.ReadWrite.Group*",
+                            "Channel.ReadBasic.All",
+                            "ChannelSettings.Read.All",
+                            "ChannelSettings.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule`
@@ -816,6 +1492,10 @@ impl TeamsItemSchedule {
     ///
     /// `GET /teams/{teamId}/schedule` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -832,10 +1512,31 @@ impl TeamsItemSchedule {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create or replace schedule
     ///
     /// `PUT /teams/{teamId}/schedule` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-put-schedule?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -855,6 +1556,18 @@ impl TeamsItemSchedule {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/offerShiftRequests`
     pub fn offer_shift_requests(&self) -> TeamsItemScheduleOfferShiftRequests {
@@ -880,6 +1593,10 @@ impl TeamsItemSchedule {
     ///
     /// `POST /teams/{teamId}/schedule/share` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-share?view=graph-rest-1.0)
     pub fn share(
         &self,
@@ -897,6 +1614,18 @@ impl TeamsItemSchedule {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/shifts`
     pub fn shifts(&self) -> TeamsItemScheduleShifts {
@@ -939,6 +1668,10 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
     ///
     /// `GET /teams/{id}/schedule/openShiftChangeRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-list?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -955,10 +1688,31 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create openShiftChangeRequest
     ///
     /// `POST /teams/{id}/schedule/openShiftChangeRequests` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-post?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -978,6 +1732,18 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}`
     pub fn item(
@@ -1004,6 +1770,10 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     ///
     /// `GET /teams/{id}/schedule/openShiftChangeRequests/{openShiftsChangeRequestId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1020,10 +1790,31 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// openShiftChangeRequest: approve
     ///
     /// `POST /teams/{id}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}/approve` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-approve?view=graph-rest-1.0)
     pub fn approve(
@@ -1042,10 +1833,26 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// openShiftChangeRequest: decline
     ///
     /// `POST /teams/{id}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}/decline` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-decline?view=graph-rest-1.0)
     pub fn decline(
@@ -1064,6 +1871,18 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/openShifts`
@@ -1082,6 +1901,10 @@ impl TeamsItemScheduleOpenShifts {
     ///
     /// `GET /teams/{id}/schedule/openShifts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-list?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -1098,10 +1921,31 @@ impl TeamsItemScheduleOpenShifts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create openShift
     ///
     /// `POST /teams/{id}/schedule/openShifts` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-post?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1121,6 +1965,18 @@ impl TeamsItemScheduleOpenShifts {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/openShifts/{openShiftId}`
     pub fn item(&self, open_shift_id: &str) -> TeamsItemScheduleOpenShiftsItem {
@@ -1144,6 +2000,10 @@ impl TeamsItemScheduleOpenShiftsItem {
     ///
     /// `GET /teams/{id}/schedule/openShifts/{openShiftId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1160,10 +2020,31 @@ impl TeamsItemScheduleOpenShiftsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update openShift
     ///
     /// `PUT /teams/{id}/schedule/openShifts/{openShiftId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-update?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1183,10 +2064,26 @@ impl TeamsItemScheduleOpenShiftsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete openShift
     ///
     /// `DELETE /teams/{id}/schedule/openShifts/{openShiftId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1203,6 +2100,18 @@ impl TeamsItemScheduleOpenShiftsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/channels/{id}/messages`
@@ -1221,6 +2130,10 @@ impl TeamsItemChannelsItemMessages {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-messages?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -1237,10 +2150,29 @@ impl TeamsItemChannelsItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Send chatMessage in channel
     ///
     /// `POST /teams/{team-id}/channels/{channel-id}/messages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Send`
+    /// - Application: `Teamwork.Migrate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post-messages?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1260,10 +2192,26 @@ impl TeamsItemChannelsItemMessages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Teamwork.Migrate.All"],
+                    },
+                ],
+            )
     }
     /// chatMessage: delta
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-delta?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1281,6 +2229,21 @@ impl TeamsItemChannelsItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}`
     pub fn item(&self, message_id: &str) -> TeamsItemChannelsItemMessagesItem {
@@ -1303,6 +2266,12 @@ impl TeamsItemChannelsItemMessagesItem {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1319,10 +2288,42 @@ impl TeamsItemChannelsItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update chatMessage
     ///
     /// `PATCH /teams/{team-id}/channels/{channel-id}/messages/{message-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Chat.UpdatePolicyViolation.All`, `message.`, `ChannelMessage.UpdatePolicyViolation.All`, `message.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-update?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1330,18 +2331,31 @@ impl TeamsItemChannelsItemMessagesItem {
         &self,
         body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Chat.UpdatePolicyViolation.All",
+                            "message.",
+                            "ChannelMessage.UpdatePolicyViolation.All",
+                            "message.",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/hostedContents`
     pub fn hosted_contents(&self) -> TeamsItemChannelsItemMessagesItemHostedContents {
@@ -1369,6 +2383,12 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/hostedContents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -1385,6 +2405,29 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/hostedContents/{hosted-content-id}`
     pub fn item(
@@ -1413,6 +2456,12 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/hostedContents/{hosted-content-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessagehostedcontent-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1429,6 +2478,29 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/channels/{id}/messages/{message-id}/replies`
@@ -1447,6 +2519,10 @@ impl TeamsItemChannelsItemMessagesItemReplies {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-replies?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -1463,10 +2539,29 @@ impl TeamsItemChannelsItemMessagesItemReplies {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Reply to a message in a channel
     ///
     /// `POST /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Send`, `Group.ReadWrite.All`
+    /// - Application: `Teamwork.Migrate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post-messagereply?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1486,6 +2581,18 @@ impl TeamsItemChannelsItemMessagesItemReplies {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Send", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Teamwork.Migrate.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}`
     pub fn item(&self, reply_id: &str) -> TeamsItemChannelsItemMessagesItemRepliesItem {
@@ -1508,6 +2615,12 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1524,10 +2637,42 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update chatMessage
     ///
     /// `PATCH /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Application: `Chat.UpdatePolicyViolation.All`, `message.`, `ChannelMessage.UpdatePolicyViolation.All`, `message.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-update?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1547,6 +2692,19 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Chat.UpdatePolicyViolation.All",
+                            "message.",
+                            "ChannelMessage.UpdatePolicyViolation.All",
+                            "message.",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}/hostedContents`
     pub fn hosted_contents(
@@ -1574,6 +2732,12 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}/hostedContents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -1590,6 +2754,29 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}/hostedContents/{hosted-content-id}`
     pub fn item(
@@ -1618,6 +2805,12 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}/hostedContents/{hosted-content-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessagehostedcontent-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1634,6 +2827,29 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/channels/{id}/tabs/{tab-id}`
@@ -1653,6 +2869,10 @@ impl TeamsItemChannelsItemTabsItem {
     ///
     /// `GET /teams/{team-id}/channels/{channel-id}/tabs/{tab-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Read.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1669,10 +2889,44 @@ impl TeamsItemChannelsItemTabsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWriteForTeam",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.Read.Group*",
+                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.Read.All",
+                            "TeamsTab.ReadWriteForTeam.All",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update tab
     ///
     /// `PATCH /teams/{team-id}/channels/{channel-id}/tabs/{tab-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.ReadWrite.Group*`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-patch-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1680,22 +2934,49 @@ impl TeamsItemChannelsItemTabsItem {
         &self,
         body: &super::super::TeamsTab,
     ) -> graph_rt::Request<
-        (),
-        (),
+        Option<super::super::TeamsTab>,
+        super::super::TeamsTab,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.ReadWriteForTeam",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.ReadWriteForTeam.All",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete tab from channel
     ///
     /// `DELETE /teams/{team-id}/channels/{channel-id}/tabs/{tab-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Delete.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete-tabs?view=graph-rest-1.0)
     pub fn delete(
@@ -1712,6 +2993,30 @@ impl TeamsItemChannelsItemTabsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsTab.ReadWriteForTeam",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsTab.Delete.Group*",
+                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.ReadWriteForTeam.All",
+                            "TeamsTab.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/members`
@@ -1730,6 +3035,10 @@ impl TeamsItemMembers {
     ///
     /// `GET /teams/{team-id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.Read.Group*`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-members?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -1746,10 +3055,30 @@ impl TeamsItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamMember.Read.All", "TeamMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamMember.Read.Group*",
+                            "TeamMember.Read.All",
+                            "TeamMember.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Add member to team
     ///
     /// `POST /teams/{team-id}/members` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-post-members?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -1769,6 +3098,18 @@ impl TeamsItemMembers {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamMember.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/members/{membership-id}`
     pub fn item(&self, membership_id: &str) -> TeamsItemMembersItem {
@@ -1792,6 +3133,10 @@ impl TeamsItemMembersItem {
     ///
     /// `GET /teams/{team-id}/members/{membership-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.Read.Group*`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-members?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -1808,10 +3153,30 @@ impl TeamsItemMembersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamMember.Read.All", "TeamMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamMember.Read.Group*",
+                            "TeamMember.Read.All",
+                            "TeamMember.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update member in team
     ///
     /// `PATCH /teams/{team-id}/members/{membership-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamMember.ReadWrite.All.`
+    /// - Application: `TeamMember.ReadWrite.All.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-update-members?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -1819,7 +3184,7 @@ impl TeamsItemMembersItem {
         &self,
         body: &super::super::AnyConversationMember,
     ) -> graph_rt::Request<
-        super::super::AnyConversationMember,
+        Option<super::super::AnyConversationMember>,
         super::super::ConversationMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1827,14 +3192,30 @@ impl TeamsItemMembersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamMember.ReadWrite.All."],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamMember.ReadWrite.All."],
+                    },
+                ],
+            )
     }
     /// Remove member from team
     ///
     /// `DELETE /teams/{team-id}/members/{membership-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-delete-members?view=graph-rest-1.0)
     pub fn delete(
@@ -1851,6 +3232,18 @@ impl TeamsItemMembersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamMember.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamMember.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/offerShiftRequests`
@@ -1869,6 +3262,10 @@ impl TeamsItemScheduleOfferShiftRequests {
     ///
     /// `GET /teams/{teamId}/schedule/offerShiftRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-list?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -1885,10 +3282,26 @@ impl TeamsItemScheduleOfferShiftRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create offerShiftRequest
     ///
     /// `POST /teams/{teamId}/schedule/offerShiftRequests` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-post?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1908,6 +3321,18 @@ impl TeamsItemScheduleOfferShiftRequests {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/offerShiftRequests/{offerShiftRequestId}`
     pub fn item(
@@ -1934,6 +3359,10 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     ///
     /// `GET /teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -1950,10 +3379,31 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// offerShiftRequest: approve
     ///
     /// `POST /teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}/approve` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-approve?view=graph-rest-1.0)
     pub fn approve(
@@ -1972,10 +3422,26 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// offerShiftRequest: decline
     ///
     /// `POST /teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}/decline` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-decline?view=graph-rest-1.0)
     pub fn decline(
@@ -1994,6 +3460,18 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/schedulingGroups`
@@ -2012,6 +3490,10 @@ impl TeamsItemScheduleSchedulingGroups {
     ///
     /// `GET /teams/{teamId}/schedule/schedulingGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-list-schedulinggroups?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -2028,10 +3510,31 @@ impl TeamsItemScheduleSchedulingGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create schedulingGroup
     ///
     /// `POST /teams/{teamId}/schedule/schedulingGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-post-schedulinggroups?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2051,6 +3554,18 @@ impl TeamsItemScheduleSchedulingGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/schedulingGroups/{schedulingGroupId}`
     pub fn item(
@@ -2077,6 +3592,10 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     ///
     /// `GET /teams/{teamId}/schedule/schedulingGroups/{schedulingGroupId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedulinggroup-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2093,10 +3612,31 @@ impl TeamsItemScheduleSchedulingGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Replace schedulingGroup
     ///
     /// `PUT /teams/{teamId}/schedule/schedulingGroups/{schedulingGroupId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedulinggroup-put?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2116,10 +3656,26 @@ impl TeamsItemScheduleSchedulingGroupsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete schedulingGroup
     ///
     /// `DELETE /teams/{teamId}/schedule/schedulingGroups/{schedulingGroupId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedulinggroup-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2136,6 +3692,18 @@ impl TeamsItemScheduleSchedulingGroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/shifts`
@@ -2154,6 +3722,10 @@ impl TeamsItemScheduleShifts {
     ///
     /// `GET /teams/{teamId}/schedule/shifts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-list-shifts?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -2170,10 +3742,31 @@ impl TeamsItemScheduleShifts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create shift
     ///
     /// `POST /teams/{teamId}/schedule/shifts` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-post-shifts?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2193,6 +3786,18 @@ impl TeamsItemScheduleShifts {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/shifts/{shiftId}`
     pub fn item(&self, shift_id: &str) -> TeamsItemScheduleShiftsItem {
@@ -2216,6 +3821,10 @@ impl TeamsItemScheduleShiftsItem {
     ///
     /// `GET /teams/{teamId}/schedule/shifts/{shiftId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shift-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2232,10 +3841,31 @@ impl TeamsItemScheduleShiftsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Replace shift
     ///
     /// `PATCH /teams/{teamId}/schedule/shifts/{shiftId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shift-put?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2243,7 +3873,7 @@ impl TeamsItemScheduleShiftsItem {
         &self,
         body: &super::super::Shift,
     ) -> graph_rt::Request<
-        super::super::Shift,
+        Option<super::super::Shift>,
         super::super::Shift,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2251,14 +3881,30 @@ impl TeamsItemScheduleShiftsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete shift
     ///
     /// `DELETE /teams/{teamId}/schedule/shifts/{shiftId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shift-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2275,6 +3921,18 @@ impl TeamsItemScheduleShiftsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/swapShiftsChangeRequests`
@@ -2293,6 +3951,10 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     ///
     /// `GET /teams/{teamId}/schedule/swapShiftsChangeRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2309,10 +3971,31 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create swapShiftsChangeRequest
     ///
     /// `POST /teams/{teamId}/schedule/swapShiftsChangeRequests` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-post?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2332,6 +4015,18 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/swapShiftsChangeRequests/{swapShiftChangeRequestId}`
     pub fn item(
@@ -2356,6 +4051,10 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     ///
     /// `POST /teams/{teamId}/schedule/swapShiftsChangeRequests/{swapShiftChangeRequestId}/approve` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-approve?view=graph-rest-1.0)
     pub fn approve(
         &self,
@@ -2373,10 +4072,26 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// swapShiftsChangeRequest: decline
     ///
     /// `POST /teams/{teamId}/schedule/swapShiftsChangeRequests/{swapShiftChangeRequestId}/decline` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-decline?view=graph-rest-1.0)
     pub fn decline(
@@ -2395,6 +4110,18 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/timeOffReasons`
@@ -2413,6 +4140,10 @@ impl TeamsItemScheduleTimeOffReasons {
     ///
     /// `GET /teams/{teamId}/schedule/timeOffReasons` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-list-timeoffreasons?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -2429,10 +4160,31 @@ impl TeamsItemScheduleTimeOffReasons {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create timeOffReason
     ///
     /// `POST /teams/{teamId}/schedule/timeOffReasons` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-post-timeoffreasons?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2452,6 +4204,18 @@ impl TeamsItemScheduleTimeOffReasons {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/timeOffReasons/{timeOffReasonId}`
     pub fn item(&self, time_off_reason_id: &str) -> TeamsItemScheduleTimeOffReasonsItem {
@@ -2475,6 +4239,10 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     ///
     /// `GET /teams/{teamId}/schedule/timeOffReasons/{timeOffReasonId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffreason-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2491,10 +4259,31 @@ impl TeamsItemScheduleTimeOffReasonsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Replace timeOffReason
     ///
     /// `PUT /teams/{teamId}/schedule/timeOffReasons/{timeOffReasonId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffreason-put?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2514,10 +4303,26 @@ impl TeamsItemScheduleTimeOffReasonsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete timeOffReason
     ///
     /// `DELETE /teams/{teamId}/schedule/timeOffReasons/{timeOffReasonId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffreason-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2534,6 +4339,18 @@ impl TeamsItemScheduleTimeOffReasonsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/timeOffRequests`
@@ -2551,6 +4368,10 @@ impl TeamsItemScheduleTimeOffRequests {
     ///
     /// `GET /teams/{teamId}/schedule/timeOffRequests` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-list?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -2567,6 +4388,23 @@ impl TeamsItemScheduleTimeOffRequests {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/timeOffRequests/{timeOffRequestId}`
     pub fn item(
@@ -2592,6 +4430,10 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     ///
     /// `GET /teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2608,10 +4450,31 @@ impl TeamsItemScheduleTimeOffRequestsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete timeOffRequest
     ///
     /// `DELETE /teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2628,10 +4491,26 @@ impl TeamsItemScheduleTimeOffRequestsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// timeOffRequest: approve
     ///
     /// `POST /teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}/approve` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-approve?view=graph-rest-1.0)
     pub fn approve(
@@ -2650,10 +4529,26 @@ impl TeamsItemScheduleTimeOffRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// timeOffRequest: decline
     ///
     /// `POST /teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}/decline` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-decline?view=graph-rest-1.0)
     pub fn decline(
@@ -2672,6 +4567,18 @@ impl TeamsItemScheduleTimeOffRequestsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/teams/{id}/schedule/timesOff`
@@ -2690,6 +4597,10 @@ impl TeamsItemScheduleTimesOff {
     ///
     /// `GET /teams/{teamId}/schedule/timesOff` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-list-timesoff?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -2706,10 +4617,31 @@ impl TeamsItemScheduleTimesOff {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create timeOff
     ///
     /// `POST /teams/{teamId}/schedule/timesOff` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-post-timesoff?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2729,6 +4661,18 @@ impl TeamsItemScheduleTimesOff {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teams/{id}/schedule/timesOff/{timeOffId}`
     pub fn item(&self, time_off_id: &str) -> TeamsItemScheduleTimesOffItem {
@@ -2752,6 +4696,10 @@ impl TeamsItemScheduleTimesOffItem {
     ///
     /// `GET /teams/{teamId}/schedule/timesOff/{timeOffId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoff-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -2768,10 +4716,31 @@ impl TeamsItemScheduleTimesOffItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Schedule.Read.All",
+                            "Group.Read.All",
+                            "Schedule.ReadWrite.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Replace timeOff
     ///
     /// `PUT /teams/{teamId}/schedule/timesOff/{timeOffId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoff-put?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2791,10 +4760,26 @@ impl TeamsItemScheduleTimesOffItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete timeOff
     ///
     /// `DELETE /teams/{teamId}/schedule/timesOff/{timeOffId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoff-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2811,5 +4796,17 @@ impl TeamsItemScheduleTimesOffItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Schedule.ReadWrite.All", "Group.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Schedule.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

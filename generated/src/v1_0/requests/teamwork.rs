@@ -33,6 +33,9 @@ impl TeamworkWorkforceIntegrations {
     ///
     /// `GET /teamwork/workforceIntegrations` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WorkforceIntegration.Read.All`, `WorkforceIntegration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workforceintegration-list?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -49,10 +52,24 @@ impl TeamworkWorkforceIntegrations {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "WorkforceIntegration.Read.All",
+                            "WorkforceIntegration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create workforceIntegration
     ///
     /// `POST /teamwork/workforceIntegrations` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WorkforceIntegration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workforceintegration-post?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -72,6 +89,14 @@ impl TeamworkWorkforceIntegrations {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WorkforceIntegration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/teamwork/workforceIntegrations/{workforceIntegrationId}`
     pub fn item(
@@ -98,6 +123,9 @@ impl TeamworkWorkforceIntegrationsItem {
     ///
     /// `GET /teamwork/workforceIntegrations/{workforceIntegrationId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WorkforceIntegration.Read.All`, `WorkforceIntegration.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workforceintegration-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -114,10 +142,24 @@ impl TeamworkWorkforceIntegrationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "WorkforceIntegration.Read.All",
+                            "WorkforceIntegration.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update workforceIntegration
     ///
     /// `PATCH /teamwork/workforceIntegrations/{workforceIntegrationId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WorkforceIntegration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workforceintegration-update?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -125,7 +167,7 @@ impl TeamworkWorkforceIntegrationsItem {
         &self,
         body: &super::super::WorkforceIntegration,
     ) -> graph_rt::Request<
-        super::super::WorkforceIntegration,
+        Option<super::super::WorkforceIntegration>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -133,14 +175,25 @@ impl TeamworkWorkforceIntegrationsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WorkforceIntegration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete workforceIntegration
     ///
     /// `DELETE /teamwork/workforceIntegrations/{workforceIntegrationId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `WorkforceIntegration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workforceintegration-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -157,5 +210,13 @@ impl TeamworkWorkforceIntegrationsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["WorkforceIntegration.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }

@@ -19,6 +19,10 @@ impl Users {
     ///
     /// `GET /users` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn list(
@@ -35,10 +39,38 @@ impl Users {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create User
     ///
     /// `POST /users` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-users?view=graph-rest-1.0)
     #[cfg(feature = "users")]
@@ -58,10 +90,30 @@ impl Users {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// user: delta
     ///
     /// `GET /users/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delta?view=graph-rest-1.0)
     #[cfg(feature = "users")]
@@ -79,6 +131,32 @@ impl Users {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/me`
     pub fn me(&self) -> UsersMe {
@@ -134,6 +212,11 @@ impl UsersMeMessagesItem {
     ///
     /// `POST /users/me/messages/{id}/replyAll` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0)
     pub fn reply_all(
         &self,
@@ -151,6 +234,22 @@ impl UsersMeMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/me/todo`
@@ -229,13 +328,16 @@ impl UsersMeTodoListsItemExtensionsItem {
     ///
     /// `PATCH /users/me/todo/lists/{todoTaskListId}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::OpenTypeExtension>,
         super::super::OpenTypeExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -243,14 +345,25 @@ impl UsersMeTodoListsItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /users/me/todo/lists/{todoTaskListId}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -267,6 +380,14 @@ impl UsersMeTodoListsItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/me/todo/lists/{todoTaskListId}/tasks`
@@ -330,13 +451,16 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
     ///
     /// `PATCH /users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
+        Option<super::super::OpenTypeExtension>,
         super::super::OpenTypeExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -344,14 +468,25 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -368,12 +503,20 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}`
 ///
 /// - `GET /users/{id | userPrincipalName}`: Get a user
-/// - `PATCH /users/{usersId}`: Update user
+/// - `PATCH /users/{id | userPrincipalName}`: Update user
 /// - `DELETE /users/{id | userPrincipalName}`: Delete a user
 #[derive(Debug, Clone)]
 pub struct UsersItem(pub(super) graph_rt::UrlPath);
@@ -386,6 +529,11 @@ impl UsersItem {
     /// Get a user
     ///
     /// `GET /users/{id | userPrincipalName}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
@@ -403,18 +551,53 @@ impl UsersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.Read", "User.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update user
     ///
-    /// `PATCH /users/{usersId}` → `200`
+    /// `PATCH /users/{id | userPrincipalName}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-user-update?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`, `User.ManageIdentities.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`
+    /// - Application: `User.ReadWrite.All`, `User.ManageIdentities.All`, `Directory.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::User,
     ) -> graph_rt::Request<
-        super::super::User,
+        Option<super::super::User>,
         super::super::User,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -422,14 +605,44 @@ impl UsersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "User.ManageIdentities.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "User.ManageIdentities.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete a user
     ///
     /// `DELETE /users/{id | userPrincipalName}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.AccessAsUser.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -446,6 +659,18 @@ impl UsersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Directory.AccessAsUser.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/agreementAcceptances`
     pub fn agreement_acceptances(&self) -> UsersItemAgreementAcceptances {
@@ -458,6 +683,10 @@ impl UsersItem {
     /// user: assignLicense
     ///
     /// `POST /users/{id | userPrincipalName}/assignLicense` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-assignlicense?view=graph-rest-1.0)
     #[cfg(feature = "users")]
@@ -477,6 +706,18 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication`
     pub fn authentication(&self) -> UsersItemAuthentication {
@@ -506,6 +747,10 @@ impl UsersItem {
     ///
     /// `POST /users/{id | userPrincipalName}/checkMemberGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`
+    /// - Application: `User.Read.All`, `Directory.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-1.0)
     pub fn check_member_groups(
         &self,
@@ -523,10 +768,30 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All", "Directory.Read.All"],
+                    },
+                ],
+            )
     }
     /// user: checkMemberObjects
     ///
     /// `POST /users/{id}/checkMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-checkmemberobjects?view=graph-rest-1.0)
     pub fn check_member_objects(
@@ -545,6 +810,31 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "Directory.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "Directory.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders`
     pub fn contact_folders(&self) -> UsersItemContactFolders {
@@ -574,6 +864,10 @@ impl UsersItem {
     ///
     /// `POST /users/{id}/exportPersonalData` → `202`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Export.All`, `User.Read.All`
+    /// - Application: `User.Export.All`, `User.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-exportpersonaldata?view=graph-rest-1.0)
     pub fn export_personal_data(
         &self,
@@ -591,6 +885,18 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Export.All", "User.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Export.All", "User.Read.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/extensions`
     pub fn extensions(&self) -> UsersItemExtensions {
@@ -599,6 +905,9 @@ impl UsersItem {
     /// user: findMeetingTimes
     ///
     /// `POST /users/{id|userPrincipalName}/findMeetingTimes` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read.Shared`, `Calendars.ReadWrite.Shared`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findmeetingtimes?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -618,6 +927,14 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read.Shared", "Calendars.ReadWrite.Shared"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/followedSites`
     pub fn followed_sites(&self) -> UsersItemFollowedSites {
@@ -626,6 +943,11 @@ impl UsersItem {
     /// user: getMailTips
     ///
     /// `POST /users/{id|userPrincipalName}/getMailTips` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Read`, `Mail.Read.Shared`
+    /// - Delegated (personal Microsoft account): `Mail.Read`
+    /// - Application: `Mail.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-getmailtips?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -645,10 +967,30 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Read", "Mail.Read.Shared"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Read"],
+                    },
+                ],
+            )
     }
     /// getManagedAppDiagnosticStatuses function
     ///
     /// `GET /users/{usersId}/getManagedAppDiagnosticStatuses` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-user-getmanagedappdiagnosticstatuses?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -666,10 +1008,32 @@ impl UsersItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// getManagedAppPolicies function
     ///
     /// `GET /users/{usersId}/getManagedAppPolicies` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-user-getmanagedapppolicies?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -687,10 +1051,32 @@ impl UsersItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementApps.Read.All",
+                            "DeviceManagementApps.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Get member groups
     ///
     /// `POST /users/{id | userPrincipalName}/getMemberGroups` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `GroupMember.Read.All`, `User.Read.All`, `GroupMember.Read.All`, `User.ReadBasic.All`, `Group.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    /// - Application: `User.Read.All`, `GroupMember.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-1.0)
     pub fn get_member_groups(
@@ -709,10 +1095,42 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "GroupMember.Read.All",
+                            "User.Read.All",
+                            "GroupMember.Read.All",
+                            "User.ReadBasic.All",
+                            "Group.Read.All",
+                            "User.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "GroupMember.Read.All",
+                            "User.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Get member objects
     ///
     /// `POST /users/{id | userPrincipalName}/getMemberObjects` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
+    /// - Application: `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-1.0)
     pub fn get_member_objects(
@@ -731,6 +1149,26 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "Group.Read.All",
+                            "Directory.Read.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/inferenceClassification`
     pub fn inference_classification(&self) -> UsersItemInferenceClassification {
@@ -830,6 +1268,10 @@ impl UsersItem {
     ///
     /// `POST /users/{usersId}/removeAllDevicesFromManagement` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-user-removealldevicesfrommanagement?view=graph-rest-1.0)
     pub fn remove_all_devices_from_management(
         &self,
@@ -845,10 +1287,30 @@ impl UsersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// user: reprocessLicenseAssignment
     ///
     /// `POST /users/{id}/reprocessLicenseAssignment` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-reprocesslicenseassignment?view=graph-rest-1.0)
     #[cfg(feature = "users")]
@@ -866,10 +1328,26 @@ impl UsersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// user: revokeSignInSessions
     ///
     /// `POST /users/{id | userPrincipalName}/revokeSignInSessions` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-revokesigninsessions?view=graph-rest-1.0)
     pub fn revoke_sign_in_sessions(
@@ -886,10 +1364,31 @@ impl UsersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Send mail
     ///
     /// `POST /users/{id | userPrincipalName}/sendMail` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-1.0)
     pub fn send_mail(
@@ -908,6 +1407,22 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/settings`
     pub fn settings(&self) -> UsersItemSettings {
@@ -929,6 +1444,11 @@ impl UsersItem {
     ///
     /// `POST /users/{id|userPrincipalName}/translateExchangeIds` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadBasic.All`, `User.Read`, `User.ReadWrite`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadBasic.All`, `User.Read`, `User.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-translateexchangeids?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn translate_exchange_ids(
@@ -947,10 +1467,37 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadBasic.All",
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadBasic.All", "User.Read", "User.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All", "User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// wipeManagedAppRegistrationsByDeviceTag action
     ///
     /// `POST /users/{usersId}/wipeManagedAppRegistrationsByDeviceTag` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementApps.ReadWrite.All`
+    /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-user-wipemanagedappregistrationsbydevicetag?view=graph-rest-1.0)
     pub fn wipe_managed_app_registrations_by_device_tag(
@@ -969,10 +1516,27 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementApps.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// user: reminderView
     ///
     /// `GET /users/{id | userPrincipalName}/reminderView(startDateTime=startDateTime-value,endDateTime=endDateTime-value)` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-reminderview?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -1001,6 +1565,22 @@ impl UsersItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/contacts`
@@ -1019,6 +1599,11 @@ impl UsersItemContacts {
     ///
     /// `GET /users/{id | userPrincipalName}/contacts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-list-contacts?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -1035,10 +1620,31 @@ impl UsersItemContacts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create contact
     ///
     /// `POST /users/{id | userPrincipalName}/contacts` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-post-contacts?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -1058,6 +1664,22 @@ impl UsersItemContacts {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}`
     pub fn item(&self, id: &str) -> UsersItemContactsItem {
@@ -1081,6 +1703,11 @@ impl UsersItemContactsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/contacts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -1097,10 +1724,31 @@ impl UsersItemContactsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update contact
     ///
     /// `PATCH /users/{id | userPrincipalName}/contacts/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -1108,7 +1756,7 @@ impl UsersItemContactsItem {
         &self,
         body: &super::super::Contact,
     ) -> graph_rt::Request<
-        super::super::Contact,
+        Option<super::super::Contact>,
         super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1116,14 +1764,35 @@ impl UsersItemContactsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete contact
     ///
     /// `DELETE /users/{id | userPrincipalName}/contacts/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1140,6 +1809,22 @@ impl UsersItemContactsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/extensions`
     pub fn extensions(&self) -> UsersItemContactsItemExtensions {
@@ -1165,23 +1850,35 @@ impl UsersItemContactsItemExtensions {
     ///
     /// `POST /users/{id|userPrincipalName}/contacts/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> UsersItemContactsItemExtensionsItem {
@@ -1205,13 +1902,16 @@ impl UsersItemContactsItemExtensionsItem {
     ///
     /// `GET /users/{Id|userPrincipalName}/contacts/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1221,33 +1921,55 @@ impl UsersItemContactsItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /users/{id|userPrincipalName}/contacts/{id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /users/{id|userPrincipalName}/contacts/{id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1264,6 +1986,14 @@ impl UsersItemContactsItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/events`
@@ -1282,6 +2012,11 @@ impl UsersItemEvents {
     ///
     /// `GET /users/{id | userPrincipalName}/events` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-events?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -1298,10 +2033,31 @@ impl UsersItemEvents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create Event
     ///
     /// `POST /users/{id | userPrincipalName}/events` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-events?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -1321,6 +2077,22 @@ impl UsersItemEvents {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}`
     pub fn item(&self, id: &str) -> UsersItemEventsItem {
@@ -1344,6 +2116,11 @@ impl UsersItemEventsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/events/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -1360,10 +2137,31 @@ impl UsersItemEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update event
     ///
     /// `PATCH /users/{id | userPrincipalName}/events/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -1371,7 +2169,7 @@ impl UsersItemEventsItem {
         &self,
         body: &super::super::Event,
     ) -> graph_rt::Request<
-        super::super::Event,
+        Option<super::super::Event>,
         super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1379,14 +2177,35 @@ impl UsersItemEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete event
     ///
     /// `DELETE /users/{id | userPrincipalName}/events/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1403,10 +2222,31 @@ impl UsersItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: accept
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/accept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
     pub fn accept(
@@ -1425,6 +2265,22 @@ impl UsersItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/attachments`
     pub fn attachments(&self) -> UsersItemEventsItemAttachments {
@@ -1437,6 +2293,11 @@ impl UsersItemEventsItem {
     /// event: cancel
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/cancel` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
@@ -1455,10 +2316,31 @@ impl UsersItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: decline
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/decline` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
     pub fn decline(
@@ -1477,10 +2359,31 @@ impl UsersItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: dismissReminder
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/dismissReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
     pub fn dismiss_reminder(
@@ -1497,6 +2400,22 @@ impl UsersItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/extensions`
     pub fn extensions(&self) -> UsersItemEventsItemExtensions {
@@ -1505,6 +2424,11 @@ impl UsersItemEventsItem {
     /// event: forward
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
@@ -1523,6 +2447,22 @@ impl UsersItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/instances`
     pub fn instances(&self) -> UsersItemEventsItemInstances {
@@ -1531,6 +2471,11 @@ impl UsersItemEventsItem {
     /// event: snoozeReminder
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/snoozeReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
     pub fn snooze_reminder(
@@ -1549,10 +2494,31 @@ impl UsersItemEventsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: tentativelyAccept
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/tentativelyAccept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
     pub fn tentatively_accept(
@@ -1571,6 +2537,22 @@ impl UsersItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/events/{Id}/extensions`
@@ -1588,23 +2570,35 @@ impl UsersItemEventsItemExtensions {
     ///
     /// `POST /users/{id|userPrincipalName}/events/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> UsersItemEventsItemExtensionsItem {
@@ -1628,13 +2622,16 @@ impl UsersItemEventsItemExtensionsItem {
     ///
     /// `GET /users/{Id|userPrincipalName}/events/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1644,33 +2641,55 @@ impl UsersItemEventsItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /users/{id|userPrincipalName}/events/{id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /users/{id|userPrincipalName}/events/{id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1687,6 +2706,14 @@ impl UsersItemEventsItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/extensions`
@@ -1704,23 +2731,35 @@ impl UsersItemExtensions {
     ///
     /// `POST /users/{id|userPrincipalName}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> UsersItemExtensionsItem {
@@ -1744,13 +2783,16 @@ impl UsersItemExtensionsItem {
     ///
     /// `GET /users/{Id|userPrincipalName}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1760,33 +2802,55 @@ impl UsersItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /users/{id|userPrincipalName}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /users/{id|userPrincipalName}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1803,6 +2867,14 @@ impl UsersItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/messages`
@@ -1821,6 +2893,11 @@ impl UsersItemMessages {
     ///
     /// `GET /users/{id | userPrincipalName}/messages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-messages?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -1837,6 +2914,22 @@ impl UsersItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create multi-value extended property
     ///
@@ -1848,15 +2941,15 @@ impl UsersItemMessages {
         &self,
         body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -1868,8 +2961,8 @@ impl UsersItemMessages {
 }
 /// `/users/{Id|userPrincipalName}/messages/{Id}`
 ///
-/// - `GET /users/{id | userPrincipalName}/messages/{id}`: Get eventMessage
-/// - `PATCH /users/{id | userPrincipalName}/messages/{id}`: Update eventMessage
+/// - `GET /users/{id | userPrincipalName}/messages/{id}`: Get message
+/// - `PATCH /users/{id | userPrincipalName}/messages/{id}`: Update message
 /// - `DELETE /users/{id | userPrincipalName}/messages/{id}`: Delete eventMessage
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItem(pub(super) graph_rt::UrlPath);
@@ -1879,17 +2972,22 @@ impl UsersItemMessagesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get eventMessage
+    /// Get message
     ///
     /// `GET /users/{id | userPrincipalName}/messages/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AnyEventMessage,
-        super::super::EventMessage,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1899,33 +2997,75 @@ impl UsersItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read"],
+                    },
+                ],
+            )
     }
-    /// Update eventMessage
+    /// Update message
     ///
     /// `PATCH /users/{id | userPrincipalName}/messages/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-update?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &super::super::AnyEventMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
-        super::super::AnyEventMessage,
-        super::super::EventMessage,
+        Option<super::super::AnyMessage>,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete eventMessage
     ///
     /// `DELETE /users/{id | userPrincipalName}/messages/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -1942,6 +3082,22 @@ impl UsersItemMessagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments`
     pub fn attachments(&self) -> UsersItemMessagesItemAttachments {
@@ -1950,6 +3106,11 @@ impl UsersItemMessagesItem {
     /// message: copy
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/copy` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-copy?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -1969,10 +3130,31 @@ impl UsersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: createForward
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/createForward` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-createforward?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -1990,10 +3172,31 @@ impl UsersItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: createReply
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/createReply` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-createreply?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -2011,10 +3214,31 @@ impl UsersItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: createReplyAll
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/createReplyAll` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-createreplyall?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -2032,6 +3256,22 @@ impl UsersItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/extensions`
     pub fn extensions(&self) -> UsersItemMessagesItemExtensions {
@@ -2040,6 +3280,11 @@ impl UsersItemMessagesItem {
     /// message: forward
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0)
     pub fn forward(
@@ -2058,10 +3303,31 @@ impl UsersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// message: move
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/move` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-move?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -2081,10 +3347,31 @@ impl UsersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: reply
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/reply` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0)
     pub fn reply(
@@ -2103,10 +3390,31 @@ impl UsersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// message: replyAll
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/replyAll` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0)
     pub fn reply_all(
@@ -2125,10 +3433,31 @@ impl UsersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// message: send
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/send` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0)
     pub fn send(
@@ -2145,6 +3474,22 @@ impl UsersItemMessagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/$value`
     pub fn content(&self) -> UsersItemMessagesItemValue {
@@ -2166,23 +3511,35 @@ impl UsersItemMessagesItemExtensions {
     ///
     /// `POST /users/{id|userPrincipalName}/messages/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> UsersItemMessagesItemExtensionsItem {
@@ -2206,13 +3563,16 @@ impl UsersItemMessagesItemExtensionsItem {
     ///
     /// `GET /users/{Id|userPrincipalName}/messages/{Id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2222,33 +3582,55 @@ impl UsersItemMessagesItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
     /// Update open extension
     ///
     /// `PATCH /users/{id|userPrincipalName}/messages/{id}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::OpenTypeExtension,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        Option<super::super::AnyExtension>,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete open extension
     ///
     /// `DELETE /users/{id|userPrincipalName}/messages/{id}/extensions/{extensionId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2265,6 +3647,14 @@ impl UsersItemMessagesItemExtensionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/todo`
@@ -2297,6 +3687,10 @@ impl UsersItemTodoLists {
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todo-list-lists?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -2313,10 +3707,26 @@ impl UsersItemTodoLists {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create todoTaskList
     ///
     /// `POST /users/{id|userPrincipalName}/todo/lists` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todo-post-lists?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -2336,10 +3746,26 @@ impl UsersItemTodoLists {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// todoTaskList: delta
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-delta?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -2357,6 +3783,18 @@ impl UsersItemTodoLists {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}`
     pub fn item(&self, id: &str) -> UsersItemTodoListsItem {
@@ -2379,6 +3817,10 @@ impl UsersItemTodoListsItem {
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -2395,10 +3837,26 @@ impl UsersItemTodoListsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete todoTaskList
     ///
     /// `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`
+    /// - Delegated (personal Microsoft account): `Tasks.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2415,6 +3873,18 @@ impl UsersItemTodoListsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.Read"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/extensions`
     pub fn extensions(&self) -> UsersItemTodoListsItemExtensions {
@@ -2440,23 +3910,35 @@ impl UsersItemTodoListsItemExtensions {
     ///
     /// `POST /users/{id|userPrincipalName}/todo/lists/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/extensions/{extensionId}`
     pub fn item(&self, extension_id: &str) -> UsersItemTodoListsItemExtensionsItem {
@@ -2478,13 +3960,16 @@ impl UsersItemTodoListsItemExtensionsItem {
     ///
     /// `GET /users/{Id|userPrincipalName}/todo/lists/{todoTaskListId}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2494,6 +3979,14 @@ impl UsersItemTodoListsItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks`
@@ -2513,6 +4006,10 @@ impl UsersItemTodoListsItemTasks {
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-list-tasks?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -2529,10 +4026,26 @@ impl UsersItemTodoListsItemTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create todoTask
     ///
     /// `POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-post-tasks?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -2552,10 +4065,26 @@ impl UsersItemTodoListsItemTasks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update todoTaskList
     ///
     /// `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -2563,7 +4092,7 @@ impl UsersItemTodoListsItemTasks {
         &self,
         body: &super::super::TodoTaskList,
     ) -> graph_rt::Request<
-        super::super::TodoTaskList,
+        Option<super::super::TodoTaskList>,
         super::super::TodoTaskList,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2571,14 +4100,30 @@ impl UsersItemTodoListsItemTasks {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// todoTask: delta
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-delta?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -2596,6 +4141,18 @@ impl UsersItemTodoListsItemTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}`
     pub fn item(&self, id: &str) -> UsersItemTodoListsItemTasksItem {
@@ -2619,6 +4176,10 @@ impl UsersItemTodoListsItemTasksItem {
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -2635,10 +4196,26 @@ impl UsersItemTodoListsItemTasksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update todoTask
     ///
     /// `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -2646,7 +4223,7 @@ impl UsersItemTodoListsItemTasksItem {
         &self,
         body: &super::super::TodoTask,
     ) -> graph_rt::Request<
-        super::super::TodoTask,
+        Option<super::super::TodoTask>,
         super::super::TodoTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2654,14 +4231,30 @@ impl UsersItemTodoListsItemTasksItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete todoTask
     ///
     /// `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -2678,6 +4271,18 @@ impl UsersItemTodoListsItemTasksItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/extensions`
     pub fn extensions(&self) -> UsersItemTodoListsItemTasksItemExtensions {
@@ -2705,23 +4310,35 @@ impl UsersItemTodoListsItemTasksItemExtensions {
     ///
     /// `POST /users/{id|userPrincipalName}/todo/lists/{id}/tasks/{id}/extensions` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::AnyExtension,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/extensions/{extensionId}`
     pub fn item(
@@ -2746,13 +4363,16 @@ impl UsersItemTodoListsItemTasksItemExtensionsItem {
     ///
     /// `GET /users/{Id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - personal contact: `Contacts.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
+        super::super::AnyExtension,
+        super::super::Extension,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2762,6 +4382,14 @@ impl UsersItemTodoListsItemTasksItemExtensionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/joinedTeams`
@@ -2779,6 +4407,10 @@ impl UsersItemJoinedTeams {
     ///
     /// `GET /users/{id | user-principal-name}/joinedTeams` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-joinedteams?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
     pub fn list(
@@ -2795,6 +4427,34 @@ impl UsersItemJoinedTeams {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Team.ReadBasic.All",
+                            "TeamSettings.Read.All",
+                            "TeamSettings.ReadWrite.All",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/agreementAcceptances`
@@ -2812,6 +4472,9 @@ impl UsersItemAgreementAcceptances {
     ///
     /// `GET /users/{id | userPrincipalName}/agreementAcceptances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AgreementAcceptance.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-agreementacceptances?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
     pub fn list(
@@ -2828,6 +4491,14 @@ impl UsersItemAgreementAcceptances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["AgreementAcceptance.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/appRoleAssignments`
@@ -2846,6 +4517,10 @@ impl UsersItemAppRoleAssignments {
     ///
     /// `GET /users/{id | userPrincipalName}/appRoleAssignments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-approleassignments?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -2862,10 +4537,35 @@ impl UsersItemAppRoleAssignments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Grant an appRoleAssignment to a user
     ///
     /// `POST /users/{id | userPrincipalName}/appRoleAssignments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-approleassignments?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
@@ -2885,6 +4585,21 @@ impl UsersItemAppRoleAssignments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AppRoleAssignment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/appRoleAssignments/{id}`
     pub fn item(&self, id: &str) -> UsersItemAppRoleAssignmentsItem {
@@ -2940,6 +4655,9 @@ impl UsersItemAuthenticationFido2Methods {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/fido2Methods` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -2956,6 +4674,17 @@ impl UsersItemAuthenticationFido2Methods {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication/fido2Methods/{id}`
     pub fn item(&self, id: &str) -> UsersItemAuthenticationFido2MethodsItem {
@@ -2978,6 +4707,9 @@ impl UsersItemAuthenticationFido2MethodsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/fido2Methods/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -2994,10 +4726,24 @@ impl UsersItemAuthenticationFido2MethodsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete fido2AuthenticationMethod
     ///
     /// `DELETE /users/{id | userPrincipalName}/authentication/fido2Methods/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3014,6 +4760,14 @@ impl UsersItemAuthenticationFido2MethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication/methods`
@@ -3031,6 +4785,9 @@ impl UsersItemAuthenticationMethods {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/methods` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-methods?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3047,6 +4804,17 @@ impl UsersItemAuthenticationMethods {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication/methods/{id}`
     pub fn item(&self, id: &str) -> UsersItemAuthenticationMethodsItem {
@@ -3068,6 +4836,9 @@ impl UsersItemAuthenticationMethodsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/methods/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethod-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -3084,6 +4855,17 @@ impl UsersItemAuthenticationMethodsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication/microsoftAuthenticatorMethods`
@@ -3103,6 +4885,9 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/microsoftAuthenticatorMethods` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3119,6 +4904,17 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`
     pub fn item(
@@ -3148,6 +4944,9 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -3164,10 +4963,24 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete microsoftAuthenticatorAuthenticationMethod
     ///
     /// `DELETE /users/{id | userPrincipalName}/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3184,6 +4997,14 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication/windowsHelloForBusinessMethods`
@@ -3203,6 +5024,9 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/windowsHelloForBusinessMethods` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -3219,6 +5043,17 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`
     pub fn item(
@@ -3248,6 +5083,9 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -3264,10 +5102,24 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "UserAuthenticationMethod.Read",
+                            "UserAuthenticationMethod.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete windowsHelloForBusinessAuthenticationMethod
     ///
     /// `DELETE /users/{id | userPrincipalName}/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3284,6 +5136,14 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["UserAuthenticationMethod.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendar`
@@ -3329,7 +5189,7 @@ impl UsersItemCalendar {
         &self,
         body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        super::super::Calendar,
+        Option<super::super::Calendar>,
         super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3337,7 +5197,7 @@ impl UsersItemCalendar {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -3360,6 +5220,10 @@ impl UsersItemCalendar {
     ///
     /// `POST /users/{id|userPrincipalName}/calendar/getSchedule` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-getschedule?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get_schedule(
@@ -3378,6 +5242,18 @@ impl UsersItemCalendar {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendar/calendarView`
@@ -3395,6 +5271,11 @@ impl UsersItemCalendarCalendarView {
     ///
     /// `GET /users/{id | userPrincipalName}/calendar/calendarView` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-list-calendarview?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -3411,6 +5292,22 @@ impl UsersItemCalendarCalendarView {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendar/events`
@@ -3491,6 +5388,11 @@ impl UsersItemCalendarEventsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/calendar/events/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -3507,10 +5409,31 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update event
     ///
     /// `PATCH /users/{id | userPrincipalName}/calendar/events/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -3518,7 +5441,7 @@ impl UsersItemCalendarEventsItem {
         &self,
         body: &super::super::Event,
     ) -> graph_rt::Request<
-        super::super::Event,
+        Option<super::super::Event>,
         super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3526,14 +5449,35 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete event
     ///
     /// `DELETE /users/{id | userPrincipalName}/calendar/events/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3550,10 +5494,31 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: accept
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/accept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
     pub fn accept(
@@ -3572,6 +5537,22 @@ impl UsersItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}/attachments`
     pub fn attachments(&self) -> UsersItemCalendarEventsItemAttachments {
@@ -3580,6 +5561,11 @@ impl UsersItemCalendarEventsItem {
     /// event: cancel
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/cancel` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
@@ -3598,10 +5584,31 @@ impl UsersItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: decline
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/decline` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
     pub fn decline(
@@ -3620,10 +5627,31 @@ impl UsersItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: dismissReminder
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/dismissReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
     pub fn dismiss_reminder(
@@ -3640,10 +5668,31 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: forward
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
@@ -3662,6 +5711,22 @@ impl UsersItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}/instances`
     pub fn instances(&self) -> UsersItemCalendarEventsItemInstances {
@@ -3670,6 +5735,11 @@ impl UsersItemCalendarEventsItem {
     /// event: snoozeReminder
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/snoozeReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
     pub fn snooze_reminder(
@@ -3688,10 +5758,31 @@ impl UsersItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: tentativelyAccept
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/tentativelyAccept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
     pub fn tentatively_accept(
@@ -3710,6 +5801,22 @@ impl UsersItemCalendarEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendar/events/{id}/attachments`
@@ -3728,6 +5835,11 @@ impl UsersItemCalendarEventsItemAttachments {
     ///
     /// `GET /users/{id | userPrincipalName}/calendar/events/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -3744,10 +5856,31 @@ impl UsersItemCalendarEventsItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Add attachment
     ///
     /// `POST /users/{id | userPrincipalName}/calendar/events/{id}/attachments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-post-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -3767,6 +5900,22 @@ impl UsersItemCalendarEventsItemAttachments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}/attachments/{id}`
     pub fn item(&self, id: &str) -> UsersItemCalendarEventsItemAttachmentsItem {
@@ -3820,6 +5969,11 @@ impl UsersItemCalendarEventsItemInstances {
     ///
     /// `GET /users/{id | userPrincipalName}/calendar/events/{id}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-instances?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -3836,6 +5990,22 @@ impl UsersItemCalendarEventsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendarGroups`
@@ -3854,6 +6024,11 @@ impl UsersItemCalendarGroups {
     ///
     /// `GET /users/{id | userPrincipalName}/calendarGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-calendargroups?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -3870,10 +6045,31 @@ impl UsersItemCalendarGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create CalendarGroup
     ///
     /// `POST /users/{id | userPrincipalName}/calendarGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-calendargroups?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -3893,6 +6089,22 @@ impl UsersItemCalendarGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}`
     pub fn item(&self, calendar_group_id: &str) -> UsersItemCalendarGroupsItem {
@@ -3916,6 +6128,11 @@ impl UsersItemCalendarGroupsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/calendarGroups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -3932,10 +6149,31 @@ impl UsersItemCalendarGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update calendargroup
     ///
     /// `PATCH /users/{id | userPrincipalName}/calendarGroups/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -3943,7 +6181,7 @@ impl UsersItemCalendarGroupsItem {
         &self,
         body: &super::super::CalendarGroup,
     ) -> graph_rt::Request<
-        super::super::CalendarGroup,
+        Option<super::super::CalendarGroup>,
         super::super::CalendarGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3951,14 +6189,35 @@ impl UsersItemCalendarGroupsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete calendarGroup
     ///
     /// `DELETE /users/{id | userPrincipalName}/calendarGroups/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -3975,6 +6234,22 @@ impl UsersItemCalendarGroupsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars`
     pub fn calendars(&self) -> UsersItemCalendarGroupsItemCalendars {
@@ -3997,6 +6272,11 @@ impl UsersItemCalendarGroupsItemCalendars {
     ///
     /// `GET /users/{id | userPrincipalName}/calendarGroups/{calendar_group_id}/calendars` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.Read.Shared`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.Read.Shared`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.Read.Shared`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-calendars?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -4013,10 +6293,43 @@ impl UsersItemCalendarGroupsItemCalendars {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Calendars.Read",
+                            "Calendars.Read.Shared",
+                            "Calendars.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Calendars.Read",
+                            "Calendars.Read.Shared",
+                            "Calendars.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Calendars.Read",
+                            "Calendars.Read.Shared",
+                            "Calendars.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create Calendar
     ///
     /// `POST /users/{id | userPrincipalName}/calendarGroups/{id}/calendars` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-post-calendars?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -4036,6 +6349,22 @@ impl UsersItemCalendarGroupsItemCalendars {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}`
     pub fn item(&self, id: &str) -> UsersItemCalendarGroupsItemCalendarsItem {
@@ -4086,7 +6415,7 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
         &self,
         body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        super::super::Calendar,
+        Option<super::super::Calendar>,
         super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4094,7 +6423,7 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -4102,6 +6431,11 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
     /// Delete calendar
     ///
     /// `DELETE /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4118,6 +6452,22 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/calendarView`
     pub fn calendar_view(&self) -> UsersItemCalendarGroupsItemCalendarsItemCalendarView {
@@ -4147,6 +6497,11 @@ impl UsersItemCalendarGroupsItemCalendarsItemCalendarView {
     ///
     /// `GET /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}/calendarView` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-list-calendarview?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -4163,6 +6518,22 @@ impl UsersItemCalendarGroupsItemCalendarsItemCalendarView {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events`
@@ -4241,6 +6612,11 @@ impl UsersItemCalendarView {
     ///
     /// `GET /users/{id | userPrincipalName}/calendarView` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-calendarview?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -4257,10 +6633,31 @@ impl UsersItemCalendarView {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: delta
     ///
     /// `GET /users/{id}/calendarView/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delta?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -4278,6 +6675,22 @@ impl UsersItemCalendarView {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}`
@@ -4299,6 +6712,11 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -4315,10 +6733,31 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update event
     ///
     /// `PATCH /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -4326,7 +6765,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::Event,
     ) -> graph_rt::Request<
-        super::super::Event,
+        Option<super::super::Event>,
         super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4334,14 +6773,35 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete event
     ///
     /// `DELETE /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4358,10 +6818,31 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: accept
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/accept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
     pub fn accept(
@@ -4380,6 +6861,22 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments`
     pub fn attachments(
@@ -4392,6 +6889,11 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// event: cancel
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/cancel` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
@@ -4410,10 +6912,31 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: decline
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/decline` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
     pub fn decline(
@@ -4432,10 +6955,31 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: dismissReminder
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/dismissReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
     pub fn dismiss_reminder(
@@ -4452,10 +6996,31 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: forward
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
@@ -4474,6 +7039,22 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/instances`
     pub fn instances(
@@ -4486,6 +7067,11 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// event: snoozeReminder
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/snoozeReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
     pub fn snooze_reminder(
@@ -4504,10 +7090,31 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: tentativelyAccept
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/tentativelyAccept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
     pub fn tentatively_accept(
@@ -4526,6 +7133,22 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments`
@@ -4546,6 +7169,11 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments {
     ///
     /// `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -4562,10 +7190,31 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Add attachment
     ///
     /// `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/attachments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-post-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -4585,6 +7234,22 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments/{id}`
     pub fn item(
@@ -4711,6 +7376,11 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances {
     ///
     /// `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-instances?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -4727,6 +7397,22 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendars`
@@ -4745,6 +7431,11 @@ impl UsersItemCalendars {
     ///
     /// `GET /users/{id | userPrincipalName}/calendars` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-list-calendars?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -4761,10 +7452,31 @@ impl UsersItemCalendars {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Create Calendar
     ///
     /// `POST /users/{id | userPrincipalName}/calendars` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-post-calendars?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -4784,6 +7496,22 @@ impl UsersItemCalendars {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}`
     pub fn item(&self, id: &str) -> UsersItemCalendarsItem {
@@ -4834,7 +7562,7 @@ impl UsersItemCalendarsItem {
         &self,
         body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        super::super::Calendar,
+        Option<super::super::Calendar>,
         super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4842,7 +7570,7 @@ impl UsersItemCalendarsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -4850,6 +7578,11 @@ impl UsersItemCalendarsItem {
     /// Delete calendar
     ///
     /// `DELETE /users/{id | userPrincipalName}/calendars/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -4866,6 +7599,22 @@ impl UsersItemCalendarsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/calendarView`
     pub fn calendar_view(&self) -> UsersItemCalendarsItemCalendarView {
@@ -4891,6 +7640,11 @@ impl UsersItemCalendarsItemCalendarView {
     ///
     /// `GET /users/{id | userPrincipalName}/calendars/{id}/calendarView` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`, `Calendars.ReadWrite`
+    /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-list-calendarview?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -4907,6 +7661,22 @@ impl UsersItemCalendarsItemCalendarView {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read", "Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendars/{id}/events`
@@ -4987,6 +7757,11 @@ impl UsersItemCalendarsItemEventsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/calendars/{id}/events/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -5003,10 +7778,31 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Update event
     ///
     /// `PATCH /users/{id | userPrincipalName}/calendars/{id}/events/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -5014,7 +7810,7 @@ impl UsersItemCalendarsItemEventsItem {
         &self,
         body: &super::super::Event,
     ) -> graph_rt::Request<
-        super::super::Event,
+        Option<super::super::Event>,
         super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5022,14 +7818,35 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete event
     ///
     /// `DELETE /users/{id | userPrincipalName}/calendars/{id}/events/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5046,10 +7863,31 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: accept
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/accept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
     pub fn accept(
@@ -5068,6 +7906,22 @@ impl UsersItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/attachments`
     pub fn attachments(&self) -> UsersItemCalendarsItemEventsItemAttachments {
@@ -5078,6 +7932,11 @@ impl UsersItemCalendarsItemEventsItem {
     /// event: cancel
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/cancel` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
@@ -5096,10 +7955,31 @@ impl UsersItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: decline
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/decline` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
     pub fn decline(
@@ -5118,10 +7998,31 @@ impl UsersItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: dismissReminder
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/dismissReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
     pub fn dismiss_reminder(
@@ -5138,10 +8039,31 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: forward
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
@@ -5160,6 +8082,22 @@ impl UsersItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/instances`
     pub fn instances(&self) -> UsersItemCalendarsItemEventsItemInstances {
@@ -5168,6 +8106,11 @@ impl UsersItemCalendarsItemEventsItem {
     /// event: snoozeReminder
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/snoozeReminder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
     pub fn snooze_reminder(
@@ -5186,10 +8129,31 @@ impl UsersItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// event: tentativelyAccept
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/tentativelyAccept` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
     pub fn tentatively_accept(
@@ -5208,6 +8172,22 @@ impl UsersItemCalendarsItemEventsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/attachments`
@@ -5226,6 +8206,11 @@ impl UsersItemCalendarsItemEventsItemAttachments {
     ///
     /// `GET /users/{id | userPrincipalName}/calendars/{id}/events/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5242,10 +8227,31 @@ impl UsersItemCalendarsItemEventsItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Add attachment
     ///
     /// `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/attachments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-post-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -5265,6 +8271,22 @@ impl UsersItemCalendarsItemEventsItemAttachments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/attachments/{id}`
     pub fn item(&self, id: &str) -> UsersItemCalendarsItemEventsItemAttachmentsItem {
@@ -5380,6 +8402,11 @@ impl UsersItemCalendarsItemEventsItemInstances {
     ///
     /// `GET /users/{id | userPrincipalName}/calendars/{id}/events/{id}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-instances?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5396,6 +8423,22 @@ impl UsersItemCalendarsItemEventsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/contactFolders`
@@ -5414,6 +8457,11 @@ impl UsersItemContactFolders {
     ///
     /// `GET /users/{id | userPrincipalName}/contactFolders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-contactfolders?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5430,10 +8478,31 @@ impl UsersItemContactFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create ContactFolder
     ///
     /// `POST /users/{id | userPrincipalName}/contactFolders` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-contactfolders?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -5453,10 +8522,31 @@ impl UsersItemContactFolders {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// contactFolder: delta
     ///
     /// `GET /users/{id}/contactFolders/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-delta?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -5474,6 +8564,22 @@ impl UsersItemContactFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}`
     pub fn item(&self, contact_folder_id: &str) -> UsersItemContactFoldersItem {
@@ -5497,6 +8603,11 @@ impl UsersItemContactFoldersItem {
     ///
     /// `GET /users/{id | userPrincipalName}/contactFolders/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -5513,10 +8624,31 @@ impl UsersItemContactFoldersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update contactfolder
     ///
     /// `PATCH /users/{id | userPrincipalName}/contactFolders/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -5524,7 +8656,7 @@ impl UsersItemContactFoldersItem {
         &self,
         body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        super::super::ContactFolder,
+        Option<super::super::ContactFolder>,
         super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5532,14 +8664,35 @@ impl UsersItemContactFoldersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete contactFolder
     ///
     /// `DELETE /users/{id | userPrincipalName}/contactFolders/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5556,6 +8709,22 @@ impl UsersItemContactFoldersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders`
     pub fn child_folders(&self) -> UsersItemContactFoldersItemChildFolders {
@@ -5582,6 +8751,11 @@ impl UsersItemContactFoldersItemContacts {
     ///
     /// `GET /users/{id | userPrincipalName}/contactFolders/{id}/contacts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-list-contacts?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5598,10 +8772,31 @@ impl UsersItemContactFoldersItemContacts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create Contact
     ///
     /// `POST /users/{id | userPrincipalName}/contactFolders/{contactFolderId}/contacts` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-contacts?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -5621,10 +8816,31 @@ impl UsersItemContactFoldersItemContacts {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// contact: delta
     ///
     /// `GET /users/{id}/contactFolders/{id}/contacts/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delta?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -5642,6 +8858,22 @@ impl UsersItemContactFoldersItemContacts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}`
     pub fn item(&self, id: &str) -> UsersItemContactFoldersItemContactsItem {
@@ -5664,6 +8896,11 @@ impl UsersItemContactFoldersItemChildFolders {
     ///
     /// `GET /users/{id | userPrincipalName}/contactFolders/{id}/childFolders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-list-childfolders?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5680,10 +8917,31 @@ impl UsersItemContactFoldersItemChildFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create ContactFolder
     ///
     /// `POST /users/{id | userPrincipalName}/contactFolders/{id}/childFolders` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-post-childfolders?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -5703,6 +8961,22 @@ impl UsersItemContactFoldersItemChildFolders {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}`
     pub fn item(&self, id: &str) -> UsersItemContactFoldersItemChildFoldersItem {
@@ -5742,6 +9016,11 @@ impl UsersItemContactFoldersItemChildFoldersItemContacts {
     ///
     /// `GET /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-contacts?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -5758,6 +9037,22 @@ impl UsersItemContactFoldersItemChildFoldersItemContacts {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}/contacts/{id}`
     pub fn item(
@@ -5786,6 +9081,11 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -5802,10 +9102,31 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update contact
     ///
     /// `PATCH /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -5813,7 +9134,7 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
         &self,
         body: &super::super::Contact,
     ) -> graph_rt::Request<
-        super::super::Contact,
+        Option<super::super::Contact>,
         super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5821,14 +9142,35 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete contact
     ///
     /// `DELETE /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5845,6 +9187,22 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}`
@@ -5864,6 +9222,11 @@ impl UsersItemContactFoldersItemContactsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/contactfolders/{id}/contacts/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -5880,10 +9243,31 @@ impl UsersItemContactFoldersItemContactsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.Read", "Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update contact
     ///
     /// `PATCH /users/{id | userPrincipalName}/contactFolders/{id}/contacts/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -5891,7 +9275,7 @@ impl UsersItemContactFoldersItemContactsItem {
         &self,
         body: &super::super::Contact,
     ) -> graph_rt::Request<
-        super::super::Contact,
+        Option<super::super::Contact>,
         super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5899,14 +9283,35 @@ impl UsersItemContactFoldersItemContactsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete contact
     ///
     /// `DELETE /users/{id | userPrincipalName}/contactFolders/{id}/contacts/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Contacts.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Contacts.ReadWrite`
+    /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -5923,6 +9328,22 @@ impl UsersItemContactFoldersItemContactsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Contacts.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}/photo`
     pub fn photo(&self) -> UsersItemContactFoldersItemContactsItemPhoto {
@@ -5944,6 +9365,10 @@ impl UsersItemContactFoldersItemContactsItemPhoto {
     ///
     /// `GET /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn get(
@@ -5960,6 +9385,35 @@ impl UsersItemContactFoldersItemContactsItemPhoto {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}/photo/$value`
     pub fn content(&self) -> UsersItemContactFoldersItemContactsItemPhotoValue {
@@ -5987,6 +9441,10 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
     ///
     /// `GET /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     pub fn get(
         &self,
@@ -6002,6 +9460,35 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update profilephoto
     ///
@@ -6032,7 +9519,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn put(
         &self,
-        body: &graph_rt::Value,
+        body: &[u8],
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -6044,7 +9531,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
             .documented_status(200u16)
     }
 }
@@ -6063,6 +9550,10 @@ impl UsersItemContactsItemPhoto {
     ///
     /// `GET /users/{id | userPrincipalName}/contacts/{id}/photo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn get(
@@ -6079,6 +9570,35 @@ impl UsersItemContactsItemPhoto {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/photo/$value`
     pub fn content(&self) -> UsersItemContactsItemPhotoValue {
@@ -6102,6 +9622,10 @@ impl UsersItemContactsItemPhotoValue {
     ///
     /// `GET /users/{id | userPrincipalName}/contacts/{id}/photo/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     pub fn get(
         &self,
@@ -6117,6 +9641,35 @@ impl UsersItemContactsItemPhotoValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update profilephoto
     ///
@@ -6147,7 +9700,7 @@ impl UsersItemContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn put(
         &self,
-        body: &graph_rt::Value,
+        body: &[u8],
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -6159,7 +9712,7 @@ impl UsersItemContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
             .documented_status(200u16)
     }
 }
@@ -6178,6 +9731,11 @@ impl UsersItemCreatedObjects {
     ///
     /// `GET /users/{id | userPrincipalName}/createdObjects` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadWrite`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `User.Read`, `User.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-createdobjects?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -6194,6 +9752,35 @@ impl UsersItemCreatedObjects {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadWrite",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.Read", "User.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/directReports`
@@ -6211,6 +9798,10 @@ impl UsersItemDirectReports {
     ///
     /// `GET /users/{id | userPrincipalName}/directReports` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-directreports?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -6227,6 +9818,29 @@ impl UsersItemDirectReports {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/events/{Id}/attachments`
@@ -6245,6 +9859,11 @@ impl UsersItemEventsItemAttachments {
     ///
     /// `GET /users/{id | userPrincipalName}/events/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -6261,10 +9880,31 @@ impl UsersItemEventsItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
     /// Add attachment
     ///
     /// `POST /users/{id | userPrincipalName}/events/{id}/attachments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-post-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -6284,6 +9924,22 @@ impl UsersItemEventsItemAttachments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/attachments/{id}`
     pub fn item(&self, id: &str) -> UsersItemEventsItemAttachmentsItem {
@@ -6395,6 +10051,11 @@ impl UsersItemEventsItemInstances {
     ///
     /// `GET /users/{id | userPrincipalName}/events/{id}/instances` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.Read`
+    /// - Delegated (personal Microsoft account): `Calendars.Read`
+    /// - Application: `Calendars.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-list-instances?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -6411,6 +10072,22 @@ impl UsersItemEventsItemInstances {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/insights`
@@ -6450,6 +10127,10 @@ impl UsersItemInsightsShared {
     ///
     /// `GET /users/{id | userPrincipalName}/insights/shared` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-shared?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn list(
@@ -6466,6 +10147,18 @@ impl UsersItemInsightsShared {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/insights/trending`
@@ -6483,6 +10176,10 @@ impl UsersItemInsightsTrending {
     ///
     /// `GET /users/{id | userPrincipalName}/insights/trending` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-trending?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn list(
@@ -6499,6 +10196,18 @@ impl UsersItemInsightsTrending {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/insights/trending/{id}`
     pub fn item(&self, id: &str) -> UsersItemInsightsTrendingItem {
@@ -6534,13 +10243,17 @@ impl UsersItemInsightsTrendingItemResource {
     ///
     /// `GET /users/{id | userPrincipalName}/insights/trending/{id}/resource` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-trending?view=graph-rest-1.0)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::Trending>,
-        super::super::Trending,
+        graph_rt::Page<super::super::AnyEntity>,
+        super::super::Entity,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6550,6 +10263,18 @@ impl UsersItemInsightsTrendingItemResource {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/insights/used`
@@ -6567,6 +10292,10 @@ impl UsersItemInsightsUsed {
     ///
     /// `GET /users/{id | userPrincipalName}/insights/used` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-used?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn list(
@@ -6583,6 +10312,18 @@ impl UsersItemInsightsUsed {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/insights/used/{id}`
     pub fn item(&self, id: &str) -> UsersItemInsightsUsedItem {
@@ -6618,13 +10359,17 @@ impl UsersItemInsightsUsedItemResource {
     ///
     /// `GET /users/{id | userPrincipalName}/insights/used/{id}/resource` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-used?view=graph-rest-1.0)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::UsedInsight>,
-        super::super::UsedInsight,
+        graph_rt::Page<super::super::AnyEntity>,
+        super::super::Entity,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6634,6 +10379,18 @@ impl UsersItemInsightsUsedItemResource {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/joinedGroups`
@@ -6679,6 +10436,10 @@ impl UsersItemJoinedGroupsItemPhotos {
     ///
     /// `GET /users/{id | userPrincipalName}/joinedGroups/{id}/photos` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Group.ReadBasic.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `Group.ReadBasic.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-photos?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn list(
@@ -6695,6 +10456,26 @@ impl UsersItemJoinedGroupsItemPhotos {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Group.ReadBasic.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Group.ReadBasic.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders`
@@ -6713,6 +10494,11 @@ impl UsersItemMailFolders {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-mailfolders?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -6729,10 +10515,31 @@ impl UsersItemMailFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create MailFolder
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-mailfolders?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -6752,10 +10559,31 @@ impl UsersItemMailFolders {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// mailFolder: delta
     ///
     /// `GET /users/{id}/mailFolders/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-delta?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -6773,6 +10601,22 @@ impl UsersItemMailFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/inbox`
     pub fn inbox(&self) -> UsersItemMailFoldersInbox {
@@ -6813,6 +10657,11 @@ impl UsersItemMailFoldersInboxMessageRules {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/inbox/messageRules` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`
+    /// - Application: `MailboxSettings.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-list-messagerules?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -6829,28 +10678,66 @@ impl UsersItemMailFoldersInboxMessageRules {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                ],
+            )
     }
     /// Create rule
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/inbox/messageRules` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::CreateRuleBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::MessageRule,
+        super::super::MessageRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/inbox/messageRules/{id}`
     pub fn item(&self, id: &str) -> UsersItemMailFoldersInboxMessageRulesItem {
@@ -6874,6 +10761,11 @@ impl UsersItemMailFoldersInboxMessageRulesItem {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/inbox/messageRules/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`
+    /// - Application: `MailboxSettings.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/messagerule-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -6890,10 +10782,31 @@ impl UsersItemMailFoldersInboxMessageRulesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                ],
+            )
     }
     /// Update rule
     ///
     /// `PATCH /users/{id | userPrincipalName}/mailFolders/inbox/messageRules/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/messagerule-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -6901,7 +10814,7 @@ impl UsersItemMailFoldersInboxMessageRulesItem {
         &self,
         body: &super::super::MessageRule,
     ) -> graph_rt::Request<
-        super::super::MessageRule,
+        Option<super::super::MessageRule>,
         super::super::MessageRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6909,14 +10822,35 @@ impl UsersItemMailFoldersInboxMessageRulesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete messageRule
     ///
     /// `DELETE /users/{id | userPrincipalName}/mailFolders/inbox/messageRules/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/messagerule-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -6933,6 +10867,22 @@ impl UsersItemMailFoldersInboxMessageRulesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}`
@@ -6952,6 +10902,11 @@ impl UsersItemMailFoldersItem {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -6968,10 +10923,31 @@ impl UsersItemMailFoldersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update mailfolder
     ///
     /// `PATCH /users/{id | userPrincipalName}/mailFolders/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -6979,7 +10955,7 @@ impl UsersItemMailFoldersItem {
         &self,
         body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        super::super::AnyMailFolder,
+        Option<super::super::AnyMailFolder>,
         super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6987,14 +10963,35 @@ impl UsersItemMailFoldersItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete mailFolder
     ///
     /// `DELETE /users/{id | userPrincipalName}/mailFolders/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -7011,6 +11008,22 @@ impl UsersItemMailFoldersItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders`
     pub fn child_folders(&self) -> UsersItemMailFoldersItemChildFolders {
@@ -7019,6 +11032,11 @@ impl UsersItemMailFoldersItem {
     /// mailFolder: copy
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/copy` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-copy?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -7038,6 +11056,22 @@ impl UsersItemMailFoldersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages`
     pub fn messages(&self) -> UsersItemMailFoldersItemMessages {
@@ -7046,6 +11080,11 @@ impl UsersItemMailFoldersItem {
     /// mailFolder: move
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/move` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-move?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -7065,6 +11104,22 @@ impl UsersItemMailFoldersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders`
@@ -7083,6 +11138,11 @@ impl UsersItemMailFoldersItemChildFolders {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/childFolders` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-list-childfolders?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -7099,10 +11159,31 @@ impl UsersItemMailFoldersItemChildFolders {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create child folder
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/childFolders` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-post-childfolders?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -7122,6 +11203,22 @@ impl UsersItemMailFoldersItemChildFolders {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}`
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItemChildFoldersItem {
@@ -7244,6 +11341,11 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}` → `201`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-post-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn create(
@@ -7262,6 +11364,22 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete attachment
     ///
@@ -7342,6 +11460,11 @@ impl UsersItemMailFoldersItemMessages {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-list-messages?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -7358,10 +11481,31 @@ impl UsersItemMailFoldersItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create message in a mailfolder
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-post-messages?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -7381,10 +11525,31 @@ impl UsersItemMailFoldersItemMessages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: delta
     ///
     /// `GET /users/{id}/mailFolders/{id}/messages/delta` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`, `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-delta?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -7402,6 +11567,22 @@ impl UsersItemMailFoldersItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}`
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItemMessagesItem {
@@ -7410,8 +11591,8 @@ impl UsersItemMailFoldersItemMessages {
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}`
 ///
-/// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Get eventMessage
-/// - `PATCH /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Update eventMessage
+/// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Get message
+/// - `PATCH /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Update message
 /// - `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Delete eventMessage
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItem(pub(super) graph_rt::UrlPath);
@@ -7421,17 +11602,22 @@ impl UsersItemMailFoldersItemMessagesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get eventMessage
+    /// Get message
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-get?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::AnyEventMessage,
-        super::super::EventMessage,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7441,33 +11627,75 @@ impl UsersItemMailFoldersItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read"],
+                    },
+                ],
+            )
     }
-    /// Update eventMessage
+    /// Update message
     ///
     /// `PATCH /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-update?view=graph-rest-1.0)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &super::super::AnyEventMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
-        super::super::AnyEventMessage,
-        super::super::EventMessage,
+        Option<super::super::AnyMessage>,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete eventMessage
     ///
     /// `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -7484,6 +11712,22 @@ impl UsersItemMailFoldersItemMessagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments`
     pub fn attachments(&self) -> UsersItemMailFoldersItemMessagesItemAttachments {
@@ -7494,6 +11738,11 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// message: copy
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/copy` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-copy?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -7513,10 +11762,31 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: createForward
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/createForward` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-createforward?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -7534,10 +11804,31 @@ impl UsersItemMailFoldersItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: createReply
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/createReply` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-createreply?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -7555,10 +11846,31 @@ impl UsersItemMailFoldersItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: createReplyAll
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/createReplyAll` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-createreplyall?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -7576,10 +11888,31 @@ impl UsersItemMailFoldersItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: forward
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/forward` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0)
     pub fn forward(
@@ -7598,10 +11931,31 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// message: move
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/move` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-move?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -7621,10 +11975,31 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// message: reply
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/reply` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0)
     pub fn reply(
@@ -7643,10 +12018,31 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// message: replyAll
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/replyAll` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Send`
+    /// - Delegated (personal Microsoft account): `Mail.Send`
+    /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0)
     pub fn reply_all(
@@ -7665,6 +12061,22 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Send"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/$value`
     pub fn content(&self) -> UsersItemMailFoldersItemMessagesItemValue {
@@ -7686,6 +12098,11 @@ impl UsersItemMailFoldersItemMessagesItemValue {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0)
     pub fn get(
         &self,
@@ -7701,6 +12118,22 @@ impl UsersItemMailFoldersItemMessagesItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments`
@@ -7719,6 +12152,11 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
     ///
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.Read`
+    /// - Application: `Mail.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-list-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -7735,10 +12173,31 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Read"],
+                    },
+                ],
+            )
     }
     /// Add attachment
     ///
     /// `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-post-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -7758,6 +12217,22 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}`
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItemMessagesItemAttachmentsItem {
@@ -7875,6 +12350,10 @@ impl UsersItemManager {
     ///
     /// `GET /users/{id | userPrincipalName}/manager` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-manager?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -7891,6 +12370,29 @@ impl UsersItemManager {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/manager/$ref`
     pub fn reference(&self) -> UsersItemManagerRef {
@@ -7912,6 +12414,10 @@ impl UsersItemMemberOf {
     ///
     /// `GET /users/{id | userPrincipalName}/memberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `GroupMember.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-memberof?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -7928,6 +12434,24 @@ impl UsersItemMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "GroupMember.Read.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/messages/{Id}/$value`
@@ -7945,6 +12469,11 @@ impl UsersItemMessagesItemValue {
     ///
     /// `GET /users/{id | userPrincipalName}/messages/{id}/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.ReadBasic`, `Mail.Read`
+    /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0)
     pub fn get(
         &self,
@@ -7960,6 +12489,22 @@ impl UsersItemMessagesItemValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadBasic", "Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadBasic.All", "Mail.Read"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments`
@@ -7978,6 +12523,11 @@ impl UsersItemMessagesItemAttachments {
     ///
     /// `GET /users/{id | userPrincipalName}/messages/{id}/attachments` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.Read`
+    /// - Application: `Mail.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-list-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -7994,10 +12544,31 @@ impl UsersItemMessagesItemAttachments {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Read"],
+                    },
+                ],
+            )
     }
     /// Add attachment
     ///
     /// `POST /users/{id | userPrincipalName}/messages/{id}/attachments` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-post-attachments?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -8017,6 +12588,22 @@ impl UsersItemMessagesItemAttachments {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments/{id}`
     pub fn item(&self, id: &str) -> UsersItemMessagesItemAttachmentsItem {
@@ -8128,6 +12715,10 @@ impl UsersItemOauth2PermissionGrants {
     ///
     /// `GET /users/{id | userPrincipalName}/oauth2PermissionGrants` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `DelegatedPermissionGrant.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `DelegatedPermissionGrant.ReadWrite.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-oauth2permissiongrants?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -8144,6 +12735,27 @@ impl UsersItemOauth2PermissionGrants {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "DelegatedPermissionGrant.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "DelegatedPermissionGrant.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote`
@@ -8196,6 +12808,11 @@ impl UsersItemOnenoteNotebooks {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/notebooks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-notebooks?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -8212,10 +12829,37 @@ impl UsersItemOnenoteNotebooks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create notebook
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/notebooks` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-post-notebooks?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -8235,10 +12879,34 @@ impl UsersItemOnenoteNotebooks {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// notebook: getNotebookFromWebUrl
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/notebooks/GetNotebookFromWebUrl` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-getnotebookfromweburl?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -8258,17 +12926,41 @@ impl UsersItemOnenoteNotebooks {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// notebook: getRecentNotebooks
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/notebooks/getRecentNotebooks(includePersonalNotebooks=includePersonalNotebooks-value)` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-getrecentnotebooks?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get_recent_notebooks(
         &self,
         include_personal_notebooks: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        graph_rt::Page<super::super::RecentNotebook>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8287,9 +12979,31 @@ impl UsersItemOnenoteNotebooks {
                             ),
                         ],
                     ),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}`
     pub fn item(&self, id: &str) -> UsersItemOnenoteNotebooksItem {
@@ -8311,6 +13025,11 @@ impl UsersItemOnenoteNotebooksItem {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/notebooks/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-get?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -8327,10 +13046,37 @@ impl UsersItemOnenoteNotebooksItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// notebook: copyNotebook
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/notebooks/{id}/copyNotebook` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-1.0)
     pub fn copy_notebook(
@@ -8349,6 +13095,26 @@ impl UsersItemOnenoteNotebooksItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}/sectionGroups`
     pub fn section_groups(&self) -> UsersItemOnenoteNotebooksItemSectionGroups {
@@ -8377,6 +13143,11 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/notebooks/{id}/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-list-sectiongroups?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -8393,10 +13164,37 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create sectionGroup
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/notebooks/{id}/sectionGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-post-sectiongroups?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -8416,6 +13214,26 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}/sections`
@@ -8434,6 +13252,11 @@ impl UsersItemOnenoteNotebooksItemSections {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/notebooks/{id}/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-list-sections?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -8450,10 +13273,37 @@ impl UsersItemOnenoteNotebooksItemSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create section
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/notebooks/{id}/sections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-post-sections?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -8473,6 +13323,26 @@ impl UsersItemOnenoteNotebooksItemSections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/operations`
@@ -8504,6 +13374,11 @@ impl UsersItemOnenoteOperationsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/operations/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenoteoperation-get?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -8520,6 +13395,28 @@ impl UsersItemOnenoteOperationsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/pages`
@@ -8538,6 +13435,11 @@ impl UsersItemOnenotePages {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/pages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-pages?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -8554,10 +13456,36 @@ impl UsersItemOnenotePages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create page
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/pages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-post-pages?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -8577,6 +13505,26 @@ impl UsersItemOnenotePages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/pages/{id}`
     pub fn item(&self, id: &str) -> UsersItemOnenotePagesItem {
@@ -8599,6 +13547,11 @@ impl UsersItemOnenotePagesItem {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/pages/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-get?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -8615,10 +13568,36 @@ impl UsersItemOnenotePagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete page
     ///
     /// `DELETE /users/{id | userPrincipalName}/onenote/pages/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -8635,6 +13614,22 @@ impl UsersItemOnenotePagesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Notes.ReadWrite", "Notes.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/pages/{id}/content`
     pub fn content(&self) -> UsersItemOnenotePagesItemContent {
@@ -8643,6 +13638,11 @@ impl UsersItemOnenotePagesItem {
     /// page: copyToSection
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/pages/{id}/copyToSection` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-1.0)
     pub fn copy_to_section(
@@ -8661,6 +13661,26 @@ impl UsersItemOnenotePagesItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/pages/{id}/content`
@@ -8677,6 +13697,11 @@ impl UsersItemOnenotePagesItemContent {
     /// Update page
     ///
     /// `PATCH /users/{id | userPrincipalName}/onenote/pages/{id}/content` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-1.0)
     pub fn update(
@@ -8695,6 +13720,22 @@ impl UsersItemOnenotePagesItemContent {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Notes.ReadWrite", "Notes.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/resources`
@@ -8740,11 +13781,16 @@ impl UsersItemOnenoteResourcesItemContent {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/resources/{id}/content` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-1.0)
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        Vec<u8>,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -8752,9 +13798,30 @@ impl UsersItemOnenoteResourcesItemContent {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/sectionGroups`
@@ -8772,6 +13839,11 @@ impl UsersItemOnenoteSectionGroups {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-sectiongroups?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -8788,6 +13860,28 @@ impl UsersItemOnenoteSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}`
     pub fn item(&self, id: &str) -> UsersItemOnenoteSectionGroupsItem {
@@ -8809,6 +13903,11 @@ impl UsersItemOnenoteSectionGroupsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sectionGroups/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-get?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -8825,6 +13924,28 @@ impl UsersItemOnenoteSectionGroupsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}/sectionGroups`
     pub fn section_groups(&self) -> UsersItemOnenoteSectionGroupsItemSectionGroups {
@@ -8853,6 +13974,11 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sectionGroups` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-list-sectiongroups?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -8869,10 +13995,37 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create sectionGroup
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sectionGroups` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-post-sectiongroups?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -8892,6 +14045,26 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}/sections`
@@ -8910,6 +14083,11 @@ impl UsersItemOnenoteSectionGroupsItemSections {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-list-sections?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -8926,10 +14104,37 @@ impl UsersItemOnenoteSectionGroupsItemSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create section
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sections` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sectiongroup-post-sections?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -8949,6 +14154,26 @@ impl UsersItemOnenoteSectionGroupsItemSections {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/sections`
@@ -8966,6 +14191,11 @@ impl UsersItemOnenoteSections {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sections` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onenote-list-sections?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -8982,6 +14212,28 @@ impl UsersItemOnenoteSections {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sections/{id}`
     pub fn item(&self, id: &str) -> UsersItemOnenoteSectionsItem {
@@ -9003,6 +14255,11 @@ impl UsersItemOnenoteSectionsItem {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sections/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-get?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn get(
@@ -9019,10 +14276,37 @@ impl UsersItemOnenoteSectionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// section: copyToNotebook
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/sections/{id}/copyToNotebook` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-1.0)
     pub fn copy_to_notebook(
@@ -9041,10 +14325,35 @@ impl UsersItemOnenoteSectionsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// section: copyToSectionGroup
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/sections/{id}/copyToSectionGroup` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-1.0)
     pub fn copy_to_section_group(
@@ -9063,6 +14372,26 @@ impl UsersItemOnenoteSectionsItem {
             )
             .json_body(body)
             .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sections/{id}/pages`
     pub fn pages(&self) -> UsersItemOnenoteSectionsItemPages {
@@ -9085,6 +14414,11 @@ impl UsersItemOnenoteSectionsItemPages {
     ///
     /// `GET /users/{id | userPrincipalName}/onenote/sections/{id}/pages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Read`, `Notes.ReadWrite`
+    /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-list-pages?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
     pub fn list(
@@ -9101,10 +14435,36 @@ impl UsersItemOnenoteSectionsItemPages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Read",
+                            "Notes.ReadWrite",
+                            "Notes.Read.All",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Read", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.Read.All", "Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Create page
     ///
     /// `POST /users/{id | userPrincipalName}/onenote/sections/{id}/pages` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Notes.Create`, `Notes.ReadWrite`
+    /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-post-pages?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
@@ -9124,6 +14484,26 @@ impl UsersItemOnenoteSectionsItemPages {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Notes.Create",
+                            "Notes.ReadWrite",
+                            "Notes.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Notes.Create", "Notes.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Notes.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/ownedDevices`
@@ -9141,6 +14521,10 @@ impl UsersItemOwnedDevices {
     ///
     /// `GET /users/{id | userPrincipalName}/ownedDevices` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-owneddevices?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -9157,6 +14541,22 @@ impl UsersItemOwnedDevices {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/ownedObjects`
@@ -9174,6 +14574,10 @@ impl UsersItemOwnedObjects {
     ///
     /// `GET /users/{id | userPrincipalName}/ownedObjects` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-ownedobjects?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -9190,6 +14594,30 @@ impl UsersItemOwnedObjects {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/people`
@@ -9207,6 +14635,11 @@ impl UsersItemPeople {
     ///
     /// `GET /users/{id | userPrincipalName}/people` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `People.Read`, `People.Read.All`
+    /// - Delegated (personal Microsoft account): `People.Read`
+    /// - Application: `People.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-people?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn list(
@@ -9223,6 +14656,22 @@ impl UsersItemPeople {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["People.Read", "People.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["People.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["People.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/photo`
@@ -9240,6 +14689,10 @@ impl UsersItemPhoto {
     ///
     /// `GET /users/{id | userPrincipalName}/photo` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn get(
@@ -9256,6 +14709,35 @@ impl UsersItemPhoto {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/photo/$value`
     pub fn content(&self) -> UsersItemPhotoValue {
@@ -9279,6 +14761,10 @@ impl UsersItemPhotoValue {
     ///
     /// `GET /users/{id | userPrincipalName}/photo/$value` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     pub fn get(
         &self,
@@ -9294,6 +14780,35 @@ impl UsersItemPhotoValue {
                 graph_rt::decode::bytes,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update profilephoto
     ///
@@ -9324,7 +14839,7 @@ impl UsersItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn put(
         &self,
-        body: &graph_rt::Value,
+        body: &[u8],
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -9336,7 +14851,7 @@ impl UsersItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
             .documented_status(200u16)
     }
 }
@@ -9369,6 +14884,10 @@ impl UsersItemPhotosItem {
     ///
     /// `GET /users/{id | userPrincipalName}/photos/{size}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn get(
@@ -9385,6 +14904,35 @@ impl UsersItemPhotosItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.ReadBasic.All",
+                            "User.Read.All",
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Contacts.Read",
+                            "Contacts.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/registeredDevices`
@@ -9402,6 +14950,10 @@ impl UsersItemRegisteredDevices {
     ///
     /// `GET /users/{id | userPrincipalName}/registeredDevices` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-registereddevices?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -9418,6 +14970,29 @@ impl UsersItemRegisteredDevices {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/settings`
@@ -9436,6 +15011,10 @@ impl UsersItemSettings {
     ///
     /// `GET /users/{id | userPrincipalName}/settings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/usersettings-get?view=graph-rest-1.0)
     pub fn get(
         &self,
@@ -9451,10 +15030,26 @@ impl UsersItemSettings {
                 graph_rt::decode::any,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read.All", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All", "User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Update settings
     ///
-    /// `PATCH /users/{id | userPrincipalName}/settings`
+    /// `PATCH /users/{id | userPrincipalName}/settings` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
+    /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/usersettings-update?view=graph-rest-1.0)
     pub fn update(
@@ -9472,6 +15067,19 @@ impl UsersItemSettings {
                 graph_rt::decode::empty,
             )
             .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/settings/shiftPreferences`
     pub fn shift_preferences(&self) -> UsersItemSettingsShiftPreferences {
@@ -9493,6 +15101,10 @@ impl UsersItemTransitiveMemberOf {
     ///
     /// `GET /users/{id | userPrincipalName}/transitiveMemberOf` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-transitivememberof?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -9509,6 +15121,22 @@ impl UsersItemTransitiveMemberOf {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive`
@@ -9524,23 +15152,62 @@ impl UsersItemDrive {
     }
     /// Get Drive
     ///
-    /// `GET /users/{idOrUserPrincipalName}/drive` → `404`
+    /// `GET /users/{idOrUserPrincipalName}/drive` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-get?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::Drive,
+        super::super::Drive,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
-            .documented_status(404u16)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/following`
     pub fn following(&self) -> UsersItemDriveFollowing {
@@ -9571,11 +15238,17 @@ impl UsersItemMailboxSettings {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -9583,13 +15256,34 @@ impl UsersItemMailboxSettings {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update user mailbox settings
     ///
     /// `PATCH /users/{id|userPrincipalName}/mailboxSettings` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -9597,7 +15291,7 @@ impl UsersItemMailboxSettings {
         &self,
         body: &super::super::MailboxSettings,
     ) -> graph_rt::Request<
-        super::super::MailboxSettings,
+        Option<super::super::MailboxSettings>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9605,10 +15299,26 @@ impl UsersItemMailboxSettings {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/automaticRepliesSetting`
     pub fn automatic_replies_setting(
@@ -9662,11 +15372,17 @@ impl UsersItemMailboxSettingsAutomaticRepliesSetting {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/automaticRepliesSetting` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::AutomaticRepliesSetting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -9674,9 +15390,25 @@ impl UsersItemMailboxSettingsAutomaticRepliesSetting {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings/dateFormat`
@@ -9694,11 +15426,17 @@ impl UsersItemMailboxSettingsDateFormat {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/dateFormat` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -9706,9 +15444,25 @@ impl UsersItemMailboxSettingsDateFormat {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings/delegateMeetingMessageDeliveryOptions`
@@ -9728,11 +15482,17 @@ impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/delegateMeetingMessageDeliveryOptions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -9740,9 +15500,25 @@ impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings/language`
@@ -9760,11 +15536,17 @@ impl UsersItemMailboxSettingsLanguage {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/language` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::LocaleInfo,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -9772,9 +15554,25 @@ impl UsersItemMailboxSettingsLanguage {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings/timeFormat`
@@ -9792,11 +15590,17 @@ impl UsersItemMailboxSettingsTimeFormat {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/timeFormat` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -9804,9 +15608,25 @@ impl UsersItemMailboxSettingsTimeFormat {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings/timeZone`
@@ -9824,11 +15644,17 @@ impl UsersItemMailboxSettingsTimeZone {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/timeZone` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -9836,9 +15662,25 @@ impl UsersItemMailboxSettingsTimeZone {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/mailboxSettings/workingHours`
@@ -9856,11 +15698,17 @@ impl UsersItemMailboxSettingsWorkingHours {
     ///
     /// `GET /users/{id|userPrincipalName}/mailboxSettings/workingHours` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::WorkingHours,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -9868,9 +15716,25 @@ impl UsersItemMailboxSettingsWorkingHours {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/outlook`
@@ -9890,6 +15754,11 @@ impl UsersItemOutlook {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/supportedLanguages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`
+    /// - Delegated (personal Microsoft account): `User.Read`
+    /// - Application: `User.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedlanguages?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn supported_languages(
@@ -9906,10 +15775,31 @@ impl UsersItemOutlook {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "User.ReadBasic.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All"],
+                    },
+                ],
+            )
     }
     /// outlookUser: supportedTimeZones
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/supportedTimeZones` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`
+    /// - Delegated (personal Microsoft account): `User.Read`
+    /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -9927,10 +15817,31 @@ impl UsersItemOutlook {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "User.ReadBasic.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All"],
+                    },
+                ],
+            )
     }
     /// outlookUser: supportedTimeZones
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'{timezone_format}')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.ReadBasic.All`
+    /// - Delegated (personal Microsoft account): `User.Read`
+    /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -9955,6 +15866,22 @@ impl UsersItemOutlook {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read", "User.ReadBasic.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/outlook/masterCategories`
@@ -9973,6 +15900,11 @@ impl UsersItemOutlookMasterCategories {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/masterCategories` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`
+    /// - Application: `MailboxSettings.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-list-mastercategories?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -9989,10 +15921,31 @@ impl UsersItemOutlookMasterCategories {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                ],
+            )
     }
     /// Create Outlook category
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/masterCategories` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-post-mastercategories?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -10012,6 +15965,22 @@ impl UsersItemOutlookMasterCategories {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/outlook/masterCategories/{id}`
     pub fn item(&self, id: &str) -> UsersItemOutlookMasterCategoriesItem {
@@ -10035,6 +16004,11 @@ impl UsersItemOutlookMasterCategoriesItem {
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/masterCategories/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.Read`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.Read`
+    /// - Application: `MailboxSettings.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookcategory-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn get(
@@ -10051,10 +16025,31 @@ impl UsersItemOutlookMasterCategoriesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.Read"],
+                    },
+                ],
+            )
     }
     /// Update Outlook category
     ///
     /// `PATCH /users/{id|userPrincipalName}/outlook/masterCategories/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookcategory-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -10062,7 +16057,7 @@ impl UsersItemOutlookMasterCategoriesItem {
         &self,
         body: &super::super::OutlookCategory,
     ) -> graph_rt::Request<
-        super::super::OutlookCategory,
+        Option<super::super::OutlookCategory>,
         super::super::OutlookCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10070,14 +16065,35 @@ impl UsersItemOutlookMasterCategoriesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete Outlook category
     ///
     /// `DELETE /users/{id|userPrincipalName}/outlook/masterCategories/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `MailboxSettings.ReadWrite`
+    /// - Delegated (personal Microsoft account): `MailboxSettings.ReadWrite`
+    /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookcategory-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -10094,6 +16110,22 @@ impl UsersItemOutlookMasterCategoriesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["MailboxSettings.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/linkedResources`
@@ -10112,6 +16144,10 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-list-linkedresources?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -10128,10 +16164,26 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Create linkedResource
     ///
     /// `POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-post-linkedresources?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -10151,6 +16203,18 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/linkedResources/{linkedResourcesId}`
     pub fn item(
@@ -10181,6 +16245,10 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     ///
     /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -10197,10 +16265,26 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Update linkedResource
     ///
     /// `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -10208,7 +16292,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
         &self,
         body: &super::super::LinkedResource,
     ) -> graph_rt::Request<
-        super::super::LinkedResource,
+        Option<super::super::LinkedResource>,
         super::super::LinkedResource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10216,14 +16300,30 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete linkedResource
     ///
     /// `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -10240,6 +16340,18 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Tasks.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/appRoleAssignments/{id}`
@@ -10257,6 +16369,10 @@ impl UsersItemAppRoleAssignmentsItem {
     ///
     /// `DELETE /users/{id}/appRoleAssignments/{id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `AppRoleAssignment.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delete-approleassignments?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -10272,6 +16388,21 @@ impl UsersItemAppRoleAssignmentsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "AppRoleAssignment.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["AppRoleAssignment.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/calendar/calendarPermissions`
@@ -10332,7 +16463,7 @@ impl UsersItemCalendarCalendarPermissionsItem {
         &self,
         body: &super::super::CalendarPermission,
     ) -> graph_rt::Request<
-        super::super::CalendarPermission,
+        Option<super::super::CalendarPermission>,
         super::super::CalendarPermission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10340,7 +16471,7 @@ impl UsersItemCalendarCalendarPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -10348,6 +16479,11 @@ impl UsersItemCalendarCalendarPermissionsItem {
     /// Delete calendarPermission
     ///
     /// `DELETE /users/{id}/calendar/calendarPermissions/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -10364,6 +16500,22 @@ impl UsersItemCalendarCalendarPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/events/{Id}/calendar`
@@ -10444,7 +16596,7 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
         &self,
         body: &super::super::CalendarPermission,
     ) -> graph_rt::Request<
-        super::super::CalendarPermission,
+        Option<super::super::CalendarPermission>,
         super::super::CalendarPermission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10452,7 +16604,7 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
@@ -10460,6 +16612,11 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     /// Delete calendarPermission
     ///
     /// `DELETE /users/{id}/events/{id}/calendar/calendarPermissions/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Calendars.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Calendars.ReadWrite`
+    /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -10476,6 +16633,22 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Calendars.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/inferenceClassification`
@@ -10508,6 +16681,11 @@ impl UsersItemInferenceClassificationOverrides {
     ///
     /// `GET /users/{id}/inferenceClassification/overrides` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.Read`
+    /// - Delegated (personal Microsoft account): `Mail.Read`
+    /// - Application: `Mail.Read`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassification-list-overrides?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn list(
@@ -10524,10 +16702,31 @@ impl UsersItemInferenceClassificationOverrides {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.Read"],
+                    },
+                ],
+            )
     }
     /// Create inferenceClassificationOverride
     ///
     /// `POST /users/{id}/inferenceClassification/overrides` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassification-post-overrides?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
@@ -10547,6 +16746,22 @@ impl UsersItemInferenceClassificationOverrides {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/inferenceClassification/overrides/{id}`
     pub fn item(&self, id: &str) -> UsersItemInferenceClassificationOverridesItem {
@@ -10569,13 +16784,18 @@ impl UsersItemInferenceClassificationOverridesItem {
     ///
     /// `PATCH /users/{id}/inferenceClassification/overrides/{id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassificationoverride-update?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::InferenceClassificationOverride,
     ) -> graph_rt::Request<
-        super::super::InferenceClassificationOverride,
+        Option<super::super::InferenceClassificationOverride>,
         super::super::InferenceClassificationOverride,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10583,14 +16803,35 @@ impl UsersItemInferenceClassificationOverridesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
     /// Delete inferenceClassificationOverride
     ///
     /// `DELETE /users/{id}/inferenceClassification/overrides/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Mail.ReadWrite`
+    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
+    /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassificationoverride-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -10607,6 +16848,22 @@ impl UsersItemInferenceClassificationOverridesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Mail.ReadWrite"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/licenseDetails`
@@ -10624,6 +16881,11 @@ impl UsersItemLicenseDetails {
     ///
     /// `GET /users/{id}/licenseDetails` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read`, `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `User.Read`
+    /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-licensedetails?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -10640,6 +16902,34 @@ impl UsersItemLicenseDetails {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.Read",
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.Read"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.Read.All",
+                            "User.ReadWrite.All",
+                            "Directory.Read.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/manager/$ref`
@@ -10656,6 +16946,10 @@ impl UsersItemManagerRef {
     /// Assign manager
     ///
     /// `PUT /users/{id}/manager/$ref` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-manager?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -10675,6 +16969,22 @@ impl UsersItemManagerRef {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/planner`
@@ -10710,6 +17020,9 @@ impl UsersItemPlannerPlans {
     ///
     /// `GET /users/{id}/planner/plans` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-plans?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -10726,6 +17039,19 @@ impl UsersItemPlannerPlans {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/planner/tasks`
@@ -10743,6 +17069,9 @@ impl UsersItemPlannerTasks {
     ///
     /// `GET /users/{id}/planner/tasks` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-tasks?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
     pub fn list(
@@ -10759,6 +17088,19 @@ impl UsersItemPlannerTasks {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Tasks.Read",
+                            "Tasks.ReadWrite",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/presence`
@@ -10776,6 +17118,9 @@ impl UsersItemPresence {
     ///
     /// `GET /users/{id}/presence` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Presence.Read`, `Presence.Read.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/presence-get?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -10792,6 +17137,14 @@ impl UsersItemPresence {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Presence.Read", "Presence.Read.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/chats`
@@ -10823,6 +17176,10 @@ impl UsersItemChatsItem {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -10839,6 +17196,22 @@ impl UsersItemChatsItem {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/members`
     pub fn members(&self) -> UsersItemChatsItemMembers {
@@ -10864,6 +17237,10 @@ impl UsersItemChatsItemMembers {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/members` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -10880,6 +17257,30 @@ impl UsersItemChatsItemMembers {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChatMember.Read",
+                            "ChatMember.ReadWrite",
+                            "Chat.ReadBasic",
+                            "Chat.Read",
+                            "Chat.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMember.Read.All",
+                            "ChatMember.ReadWrite.All",
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All.",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/members/{membership-id}`
     pub fn item(&self, membership_id: &str) -> UsersItemChatsItemMembersItem {
@@ -10901,6 +17302,10 @@ impl UsersItemChatsItemMembersItem {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/members/{membership-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All.`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
@@ -10917,6 +17322,30 @@ impl UsersItemChatsItemMembersItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChatMember.Read",
+                            "ChatMember.ReadWrite",
+                            "Chat.ReadBasic",
+                            "Chat.Read",
+                            "Chat.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChatMember.Read.All",
+                            "ChatMember.ReadWrite.All",
+                            "Chat.ReadBasic.All",
+                            "Chat.Read.All",
+                            "Chat.ReadWrite.All.",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages`
@@ -10934,6 +17363,10 @@ impl UsersItemChatsItemMessages {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-messages?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -10950,6 +17383,18 @@ impl UsersItemChatsItemMessages {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}`
     pub fn item(&self, message_id: &str) -> UsersItemChatsItemMessagesItem {
@@ -10971,6 +17416,12 @@ impl UsersItemChatsItemMessagesItem {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages/{message-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -10987,6 +17438,35 @@ impl UsersItemChatsItemMessagesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.Read.WriteAll",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}/hostedContents`
     pub fn hosted_contents(&self) -> UsersItemChatsItemMessagesItemHostedContents {
@@ -11010,6 +17490,12 @@ impl UsersItemChatsItemMessagesItemHostedContents {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages/{message-id}/hostedContents` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -11026,6 +17512,29 @@ impl UsersItemChatsItemMessagesItemHostedContents {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`
     pub fn item(
@@ -11054,6 +17563,12 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
     ///
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
+    /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessagehostedcontent-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -11070,6 +17585,29 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["ChannelMessage.Read.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Chat.Read", "Chat.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Chat.Read.All", "Chat.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/teamwork`
@@ -11089,6 +17627,10 @@ impl UsersItemTeamwork {
     ///
     /// `POST /users/{userId | user-principal-name}/teamwork/sendActivityNotification` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsActivity.Send`
+    /// - Application: `TeamsActivity.Send`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-sendactivitynotification?view=graph-rest-1.0)
     pub fn send_activity_notification(
         &self,
@@ -11106,6 +17648,18 @@ impl UsersItemTeamwork {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["TeamsActivity.Send"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["TeamsActivity.Send"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/teamwork/installedApps`
@@ -11124,6 +17678,10 @@ impl UsersItemTeamworkInstalledApps {
     ///
     /// `GET /users/{user-id | user-principal-name}/teamwork/installedApps` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadForUser`, `TeamsAppInstallation.ReadWriteSelfForUser`, `TeamsAppInstallation.ReadWriteForUser`
+    /// - Application: `TeamsAppInstallation.ReadForUser.All`, `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-list-installedapps?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn list(
@@ -11140,10 +17698,34 @@ impl UsersItemTeamworkInstalledApps {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForUser",
+                            "TeamsAppInstallation.ReadWriteSelfForUser",
+                            "TeamsAppInstallation.ReadWriteForUser",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForUser.All",
+                            "TeamsAppInstallation.ReadWriteSelfForUser.All",
+                            "TeamsAppInstallation.ReadWriteForUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Install app for user
     ///
     /// `POST /users/{user-id | user-principal-name}/teamwork/installedApps` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForUser`, `TeamsAppInstallation.ReadWriteForUser`
+    /// - Application: `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-post-installedapps?view=graph-rest-1.0)
     pub fn create(
@@ -11162,6 +17744,24 @@ impl UsersItemTeamworkInstalledApps {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForUser",
+                            "TeamsAppInstallation.ReadWriteForUser",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForUser.All",
+                            "TeamsAppInstallation.ReadWriteForUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/teamwork/installedApps/{app-installation-id}`
     pub fn item(&self, app_installation_id: &str) -> UsersItemTeamworkInstalledAppsItem {
@@ -11184,6 +17784,10 @@ impl UsersItemTeamworkInstalledAppsItem {
     ///
     /// `GET /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadForUser`, `TeamsAppInstallation.ReadWriteSelfForUser`, `TeamsAppInstallation.ReadWriteForUser`
+    /// - Application: `TeamsAppInstallation.ReadForUser.All`, `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-get-installedapps?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -11200,10 +17804,34 @@ impl UsersItemTeamworkInstalledAppsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForUser",
+                            "TeamsAppInstallation.ReadWriteSelfForUser",
+                            "TeamsAppInstallation.ReadWriteForUser",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForUser.All",
+                            "TeamsAppInstallation.ReadWriteSelfForUser.All",
+                            "TeamsAppInstallation.ReadWriteForUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Uninstall app for user
     ///
     /// `DELETE /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForUser`, `TeamsAppInstallation.ReadWriteForUser`
+    /// - Application: `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-delete-installedapps?view=graph-rest-1.0)
     pub fn delete(
@@ -11220,6 +17848,24 @@ impl UsersItemTeamworkInstalledAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForUser",
+                            "TeamsAppInstallation.ReadWriteForUser",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForUser.All",
+                            "TeamsAppInstallation.ReadWriteForUser.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/teamwork/installedApps/{app-installation-id}/chat`
     pub fn chat(&self) -> UsersItemTeamworkInstalledAppsItemChat {
@@ -11228,6 +17874,10 @@ impl UsersItemTeamworkInstalledAppsItem {
     /// teamsAppInstallation in personal scope: upgrade
     ///
     /// `POST /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}/upgrade` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForUser`, `TeamsAppInstallation.ReadWriteForUser`
+    /// - Application: `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-teamsappinstallation-upgrade?view=graph-rest-1.0)
     pub fn upgrade(
@@ -11244,6 +17894,24 @@ impl UsersItemTeamworkInstalledAppsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForUser",
+                            "TeamsAppInstallation.ReadWriteForUser",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadWriteSelfForUser.All",
+                            "TeamsAppInstallation.ReadWriteForUser.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/teamwork/installedApps/{app-installation-id}/chat`
@@ -11261,6 +17929,10 @@ impl UsersItemTeamworkInstalledAppsItemChat {
     ///
     /// `GET /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}/chat` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `TeamsAppInstallation.ReadForUser`, `TeamsAppInstallation.ReadWriteSelfForUser`, `TeamsAppInstallation.ReadWriteForUser`
+    /// - Application: `TeamsAppInstallation.ReadForUser.All`, `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userscopeteamsappinstallation-get-chat?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -11277,6 +17949,26 @@ impl UsersItemTeamworkInstalledAppsItemChat {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForUser",
+                            "TeamsAppInstallation.ReadWriteSelfForUser",
+                            "TeamsAppInstallation.ReadWriteForUser",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "TeamsAppInstallation.ReadForUser.All",
+                            "TeamsAppInstallation.ReadWriteSelfForUser.All",
+                            "TeamsAppInstallation.ReadWriteForUser.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/following`
@@ -11308,6 +18000,10 @@ impl UsersItemDriveFollowingItem {
     ///
     /// `DELETE /users/{user-id}/drive/following/{item-id}` → `204`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-1.0)
     pub fn delete(
         &self,
@@ -11323,6 +18019,30 @@ impl UsersItemDriveFollowingItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items`
@@ -11356,6 +18076,11 @@ impl UsersItemDriveItemsItem {
     ///
     /// `GET /users/{user-id}/drive/items/{item-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -11372,10 +18097,48 @@ impl UsersItemDriveItemsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Move a DriveItem to a new folder
     ///
     /// `PATCH /users/{user-id}/drive/items/{item-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -11383,7 +18146,7 @@ impl UsersItemDriveItemsItem {
         &self,
         body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        Option<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11391,14 +18154,39 @@ impl UsersItemDriveItemsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a DriveItem
     ///
     /// `DELETE /users/{userId}/drive/items/{itemId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -11415,10 +18203,35 @@ impl UsersItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: checkin
     ///
     /// `POST /users/{userId}/drive/items/{itemId}/checkin` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
     pub fn checkin(
@@ -11435,10 +18248,35 @@ impl UsersItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// driveItem: checkout
     ///
     /// `POST /users/{userId}/drive/items/{itemId}/checkout` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
     pub fn checkout(
@@ -11455,6 +18293,26 @@ impl UsersItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/children`
     pub fn children(&self) -> UsersItemDriveItemsItemChildren {
@@ -11466,7 +18324,12 @@ impl UsersItemDriveItemsItem {
     }
     /// Copy a DriveItem
     ///
-    /// `POST /users/{userId}/drive/items/{itemId}/copy`
+    /// `POST /users/{userId}/drive/items/{itemId}/copy` → `202`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
     pub fn copy(
@@ -11477,11 +18340,32 @@ impl UsersItemDriveItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("copy"),
-            graph_rt::decode::empty,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("copy"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/createLink`
     pub fn create_link(&self) -> UsersItemDriveItemsItemCreateLink {
@@ -11489,14 +18373,20 @@ impl UsersItemDriveItemsItem {
     }
     /// Upload large files with an upload session
     ///
-    /// `POST /users/{userId}/drive/items/{itemId}/createUploadSession`
+    /// `POST /users/{userId}/drive/items/{itemId}/createUploadSession` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11504,13 +18394,38 @@ impl UsersItemDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("createUploadSession"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Follow drive item
     ///
-    /// `POST /users/{user-id}/drive/items/{item-id}/follow`
+    /// `POST /users/{user-id}/drive/items/{item-id}/follow` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -11522,32 +18437,84 @@ impl UsersItemDriveItemsItem {
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("follow"),
-            graph_rt::decode::json,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("follow"),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Send a sharing invitation
     ///
-    /// `POST /users/{userId}/drive/items/{itemId}/invite`
+    /// `POST /users/{userId}/drive/items/{itemId}/invite` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn invite(
         &self,
         body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("invite"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/permissions`
     pub fn permissions(&self) -> UsersItemDriveItemsItemPermissions {
@@ -11556,6 +18523,10 @@ impl UsersItemDriveItemsItem {
     /// driveItem: preview
     ///
     /// `POST /users/{userId}/drive/items/{itemId}/preview`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
     pub fn preview(
@@ -11573,6 +18544,30 @@ impl UsersItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .json_body(body)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/thumbnails`
     pub fn thumbnails(&self) -> UsersItemDriveItemsItemThumbnails {
@@ -11581,6 +18576,10 @@ impl UsersItemDriveItemsItem {
     /// Unfollow drive item
     ///
     /// `POST /users/{user-id}/drive/items/{item-id}/unfollow` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-1.0)
     pub fn unfollow(
@@ -11597,6 +18596,30 @@ impl UsersItemDriveItemsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions`
     pub fn versions(&self) -> UsersItemDriveItemsItemVersions {
@@ -11621,7 +18644,12 @@ impl UsersItemDriveItemsItemChildren {
     }
     /// List children of a driveItem
     ///
-    /// `GET /users/{user-id}/drive/items/{item-id}/children`
+    /// `GET /users/{user-id}/drive/items/{item-id}/children` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -11633,15 +18661,54 @@ impl UsersItemDriveItemsItemChildren {
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::page,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create a new folder in a drive
     ///
     /// `POST /users/{user-id}/drive/items/{parent-item-id}/children` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -11661,6 +18728,26 @@ impl UsersItemDriveItemsItemChildren {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/content`
@@ -11677,32 +18764,76 @@ impl UsersItemDriveItemsItemContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /users/{userId}/drive/items/{item-id}/content`
+    /// `GET /users/{userId}/drive/items/{item-id}/content` → `206`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        Vec<u8>,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::bytes,
+            )
+            .documented_status(206u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /users/{user-id}/drive/items/{item-id}/content`
+    /// `PUT /users/{user-id}/drive/items/{item-id}/content` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -11714,7 +18845,28 @@ impl UsersItemDriveItemsItemContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/permissions`
@@ -11732,6 +18884,11 @@ impl UsersItemDriveItemsItemPermissions {
     ///
     /// `GET /users/{userId}/drive/items/{itemId}/permissions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-permissions?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn list(
@@ -11748,6 +18905,39 @@ impl UsersItemDriveItemsItemPermissions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/permissions/{perm-id}`
     pub fn item(&self, perm_id: &str) -> UsersItemDriveItemsItemPermissionsItem {
@@ -11771,6 +18961,11 @@ impl UsersItemDriveItemsItemPermissionsItem {
     ///
     /// `GET /users/{user-id}/drive/items/{item-id}/permissions/{perm-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -11787,10 +18982,48 @@ impl UsersItemDriveItemsItemPermissionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update sharing permission
     ///
     /// `PATCH /users/{user-id}/drive/items/{item-id}/permissions/{perm-id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-update?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -11798,7 +19031,7 @@ impl UsersItemDriveItemsItemPermissionsItem {
         &self,
         body: &super::super::Permission,
     ) -> graph_rt::Request<
-        super::super::Permission,
+        Option<super::super::Permission>,
         super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11806,14 +19039,39 @@ impl UsersItemDriveItemsItemPermissionsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete a sharing permission from a file or folder
     ///
     /// `DELETE /users/{user-id}/drive/items/{item-id}/permissions/{perm-id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -11830,6 +19088,26 @@ impl UsersItemDriveItemsItemPermissionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/thumbnails`
@@ -11847,6 +19125,11 @@ impl UsersItemDriveItemsItemThumbnails {
     ///
     /// `GET /users/{user-id}/drive/items/{item-id}/thumbnails` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn list(
@@ -11863,6 +19146,39 @@ impl UsersItemDriveItemsItemThumbnails {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions`
@@ -11880,6 +19196,11 @@ impl UsersItemDriveItemsItemVersions {
     ///
     /// `GET /users/{user-id}/drive/items/{item-id}/versions` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-versions?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn list(
@@ -11896,6 +19217,39 @@ impl UsersItemDriveItemsItemVersions {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}`
     pub fn item(&self, version_id: &str) -> UsersItemDriveItemsItemVersionsItem {
@@ -11917,6 +19271,11 @@ impl UsersItemDriveItemsItemVersionsItem {
     ///
     /// `GET /users/{user-id}/drive/items/{item-id}/versions/{version-id}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -11933,6 +19292,39 @@ impl UsersItemDriveItemsItemVersionsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}/content`
     pub fn content(&self) -> UsersItemDriveItemsItemVersionsItemContent {
@@ -11941,6 +19333,11 @@ impl UsersItemDriveItemsItemVersionsItem {
     /// Restore a previous version of a DriveItem
     ///
     /// `POST /users/{userId}/drive/items/{itemId}/versions/{version-id}/restoreVersion` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-1.0)
     pub fn restore_version(
@@ -11957,6 +19354,26 @@ impl UsersItemDriveItemsItemVersionsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}/content`
@@ -11974,6 +19391,11 @@ impl UsersItemDriveItemsItemVersionsItemContent {
     ///
     /// `GET /users/{user-id}/drive/items/{item-id}/versions/{version-id}/content` → `302`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-1.0)
     pub fn get(
         &self,
@@ -11989,6 +19411,39 @@ impl UsersItemDriveItemsItemVersionsItemContent {
                 graph_rt::decode::bytes,
             )
             .documented_status(302u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}:/{filename}:`
@@ -12018,13 +19473,18 @@ impl UsersItemDriveItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /users/{user-id}/drive/items/{parent-id}:/{filename}:/content`
+    /// `PUT /users/{user-id}/drive/items/{parent-id}:/{filename}:/content` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &super::super::DriveItem,
+        body: &[u8],
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
@@ -12036,7 +19496,28 @@ impl UsersItemDriveItemsItemByPathContent {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
-            .json_body(body)
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/root`
@@ -12054,23 +19535,63 @@ impl UsersItemDriveRoot {
     }
     /// Search for a DriveItems within a drive
     ///
-    /// `GET /users/{user-id}/drive/root/search(q='{search-text}')`
+    /// `GET /users/{user-id}/drive/root/search(q='{search-text}')` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
-            graph_rt::decode::any,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:`
     pub fn at_path(&self, item_path: &str) -> UsersItemDriveRootByPath {
@@ -12092,6 +19613,11 @@ impl UsersItemDriveRootByPath {
     ///
     /// `GET /users/{user-id}/drive/root:/{item-path}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
@@ -12108,6 +19634,39 @@ impl UsersItemDriveRootByPath {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/followedSites`
@@ -12123,7 +19682,11 @@ impl UsersItemFollowedSites {
     }
     /// List followed sites
     ///
-    /// `GET /users/{user-id}/followedSites`
+    /// `GET /users/{user-id}/followedSites` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sites-list-followed?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -12135,37 +19698,71 @@ impl UsersItemFollowedSites {
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Get,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::page,
-        )
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.Read.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Follow site
     ///
     /// `POST /users/{user-id}/followedSites/add` → `207`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-follow?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn add(
         &self,
         body: &graph_rt::Value,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Site>,
+        super::super::Site,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("add"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
             .documented_status(207u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Unfollow site
     ///
     /// `POST /users/{user-id}/followedSites/remove` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Sites.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-unfollow?view=graph-rest-1.0)
     pub fn remove(
@@ -12184,6 +19781,18 @@ impl UsersItemFollowedSites {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/createLink`
@@ -12200,6 +19809,11 @@ impl UsersItemDriveItemsItemCreateLink {
     /// Create a sharing link for a DriveItem
     ///
     /// `POST /users/{userId}/drive/items/{itemId}/createLink` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createlink?view=graph-rest-1.0)
     #[cfg(feature = "files")]
@@ -12219,6 +19833,26 @@ impl UsersItemDriveItemsItemCreateLink {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/root/delta`
@@ -12236,12 +19870,17 @@ impl UsersItemDriveRootDelta {
     ///
     /// `GET /users/{userId}/drive/root/delta` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-1.0)
     #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -12249,9 +19888,42 @@ impl UsersItemDriveRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/onlineMeetings`
@@ -12270,6 +19942,10 @@ impl UsersItemOnlineMeetings {
     ///
     /// `GET /users/{userId}/onlineMeetings` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -12286,10 +19962,29 @@ impl UsersItemOnlineMeetings {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.Read", "OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OnlineMeetings.Read.All",
+                            "OnlineMeetings.ReadWrite.All*",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create onlineMeeting
     ///
     /// `POST /users/{userId}/onlineMeetings` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-onlinemeetings?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -12309,10 +20004,26 @@ impl UsersItemOnlineMeetings {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// onlineMeeting: createOrGet
     ///
     /// `POST /users/{userId}/onlineMeetings/createOrGet` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-createorget?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -12332,6 +20043,18 @@ impl UsersItemOnlineMeetings {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/onlineMeetings/{meetingId}`
     pub fn item(&self, meeting_id: &str) -> UsersItemOnlineMeetingsItem {
@@ -12355,6 +20078,10 @@ impl UsersItemOnlineMeetingsItem {
     ///
     /// `GET /users/{userId}/onlineMeetings/{meetingId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -12371,10 +20098,29 @@ impl UsersItemOnlineMeetingsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.Read", "OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "OnlineMeetings.Read.All",
+                            "OnlineMeetings.ReadWrite.All*",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update onlineMeeting
     ///
     /// `PATCH /users/{userId}/onlineMeetings/{meetingId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-update?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -12382,7 +20128,7 @@ impl UsersItemOnlineMeetingsItem {
         &self,
         body: &super::super::OnlineMeeting,
     ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
+        Option<super::super::OnlineMeeting>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12390,14 +20136,30 @@ impl UsersItemOnlineMeetingsItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
     /// Delete onlineMeeting
     ///
     /// `DELETE /users/{userId}/onlineMeetings/{meetingId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
+    /// - Application: `OnlineMeetings.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -12414,6 +20176,18 @@ impl UsersItemOnlineMeetingsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["OnlineMeetings.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/settings/shiftPreferences`
@@ -12432,6 +20206,10 @@ impl UsersItemSettingsShiftPreferences {
     ///
     /// `GET /users/{userId}/settings/shiftPreferences` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`
+    /// - Application: `UserShiftPreferences.Read.All`, `UserShiftPreferences.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shiftpreferences-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
     pub fn get(
@@ -12448,10 +20226,29 @@ impl UsersItemSettingsShiftPreferences {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.Read.All", "User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "UserShiftPreferences.Read.All",
+                            "UserShiftPreferences.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update shiftPreferences
     ///
     /// `PATCH /users/{userId}/settings/shiftPreferences` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite.All`
+    /// - Application: `UserShiftPreferences.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shiftpreferences-put?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -12471,6 +20268,18 @@ impl UsersItemSettingsShiftPreferences {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["User.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["UserShiftPreferences.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/users/{Id|userPrincipalName}/managedDevices`
@@ -12489,6 +20298,10 @@ impl UsersItemManagedDevices {
     ///
     /// `GET /users/{usersId}/managedDevices` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-list?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn list(
@@ -12505,10 +20318,32 @@ impl UsersItemManagedDevices {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create managedDevice
     ///
     /// `POST /users/{usersId}/managedDevices` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-create?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -12528,6 +20363,18 @@ impl UsersItemManagedDevices {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// `/users/{Id|userPrincipalName}/managedDevices/{managedDeviceId}`
     pub fn item(&self, managed_device_id: &str) -> UsersItemManagedDevicesItem {
@@ -12551,6 +20398,10 @@ impl UsersItemManagedDevicesItem {
     ///
     /// `GET /users/{usersId}/managedDevices/{managedDeviceId}` → `200`
     ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
+    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-get?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
     pub fn get(
@@ -12567,10 +20418,32 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.Read.All",
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Update managedDevice
     ///
     /// `PATCH /users/{usersId}/managedDevices/{managedDeviceId}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-update?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
@@ -12578,7 +20451,7 @@ impl UsersItemManagedDevicesItem {
         &self,
         body: &super::super::ManagedDevice,
     ) -> graph_rt::Request<
-        super::super::ManagedDevice,
+        Option<super::super::ManagedDevice>,
         super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12586,14 +20459,30 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::optional,
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// Delete managedDevice
     ///
     /// `DELETE /users/{usersId}/managedDevices/{managedDeviceId}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-delete?view=graph-rest-1.0)
     pub fn delete(
@@ -12610,10 +20499,26 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// bypassActivationLock action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/bypassActivationLock` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-bypassactivationlock?view=graph-rest-1.0)
     pub fn bypass_activation_lock(
@@ -12630,10 +20535,30 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// cleanWindowsDevice action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/cleanWindowsDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-1.0)
     pub fn clean_windows_device(
@@ -12652,10 +20577,30 @@ impl UsersItemManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// deleteUserFromSharedAppleDevice action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/deleteUserFromSharedAppleDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-1.0)
     pub fn delete_user_from_shared_apple_device(
@@ -12674,10 +20619,30 @@ impl UsersItemManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// disableLostMode action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/disableLostMode` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-disablelostmode?view=graph-rest-1.0)
     pub fn disable_lost_mode(
@@ -12694,10 +20659,30 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// locateDevice action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/locateDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-locatedevice?view=graph-rest-1.0)
     pub fn locate_device(
@@ -12714,10 +20699,30 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// logoutSharedAppleDeviceActiveUser action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/logoutSharedAppleDeviceActiveUser` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-logoutsharedappledeviceactiveuser?view=graph-rest-1.0)
     pub fn logout_shared_apple_device_active_user(
@@ -12734,10 +20739,30 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// rebootNow action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/rebootNow` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-rebootnow?view=graph-rest-1.0)
     pub fn reboot_now(
@@ -12754,10 +20779,30 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// recoverPasscode action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/recoverPasscode` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-recoverpasscode?view=graph-rest-1.0)
     pub fn recover_passcode(
@@ -12774,10 +20819,30 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// remoteLock action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/remoteLock` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-remotelock?view=graph-rest-1.0)
     pub fn remote_lock(
@@ -12794,10 +20859,30 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// requestRemoteAssistance action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/requestRemoteAssistance` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-requestremoteassistance?view=graph-rest-1.0)
     pub fn request_remote_assistance(
@@ -12814,10 +20899,26 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                    },
+                ],
+            )
     }
     /// resetPasscode action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/resetPasscode` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-resetpasscode?view=graph-rest-1.0)
     pub fn reset_passcode(
@@ -12834,10 +20935,30 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// retire action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/retire` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-retire?view=graph-rest-1.0)
     pub fn retire(
@@ -12854,10 +20975,30 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// shutDown action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/shutDown` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-shutdown?view=graph-rest-1.0)
     pub fn shut_down(
@@ -12874,10 +21015,30 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// syncDevice action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/syncDevice` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-syncdevice?view=graph-rest-1.0)
     pub fn sync_device(
@@ -12894,10 +21055,30 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// updateWindowsDeviceAccount action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/updateWindowsDeviceAccount` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-1.0)
     pub fn update_windows_device_account(
@@ -12916,10 +21097,30 @@ impl UsersItemManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// windowsDefenderScan action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/windowsDefenderScan` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-1.0)
     pub fn windows_defender_scan(
@@ -12938,10 +21139,30 @@ impl UsersItemManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// windowsDefenderUpdateSignatures action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/windowsDefenderUpdateSignatures` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderupdatesignatures?view=graph-rest-1.0)
     pub fn windows_defender_update_signatures(
@@ -12958,10 +21179,30 @@ impl UsersItemManagedDevicesItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// wipe action
     ///
     /// `POST /users/{usersId}/managedDevices/{managedDeviceId}/wipe` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`, `DeviceManagementManagedDevices.PriviligedOperation.All`
+    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`, `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-1.0)
     pub fn wipe(
@@ -12980,5 +21221,23 @@ impl UsersItemManagedDevicesItem {
             )
             .json_body(body)
             .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "DeviceManagementManagedDevices.ReadWrite.All",
+                            "DeviceManagementManagedDevices.PriviligedOperation.All",
+                        ],
+                    },
+                ],
+            )
     }
 }

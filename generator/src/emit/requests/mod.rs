@@ -35,6 +35,8 @@ pub enum ArgKind {
     Path,
     /// The body, read as this Rust type (a `Vec` for a collection body).
     Body(TokenStream),
+    /// The body as raw bytes.
+    Bytes,
 }
 
 /// The emitted request code of one API version, and how to reach each operation.
@@ -53,6 +55,72 @@ pub struct Route {
     pub calls: Vec<Call>,
     pub workloads: Vec<&'static str>,
     pub decode: shape::Decode,
+    /// What the builder does, for `cargo xtask routes`.
+    pub facts: RouteFacts,
+}
+
+/// One builder operation as `cargo xtask routes` lists it: types as qualified docs names.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RouteFacts {
+    pub method: &'static str,
+    pub path: String,
+    pub response: ResponseFacts,
+    pub body: BodyFacts,
+    pub status: Option<u16>,
+    pub permissions: Vec<crate::model::ir::Permission>,
+    /// The page (`api/x.md:12`, its request line) the builder follows.
+    pub page: String,
+    /// Where the pages of this path and method disagree with the walk of the path.
+    pub disagreements: Vec<crate::model::ir::Disagreement>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ResponseFacts {
+    pub r#type: Option<String>,
+    pub collection: bool,
+    pub decoder: &'static str,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BodyFacts {
+    pub r#type: Option<String>,
+    pub collection: bool,
+}
+
+fn route_facts(op: &Operation, s: &shape::Shape, decode: shape::Decode) -> RouteFacts {
+    use shape::Decode;
+    let response_type = match decode {
+        Decode::Empty => None,
+        Decode::Bytes => Some("Edm.Stream".to_string()),
+        Decode::Count => Some("Edm.Int64".to_string()),
+        Decode::Any if op.response_type.is_none() => None,
+        _ => op.response_type.clone(),
+    };
+    let body_type = if s.bytes_body {
+        Some("Edm.Stream".to_string())
+    } else if s.body.is_some() {
+        op.request_type.clone()
+    } else {
+        None
+    };
+    RouteFacts {
+        method: op.method.as_str(),
+        path: op.path.clone(),
+        response: ResponseFacts {
+            collection: decode == Decode::Page
+                || (op.response_collection && response_type.is_some()),
+            r#type: response_type,
+            decoder: decode.function(),
+        },
+        body: BodyFacts {
+            collection: body_type.is_some() && op.request_collection,
+            r#type: body_type,
+        },
+        status: op.status,
+        permissions: op.permissions.to_vec(),
+        page: format!("{}:{}", op.source.file, op.source.line),
+        disagreements: op.disagreements.clone(),
+    }
 }
 
 pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) -> Requests {
@@ -148,6 +216,7 @@ fn dispatch(routes: &BTreeMap<String, Route>) -> TokenStream {
             let args = call.args.iter().map(|a| match a {
                 ArgKind::Path => quote! { &args.next_arg()? },
                 ArgKind::Body(ty) => quote! { &args.body::<#ty>()? },
+                ArgKind::Bytes => quote! { &args.bytes()? },
             });
             chain = quote! { #chain.#m(#(#args),*) };
         }
@@ -216,12 +285,12 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
     for op in node.ops.values() {
         let wanted = op_method_name(op, &methods);
         let method = methods.claim(&wanted);
-        let (tokens, call, workloads, decode) =
+        let (tokens, call, workloads, decode, facts) =
             operation(ctx, op, &method, quote! { self.0.clone() }, &[], None);
         items.push(tokens);
         routes.push((
             *op,
-            route(&node.name, &method, reach, call, workloads, decode),
+            route(&node.name, &method, reach, call, workloads, decode, facts),
         ));
     }
 
@@ -233,12 +302,12 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
         let (params, arg_kinds, path) = segment_path(segment);
         if tree.is_collapsed(child) {
             if let Some(op) = c.ops.values().next() {
-                let (tokens, call, workloads, decode) =
+                let (tokens, call, workloads, decode, facts) =
                     operation(ctx, op, &method, path, &params, Some(arg_kinds));
                 items.push(tokens);
                 routes.push((
                     *op,
-                    route(&node.name, &method, reach, call, workloads, decode),
+                    route(&node.name, &method, reach, call, workloads, decode, facts),
                 ));
             }
             continue;
@@ -304,6 +373,7 @@ fn route(
     call: Call,
     workloads: Vec<&'static str>,
     decode: shape::Decode,
+    facts: RouteFacts,
 ) -> Route {
     let mut calls = reach.to_vec();
     calls.push(call);
@@ -312,6 +382,7 @@ fn route(
         calls,
         workloads,
         decode,
+        facts,
     }
 }
 
@@ -500,12 +571,25 @@ fn operation(
     path: TokenStream,
     params: &[proc_macro2::Ident],
     arg_kinds: Option<Vec<ArgKind>>,
-) -> (TokenStream, Call, Vec<&'static str>, shape::Decode) {
+) -> (
+    TokenStream,
+    Call,
+    Vec<&'static str>,
+    shape::Decode,
+    RouteFacts,
+) {
     let s = shape::shape(ctx.plan, op);
+    let facts = route_facts(op, &s, s.decode);
     // A parameters struct is compiled with the version (its fields carry their own cfg): only
     // the types of the shape need features.
     let workloads = s.workloads.clone();
-    let (body_param, body_set, body_arg) = if let Some(body) = &s.body {
+    let (body_param, body_set, body_arg) = if s.bytes_body {
+        (
+            Some(quote! { body: &[u8] }),
+            Some(quote! { .bytes_body("application/octet-stream", body.to_vec()) }),
+            Some(ArgKind::Bytes),
+        )
+    } else if let Some(body) = &s.body {
         if op.request_collection {
             (
                 Some(quote! { body: &[#body] }),
@@ -551,9 +635,10 @@ fn operation(
     if let Some(st) = op.status {
         line.push_str(&format!(" → `{st}`"));
     }
+    let (perm_docs, perm_set) = permissions(op);
     let title = doc_attrs(&op.title, None);
     let link = doc_attrs("", Some(&page_url(&op.source.file, ctx.version)));
-    let docs = quote! { #title #[doc = ""] #[doc = #line] #[doc = ""] #link };
+    let docs = quote! { #title #[doc = ""] #[doc = #line] #(#perm_docs)* #[doc = ""] #link };
     let param_decls = params.iter().map(|p| quote! { #p: &str });
     let all_params: Vec<TokenStream> = param_decls.chain(body_param).collect();
     let tokens = quote! {
@@ -563,6 +648,7 @@ fn operation(
             graph_rt::Request::new(graph_rt::Method::#http, VERSION, #path, graph_rt::decode::#decode)
                 #body_set
                 #status
+                #perm_set
         }
     };
     let mut args = arg_kinds.unwrap_or_default();
@@ -575,5 +661,61 @@ fn operation(
         },
         workloads.into_iter().collect(),
         s.decode,
+        facts,
     )
+}
+
+/// The kind of caller a permissions row names, as `graph_rt::PermissionKind`.
+fn permission_kind(kind: &str) -> Option<&'static str> {
+    let lower = kind.to_ascii_lowercase();
+    if lower.contains("personal") {
+        Some("DelegatedPersonal")
+    } else if lower.contains("delegated") {
+        Some("DelegatedWork")
+    } else if lower.contains("application") {
+        Some("Application")
+    } else {
+        None
+    }
+}
+
+/// The permissions of an operation: rustdoc lines, and the call that makes them queryable on
+/// the built request (`.with_permissions(&[…])`), least privileged first as the docs list them.
+fn permissions(op: &Operation) -> (Vec<TokenStream>, Option<TokenStream>) {
+    let mut docs = Vec::new();
+    let mut items = Vec::new();
+    for p in op.permissions.iter() {
+        let Some(kind) = permission_kind(&p.kind) else {
+            continue;
+        };
+        let scopes: Vec<&str> = p
+            .scopes
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if scopes.is_empty() {
+            continue;
+        }
+        if docs.is_empty() {
+            docs.push(quote! { #[doc = ""] });
+            docs.push(quote! { #[doc = " Permissions (any one; least privileged first):"] });
+        }
+        let line = format!(
+            " - {}: {}",
+            p.kind.trim(),
+            scopes
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        docs.push(quote! { #[doc = #line] });
+        let k = format_ident!("{}", kind);
+        items.push(quote! {
+            graph_rt::Permission { kind: graph_rt::PermissionKind::#k, scopes: &[#(#scopes),*] }
+        });
+    }
+    let set = (!items.is_empty()).then(|| quote! { .with_permissions(&[#(#items),*]) });
+    (docs, set)
 }

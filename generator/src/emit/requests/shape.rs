@@ -16,6 +16,8 @@ use crate::model::ir::{HttpMethod, Operation, OperationKind, Segment, TypeKind};
 pub enum Decode {
     /// One JSON value of the type.
     Json,
+    /// One JSON value of the type, or none (`204`, an empty body): `Option<T>`.
+    Optional,
     /// `{"value": …}` around the value.
     Value,
     /// A page of a collection.
@@ -34,6 +36,7 @@ impl Decode {
     pub fn function(self) -> &'static str {
         match self {
             Self::Json => "json",
+            Self::Optional => "optional",
             Self::Value => "value",
             Self::Page => "page",
             Self::Empty => "empty",
@@ -65,6 +68,8 @@ pub struct Shape {
     /// The type of the body parameter's value (`X` of `&X`, or of `&[X]` when the operation
     /// takes a collection), when the operation takes a model as its body.
     pub body: Option<TokenStream>,
+    /// Whether the body is raw bytes (`PUT …/content`) rather than JSON.
+    pub bytes_body: bool,
     /// The workloads every type named here needs.
     pub workloads: BTreeSet<&'static str>,
 }
@@ -160,7 +165,11 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
         } else {
             (Decode::Empty, quote! { () })
         }
-    } else if op.status == Some(204) || op.method == HttpMethod::Delete {
+    } else if op.status == Some(204)
+        || op.method == HttpMethod::Delete
+        || (op.status == Some(202) && !success_body(op))
+    {
+        // `204 No Content`, or `202 Accepted` with a `Location` header and no body.
         (Decode::Empty, quote! { () })
     } else if let Some(t) = response {
         workloads.extend(t.workload);
@@ -172,6 +181,9 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
             .is_some_and(|r| r.starts_with("Edm.") || plan.enums.contains_key(r));
         if collection {
             (Decode::Page, quote! { graph_rt::Page<#tokens> })
+        } else if op.method == HttpMethod::Patch && !is_primitive && !t.untyped {
+            // Graph answers an update with the entity or with `204 No Content`.
+            (Decode::Optional, quote! { Option<#tokens> })
         } else if is_primitive {
             (Decode::Value, tokens)
         } else if t.untyped {
@@ -185,7 +197,9 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
         (Decode::Empty, quote! { () })
     };
 
+    let bytes_body = op.request_type.as_deref() == Some("Edm.Stream");
     let body = match op.request_type.as_deref() {
+        Some("Edm.Stream") => None,
         Some(t) => {
             let t = rust_type(plan, t);
             workloads.extend(t.workload);
@@ -209,8 +223,21 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
         select: select.unwrap_or_else(|| quote! { () }),
         options,
         body,
+        bytes_body,
         workloads,
     }
+}
+
+/// Whether a 2xx example response of the operation has a body.
+fn success_body(op: &Operation) -> bool {
+    use crate::model::ir::ExampleBody;
+    op.examples
+        .iter()
+        .filter_map(|e| e.response.as_ref())
+        .any(|r| {
+            r.status.is_some_and(|s| (200..300).contains(&s))
+                && !matches!(r.body, ExampleBody::None)
+        })
 }
 
 /// Whether an operation without a documented body type takes untyped JSON: a create or update

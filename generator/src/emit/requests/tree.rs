@@ -142,11 +142,11 @@ impl<'a> Tree<'a> {
 
 /// Which of the request lines that share a path and method the builder follows, lower first:
 /// one without a query written on it (`GET /users?$expand=manager` is a variant of
-/// `GET /users`), whose body or response is the node's type (`hint`: what its `GET` returns;
+/// `GET /users`), whose page agrees with the walk of the path (`resolve::routes`), whose body or response is the node's type (`hint`: what its `GET` returns;
 /// `PATCH /users/{id}` takes a user, not the open extension a page about extensions shows),
 /// with its body and response types documented, on the type's own page rather than on an
 /// Intune page that repeats it.
-fn rank(op: &Operation, hint: Option<&str>) -> (bool, bool, bool, bool) {
+fn rank(op: &Operation, hint: Option<&str>) -> (bool, bool, bool, bool, bool) {
     let untyped = match op.kind {
         OperationKind::Create | OperationKind::Update => op.request_type.is_none(),
         OperationKind::Get | OperationKind::List => op.response_type.is_none(),
@@ -156,6 +156,9 @@ fn rank(op: &Operation, hint: Option<&str>) -> (bool, bool, bool, bool) {
         hint.is_some_and(|h| op.request_type.as_deref().or(op.response_type.as_deref()) != Some(h));
     (
         op.query.is_some(),
+        op.disagreements
+            .iter()
+            .any(|d| d.kind != "page names no type"),
         other_type,
         untyped,
         is_intune(&op.source.file),

@@ -2558,19 +2558,19 @@ pub fn dispatch(
         "GET /directory/administrativeunits/{}/scopedrolemembers/{}" => {
             Some(directory_administrative_units_item_scoped_role_members_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "GET /directory/deleteditems/microsoft.graph.application" => {
             Some(directory_deleted_items_application__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "GET /directory/deleteditems/microsoft.graph.device" => {
             Some(directory_deleted_items_device__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /directory/deleteditems/microsoft.graph.group" => {
             Some(directory_deleted_items_group__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /directory/deleteditems/microsoft.graph.user" => {
             Some(directory_deleted_items_user__list(args))
         }
@@ -2580,6 +2580,7 @@ pub fn dispatch(
         "GET /directoryobjects/{}" => Some(directory_objects_item__get(args)),
         #[cfg(feature = "core")]
         "GET /directoryroles" => Some(directory_roles__list(args)),
+        #[cfg(feature = "core")]
         "GET /directoryroles/delta" => Some(directory_roles__delta(args)),
         #[cfg(feature = "core")]
         "GET /directoryroles/roletemplateid={roletemplateid}" => {
@@ -2639,6 +2640,7 @@ pub fn dispatch(
             Some(drive_root_created_by_user_planner_tasks__list(args))
         }
         "GET /drive/root:/{}:/content" => Some(drive_root_by_path_content__get(args)),
+        #[cfg(feature = "files")]
         "GET /drives/{}" => Some(drives_item__get(args)),
         #[cfg(feature = "files")]
         "GET /drives/{}/items/{}" => Some(drives_item_items_item__get(args)),
@@ -2680,12 +2682,15 @@ pub fn dispatch(
         "GET /drives/{}/items/{}/versions/{}/content" => {
             Some(drives_item_items_item_versions_item_content__get(args))
         }
+        #[cfg(feature = "core")]
         "GET /drives/{}/list/subscriptions/socketio" => {
             Some(drives_item_list_subscriptions_socket_io__get(args))
         }
         #[cfg(feature = "files")]
         "GET /drives/{}/root/delta" => Some(drives_item_root_delta__get(args)),
+        #[cfg(feature = "files")]
         "GET /drives/{}/root/search(q)" => Some(drives_item_root__search(args)),
+        #[cfg(feature = "core")]
         "GET /drives/{}/root/subscriptions/socketio" => {
             Some(drives_item_root_subscriptions_socket_io__get(args))
         }
@@ -2893,6 +2898,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "groups")]
         "GET /groups" => Some(groups__list(args)),
+        #[cfg(feature = "groups")]
         "GET /groups/delta" => Some(groups__delta(args)),
         #[cfg(feature = "groups")]
         "GET /groups/{}" => Some(groups_item__get(args)),
@@ -2967,6 +2973,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "files")]
         "GET /groups/{}/drive" => Some(groups_item_drive__get(args)),
         #[cfg(feature = "files")]
         "GET /groups/{}/drive/items/{}" => Some(groups_item_drive_items_item__get(args)),
@@ -3004,9 +3011,11 @@ pub fn dispatch(
         "GET /groups/{}/drive/root/delta" => {
             Some(groups_item_drive_root_delta__get(args))
         }
+        #[cfg(feature = "files")]
         "GET /groups/{}/drive/root/search(q)" => {
             Some(groups_item_drive_root__search(args))
         }
+        #[cfg(feature = "core")]
         "GET /groups/{}/drive/root/subscriptions/socketio" => {
             Some(groups_item_drive_root_subscriptions_socket_io__get(args))
         }
@@ -3095,7 +3104,7 @@ pub fn dispatch(
         "GET /groups/{}/onenote/sections/{}/pages" => {
             Some(groups_item_onenote_sections_item_pages__list(args))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "GET /groups/{}/owners" => Some(groups_item_owners__list(args)),
         #[cfg(feature = "core")]
         "GET /groups/{}/permissiongrants" => {
@@ -3396,7 +3405,9 @@ pub fn dispatch(
         }
         #[cfg(feature = "users")]
         "GET /me" => Some(me__get(args)),
+        #[cfg(feature = "core")]
         "GET /me/activities" => Some(me_activities__get(args)),
+        #[cfg(feature = "core")]
         "GET /me/activities/recent" => Some(me_activities_recent__get(args)),
         #[cfg(feature = "identity_governance")]
         "GET /me/agreementacceptances" => Some(me_agreement_acceptances__list(args)),
@@ -3586,6 +3597,7 @@ pub fn dispatch(
         "GET /me/createdobjects" => Some(me_created_objects__list(args)),
         #[cfg(feature = "core")]
         "GET /me/directreports" => Some(me_direct_reports__list(args)),
+        #[cfg(feature = "files")]
         "GET /me/drive" => Some(me_drive__get(args)),
         #[cfg(feature = "files")]
         "GET /me/drive/following" => Some(me_drive_following__list(args)),
@@ -4129,9 +4141,11 @@ pub fn dispatch(
         "GET /me/drive/items/{}/workbook/worksheets/{}/names" => {
             Some(me_drive_items_item_workbook_worksheets_item_names__list(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/pivottables" => {
             Some(me_drive_items_item_workbook_worksheets_item_pivot_tables__list(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/pivottables/{}" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_pivot_tables_item__get(args),
@@ -4217,6 +4231,7 @@ pub fn dispatch(
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/usedrange" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__used_range(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/visibleview" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_range2_visible_view__get(
@@ -4232,6 +4247,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/visibleview/range" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_range2_visible_view__range(
@@ -4239,6 +4255,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/visibleview/rows" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_range2_visible_view_rows__list(
@@ -4398,7 +4415,9 @@ pub fn dispatch(
         "GET /me/drive/recent" => Some(me_drive_recent__list(args)),
         #[cfg(feature = "files")]
         "GET /me/drive/root/delta" => Some(me_drive_root_delta__get(args)),
+        #[cfg(feature = "files")]
         "GET /me/drive/root/search(q)" => Some(me_drive_root__search(args)),
+        #[cfg(feature = "core")]
         "GET /me/drive/root/subscriptions/socketio" => {
             Some(me_drive_root_subscriptions_socket_io__get(args))
         }
@@ -4917,9 +4936,11 @@ pub fn dispatch(
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/names" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_names__list(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/pivottables" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_pivot_tables__list(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/pivottables/{}" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_pivot_tables_item__get(
@@ -5017,6 +5038,7 @@ pub fn dispatch(
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/usedrange" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__used_range(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/visibleview" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__get(
@@ -5032,6 +5054,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/visibleview/range" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__range(
@@ -5039,6 +5062,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/visibleview/rows" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2_visible_view_rows__list(
@@ -5233,19 +5257,19 @@ pub fn dispatch(
         }
         #[cfg(feature = "users")]
         "GET /me/insights/shared" => Some(me_insights_shared__list(args)),
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "GET /me/insights/shared/{}/resource" => {
             Some(me_insights_shared_item_resource__list(args))
         }
         #[cfg(feature = "users")]
         "GET /me/insights/trending" => Some(me_insights_trending__list(args)),
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "GET /me/insights/trending/{}/resource" => {
             Some(me_insights_trending_item_resource__list(args))
         }
         #[cfg(feature = "users")]
         "GET /me/insights/used" => Some(me_insights_used__list(args)),
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "GET /me/insights/used/{}/resource" => {
             Some(me_insights_used_item_resource__list(args))
         }
@@ -5253,27 +5277,35 @@ pub fn dispatch(
         "GET /me/joinedteams" => Some(me_joined_teams__list(args)),
         #[cfg(feature = "core")]
         "GET /me/licensedetails" => Some(me_license_details__list(args)),
+        #[cfg(feature = "mail")]
         "GET /me/mailboxsettings" => Some(me_mailbox_settings__get(args)),
+        #[cfg(feature = "core")]
         "GET /me/mailboxsettings/automaticrepliessetting" => {
             Some(me_mailbox_settings_automatic_replies_setting__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /me/mailboxsettings/dateformat" => {
             Some(me_mailbox_settings_date_format__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /me/mailboxsettings/delegatemeetingmessagedeliveryoptions" => {
             Some(
                 me_mailbox_settings_delegate_meeting_message_delivery_options__get(args),
             )
         }
+        #[cfg(feature = "core")]
         "GET /me/mailboxsettings/language" => {
             Some(me_mailbox_settings_language__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /me/mailboxsettings/timeformat" => {
             Some(me_mailbox_settings_time_format__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /me/mailboxsettings/timezone" => {
             Some(me_mailbox_settings_time_zone__get(args))
         }
+        #[cfg(feature = "core")]
         "GET /me/mailboxsettings/workinghours" => {
             Some(me_mailbox_settings_working_hours__get(args))
         }
@@ -5360,6 +5392,7 @@ pub fn dispatch(
         "GET /me/oauth2permissiongrants" => Some(me_oauth2_permission_grants__list(args)),
         #[cfg(feature = "onenote")]
         "GET /me/onenote/notebooks" => Some(me_onenote_notebooks__list(args)),
+        #[cfg(feature = "core")]
         "GET /me/onenote/notebooks/getrecentnotebooks(includepersonalnotebooks)" => {
             Some(me_onenote_notebooks__get_recent_notebooks(args))
         }
@@ -5503,7 +5536,7 @@ pub fn dispatch(
             )
         }
         #[cfg(feature = "core")]
-        "GET /organization" => Some(organization__get(args)),
+        "GET /organization" => Some(organization__list(args)),
         #[cfg(feature = "core")]
         "GET /organization/{}" => Some(organization_item__get(args)),
         #[cfg(feature = "core")]
@@ -6086,18 +6119,25 @@ pub fn dispatch(
         "GET /schemaextensions" => Some(schema_extensions__list(args)),
         #[cfg(feature = "core")]
         "GET /schemaextensions/{}" => Some(schema_extensions_item__get(args)),
+        #[cfg(feature = "security")]
         "GET /security/alerts" => Some(security_alerts__list(args)),
+        #[cfg(feature = "security")]
         "GET /security/alerts/{}" => Some(security_alerts_item__get(args)),
+        #[cfg(feature = "security")]
         "GET /security/securescorecontrolprofiles" => {
             Some(security_secure_score_control_profiles__list(args))
         }
+        #[cfg(feature = "security")]
         "GET /security/securescorecontrolprofiles/{}" => {
             Some(security_secure_score_control_profiles_item__get(args))
         }
+        #[cfg(feature = "security")]
         "GET /security/securescores" => Some(security_secure_scores__list(args)),
+        #[cfg(feature = "security")]
         "GET /security/securescores/{}" => Some(security_secure_scores_item__get(args)),
         #[cfg(feature = "applications")]
         "GET /serviceprincipals" => Some(service_principals__list(args)),
+        #[cfg(feature = "applications")]
         "GET /serviceprincipals/delta" => Some(service_principals__delta(args)),
         #[cfg(feature = "applications")]
         "GET /serviceprincipals/{}" => Some(service_principals_item__get(args)),
@@ -6149,9 +6189,11 @@ pub fn dispatch(
         }
         #[cfg(feature = "core")]
         "GET /shares/{}" => Some(shares_item__get(args)),
+        #[cfg(feature = "files")]
         "GET /sites" => Some(sites__get(args)),
         #[cfg(feature = "files")]
         "GET /sites/{}/analytics" => Some(sites_item_analytics__get(args)),
+        #[cfg(feature = "files")]
         "GET /sites/{}/drive" => Some(sites_item_drive__get(args)),
         #[cfg(feature = "files")]
         "GET /sites/{}/drive/items/{}" => Some(sites_item_drive_items_item__get(args)),
@@ -6187,6 +6229,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "files")]
         "GET /sites/{}/drive/root/delta" => Some(sites_item_drive_root_delta__get(args)),
+        #[cfg(feature = "files")]
         "GET /sites/{}/drive/root/search(q)" => Some(sites_item_drive_root__search(args)),
         #[cfg(feature = "files")]
         "GET /sites/{}/drive/root:/{}:" => Some(sites_item_drive_root_by_path__get(args)),
@@ -6202,11 +6245,15 @@ pub fn dispatch(
         "GET /sites/{}/items/{}/versions/{}" => {
             Some(sites_item_items_item_versions_item__get(args))
         }
+        #[cfg(feature = "files")]
         "GET /sites/{}/lists" => Some(sites_item_lists__get(args)),
+        #[cfg(feature = "files")]
         "GET /sites/{}/lists/{}" => Some(sites_item_lists_item__get(args)),
+        #[cfg(feature = "core")]
         "GET /sites/{}/lists/{}/drive/root/subscriptions/socketio" => {
             Some(sites_item_lists_item_drive_root_subscriptions_socket_io__get(args))
         }
+        #[cfg(feature = "files")]
         "GET /sites/{}/lists/{}/items" => Some(sites_item_lists_item_items__get(args)),
         #[cfg(feature = "files")]
         "GET /sites/{}/lists/{}/items/{}" => {
@@ -6291,6 +6338,7 @@ pub fn dispatch(
         "GET /sites/{}/permissions" => Some(sites_item_permissions__list(args)),
         #[cfg(feature = "files")]
         "GET /sites/{}/permissions/{}" => Some(sites_item_permissions_item__get(args)),
+        #[cfg(feature = "files")]
         "GET /sites/{}/sites" => Some(sites_item_sites__get(args)),
         #[cfg(feature = "files")]
         "GET /sites/{}:/{}:" => Some(sites_item_by_path__get(args)),
@@ -6722,6 +6770,7 @@ pub fn dispatch(
         "GET /users/{}/createdobjects" => Some(users_item_created_objects__list(args)),
         #[cfg(feature = "core")]
         "GET /users/{}/directreports" => Some(users_item_direct_reports__list(args)),
+        #[cfg(feature = "files")]
         "GET /users/{}/drive" => Some(users_item_drive__get(args)),
         #[cfg(feature = "files")]
         "GET /users/{}/drive/items/{}" => Some(users_item_drive_items_item__get(args)),
@@ -6757,6 +6806,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "files")]
         "GET /users/{}/drive/root/delta" => Some(users_item_drive_root_delta__get(args)),
+        #[cfg(feature = "files")]
         "GET /users/{}/drive/root/search(q)" => Some(users_item_drive_root__search(args)),
         #[cfg(feature = "files")]
         "GET /users/{}/drive/root:/{}:" => Some(users_item_drive_root_by_path__get(args)),
@@ -6809,13 +6859,13 @@ pub fn dispatch(
         "GET /users/{}/insights/trending" => {
             Some(users_item_insights_trending__list(args))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "GET /users/{}/insights/trending/{}/resource" => {
             Some(users_item_insights_trending_item_resource__list(args))
         }
         #[cfg(feature = "users")]
         "GET /users/{}/insights/used" => Some(users_item_insights_used__list(args)),
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "GET /users/{}/insights/used/{}/resource" => {
             Some(users_item_insights_used_item_resource__list(args))
         }
@@ -6827,13 +6877,17 @@ pub fn dispatch(
         "GET /users/{}/joinedteams" => Some(users_item_joined_teams__list(args)),
         #[cfg(feature = "core")]
         "GET /users/{}/licensedetails" => Some(users_item_license_details__list(args)),
+        #[cfg(feature = "mail")]
         "GET /users/{}/mailboxsettings" => Some(users_item_mailbox_settings__get(args)),
+        #[cfg(feature = "core")]
         "GET /users/{}/mailboxsettings/automaticrepliessetting" => {
             Some(users_item_mailbox_settings_automatic_replies_setting__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/mailboxsettings/dateformat" => {
             Some(users_item_mailbox_settings_date_format__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/mailboxsettings/delegatemeetingmessagedeliveryoptions" => {
             Some(
                 users_item_mailbox_settings_delegate_meeting_message_delivery_options__get(
@@ -6841,15 +6895,19 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "core")]
         "GET /users/{}/mailboxsettings/language" => {
             Some(users_item_mailbox_settings_language__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/mailboxsettings/timeformat" => {
             Some(users_item_mailbox_settings_time_format__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/mailboxsettings/timezone" => {
             Some(users_item_mailbox_settings_time_zone__get(args))
         }
+        #[cfg(feature = "core")]
         "GET /users/{}/mailboxsettings/workinghours" => {
             Some(users_item_mailbox_settings_working_hours__get(args))
         }
@@ -6956,6 +7014,7 @@ pub fn dispatch(
         "GET /users/{}/onenote/notebooks" => {
             Some(users_item_onenote_notebooks__list(args))
         }
+        #[cfg(feature = "core")]
         "GET /users/{}/onenote/notebooks/getrecentnotebooks(includepersonalnotebooks)" => {
             Some(users_item_onenote_notebooks__get_recent_notebooks(args))
         }
@@ -7116,6 +7175,7 @@ pub fn dispatch(
         "GET /users/{}/transitivememberof" => {
             Some(users_item_transitive_member_of__list(args))
         }
+        #[cfg(feature = "applications")]
         "PATCH /applications/{}" => Some(applications_item__update(args)),
         #[cfg(feature = "teams")]
         "PATCH /chats/{}" => Some(chats_item__update(args)),
@@ -7123,6 +7183,7 @@ pub fn dispatch(
         "PATCH /chats/{}/messages/{}" => Some(chats_item_messages_item__update(args)),
         #[cfg(feature = "teams")]
         "PATCH /chats/{}/tabs/{}" => Some(chats_item_tabs_item__update(args)),
+        #[cfg(feature = "search")]
         "PATCH /connections/{}" => Some(connections_item__update(args)),
         #[cfg(feature = "device_management")]
         "PATCH /deviceappmanagement" => Some(device_app_management__update(args)),
@@ -7778,6 +7839,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "PATCH /devices/{}" => Some(devices_item__update(args)),
         #[cfg(feature = "core")]
         "PATCH /devices/{}/extensions/{}" => {
@@ -7786,6 +7848,7 @@ pub fn dispatch(
         "PATCH /directory/administrativeunits/{}" => {
             Some(directory_administrative_units_item__update(args))
         }
+        #[cfg(feature = "core")]
         "PATCH /domains/{}" => Some(domains_item__update(args)),
         #[cfg(feature = "files")]
         "PATCH /drives/{}/items/{}" => Some(drives_item_items_item__update(args)),
@@ -7853,6 +7916,7 @@ pub fn dispatch(
         "PATCH /grouplifecyclepolicies/{}" => {
             Some(group_lifecycle_policies_item__update(args))
         }
+        #[cfg(feature = "groups")]
         "PATCH /groups/{}" => Some(groups_item__update(args)),
         #[cfg(feature = "mail")]
         "PATCH /groups/{}/calendar" => Some(groups_item_calendar__update(args)),
@@ -7890,6 +7954,7 @@ pub fn dispatch(
             Some(groups_item_onenote_pages_item_content__update(args))
         }
         "PATCH /groups/{}/photo/$value" => Some(groups_item_photo_value__update(args)),
+        #[cfg(feature = "groups")]
         "PATCH /groups/{}/settings/{}" => Some(groups_item_settings_item__update(args)),
         #[cfg(feature = "groups")]
         "PATCH /groups/{}/threads/{}" => Some(groups_item_threads_item__update(args)),
@@ -7897,6 +7962,7 @@ pub fn dispatch(
         "PATCH /groups/{}/threads/{}/posts/{}/extensions/{}" => {
             Some(groups_item_threads_item_posts_item_extensions_item__update(args))
         }
+        #[cfg(feature = "groups")]
         "PATCH /groupsettings/{}" => Some(group_settings_item__update(args)),
         #[cfg(feature = "identity")]
         "PATCH /identity/apiconnectors/{}" => {
@@ -7931,6 +7997,7 @@ pub fn dispatch(
         "PATCH /identitygovernance/termsofuse/agreements/{}" => {
             Some(identity_governance_terms_of_use_agreements_item__update(args))
         }
+        #[cfg(feature = "identity")]
         "PATCH /identityproviders/{}" => Some(identity_providers_item__update(args)),
         #[cfg(feature = "mail")]
         "PATCH /me/calendar" => Some(me_calendar__update(args)),
@@ -8681,6 +8748,7 @@ pub fn dispatch(
         "PATCH /me/todo/lists/{}/tasks/{}/linkedresources/{}" => {
             Some(me_todo_lists_item_tasks_item_linked_resources_item__update(args))
         }
+        #[cfg(feature = "applications")]
         "PATCH /oauth2permissiongrants/{}" => {
             Some(o_auth2_permissiongrants_item__update(args))
         }
@@ -8803,6 +8871,7 @@ pub fn dispatch(
         "PATCH /print/printers/{}/jobs/{}" => {
             Some(print_printers_item_jobs_item__update(args))
         }
+        #[cfg(feature = "print")]
         "PATCH /print/settings" => Some(print_settings__update(args)),
         #[cfg(feature = "print")]
         "PATCH /print/shares/{}" => Some(print_shares_item__update(args)),
@@ -8816,6 +8885,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "device_management")]
         "PATCH /reports" => Some(reports__update(args)),
+        #[cfg(feature = "core")]
         "PATCH /schemaextensions/{}" => Some(schema_extensions_item__update(args)),
         #[cfg(feature = "security")]
         "PATCH /security/alerts/{}" => Some(security_alerts_item__update(args)),
@@ -9071,6 +9141,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "teams")]
         "POST /chats" => Some(chats__create(args)),
+        #[cfg(feature = "teams")]
         "POST /chats/{}/installedapps" => Some(chats_item_installed_apps__create(args)),
         "POST /chats/{}/installedapps/{}/upgrade" => {
             Some(chats_item_installed_apps_item__upgrade(args))
@@ -9126,6 +9197,7 @@ pub fn dispatch(
         "POST /communications/calls/{}/reject" => {
             Some(communications_calls_item__reject(args))
         }
+        #[cfg(feature = "core")]
         "POST /communications/calls/{}/subscribetotone" => {
             Some(communications_calls_item__subscribe_to_tone(args))
         }
@@ -10017,6 +10089,7 @@ pub fn dispatch(
         "POST /devices/{}/checkmemberobjects" => {
             Some(devices_item__check_member_objects(args))
         }
+        #[cfg(feature = "core")]
         "POST /devices/{}/extensions" => Some(devices_item_extensions__create(args)),
         #[cfg(feature = "core")]
         "POST /devices/{}/registeredowners/$ref" => {
@@ -10048,6 +10121,7 @@ pub fn dispatch(
         "POST /directoryobjects/getavailableextensionproperties" => {
             Some(directory_objects__get_available_extension_properties(args))
         }
+        #[cfg(feature = "core")]
         "POST /directoryobjects/getbyids" => Some(directory_objects__get_by_ids(args)),
         "POST /directoryobjects/validateproperties" => {
             Some(directory_objects__validate_properties(args))
@@ -10093,11 +10167,13 @@ pub fn dispatch(
         "POST /drives/{}/items/{}/createlink" => {
             Some(drives_item_items_item_create_link__create(args))
         }
+        #[cfg(feature = "core")]
         "POST /drives/{}/items/{}/createuploadsession" => {
             Some(drives_item_items_item__create_upload_session(args))
         }
         #[cfg(feature = "files")]
         "POST /drives/{}/items/{}/follow" => Some(drives_item_items_item__follow(args)),
+        #[cfg(feature = "files")]
         "POST /drives/{}/items/{}/invite" => Some(drives_item_items_item__invite(args)),
         "POST /drives/{}/items/{}/preview" => Some(drives_item_items_item__preview(args)),
         "POST /drives/{}/items/{}/versions/{}/restoreversion" => {
@@ -10105,6 +10181,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "education")]
         "POST /education/classes" => Some(education_classes__create(args)),
+        #[cfg(feature = "education")]
         "POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/setupresourcesfolder" => {
             Some(
                 education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454__set_up_resources_folder(
@@ -10119,6 +10196,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "education")]
         "POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/setupresourcesfolder" => {
             Some(
                 education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__set_up_resources_folder(
@@ -10267,6 +10345,7 @@ pub fn dispatch(
         "POST /groups/{}/drive/items/{}/createlink" => {
             Some(groups_item_drive_items_item_create_link__create(args))
         }
+        #[cfg(feature = "core")]
         "POST /groups/{}/drive/items/{}/createuploadsession" => {
             Some(groups_item_drive_items_item__create_upload_session(args))
         }
@@ -10274,6 +10353,7 @@ pub fn dispatch(
         "POST /groups/{}/drive/items/{}/follow" => {
             Some(groups_item_drive_items_item__follow(args))
         }
+        #[cfg(feature = "files")]
         "POST /groups/{}/drive/items/{}/invite" => {
             Some(groups_item_drive_items_item__invite(args))
         }
@@ -10286,12 +10366,14 @@ pub fn dispatch(
         #[cfg(feature = "mail")]
         "POST /groups/{}/events" => Some(groups_item_events__create(args)),
         "POST /groups/{}/events/{}/cancel" => Some(groups_item_events_item__cancel(args)),
+        #[cfg(feature = "core")]
         "POST /groups/{}/events/{}/extensions" => {
             Some(groups_item_events_item_extensions__create(args))
         }
         "POST /groups/{}/events/{}/forward" => {
             Some(groups_item_events_item__forward(args))
         }
+        #[cfg(feature = "core")]
         "POST /groups/{}/extensions" => Some(groups_item_extensions__create(args)),
         "POST /groups/{}/getmembergroups" => Some(groups_item__get_member_groups(args)),
         "POST /groups/{}/getmemberobjects" => Some(groups_item__get_member_objects(args)),
@@ -10352,6 +10434,7 @@ pub fn dispatch(
         "POST /groups/{}/subscribebymail" => Some(groups_item__subscribe_by_mail(args)),
         #[cfg(feature = "groups")]
         "POST /groups/{}/threads" => Some(groups_item_threads__create(args)),
+        #[cfg(feature = "core")]
         "POST /groups/{}/threads/{}/posts/{}/extensions" => {
             Some(groups_item_threads_item_posts_item_extensions__create(args))
         }
@@ -10602,11 +10685,13 @@ pub fn dispatch(
         "POST /me/drive/items/{}/createlink" => {
             Some(me_drive_items_item_create_link__create(args))
         }
+        #[cfg(feature = "core")]
         "POST /me/drive/items/{}/createuploadsession" => {
             Some(me_drive_items_item__create_upload_session(args))
         }
         #[cfg(feature = "files")]
         "POST /me/drive/items/{}/follow" => Some(me_drive_items_item__follow(args)),
+        #[cfg(feature = "files")]
         "POST /me/drive/items/{}/invite" => Some(me_drive_items_item__invite(args)),
         "POST /me/drive/items/{}/preview" => Some(me_drive_items_item__preview(args)),
         #[cfg(feature = "files")]
@@ -11025,6 +11110,7 @@ pub fn dispatch(
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/unmerge" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__unmerge(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range/resizedrange(deltarows,deltacolumns)" => {
             Some(me_drive_items_item_workbook_worksheets_item_range__resized_range(args))
         }
@@ -11562,6 +11648,7 @@ pub fn dispatch(
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/unmerge" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__unmerge(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range/resizedrange(deltarows,deltacolumns)" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range__resized_range(args),
@@ -11702,6 +11789,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "mail")]
         "POST /me/mailfolders" => Some(me_mail_folders__create(args)),
+        #[cfg(feature = "mail")]
         "POST /me/mailfolders/inbox/messagerules" => {
             Some(me_mail_folders_inbox_message_rules__create(args))
         }
@@ -11878,6 +11966,7 @@ pub fn dispatch(
                 organization_item_certificate_based_auth_configuration_ref__create(args),
             )
         }
+        #[cfg(feature = "core")]
         "POST /organization/{}/extensions" => {
             Some(organization_item_extensions__create(args))
         }
@@ -12057,6 +12146,7 @@ pub fn dispatch(
         "POST /sites/{}/drive/items/{}/createlink" => {
             Some(sites_item_drive_items_item_create_link__create(args))
         }
+        #[cfg(feature = "core")]
         "POST /sites/{}/drive/items/{}/createuploadsession" => {
             Some(sites_item_drive_items_item__create_upload_session(args))
         }
@@ -12064,6 +12154,7 @@ pub fn dispatch(
         "POST /sites/{}/drive/items/{}/follow" => {
             Some(sites_item_drive_items_item__follow(args))
         }
+        #[cfg(feature = "files")]
         "POST /sites/{}/drive/items/{}/invite" => {
             Some(sites_item_drive_items_item__invite(args))
         }
@@ -12121,7 +12212,6 @@ pub fn dispatch(
         "POST /subscriptions" => Some(subscriptions__create(args)),
         #[cfg(feature = "teams")]
         "POST /teams" => Some(teams__create(args)),
-        #[cfg(feature = "teams")]
         "POST /teams/{}/archive" => Some(teams_item__archive(args)),
         #[cfg(feature = "teams")]
         "POST /teams/{}/channels" => Some(teams_item_channels__create(args)),
@@ -12140,12 +12230,13 @@ pub fn dispatch(
         "POST /teams/{}/channels/{}/messages/{}/replies" => {
             Some(teams_item_channels_item_messages_item_replies__create(args))
         }
+        #[cfg(feature = "teams")]
         "POST /teams/{}/channels/{}/tabs" => {
             Some(teams_item_channels_item_tabs__create(args))
         }
-        #[cfg(feature = "teams")]
         "POST /teams/{}/clone" => Some(teams_item__clone_(args)),
         "POST /teams/{}/completemigration" => Some(teams_item__complete_migration(args)),
+        #[cfg(feature = "teams")]
         "POST /teams/{}/installedapps" => Some(teams_item_installed_apps__create(args)),
         "POST /teams/{}/installedapps/{}/upgrade" => {
             Some(teams_item_installed_apps_item__upgrade(args))
@@ -12212,7 +12303,6 @@ pub fn dispatch(
         "POST /teams/{}/sendactivitynotification" => {
             Some(teams_item__send_activity_notification(args))
         }
-        #[cfg(feature = "teams")]
         "POST /teams/{}/unarchive" => Some(teams_item__unarchive(args)),
         #[cfg(feature = "teams")]
         "POST /teamwork/workforceintegrations" => {
@@ -12368,6 +12458,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "mail")]
         "POST /users/{}/contacts" => Some(users_item_contacts__create(args)),
+        #[cfg(feature = "core")]
         "POST /users/{}/contacts/{}/extensions" => {
             Some(users_item_contacts_item_extensions__create(args))
         }
@@ -12388,6 +12479,7 @@ pub fn dispatch(
         "POST /users/{}/drive/items/{}/createlink" => {
             Some(users_item_drive_items_item_create_link__create(args))
         }
+        #[cfg(feature = "core")]
         "POST /users/{}/drive/items/{}/createuploadsession" => {
             Some(users_item_drive_items_item__create_upload_session(args))
         }
@@ -12395,6 +12487,7 @@ pub fn dispatch(
         "POST /users/{}/drive/items/{}/follow" => {
             Some(users_item_drive_items_item__follow(args))
         }
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/items/{}/invite" => {
             Some(users_item_drive_items_item__invite(args))
         }
@@ -12419,6 +12512,7 @@ pub fn dispatch(
         "POST /users/{}/events/{}/dismissreminder" => {
             Some(users_item_events_item__dismiss_reminder(args))
         }
+        #[cfg(feature = "core")]
         "POST /users/{}/events/{}/extensions" => {
             Some(users_item_events_item_extensions__create(args))
         }
@@ -12432,9 +12526,11 @@ pub fn dispatch(
         "POST /users/{}/exportpersonaldata" => {
             Some(users_item__export_personal_data(args))
         }
+        #[cfg(feature = "core")]
         "POST /users/{}/extensions" => Some(users_item_extensions__create(args)),
         #[cfg(feature = "core")]
         "POST /users/{}/findmeetingtimes" => Some(users_item__find_meeting_times(args)),
+        #[cfg(feature = "files")]
         "POST /users/{}/followedsites/add" => Some(users_item_followed_sites__add(args)),
         "POST /users/{}/followedsites/remove" => {
             Some(users_item_followed_sites__remove(args))
@@ -12449,6 +12545,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "mail")]
         "POST /users/{}/mailfolders" => Some(users_item_mail_folders__create(args)),
+        #[cfg(feature = "mail")]
         "POST /users/{}/mailfolders/inbox/messagerules" => {
             Some(users_item_mail_folders_inbox_message_rules__create(args))
         }
@@ -12595,6 +12692,7 @@ pub fn dispatch(
         "POST /users/{}/messages/{}/createreplyall" => {
             Some(users_item_messages_item__create_reply_all(args))
         }
+        #[cfg(feature = "core")]
         "POST /users/{}/messages/{}/extensions" => {
             Some(users_item_messages_item_extensions__create(args))
         }
@@ -12682,6 +12780,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "mail")]
         "POST /users/{}/todo/lists" => Some(users_item_todo_lists__create(args)),
+        #[cfg(feature = "core")]
         "POST /users/{}/todo/lists/{}/extensions" => {
             Some(users_item_todo_lists_item_extensions__create(args))
         }
@@ -12689,6 +12788,7 @@ pub fn dispatch(
         "POST /users/{}/todo/lists/{}/tasks" => {
             Some(users_item_todo_lists_item_tasks__create(args))
         }
+        #[cfg(feature = "core")]
         "POST /users/{}/todo/lists/{}/tasks/{}/extensions" => {
             Some(users_item_todo_lists_item_tasks_item_extensions__create(args))
         }
@@ -17817,7 +17917,7 @@ fn chats_item__get(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().chats().item(&args.next_arg()?).get(),
-            "page",
+            "json",
         ),
     )
 }
@@ -21396,7 +21496,7 @@ fn directory_administrative_units_item_scoped_role_members_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn directory_deleted_items_application__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21407,7 +21507,7 @@ fn directory_deleted_items_application__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn directory_deleted_items_device__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21418,7 +21518,7 @@ fn directory_deleted_items_device__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn directory_deleted_items_group__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21429,7 +21529,7 @@ fn directory_deleted_items_group__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn directory_deleted_items_user__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21468,10 +21568,11 @@ fn directory_roles__list(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().directory_roles().list(), "page"))
 }
+#[cfg(feature = "core")]
 fn directory_roles__delta(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(graph_rt::ErasedRequest::new(super::root().directory_roles().delta(), "any"))
+    Ok(graph_rt::ErasedRequest::new(super::root().directory_roles().delta(), "page"))
 }
 #[cfg(feature = "core")]
 fn directory_roles_role_template_id_role_template_id__get(
@@ -21673,13 +21774,14 @@ fn drive_root_by_path_content__get(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().drives().item(&args.next_arg()?).get(),
-            "empty",
+            "json",
         ),
     )
 }
@@ -21745,7 +21847,7 @@ fn drives_item_items_item_content__get(
                 .item(&args.next_arg()?)
                 .content()
                 .get(),
-            "any",
+            "bytes",
         ),
     )
 }
@@ -21874,6 +21976,7 @@ fn drives_item_items_item_versions_item_content__get(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn drives_item_list_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21886,7 +21989,7 @@ fn drives_item_list_subscriptions_socket_io__get(
                 .subscriptions()
                 .socket_io()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -21897,10 +22000,11 @@ fn drives_item_root_delta__get(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().drives().item(&args.next_arg()?).root().delta().get(),
-            "json",
+            "page",
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_root__search(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21911,10 +22015,11 @@ fn drives_item_root__search(
                 .item(&args.next_arg()?)
                 .root()
                 .search(&args.next_arg()?),
-            "any",
+            "page",
         ),
     )
 }
+#[cfg(feature = "core")]
 fn drives_item_root_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21927,7 +22032,7 @@ fn drives_item_root_subscriptions_socket_io__get(
                 .subscriptions()
                 .socket_io()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -22567,10 +22672,11 @@ fn groups__list(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().groups().list(), "page"))
 }
+#[cfg(feature = "groups")]
 fn groups__delta(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(graph_rt::ErasedRequest::new(super::root().groups().delta(), "any"))
+    Ok(graph_rt::ErasedRequest::new(super::root().groups().delta(), "page"))
 }
 #[cfg(feature = "groups")]
 fn groups_item__get(
@@ -22856,13 +22962,14 @@ fn groups_item_conversations_item_threads_item_posts_item_attachments_item_value
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().groups().item(&args.next_arg()?).drive().get(),
-            "empty",
+            "json",
         ),
     )
 }
@@ -22914,7 +23021,7 @@ fn groups_item_drive_items_item_content__get(
                 .item(&args.next_arg()?)
                 .content()
                 .get(),
-            "any",
+            "bytes",
         ),
     )
 }
@@ -23036,10 +23143,11 @@ fn groups_item_drive_root_delta__get(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().groups().item(&args.next_arg()?).drive().root().delta().get(),
-            "json",
+            "page",
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_root__search(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23051,10 +23159,11 @@ fn groups_item_drive_root__search(
                 .drive()
                 .root()
                 .search(&args.next_arg()?),
-            "any",
+            "page",
         ),
     )
 }
+#[cfg(feature = "core")]
 fn groups_item_drive_root_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23068,7 +23177,7 @@ fn groups_item_drive_root_subscriptions_socket_io__get(
                 .subscriptions()
                 .socket_io()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -23337,7 +23446,7 @@ fn groups_item_onenote_resources_item_content__get(
                 .item(&args.next_arg()?)
                 .content()
                 .get(),
-            "any",
+            "bytes",
         ),
     )
 }
@@ -23456,7 +23565,7 @@ fn groups_item_onenote_sections_item_pages__list(
         ),
     )
 }
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 fn groups_item_owners__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24464,7 +24573,7 @@ fn identity_providers_available_provider_types__list(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().identity_providers().available_provider_types().list(),
-            "any",
+            "page",
         ),
     )
 }
@@ -24511,18 +24620,20 @@ fn me__get(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().get(), "json"))
 }
+#[cfg(feature = "core")]
 fn me_activities__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(graph_rt::ErasedRequest::new(super::root().me().activities().get(), "any"))
+    Ok(graph_rt::ErasedRequest::new(super::root().me().activities().get(), "page"))
 }
+#[cfg(feature = "core")]
 fn me_activities_recent__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().activities().recent().get(),
-            "any",
+            "page",
         ),
     )
 }
@@ -25308,10 +25419,11 @@ fn me_direct_reports__list(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().direct_reports().list(), "page"))
 }
+#[cfg(feature = "files")]
 fn me_drive__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(graph_rt::ErasedRequest::new(super::root().me().drive().get(), "empty"))
+    Ok(graph_rt::ErasedRequest::new(super::root().me().drive().get(), "json"))
 }
 #[cfg(feature = "files")]
 fn me_drive_following__list(
@@ -25352,7 +25464,7 @@ fn me_drive_items_item_content__get(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().drive().items().item(&args.next_arg()?).content().get(),
-            "any",
+            "bytes",
         ),
     )
 }
@@ -27214,7 +27326,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__image(
                 .charts()
                 .item(&args.next_arg()?)
                 .image(),
-            "any",
+            "value",
         ),
     )
 }
@@ -27234,7 +27346,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__image_2(
                 .charts()
                 .item(&args.next_arg()?)
                 .image_2(&args.next_arg()?),
-            "any",
+            "value",
         ),
     )
 }
@@ -27254,7 +27366,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__image_3(
                 .charts()
                 .item(&args.next_arg()?)
                 .image_3(&args.next_arg()?, &args.next_arg()?),
-            "any",
+            "value",
         ),
     )
 }
@@ -27274,7 +27386,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__image_4(
                 .charts()
                 .item(&args.next_arg()?)
                 .image_4(&args.next_arg()?, &args.next_arg()?, &args.next_arg()?),
-            "any",
+            "value",
         ),
     )
 }
@@ -27436,6 +27548,7 @@ fn me_drive_items_item_workbook_worksheets_item_names__list(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_pivot_tables__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27451,10 +27564,11 @@ fn me_drive_items_item_workbook_worksheets_item_pivot_tables__list(
                 .item(&args.next_arg()?)
                 .pivot_tables()
                 .list(),
-            "any",
+            "page",
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_pivot_tables_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27471,7 +27585,7 @@ fn me_drive_items_item_workbook_worksheets_item_pivot_tables_item__get(
                 .pivot_tables()
                 .item(&args.next_arg()?)
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -27833,6 +27947,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__used_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2_visible_view__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27849,7 +27964,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_visible_view__get(
                 .range_2(&args.next_arg()?)
                 .visible_view()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -27874,6 +27989,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_visible_view__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2_visible_view__range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27890,10 +28006,11 @@ fn me_drive_items_item_workbook_worksheets_item_range2_visible_view__range(
                 .range_2(&args.next_arg()?)
                 .visible_view()
                 .range(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2_visible_view_rows__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27911,7 +28028,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_visible_view_rows__list(
                 .visible_view()
                 .rows()
                 .list(),
-            "any",
+            "page",
         ),
     )
 }
@@ -28434,27 +28551,29 @@ fn me_drive_root_delta__get(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().drive().root().delta().get(),
-            "json",
+            "page",
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_root__search(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().drive().root().search(&args.next_arg()?),
-            "any",
+            "page",
         ),
     )
 }
+#[cfg(feature = "core")]
 fn me_drive_root_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().drive().root().subscriptions().socket_io().get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -28475,7 +28594,7 @@ fn me_drive_root_by_path_content__get(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().drive().root().at_path(&args.next_arg()?).content().get(),
-            "any",
+            "bytes",
         ),
     )
 }
@@ -30160,7 +30279,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image(
                 .charts()
                 .item(&args.next_arg()?)
                 .image(),
-            "any",
+            "value",
         ),
     )
 }
@@ -30180,7 +30299,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image_2(
                 .charts()
                 .item(&args.next_arg()?)
                 .image_2(&args.next_arg()?),
-            "any",
+            "value",
         ),
     )
 }
@@ -30200,7 +30319,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image_3(
                 .charts()
                 .item(&args.next_arg()?)
                 .image_3(&args.next_arg()?, &args.next_arg()?),
-            "any",
+            "value",
         ),
     )
 }
@@ -30220,7 +30339,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image_4(
                 .charts()
                 .item(&args.next_arg()?)
                 .image_4(&args.next_arg()?, &args.next_arg()?, &args.next_arg()?),
-            "any",
+            "value",
         ),
     )
 }
@@ -30382,6 +30501,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_names__list(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_pivot_tables__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30397,10 +30517,11 @@ fn me_drive_root_by_path_workbook_worksheets_item_pivot_tables__list(
                 .item(&args.next_arg()?)
                 .pivot_tables()
                 .list(),
-            "any",
+            "page",
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_pivot_tables_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30417,7 +30538,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_pivot_tables_item__get(
                 .pivot_tables()
                 .item(&args.next_arg()?)
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -30779,6 +30900,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__used_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30795,7 +30917,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__get(
                 .range_2(&args.next_arg()?)
                 .visible_view()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -30820,6 +30942,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30836,10 +30959,11 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__range(
                 .range_2(&args.next_arg()?)
                 .visible_view()
                 .range(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view_rows__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30857,7 +30981,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view_rows__list
                 .visible_view()
                 .rows()
                 .list(),
-            "any",
+            "page",
         ),
     )
 }
@@ -31402,7 +31526,7 @@ fn me_drive_special_item_children__get(
                 .item(&args.next_arg()?)
                 .children()
                 .get(),
-            "json",
+            "page",
         ),
     )
 }
@@ -31507,7 +31631,7 @@ fn me_insights_shared__list(
         ),
     )
 }
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 fn me_insights_shared_item_resource__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31535,7 +31659,7 @@ fn me_insights_trending__list(
         ),
     )
 }
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 fn me_insights_trending_item_resource__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31558,7 +31682,7 @@ fn me_insights_used__list(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().insights().used().list(), "page"))
 }
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 fn me_insights_used_item_resource__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31587,31 +31711,35 @@ fn me_license_details__list(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().license_details().list(), "page"))
 }
+#[cfg(feature = "mail")]
 fn me_mailbox_settings__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(graph_rt::ErasedRequest::new(super::root().me().mailbox_settings().get(), "any"))
+    Ok(graph_rt::ErasedRequest::new(super::root().me().mailbox_settings().get(), "json"))
 }
+#[cfg(feature = "core")]
 fn me_mailbox_settings_automatic_replies_setting__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().mailbox_settings().automatic_replies_setting().get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mailbox_settings_date_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().mailbox_settings().date_format().get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mailbox_settings_delegate_meeting_message_delivery_options__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31622,47 +31750,51 @@ fn me_mailbox_settings_delegate_meeting_message_delivery_options__get(
                 .mailbox_settings()
                 .delegate_meeting_message_delivery_options()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "core")]
 fn me_mailbox_settings_language__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().mailbox_settings().language().get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mailbox_settings_time_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().mailbox_settings().time_format().get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mailbox_settings_time_zone__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().mailbox_settings().time_zone().get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "core")]
 fn me_mailbox_settings_working_hours__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().mailbox_settings().working_hours().get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -31995,6 +32127,7 @@ fn me_onenote_notebooks__list(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn me_onenote_notebooks__get_recent_notebooks(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32005,7 +32138,7 @@ fn me_onenote_notebooks__get_recent_notebooks(
                 .onenote()
                 .notebooks()
                 .get_recent_notebooks(&args.next_arg()?),
-            "any",
+            "page",
         ),
     )
 }
@@ -32094,7 +32227,7 @@ fn me_onenote_resources_item_content__get(
                 .item(&args.next_arg()?)
                 .content()
                 .get(),
-            "any",
+            "bytes",
         ),
     )
 }
@@ -32539,10 +32672,10 @@ fn office_configuration_client_configurations_item_assignments_item__get(
     )
 }
 #[cfg(feature = "core")]
-fn organization__get(
+fn organization__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(graph_rt::ErasedRequest::new(super::root().organization().get(), "json"))
+    Ok(graph_rt::ErasedRequest::new(super::root().organization().list(), "page"))
 }
 #[cfg(feature = "core")]
 fn organization_item__get(
@@ -34692,31 +34825,35 @@ fn schema_extensions_item__get(
         ),
     )
 }
+#[cfg(feature = "security")]
 fn security_alerts__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(graph_rt::ErasedRequest::new(super::root().security().alerts().list(), "any"))
+    Ok(graph_rt::ErasedRequest::new(super::root().security().alerts().list(), "page"))
 }
+#[cfg(feature = "security")]
 fn security_alerts_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().security().alerts().item(&args.next_arg()?).get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "security")]
 fn security_secure_score_control_profiles__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().security().secure_score_control_profiles().list(),
-            "any",
+            "page",
         ),
     )
 }
+#[cfg(feature = "security")]
 fn security_secure_score_control_profiles_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34727,27 +34864,29 @@ fn security_secure_score_control_profiles_item__get(
                 .secure_score_control_profiles()
                 .item(&args.next_arg()?)
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "security")]
 fn security_secure_scores__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().security().secure_scores().list(),
-            "any",
+            "page",
         ),
     )
 }
+#[cfg(feature = "security")]
 fn security_secure_scores_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().security().secure_scores().item(&args.next_arg()?).get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -34757,10 +34896,11 @@ fn service_principals__list(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().service_principals().list(), "page"))
 }
+#[cfg(feature = "applications")]
 fn service_principals__delta(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(graph_rt::ErasedRequest::new(super::root().service_principals().delta(), "any"))
+    Ok(graph_rt::ErasedRequest::new(super::root().service_principals().delta(), "page"))
 }
 #[cfg(feature = "applications")]
 fn service_principals_item__get(
@@ -34937,10 +35077,11 @@ fn shares_item__get(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(graph_rt::ErasedRequest::new(super::root().sites().get(), "any"))
+    Ok(graph_rt::ErasedRequest::new(super::root().sites().get(), "page"))
 }
 #[cfg(feature = "files")]
 fn sites_item_analytics__get(
@@ -34953,13 +35094,14 @@ fn sites_item_analytics__get(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().sites().item(&args.next_arg()?).drive().get(),
-            "empty",
+            "json",
         ),
     )
 }
@@ -35011,7 +35153,7 @@ fn sites_item_drive_items_item_content__get(
                 .item(&args.next_arg()?)
                 .content()
                 .get(),
-            "any",
+            "bytes",
         ),
     )
 }
@@ -35133,10 +35275,11 @@ fn sites_item_drive_root_delta__get(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().sites().item(&args.next_arg()?).drive().root().delta().get(),
-            "json",
+            "page",
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_root__search(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35148,7 +35291,7 @@ fn sites_item_drive_root__search(
                 .drive()
                 .root()
                 .search(&args.next_arg()?),
-            "any",
+            "page",
         ),
     )
 }
@@ -35222,16 +35365,18 @@ fn sites_item_items_item_versions_item__get(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_lists__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().sites().item(&args.next_arg()?).lists().get(),
-            "any",
+            "page",
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_lists_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35243,10 +35388,11 @@ fn sites_item_lists_item__get(
                 .lists()
                 .item(&args.next_arg()?)
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "core")]
 fn sites_item_lists_item_drive_root_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35262,10 +35408,11 @@ fn sites_item_lists_item_drive_root_subscriptions_socket_io__get(
                 .subscriptions()
                 .socket_io()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_lists_item_items__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35278,7 +35425,7 @@ fn sites_item_lists_item_items__get(
                 .item(&args.next_arg()?)
                 .items()
                 .get(),
-            "any",
+            "page",
         ),
     )
 }
@@ -35521,7 +35668,7 @@ fn sites_item_onenote_resources_item_content__get(
                 .item(&args.next_arg()?)
                 .content()
                 .get(),
-            "any",
+            "bytes",
         ),
     )
 }
@@ -35667,13 +35814,14 @@ fn sites_item_permissions_item__get(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_sites__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().sites().item(&args.next_arg()?).sites().get(),
-            "any",
+            "page",
         ),
     )
 }
@@ -37476,13 +37624,14 @@ fn users_item_direct_reports__list(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().users().item(&args.next_arg()?).drive().get(),
-            "empty",
+            "json",
         ),
     )
 }
@@ -37534,7 +37683,7 @@ fn users_item_drive_items_item_content__get(
                 .item(&args.next_arg()?)
                 .content()
                 .get(),
-            "any",
+            "bytes",
         ),
     )
 }
@@ -37656,10 +37805,11 @@ fn users_item_drive_root_delta__get(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().users().item(&args.next_arg()?).drive().root().delta().get(),
-            "json",
+            "page",
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_root__search(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37671,7 +37821,7 @@ fn users_item_drive_root__search(
                 .drive()
                 .root()
                 .search(&args.next_arg()?),
-            "any",
+            "page",
         ),
     )
 }
@@ -37916,7 +38066,7 @@ fn users_item_insights_trending__list(
         ),
     )
 }
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 fn users_item_insights_trending_item_resource__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37945,7 +38095,7 @@ fn users_item_insights_used__list(
         ),
     )
 }
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 fn users_item_insights_used_item_resource__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38002,16 +38152,18 @@ fn users_item_license_details__list(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mailbox_settings__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().users().item(&args.next_arg()?).mailbox_settings().get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "core")]
 fn users_item_mailbox_settings_automatic_replies_setting__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38023,10 +38175,11 @@ fn users_item_mailbox_settings_automatic_replies_setting__get(
                 .mailbox_settings()
                 .automatic_replies_setting()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mailbox_settings_date_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38038,10 +38191,11 @@ fn users_item_mailbox_settings_date_format__get(
                 .mailbox_settings()
                 .date_format()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mailbox_settings_delegate_meeting_message_delivery_options__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38053,10 +38207,11 @@ fn users_item_mailbox_settings_delegate_meeting_message_delivery_options__get(
                 .mailbox_settings()
                 .delegate_meeting_message_delivery_options()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "core")]
 fn users_item_mailbox_settings_language__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38068,10 +38223,11 @@ fn users_item_mailbox_settings_language__get(
                 .mailbox_settings()
                 .language()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mailbox_settings_time_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38083,10 +38239,11 @@ fn users_item_mailbox_settings_time_format__get(
                 .mailbox_settings()
                 .time_format()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mailbox_settings_time_zone__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38098,10 +38255,11 @@ fn users_item_mailbox_settings_time_zone__get(
                 .mailbox_settings()
                 .time_zone()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "core")]
 fn users_item_mailbox_settings_working_hours__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38113,7 +38271,7 @@ fn users_item_mailbox_settings_working_hours__get(
                 .mailbox_settings()
                 .working_hours()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -38569,6 +38727,7 @@ fn users_item_onenote_notebooks__list(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn users_item_onenote_notebooks__get_recent_notebooks(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38580,7 +38739,7 @@ fn users_item_onenote_notebooks__get_recent_notebooks(
                 .onenote()
                 .notebooks()
                 .get_recent_notebooks(&args.next_arg()?),
-            "any",
+            "page",
         ),
     )
 }
@@ -38695,7 +38854,7 @@ fn users_item_onenote_resources_item_content__get(
                 .item(&args.next_arg()?)
                 .content()
                 .get(),
-            "any",
+            "bytes",
         ),
     )
 }
@@ -39310,6 +39469,7 @@ fn users_item_transitive_member_of__list(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn applications_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39318,7 +39478,7 @@ fn applications_item__update(
             super::root()
                 .applications()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateApplicationBody>()?),
+                .update(&args.body::<super::super::Application>()?),
             "empty",
         ),
     )
@@ -39333,7 +39493,7 @@ fn chats_item__update(
                 .chats()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Chat>()?),
-            "empty",
+            "optional",
         ),
     )
 }
@@ -39349,7 +39509,7 @@ fn chats_item_messages_item__update(
                 .messages()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ChatMessage>()?),
-            "empty",
+            "optional",
         ),
     )
 }
@@ -39365,10 +39525,11 @@ fn chats_item_tabs_item__update(
                 .tabs()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::TeamsTab>()?),
-            "empty",
+            "optional",
         ),
     )
 }
+#[cfg(feature = "search")]
 fn connections_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39377,7 +39538,7 @@ fn connections_item__update(
             super::root()
                 .connections()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateExternalConnectionBody>()?),
+                .update(&args.body::<super::super::ExternalConnection>()?),
             "empty",
         ),
     )
@@ -39391,7 +39552,7 @@ fn device_app_management__update(
             super::root()
                 .device_app_management()
                 .update(&args.body::<super::super::DeviceAppManagement>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39406,7 +39567,7 @@ fn device_app_management_android_managed_app_protections_item__update(
                 .android_managed_app_protections()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::AndroidManagedAppProtection>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39423,7 +39584,7 @@ fn device_app_management_android_managed_app_protections_item_apps_item__update(
                 .apps()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ManagedMobileApp>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39442,7 +39603,7 @@ fn device_app_management_android_managed_app_protections_item_assignments_item__
                 .update(
                     &args.body::<super::super::TargetedManagedAppPolicyAssignment>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39460,7 +39621,7 @@ fn device_app_management_android_managed_app_protections_item_deployment_summary
                 .update(
                     &args.body::<super::super::ManagedAppPolicyDeploymentSummary>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39475,7 +39636,7 @@ fn device_app_management_default_managed_app_protections_item__update(
                 .default_managed_app_protections()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DefaultManagedAppProtection>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39492,7 +39653,7 @@ fn device_app_management_default_managed_app_protections_item_apps_item__update(
                 .apps()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ManagedMobileApp>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39510,7 +39671,7 @@ fn device_app_management_default_managed_app_protections_item_deployment_summary
                 .update(
                     &args.body::<super::super::ManagedAppPolicyDeploymentSummary>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39525,7 +39686,7 @@ fn device_app_management_ios_managed_app_protections_item__update(
                 .ios_managed_app_protections()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::IosManagedAppProtection>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39542,7 +39703,7 @@ fn device_app_management_ios_managed_app_protections_item_apps_item__update(
                 .apps()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ManagedMobileApp>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39561,7 +39722,7 @@ fn device_app_management_ios_managed_app_protections_item_assignments_item__upda
                 .update(
                     &args.body::<super::super::TargetedManagedAppPolicyAssignment>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39579,7 +39740,7 @@ fn device_app_management_ios_managed_app_protections_item_deployment_summary__up
                 .update(
                     &args.body::<super::super::ManagedAppPolicyDeploymentSummary>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39596,7 +39757,7 @@ fn device_app_management_managed_app_registrations_item_operations_item__update(
                 .operations()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ManagedAppOperation>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39610,8 +39771,8 @@ fn device_app_management_managed_e_books_item__update(
                 .device_app_management()
                 .managed_e_books()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::IosVppEBook>()?),
-            "json",
+                .update(&args.body::<super::super::AnyManagedEBook>()?),
+            "optional",
         ),
     )
 }
@@ -39627,8 +39788,8 @@ fn device_app_management_managed_e_books_item_assignments_item__update(
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::IosVppEBookAssignment>()?),
-            "json",
+                .update(&args.body::<super::super::AnyManagedEBookAssignment>()?),
+            "optional",
         ),
     )
 }
@@ -39645,7 +39806,7 @@ fn device_app_management_managed_e_books_item_device_states_item__update(
                 .device_states()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DeviceInstallState>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39661,7 +39822,7 @@ fn device_app_management_managed_e_books_item_install_summary__update(
                 .item(&args.next_arg()?)
                 .install_summary()
                 .update(&args.body::<super::super::EBookInstallSummary>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39678,7 +39839,7 @@ fn device_app_management_managed_e_books_item_user_state_summary_item__update(
                 .user_state_summary()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::UserInstallStateSummary>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39697,7 +39858,7 @@ fn device_app_management_managed_e_books_item_user_state_summary_item_device_sta
                 .device_states()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DeviceInstallState>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39714,7 +39875,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item__updat
                 .update(
                     &args.body::<super::super::MdmWindowsInformationProtectionPolicy>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39733,7 +39894,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item_assign
                 .update(
                     &args.body::<super::super::TargetedManagedAppPolicyAssignment>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39755,7 +39916,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item_exempt
                             super::super::WindowsInformationProtectionAppLockerFile,
                         >()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39777,7 +39938,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item_protec
                             super::super::WindowsInformationProtectionAppLockerFile,
                         >()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39792,7 +39953,7 @@ fn device_app_management_mobile_app_categories_item__update(
                 .mobile_app_categories()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::MobileAppCategory>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39806,8 +39967,10 @@ fn device_app_management_mobile_app_configurations_item__update(
                 .device_app_management()
                 .mobile_app_configurations()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::IosMobileAppConfiguration>()?),
-            "json",
+                .update(
+                    &args.body::<super::super::AnyManagedDeviceMobileAppConfiguration>()?,
+                ),
+            "optional",
         ),
     )
 }
@@ -39829,7 +39992,7 @@ fn device_app_management_mobile_app_configurations_item_assignments_item__update
                             super::super::ManagedDeviceMobileAppConfigurationAssignment,
                         >()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39851,7 +40014,7 @@ fn device_app_management_mobile_app_configurations_item_device_statuses_item__up
                             super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
                         >()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39872,7 +40035,7 @@ fn device_app_management_mobile_app_configurations_item_device_status_summary__u
                             super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
                         >()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39894,7 +40057,7 @@ fn device_app_management_mobile_app_configurations_item_user_statuses_item__upda
                             super::super::ManagedDeviceMobileAppConfigurationUserStatus,
                         >()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39915,7 +40078,7 @@ fn device_app_management_mobile_app_configurations_item_user_status_summary__upd
                             super::super::ManagedDeviceMobileAppConfigurationUserSummary,
                         >()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39929,8 +40092,8 @@ fn device_app_management_mobile_apps_item__update(
                 .device_app_management()
                 .mobile_apps()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AndroidLobApp>()?),
-            "json",
+                .update(&args.body::<super::super::AnyMobileApp>()?),
+            "optional",
         ),
     )
 }
@@ -39947,7 +40110,7 @@ fn device_app_management_mobile_apps_item_assignments_item__update(
                 .assignments()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::MobileAppAssignment>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39964,7 +40127,7 @@ fn device_app_management_mobile_apps_item_categories_item__update(
                 .categories()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::MobileAppCategory>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -39981,7 +40144,7 @@ fn device_app_management_mobile_apps_item_content_versions_item__update(
                 .content_versions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::MobileAppContent>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40000,7 +40163,7 @@ fn device_app_management_mobile_apps_item_content_versions_item_files_item__upda
                 .files()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::MobileAppContentFile>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40018,7 +40181,7 @@ fn device_app_management_mobile_apps_item_managed_mobile_lob_app_content_version
                 .content_versions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::MobileAppContent>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40036,7 +40199,7 @@ fn device_app_management_mobile_apps_item_mobile_lob_app_content_versions_item__
                 .content_versions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::MobileAppContent>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40051,7 +40214,7 @@ fn device_app_management_targeted_managed_app_configurations_item__update(
                 .targeted_managed_app_configurations()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::TargetedManagedAppConfiguration>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40068,7 +40231,7 @@ fn device_app_management_targeted_managed_app_configurations_item_apps_item__upd
                 .apps()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ManagedMobileApp>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40087,7 +40250,7 @@ fn device_app_management_targeted_managed_app_configurations_item_assignments_it
                 .update(
                     &args.body::<super::super::TargetedManagedAppPolicyAssignment>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40105,7 +40268,7 @@ fn device_app_management_targeted_managed_app_configurations_item_deployment_sum
                 .update(
                     &args.body::<super::super::ManagedAppPolicyDeploymentSummary>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40120,7 +40283,7 @@ fn device_app_management_vpp_tokens_item__update(
                 .vpp_tokens()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::VppToken>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40137,7 +40300,7 @@ fn device_app_management_windows_information_protection_policies_item__update(
                 .update(
                     &args.body::<super::super::WindowsInformationProtectionPolicy>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40156,7 +40319,7 @@ fn device_app_management_windows_information_protection_policies_item_assignment
                 .update(
                     &args.body::<super::super::TargetedManagedAppPolicyAssignment>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40178,7 +40341,7 @@ fn device_app_management_windows_information_protection_policies_item_exempt_app
                             super::super::WindowsInformationProtectionAppLockerFile,
                         >()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40200,7 +40363,7 @@ fn device_app_management_windows_information_protection_policies_item_protected_
                             super::super::WindowsInformationProtectionAppLockerFile,
                         >()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40213,7 +40376,7 @@ fn device_management__update(
             super::root()
                 .device_management()
                 .update(&args.body::<super::super::DeviceManagement>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40227,7 +40390,7 @@ fn device_management_apple_push_notification_certificate__update(
                 .device_management()
                 .apple_push_notification_certificate()
                 .update(&args.body::<super::super::ApplePushNotificationCertificate>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40242,7 +40405,7 @@ fn device_management_audit_events_item__update(
                 .audit_events()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::AuditEvent>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40257,7 +40420,7 @@ fn device_management_compliance_management_partners_item__update(
                 .compliance_management_partners()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ComplianceManagementPartner>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40273,7 +40436,7 @@ fn device_management_conditional_access_settings__update(
                 .update(
                     &args.body::<super::super::OnPremisesConditionalAccessSettings>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40288,7 +40451,7 @@ fn device_management_detected_apps_item__update(
                 .detected_apps()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DetectedApp>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40305,7 +40468,7 @@ fn device_management_detected_apps_item_managed_devices_item__update(
                 .managed_devices()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ManagedDevice>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40323,7 +40486,7 @@ fn device_management_detected_apps_item_managed_devices_item_device_category__up
                 .item(&args.next_arg()?)
                 .device_category()
                 .update(&args.body::<super::super::DeviceCategory>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40338,7 +40501,7 @@ fn device_management_device_categories_item__update(
                 .device_categories()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DeviceCategory>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40352,8 +40515,8 @@ fn device_management_device_compliance_policies_item__update(
                 .device_management()
                 .device_compliance_policies()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AndroidCompliancePolicy>()?),
-            "json",
+                .update(&args.body::<super::super::AnyDeviceCompliancePolicy>()?),
+            "optional",
         ),
     )
 }
@@ -40370,7 +40533,7 @@ fn device_management_device_compliance_policies_item_assignments_item__update(
                 .assignments()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DeviceCompliancePolicyAssignment>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40387,7 +40550,7 @@ fn device_management_device_compliance_policies_item_device_setting_state_summar
                 .device_setting_state_summaries()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::SettingStateDeviceSummary>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40404,7 +40567,7 @@ fn device_management_device_compliance_policies_item_device_statuses_item__updat
                 .device_statuses()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DeviceComplianceDeviceStatus>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40420,7 +40583,7 @@ fn device_management_device_compliance_policies_item_device_status_overview__upd
                 .item(&args.next_arg()?)
                 .device_status_overview()
                 .update(&args.body::<super::super::DeviceComplianceDeviceOverview>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40439,7 +40602,7 @@ fn device_management_device_compliance_policies_item_scheduled_actions_for_rule_
                 .update(
                     &args.body::<super::super::DeviceComplianceScheduledActionForRule>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40458,7 +40621,7 @@ fn device_management_device_compliance_policies_item_scheduled_actions_for_rule_
                 .scheduled_action_configurations()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DeviceComplianceActionItem>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40475,7 +40638,7 @@ fn device_management_device_compliance_policies_item_user_statuses_item__update(
                 .user_statuses()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DeviceComplianceUserStatus>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40491,7 +40654,7 @@ fn device_management_device_compliance_policies_item_user_status_overview__updat
                 .item(&args.next_arg()?)
                 .user_status_overview()
                 .update(&args.body::<super::super::DeviceComplianceUserOverview>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40510,7 +40673,7 @@ fn device_management_device_compliance_policy_device_state_summary__update(
                             super::super::DeviceCompliancePolicyDeviceStateSummary,
                         >()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40530,7 +40693,7 @@ fn device_management_device_compliance_policy_setting_state_summaries_item__upda
                             super::super::DeviceCompliancePolicySettingStateSummary,
                         >()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40547,7 +40710,7 @@ fn device_management_device_compliance_policy_setting_state_summaries_item_devic
                 .device_compliance_setting_states()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DeviceComplianceSettingState>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40563,7 +40726,7 @@ fn device_management_device_configuration_device_state_summaries__update(
                 .update(
                     &args.body::<super::super::DeviceConfigurationDeviceStateSummary>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40577,8 +40740,8 @@ fn device_management_device_configurations_item__update(
                 .device_management()
                 .device_configurations()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AndroidCustomConfiguration>()?),
-            "json",
+                .update(&args.body::<super::super::AnyDeviceConfiguration>()?),
+            "optional",
         ),
     )
 }
@@ -40595,7 +40758,7 @@ fn device_management_device_configurations_item_assignments_item__update(
                 .assignments()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DeviceConfigurationAssignment>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40612,7 +40775,7 @@ fn device_management_device_configurations_item_device_setting_state_summaries_i
                 .device_setting_state_summaries()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::SettingStateDeviceSummary>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40629,7 +40792,7 @@ fn device_management_device_configurations_item_device_statuses_item__update(
                 .device_statuses()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DeviceConfigurationDeviceStatus>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40647,7 +40810,7 @@ fn device_management_device_configurations_item_device_status_overview__update(
                 .update(
                     &args.body::<super::super::DeviceConfigurationDeviceOverview>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40664,7 +40827,7 @@ fn device_management_device_configurations_item_user_statuses_item__update(
                 .user_statuses()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DeviceConfigurationUserStatus>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40680,7 +40843,7 @@ fn device_management_device_configurations_item_user_status_overview__update(
                 .item(&args.next_arg()?)
                 .user_status_overview()
                 .update(&args.body::<super::super::DeviceConfigurationUserOverview>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40694,10 +40857,8 @@ fn device_management_device_enrollment_configurations_item__update(
                 .device_management()
                 .device_enrollment_configurations()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::DeviceEnrollmentLimitConfiguration>()?,
-                ),
-            "json",
+                .update(&args.body::<super::super::AnyDeviceEnrollmentConfiguration>()?),
+            "optional",
         ),
     )
 }
@@ -40716,7 +40877,7 @@ fn device_management_device_enrollment_configurations_item_assignments_item__upd
                 .update(
                     &args.body::<super::super::EnrollmentConfigurationAssignment>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40731,7 +40892,7 @@ fn device_management_device_management_partners_item__update(
                 .device_management_partners()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DeviceManagementPartner>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40748,7 +40909,7 @@ fn device_management_exchange_connectors_item__update(
                 .update(
                     &args.body::<super::super::DeviceManagementExchangeConnector>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40763,7 +40924,7 @@ fn device_management_ios_update_statuses_item__update(
                 .ios_update_statuses()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::IosUpdateDeviceStatus>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40777,7 +40938,7 @@ fn device_management_managed_device_overview__update(
                 .device_management()
                 .managed_device_overview()
                 .update(&args.body::<super::super::ManagedDeviceOverview>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40792,7 +40953,7 @@ fn device_management_managed_devices_item__update(
                 .managed_devices()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ManagedDevice>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40807,7 +40968,7 @@ fn device_management_mobile_threat_defense_connectors_item__update(
                 .mobile_threat_defense_connectors()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::MobileThreatDefenseConnector>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40822,7 +40983,7 @@ fn device_management_notification_message_templates_item__update(
                 .notification_message_templates()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::NotificationMessageTemplate>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40839,7 +41000,7 @@ fn device_management_notification_message_templates_item_localized_notification_
                 .localized_notification_messages()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::LocalizedNotificationMessage>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40854,7 +41015,7 @@ fn device_management_remote_assistance_partners_item__update(
                 .remote_assistance_partners()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::RemoteAssistancePartner>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40868,7 +41029,7 @@ fn device_management_reports__update(
                 .device_management()
                 .reports()
                 .update(&args.body::<super::super::DeviceManagementReports>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40884,7 +41045,7 @@ fn device_management_reports_export_jobs_item__update(
                 .export_jobs()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DeviceManagementExportJob>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40899,7 +41060,7 @@ fn device_management_resource_operations_item__update(
                 .resource_operations()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ResourceOperation>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40916,7 +41077,7 @@ fn device_management_role_assignments_item__update(
                 .update(
                     &args.body::<super::super::DeviceAndAppManagementRoleAssignment>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40930,10 +41091,8 @@ fn device_management_role_definitions_item__update(
                 .device_management()
                 .role_definitions()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::DeviceAndAppManagementRoleDefinition>()?,
-                ),
-            "json",
+                .update(&args.body::<super::super::AnyRoleDefinition>()?),
+            "optional",
         ),
     )
 }
@@ -40950,7 +41109,7 @@ fn device_management_role_definitions_item_role_assignments_item__update(
                 .role_assignments()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::AnyRoleAssignment>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40967,10 +41126,8 @@ fn device_management_role_definitions_item_role_assignments_item_role_definition
                 .role_assignments()
                 .item(&args.next_arg()?)
                 .role_definition()
-                .update(
-                    &args.body::<super::super::DeviceAndAppManagementRoleDefinition>()?,
-                ),
-            "json",
+                .update(&args.body::<super::super::AnyRoleDefinition>()?),
+            "optional",
         ),
     )
 }
@@ -40984,7 +41141,7 @@ fn device_management_software_update_status_summary__update(
                 .device_management()
                 .software_update_status_summary()
                 .update(&args.body::<super::super::SoftwareUpdateStatusSummary>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -40999,7 +41156,7 @@ fn device_management_telecom_expense_management_partners_item__update(
                 .telecom_expense_management_partners()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::TelecomExpenseManagementPartner>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41014,7 +41171,7 @@ fn device_management_terms_and_conditions_item__update(
                 .terms_and_conditions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::TermsAndConditions>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41033,7 +41190,7 @@ fn device_management_terms_and_conditions_item_acceptance_statuses_item__update(
                 .update(
                     &args.body::<super::super::TermsAndConditionsAcceptanceStatus>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41051,7 +41208,7 @@ fn device_management_terms_and_conditions_item_acceptance_statuses_item_terms_an
                 .item(&args.next_arg()?)
                 .terms_and_conditions()
                 .update(&args.body::<super::super::TermsAndConditions>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41068,7 +41225,7 @@ fn device_management_terms_and_conditions_item_assignments_item__update(
                 .assignments()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::TermsAndConditionsAssignment>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41088,7 +41245,7 @@ fn device_management_windows_information_protection_app_learning_summaries_item_
                             super::super::WindowsInformationProtectionAppLearningSummary,
                         >()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41108,10 +41265,11 @@ fn device_management_windows_information_protection_network_learning_summaries_i
                             super::super::WindowsInformationProtectionNetworkLearningSummary,
                         >()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn devices_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -41120,7 +41278,7 @@ fn devices_item__update(
             super::root()
                 .devices()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateDeviceBody>()?),
+                .update(&args.body::<super::super::Device>()?),
             "empty",
         ),
     )
@@ -41136,8 +41294,8 @@ fn devices_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OpenTypeExtension>()?),
-            "json",
+                .update(&args.body::<super::super::AnyExtension>()?),
+            "optional",
         ),
     )
 }
@@ -41155,6 +41313,7 @@ fn directory_administrative_units_item__update(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn domains_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -41163,7 +41322,7 @@ fn domains_item__update(
             super::root()
                 .domains()
                 .item(&args.next_arg()?)
-                .update(&args.body::<graph_rt::Value>()?),
+                .update(&args.body::<super::super::Domain>()?),
             "empty",
         ),
     )
@@ -41180,7 +41339,7 @@ fn drives_item_items_item__update(
                 .items()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DriveItem>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41198,7 +41357,7 @@ fn drives_item_items_item_permissions_item__update(
                 .permissions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Permission>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41214,7 +41373,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_defaults__upda
                 .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
                 .assignment_defaults()
                 .update(&args.body::<super::super::EducationAssignmentDefaults>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41231,7 +41390,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
                 .assignments()
                 .cf6005fc_9e13_44a2_a6ac_a53322006454()
                 .update(&args.body::<super::super::EducationAssignment>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41249,7 +41408,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
                 .cf6005fc_9e13_44a2_a6ac_a53322006454()
                 .rubric()
                 .update(&args.body::<super::super::EducationRubric>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41270,7 +41429,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
                 .outcomes()
                 ._9c0f2850_ff8f_4fd6_b3ac_e23077b59141()
                 .update(&args.body::<super::super::EducationOutcome>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41286,7 +41445,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_settings__upda
                 .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
                 .assignment_settings()
                 .update(&args.body::<super::super::EducationAssignmentSettings>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41301,7 +41460,7 @@ fn education_classes_item__update(
                 .classes()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::EducationClass>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41315,7 +41474,7 @@ fn education_me__update(
                 .education()
                 .me()
                 .update(&args.body::<super::super::EducationUser>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41331,7 +41490,7 @@ fn education_me_rubrics_ceb3863e69124ea9_ac413c2bb7b6672d__update(
                 .rubrics()
                 .ceb3863e_6912_4ea9_ac41_3c2bb7b6672d()
                 .update(&args.body::<super::super::EducationRubric>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41346,7 +41505,7 @@ fn education_schools_item__update(
                 .schools()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::EducationSchool>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41361,7 +41520,7 @@ fn education_users_item__update(
                 .users()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::EducationUser>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41378,7 +41537,7 @@ fn external_connections_item_items_item__update(
                 .items()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ExternalItem>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41392,10 +41551,11 @@ fn group_lifecycle_policies_item__update(
                 .group_lifecycle_policies()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::GroupLifecyclePolicy>()?),
-            "json",
+            "optional",
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -41404,7 +41564,7 @@ fn groups_item__update(
             super::root()
                 .groups()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateGroupBody>()?),
+                .update(&args.body::<super::super::Group>()?),
             "empty",
         ),
     )
@@ -41420,7 +41580,7 @@ fn groups_item_calendar__update(
                 .item(&args.next_arg()?)
                 .calendar()
                 .update(&args.body::<super::super::Calendar>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41437,7 +41597,7 @@ fn groups_item_calendar_calendar_permissions_item__update(
                 .calendar_permissions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::CalendarPermission>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41454,7 +41614,7 @@ fn groups_item_calendar_events_item__update(
                 .events()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Event>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41472,7 +41632,7 @@ fn groups_item_conversations_item_threads_item__update(
                 .threads()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ConversationThread>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41489,7 +41649,7 @@ fn groups_item_drive_items_item__update(
                 .items()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DriveItem>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41508,7 +41668,7 @@ fn groups_item_drive_items_item_permissions_item__update(
                 .permissions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Permission>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41524,7 +41684,7 @@ fn groups_item_events_item__update(
                 .events()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Event>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41541,8 +41701,8 @@ fn groups_item_events_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OpenTypeExtension>()?),
-            "json",
+                .update(&args.body::<super::super::AnyExtension>()?),
+            "optional",
         ),
     )
 }
@@ -41557,8 +41717,8 @@ fn groups_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OpenTypeExtension>()?),
-            "json",
+                .update(&args.body::<super::super::AnyExtension>()?),
+            "optional",
         ),
     )
 }
@@ -41594,6 +41754,7 @@ fn groups_item_photo_value__update(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_settings_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -41604,7 +41765,7 @@ fn groups_item_settings_item__update(
                 .item(&args.next_arg()?)
                 .settings()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateAGroupSettingBody>()?),
+                .update(&args.body::<super::super::GroupSetting>()?),
             "empty",
         ),
     )
@@ -41621,7 +41782,7 @@ fn groups_item_threads_item__update(
                 .threads()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ConversationThread>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41640,11 +41801,12 @@ fn groups_item_threads_item_posts_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OpenTypeExtension>()?),
-            "json",
+                .update(&args.body::<super::super::AnyExtension>()?),
+            "optional",
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn group_settings_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -41653,7 +41815,7 @@ fn group_settings_item__update(
             super::root()
                 .group_settings()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateAGroupSettingBody>()?),
+                .update(&args.body::<super::super::GroupSetting>()?),
             "empty",
         ),
     )
@@ -41688,7 +41850,7 @@ fn identity_b2x_user_flows_item_user_attribute_assignments_item__update(
                 .update(
                     &args.body::<super::super::IdentityUserFlowAttributeAssignment>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41770,10 +41932,11 @@ fn identity_governance_terms_of_use_agreements_item__update(
                 .agreements()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Agreement>()?),
-            "json",
+            "optional",
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_providers_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -41782,7 +41945,7 @@ fn identity_providers_item__update(
             super::root()
                 .identity_providers()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateIdentityProviderBody>()?),
+                .update(&args.body::<super::super::IdentityProvider>()?),
             "empty",
         ),
     )
@@ -41797,7 +41960,7 @@ fn me_calendar__update(
                 .me()
                 .calendar()
                 .update(&args.body::<super::super::Calendar>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41813,7 +41976,7 @@ fn me_calendar_events_item__update(
                 .events()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Event>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41828,7 +41991,7 @@ fn me_calendar_groups_item__update(
                 .calendar_groups()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::CalendarGroup>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41845,7 +42008,7 @@ fn me_calendar_groups_item_calendars_item__update(
                 .calendars()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Calendar>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41864,7 +42027,7 @@ fn me_calendar_groups_item_calendars_item_events_item__update(
                 .events()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Event>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41879,7 +42042,7 @@ fn me_calendars_item__update(
                 .calendars()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Calendar>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41896,7 +42059,7 @@ fn me_calendars_item_events_item__update(
                 .events()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Event>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41911,7 +42074,7 @@ fn me_contact_folders_item__update(
                 .contact_folders()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ContactFolder>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41931,7 +42094,7 @@ fn me_contact_folders_item_child_folders_item2_contacts_item__update(
                 .contacts()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Contact>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41948,7 +42111,7 @@ fn me_contact_folders_item_contacts_item__update(
                 .contacts()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Contact>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -41981,7 +42144,7 @@ fn me_contacts_item__update(
                 .contacts()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Contact>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42013,7 +42176,7 @@ fn me_drive_items_item__update(
                 .items()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DriveItem>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42031,7 +42194,7 @@ fn me_drive_items_item_permissions_item__update(
                 .permissions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Permission>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42050,7 +42213,7 @@ fn me_drive_items_item_workbook_names_item__update(
                 .names()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookNamedItem>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42090,7 +42253,7 @@ fn me_drive_items_item_workbook_names_item_range_format__update(
                 .range()
                 .format()
                 .update(&args.body::<super::super::WorkbookRangeFormat>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42113,7 +42276,7 @@ fn me_drive_items_item_workbook_names_item_range_format_borders_item__update(
                 .borders()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookRangeBorder>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42135,7 +42298,7 @@ fn me_drive_items_item_workbook_names_item_range_format_fill__update(
                 .format()
                 .fill()
                 .update(&args.body::<super::super::WorkbookRangeFill>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42157,7 +42320,7 @@ fn me_drive_items_item_workbook_names_item_range_format_font__update(
                 .format()
                 .font()
                 .update(&args.body::<super::super::WorkbookRangeFont>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42179,7 +42342,7 @@ fn me_drive_items_item_workbook_names_item_range_format_protection__update(
                 .format()
                 .protection()
                 .update(&args.body::<super::super::WorkbookFormatProtection>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42198,7 +42361,7 @@ fn me_drive_items_item_workbook_tables_item__update(
                 .tables()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookTable>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42219,7 +42382,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item__update(
                 .columns()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookTableColumn>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42263,7 +42426,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format__update(
                 .range()
                 .format()
                 .update(&args.body::<super::super::WorkbookRangeFormat>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42288,7 +42451,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_borders_it
                 .borders()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookRangeBorder>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42312,7 +42475,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_fill__upda
                 .format()
                 .fill()
                 .update(&args.body::<super::super::WorkbookRangeFill>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42336,7 +42499,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_font__upda
                 .format()
                 .font()
                 .update(&args.body::<super::super::WorkbookRangeFont>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42360,7 +42523,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_protection
                 .format()
                 .protection()
                 .update(&args.body::<super::super::WorkbookFormatProtection>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42381,7 +42544,7 @@ fn me_drive_items_item_workbook_tables_item_rows_item__update(
                 .rows()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookTableRow>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42403,7 +42566,7 @@ fn me_drive_items_item_workbook_tables_item_sort_fields_icon__update(
                 .fields()
                 .icon()
                 .update(&args.body::<super::super::WorkbookIcon>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42422,7 +42585,7 @@ fn me_drive_items_item_workbook_worksheets_item__update(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookWorksheet>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42443,7 +42606,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__update(
                 .charts()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookChart>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42466,7 +42629,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_categoryaxis__u
                 .axes()
                 .categoryaxis()
                 .update(&args.body::<super::super::WorkbookChartAxis>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42491,7 +42654,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_categoryaxis_fo
                 .format()
                 .font()
                 .update(&args.body::<super::super::WorkbookChartFont>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42516,7 +42679,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_categoryaxis_fo
                 .format()
                 .line()
                 .update(&args.body::<super::super::WorkbookChartLineFormat>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42540,7 +42703,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_categoryaxis_ti
                 .categoryaxis()
                 .title()
                 .update(&args.body::<super::super::WorkbookChartAxisTitle>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42563,7 +42726,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis__up
                 .axes()
                 .series_axis()
                 .update(&args.body::<super::super::WorkbookChartAxis>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42588,7 +42751,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_for
                 .format()
                 .font()
                 .update(&args.body::<super::super::WorkbookChartFont>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42613,7 +42776,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_for
                 .format()
                 .line()
                 .update(&args.body::<super::super::WorkbookChartLineFormat>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42637,7 +42800,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_maj
                 .series_axis()
                 .major_gridlines()
                 .update(&args.body::<super::super::WorkbookChartGridlines>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42663,7 +42826,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_maj
                 .format()
                 .line()
                 .update(&args.body::<super::super::WorkbookChartLineFormat>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42687,7 +42850,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_tit
                 .series_axis()
                 .title()
                 .update(&args.body::<super::super::WorkbookChartAxisTitle>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42710,7 +42873,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_value_axis__upd
                 .axes()
                 .value_axis()
                 .update(&args.body::<super::super::WorkbookChartAxis>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42735,7 +42898,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_value_axis_form
                 .format()
                 .font()
                 .update(&args.body::<super::super::WorkbookChartFont>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42759,7 +42922,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_value_axis_majo
                 .value_axis()
                 .major_gridlines()
                 .update(&args.body::<super::super::WorkbookChartGridlines>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42783,7 +42946,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_value_axis_mino
                 .value_axis()
                 .minor_gridlines()
                 .update(&args.body::<super::super::WorkbookChartGridlines>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42807,7 +42970,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_value_axis_titl
                 .value_axis()
                 .title()
                 .update(&args.body::<super::super::WorkbookChartAxisTitle>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42829,7 +42992,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_data_labels__update(
                 .item(&args.next_arg()?)
                 .data_labels()
                 .update(&args.body::<super::super::WorkbookChartDataLabels>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42851,7 +43014,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_legend__update(
                 .item(&args.next_arg()?)
                 .legend()
                 .update(&args.body::<super::super::WorkbookChartLegend>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42874,7 +43037,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_series_item__update(
                 .series()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookChartSeries>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42896,7 +43059,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_title__update(
                 .item(&args.next_arg()?)
                 .title()
                 .update(&args.body::<super::super::WorkbookChartTitle>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42936,7 +43099,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format__update(
                 .range_2(&args.next_arg()?)
                 .format()
                 .update(&args.body::<super::super::WorkbookRangeFormat>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42959,7 +43122,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_borders_item__upda
                 .borders()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookRangeBorder>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -42981,7 +43144,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_fill__update(
                 .format()
                 .fill()
                 .update(&args.body::<super::super::WorkbookRangeFill>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43003,7 +43166,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_font__update(
                 .format()
                 .font()
                 .update(&args.body::<super::super::WorkbookRangeFont>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43025,7 +43188,7 @@ fn me_drive_items_item_workbook_worksheets_item_range_item_format_protection__up
                 .format()
                 .protection()
                 .update(&args.body::<super::super::WorkbookFormatProtection>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43046,7 +43209,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item__update(
                 .tables()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookTable>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43069,7 +43232,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__update
                 .columns()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookTableColumn>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43092,7 +43255,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_rows_item__update(
                 .rows()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookTableRow>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43116,7 +43279,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_sort_fields_icon__up
                 .fields()
                 .icon()
                 .update(&args.body::<super::super::WorkbookIcon>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43135,7 +43298,7 @@ fn me_drive_root_by_path_workbook_names_item__update(
                 .names()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookNamedItem>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43175,7 +43338,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format__update(
                 .range()
                 .format()
                 .update(&args.body::<super::super::WorkbookRangeFormat>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43198,7 +43361,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_borders_item__update(
                 .borders()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookRangeBorder>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43220,7 +43383,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_fill__update(
                 .format()
                 .fill()
                 .update(&args.body::<super::super::WorkbookRangeFill>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43242,7 +43405,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_font__update(
                 .format()
                 .font()
                 .update(&args.body::<super::super::WorkbookRangeFont>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43264,7 +43427,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_protection__update(
                 .format()
                 .protection()
                 .update(&args.body::<super::super::WorkbookFormatProtection>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43283,7 +43446,7 @@ fn me_drive_root_by_path_workbook_tables_item__update(
                 .tables()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookTable>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43304,7 +43467,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item__update(
                 .columns()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookTableColumn>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43348,7 +43511,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format__update(
                 .range()
                 .format()
                 .update(&args.body::<super::super::WorkbookRangeFormat>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43373,7 +43536,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_borders_
                 .borders()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookRangeBorder>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43397,7 +43560,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_fill__up
                 .format()
                 .fill()
                 .update(&args.body::<super::super::WorkbookRangeFill>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43421,7 +43584,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_font__up
                 .format()
                 .font()
                 .update(&args.body::<super::super::WorkbookRangeFont>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43445,7 +43608,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_protecti
                 .format()
                 .protection()
                 .update(&args.body::<super::super::WorkbookFormatProtection>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43466,7 +43629,7 @@ fn me_drive_root_by_path_workbook_tables_item_rows_item__update(
                 .rows()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookTableRow>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43488,7 +43651,7 @@ fn me_drive_root_by_path_workbook_tables_item_sort_fields_icon__update(
                 .fields()
                 .icon()
                 .update(&args.body::<super::super::WorkbookIcon>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43507,7 +43670,7 @@ fn me_drive_root_by_path_workbook_worksheets_item__update(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookWorksheet>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43528,7 +43691,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__update(
                 .charts()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookChart>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43551,7 +43714,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_categoryaxis_
                 .axes()
                 .categoryaxis()
                 .update(&args.body::<super::super::WorkbookChartAxis>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43576,7 +43739,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_categoryaxis_
                 .format()
                 .font()
                 .update(&args.body::<super::super::WorkbookChartFont>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43601,7 +43764,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_categoryaxis_
                 .format()
                 .line()
                 .update(&args.body::<super::super::WorkbookChartLineFormat>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43625,7 +43788,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_categoryaxis_
                 .categoryaxis()
                 .title()
                 .update(&args.body::<super::super::WorkbookChartAxisTitle>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43648,7 +43811,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis__
                 .axes()
                 .series_axis()
                 .update(&args.body::<super::super::WorkbookChartAxis>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43673,7 +43836,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_f
                 .format()
                 .font()
                 .update(&args.body::<super::super::WorkbookChartFont>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43698,7 +43861,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_f
                 .format()
                 .line()
                 .update(&args.body::<super::super::WorkbookChartLineFormat>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43722,7 +43885,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_m
                 .series_axis()
                 .major_gridlines()
                 .update(&args.body::<super::super::WorkbookChartGridlines>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43748,7 +43911,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_m
                 .format()
                 .line()
                 .update(&args.body::<super::super::WorkbookChartLineFormat>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43772,7 +43935,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_t
                 .series_axis()
                 .title()
                 .update(&args.body::<super::super::WorkbookChartAxisTitle>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43795,7 +43958,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_value_axis__u
                 .axes()
                 .value_axis()
                 .update(&args.body::<super::super::WorkbookChartAxis>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43820,7 +43983,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_value_axis_fo
                 .format()
                 .font()
                 .update(&args.body::<super::super::WorkbookChartFont>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43844,7 +44007,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_value_axis_ma
                 .value_axis()
                 .major_gridlines()
                 .update(&args.body::<super::super::WorkbookChartGridlines>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43868,7 +44031,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_value_axis_mi
                 .value_axis()
                 .minor_gridlines()
                 .update(&args.body::<super::super::WorkbookChartGridlines>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43892,7 +44055,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_value_axis_ti
                 .value_axis()
                 .title()
                 .update(&args.body::<super::super::WorkbookChartAxisTitle>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43914,7 +44077,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_data_labels__updat
                 .item(&args.next_arg()?)
                 .data_labels()
                 .update(&args.body::<super::super::WorkbookChartDataLabels>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43936,7 +44099,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_legend__update(
                 .item(&args.next_arg()?)
                 .legend()
                 .update(&args.body::<super::super::WorkbookChartLegend>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43959,7 +44122,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_series_item__updat
                 .series()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookChartSeries>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -43981,7 +44144,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_title__update(
                 .item(&args.next_arg()?)
                 .title()
                 .update(&args.body::<super::super::WorkbookChartTitle>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44021,7 +44184,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format__update(
                 .range_2(&args.next_arg()?)
                 .format()
                 .update(&args.body::<super::super::WorkbookRangeFormat>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44044,7 +44207,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_borders_item__up
                 .borders()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookRangeBorder>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44066,7 +44229,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_fill__update(
                 .format()
                 .fill()
                 .update(&args.body::<super::super::WorkbookRangeFill>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44088,7 +44251,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_font__update(
                 .format()
                 .font()
                 .update(&args.body::<super::super::WorkbookRangeFont>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44110,7 +44273,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range_item_format_protection__
                 .format()
                 .protection()
                 .update(&args.body::<super::super::WorkbookFormatProtection>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44131,7 +44294,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item__update(
                 .tables()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookTable>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44154,7 +44317,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__upda
                 .columns()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookTableColumn>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44177,7 +44340,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_rows_item__update(
                 .rows()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkbookTableRow>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44201,7 +44364,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_sort_fields_icon__
                 .fields()
                 .icon()
                 .update(&args.body::<super::super::WorkbookIcon>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44216,7 +44379,7 @@ fn me_events_item__update(
                 .events()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Event>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44232,7 +44395,7 @@ fn me_inference_classification_overrides_item__update(
                 .overrides()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::InferenceClassificationOverride>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44246,7 +44409,7 @@ fn me_mailbox_settings__update(
                 .me()
                 .mailbox_settings()
                 .update(&args.body::<super::super::MailboxSettings>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44263,7 +44426,7 @@ fn me_mail_folders_inbox_message_rules_item__update(
                 .message_rules()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::MessageRule>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44278,7 +44441,7 @@ fn me_mail_folders_item__update(
                 .mail_folders()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::AnyMailFolder>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44294,8 +44457,8 @@ fn me_mail_folders_item_messages_item__update(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyEventMessage>()?),
-            "json",
+                .update(&args.body::<super::super::AnyMessage>()?),
+            "optional",
         ),
     )
 }
@@ -44309,8 +44472,8 @@ fn me_messages_item__update(
                 .me()
                 .messages()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyEventMessage>()?),
-            "json",
+                .update(&args.body::<super::super::AnyMessage>()?),
+            "optional",
         ),
     )
 }
@@ -44341,7 +44504,7 @@ fn me_online_meetings_item__update(
                 .online_meetings()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::OnlineMeeting>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44357,7 +44520,7 @@ fn me_outlook_master_categories_item__update(
                 .master_categories()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::OutlookCategory>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44400,7 +44563,7 @@ fn me_todo_lists_item__update(
                 .lists()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::TodoTaskList>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44418,7 +44581,7 @@ fn me_todo_lists_item_tasks_item__update(
                 .tasks()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::TodoTask>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44438,10 +44601,11 @@ fn me_todo_lists_item_tasks_item_linked_resources_item__update(
                 .linked_resources()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::LinkedResource>()?),
-            "json",
+            "optional",
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn o_auth2_permissiongrants_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -44450,12 +44614,7 @@ fn o_auth2_permissiongrants_item__update(
             super::root()
                 .o_auth2_permissiongrants()
                 .item(&args.next_arg()?)
-                .update(
-                    &args
-                        .body::<
-                            super::super::UpdateADelegatedPermissionGrantOAuth2PermissionGrantBody,
-                        >()?,
-                ),
+                .update(&args.body::<super::super::OAuth2PermissionGrant>()?),
             "empty",
         ),
     )
@@ -44470,8 +44629,8 @@ fn office_configuration_client_configurations_item__update(
                 .office_configuration()
                 .client_configurations()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WindowsOfficeClientConfiguration>()?),
-            "json",
+                .update(&args.body::<super::super::AnyOfficeClientConfiguration>()?),
+            "optional",
         ),
     )
 }
@@ -44490,7 +44649,7 @@ fn office_configuration_client_configurations_item_assignments_item__update(
                 .update(
                     &args.body::<super::super::OfficeClientConfigurationAssignment>()?,
                 ),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44504,7 +44663,7 @@ fn organization_item__update(
                 .organization()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Organization>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44519,7 +44678,7 @@ fn organization_item_branding__update(
                 .item(&args.next_arg()?)
                 .branding()
                 .update(&args.body::<super::super::OrganizationalBrandingProperties>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44575,8 +44734,8 @@ fn organization_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OpenTypeExtension>()?),
-            "json",
+                .update(&args.body::<super::super::AnyExtension>()?),
+            "optional",
         ),
     )
 }
@@ -44590,7 +44749,7 @@ fn places_item__update(
                 .places()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::AnyPlace>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44938,7 +45097,7 @@ fn print_connectors_item__update(
                 .connectors()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::PrintConnector>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44953,7 +45112,7 @@ fn print_printers_item__update(
                 .printers()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Printer>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -44970,10 +45129,11 @@ fn print_printers_item_jobs_item__update(
                 .jobs()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::PrintJob>()?),
-            "json",
+            "optional",
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_settings__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -44982,7 +45142,7 @@ fn print_settings__update(
             super::root()
                 .print()
                 .settings()
-                .update(&args.body::<super::super::UpdatePrintSettingsBody>()?),
+                .update(&args.body::<super::super::PrintSettings>()?),
             "empty",
         ),
     )
@@ -44998,7 +45158,7 @@ fn print_shares_item__update(
                 .shares()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::PrinterShare>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45013,7 +45173,7 @@ fn print_task_definitions_item__update(
                 .task_definitions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::PrintTaskDefinition>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45030,7 +45190,7 @@ fn print_task_definitions_item_tasks_item__update(
                 .tasks()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::PrintTask>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45041,10 +45201,11 @@ fn reports__update(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().reports().update(&args.body::<super::super::ReportRoot>()?),
-            "json",
+            "optional",
         ),
     )
 }
+#[cfg(feature = "core")]
 fn schema_extensions_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45053,7 +45214,7 @@ fn schema_extensions_item__update(
             super::root()
                 .schema_extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateSchemaExtensionBody>()?),
+                .update(&args.body::<super::super::SchemaExtension>()?),
             "empty",
         ),
     )
@@ -45115,7 +45276,7 @@ fn sites_item_drive_items_item__update(
                 .items()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DriveItem>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45134,7 +45295,7 @@ fn sites_item_drive_items_item_permissions_item__update(
                 .permissions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Permission>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45151,8 +45312,8 @@ fn sites_item_lists_item_items_item__update(
                 .item(&args.next_arg()?)
                 .items()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::FieldValueSet>()?),
-            "json",
+                .update(&args.body::<super::super::ListItem>()?),
+            "optional",
         ),
     )
 }
@@ -45171,7 +45332,7 @@ fn sites_item_lists_item_items_item_fields__update(
                 .item(&args.next_arg()?)
                 .fields()
                 .update(&args.body::<super::super::FieldValueSet>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45204,7 +45365,7 @@ fn sites_item_permissions_item__update(
                 .permissions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Permission>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45218,7 +45379,7 @@ fn subscriptions_item__update(
                 .subscriptions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Subscription>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45266,7 +45427,7 @@ fn teams_item_channels_item_members_item__update(
                 .members()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::AnyConversationMember>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45284,7 +45445,7 @@ fn teams_item_channels_item_messages_item__update(
                 .messages()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ChatMessage>()?),
-            "empty",
+            "optional",
         ),
     )
 }
@@ -45322,7 +45483,7 @@ fn teams_item_channels_item_tabs_item__update(
                 .tabs()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::TeamsTab>()?),
-            "empty",
+            "optional",
         ),
     )
 }
@@ -45338,7 +45499,7 @@ fn teams_item_members_item__update(
                 .members()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::AnyConversationMember>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45355,7 +45516,7 @@ fn teams_item_schedule_shifts_item__update(
                 .shifts()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Shift>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45370,7 +45531,7 @@ fn teamwork_workforce_integrations_item__update(
                 .workforce_integrations()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::WorkforceIntegration>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45389,7 +45550,7 @@ fn users_me_todo_lists_item_extensions_item__update(
                 .extensions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::OpenTypeExtension>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45410,7 +45571,7 @@ fn users_me_todo_lists_item_tasks_item_extensions_item__update(
                 .extensions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::OpenTypeExtension>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45424,7 +45585,7 @@ fn users_item__update(
                 .users()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::User>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45439,7 +45600,7 @@ fn users_item_calendar__update(
                 .item(&args.next_arg()?)
                 .calendar()
                 .update(&args.body::<super::super::Calendar>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45456,7 +45617,7 @@ fn users_item_calendar_calendar_permissions_item__update(
                 .calendar_permissions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::CalendarPermission>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45473,7 +45634,7 @@ fn users_item_calendar_events_item__update(
                 .events()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Event>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45489,7 +45650,7 @@ fn users_item_calendar_groups_item__update(
                 .calendar_groups()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::CalendarGroup>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45507,7 +45668,7 @@ fn users_item_calendar_groups_item_calendars_item__update(
                 .calendars()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Calendar>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45527,7 +45688,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__update(
                 .events()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Event>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45543,7 +45704,7 @@ fn users_item_calendars_item__update(
                 .calendars()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Calendar>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45561,7 +45722,7 @@ fn users_item_calendars_item_events_item__update(
                 .events()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Event>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45577,7 +45738,7 @@ fn users_item_contact_folders_item__update(
                 .contact_folders()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ContactFolder>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45597,7 +45758,7 @@ fn users_item_contact_folders_item_child_folders_item_contacts_item__update(
                 .contacts()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Contact>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45615,7 +45776,7 @@ fn users_item_contact_folders_item_contacts_item__update(
                 .contacts()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Contact>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45650,7 +45811,7 @@ fn users_item_contacts_item__update(
                 .contacts()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Contact>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45667,8 +45828,8 @@ fn users_item_contacts_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OpenTypeExtension>()?),
-            "json",
+                .update(&args.body::<super::super::AnyExtension>()?),
+            "optional",
         ),
     )
 }
@@ -45702,7 +45863,7 @@ fn users_item_drive_items_item__update(
                 .items()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::DriveItem>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45721,7 +45882,7 @@ fn users_item_drive_items_item_permissions_item__update(
                 .permissions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Permission>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45737,7 +45898,7 @@ fn users_item_events_item__update(
                 .events()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Event>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45756,7 +45917,7 @@ fn users_item_events_item_calendar_calendar_permissions_item__update(
                 .calendar_permissions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::CalendarPermission>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45773,8 +45934,8 @@ fn users_item_events_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OpenTypeExtension>()?),
-            "json",
+                .update(&args.body::<super::super::AnyExtension>()?),
+            "optional",
         ),
     )
 }
@@ -45789,8 +45950,8 @@ fn users_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OpenTypeExtension>()?),
-            "json",
+                .update(&args.body::<super::super::AnyExtension>()?),
+            "optional",
         ),
     )
 }
@@ -45807,7 +45968,7 @@ fn users_item_inference_classification_overrides_item__update(
                 .overrides()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::InferenceClassificationOverride>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45822,7 +45983,7 @@ fn users_item_mailbox_settings__update(
                 .item(&args.next_arg()?)
                 .mailbox_settings()
                 .update(&args.body::<super::super::MailboxSettings>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45840,7 +46001,7 @@ fn users_item_mail_folders_inbox_message_rules_item__update(
                 .message_rules()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::MessageRule>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45856,7 +46017,7 @@ fn users_item_mail_folders_item__update(
                 .mail_folders()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::AnyMailFolder>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45873,8 +46034,8 @@ fn users_item_mail_folders_item_messages_item__update(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyEventMessage>()?),
-            "json",
+                .update(&args.body::<super::super::AnyMessage>()?),
+            "optional",
         ),
     )
 }
@@ -45890,7 +46051,7 @@ fn users_item_managed_devices_item__update(
                 .managed_devices()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::ManagedDevice>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45905,8 +46066,8 @@ fn users_item_messages_item__update(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyEventMessage>()?),
-            "json",
+                .update(&args.body::<super::super::AnyMessage>()?),
+            "optional",
         ),
     )
 }
@@ -45923,8 +46084,8 @@ fn users_item_messages_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OpenTypeExtension>()?),
-            "json",
+                .update(&args.body::<super::super::AnyExtension>()?),
+            "optional",
         ),
     )
 }
@@ -45957,7 +46118,7 @@ fn users_item_online_meetings_item__update(
                 .online_meetings()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::OnlineMeeting>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -45974,7 +46135,7 @@ fn users_item_outlook_master_categories_item__update(
                 .master_categories()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::OutlookCategory>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -46037,7 +46198,7 @@ fn users_item_todo_lists_item_tasks__update(
                 .item(&args.next_arg()?)
                 .tasks()
                 .update(&args.body::<super::super::TodoTaskList>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -46056,7 +46217,7 @@ fn users_item_todo_lists_item_tasks_item__update(
                 .tasks()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::TodoTask>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -46077,7 +46238,7 @@ fn users_item_todo_lists_item_tasks_item_linked_resources_item__update(
                 .linked_resources()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::LinkedResource>()?),
-            "json",
+            "optional",
         ),
     )
 }
@@ -46286,10 +46447,11 @@ fn chats__create(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().chats().create(&args.body::<super::super::Chat>()?),
-            "empty",
+            "json",
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn chats_item_installed_apps__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46299,8 +46461,8 @@ fn chats_item_installed_apps__create(
                 .chats()
                 .item(&args.next_arg()?)
                 .installed_apps()
-                .create(&args.body::<graph_rt::Value>()?),
-            "empty",
+                .create(&args.body::<super::super::TeamsAppInstallation>()?),
+            "json",
         ),
     )
 }
@@ -46556,6 +46718,7 @@ fn communications_calls_item__reject(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn communications_calls_item__subscribe_to_tone(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46566,7 +46729,7 @@ fn communications_calls_item__subscribe_to_tone(
                 .calls()
                 .item(&args.next_arg()?)
                 .subscribe_to_tone(&args.body::<super::super::SubscribeToToneBody>()?),
-            "empty",
+            "json",
         ),
     )
 }
@@ -46642,7 +46805,7 @@ fn connections_item_items__create(
                 .item(&args.next_arg()?)
                 .items()
                 .create(&args.body::<super::super::ExternalItem>()?),
-            "empty",
+            "json",
         ),
     )
 }
@@ -46814,7 +46977,7 @@ fn device_app_management_managed_app_registrations__create(
             super::root()
                 .device_app_management()
                 .managed_app_registrations()
-                .create(&args.body::<super::super::AndroidManagedAppRegistration>()?),
+                .create(&args.body::<super::super::AnyManagedAppRegistration>()?),
             "json",
         ),
     )
@@ -46908,7 +47071,7 @@ fn device_app_management_managed_e_books__create(
             super::root()
                 .device_app_management()
                 .managed_e_books()
-                .create(&args.body::<super::super::IosVppEBook>()?),
+                .create(&args.body::<super::super::AnyManagedEBook>()?),
             "json",
         ),
     )
@@ -46938,7 +47101,7 @@ fn device_app_management_managed_e_books_item_assignments__create(
                 .managed_e_books()
                 .item(&args.next_arg()?)
                 .assignments()
-                .create(&args.body::<super::super::IosVppEBookAssignment>()?),
+                .create(&args.body::<super::super::AnyManagedEBookAssignment>()?),
             "json",
         ),
     )
@@ -47074,7 +47237,9 @@ fn device_app_management_mobile_app_configurations__create(
             super::root()
                 .device_app_management()
                 .mobile_app_configurations()
-                .create(&args.body::<super::super::IosMobileAppConfiguration>()?),
+                .create(
+                    &args.body::<super::super::AnyManagedDeviceMobileAppConfiguration>()?,
+                ),
             "json",
         ),
     )
@@ -47167,7 +47332,7 @@ fn device_app_management_mobile_apps__create(
             super::root()
                 .device_app_management()
                 .mobile_apps()
-                .create(&args.body::<super::super::AndroidLobApp>()?),
+                .create(&args.body::<super::super::AnyMobileApp>()?),
             "json",
         ),
     )
@@ -47856,7 +48021,7 @@ fn device_management_device_compliance_policies__create(
             super::root()
                 .device_management()
                 .device_compliance_policies()
-                .create(&args.body::<super::super::AndroidCompliancePolicy>()?),
+                .create(&args.body::<super::super::AnyDeviceCompliancePolicy>()?),
             "json",
         ),
     )
@@ -48038,7 +48203,7 @@ fn device_management_device_configurations__create(
             super::root()
                 .device_management()
                 .device_configurations()
-                .create(&args.body::<super::super::AndroidCustomConfiguration>()?),
+                .create(&args.body::<super::super::AnyDeviceConfiguration>()?),
             "json",
         ),
     )
@@ -48131,9 +48296,7 @@ fn device_management_device_enrollment_configurations__create(
             super::root()
                 .device_management()
                 .device_enrollment_configurations()
-                .create(
-                    &args.body::<super::super::DeviceEnrollmentLimitConfiguration>()?,
-                ),
+                .create(&args.body::<super::super::AnyDeviceEnrollmentConfiguration>()?),
             "json",
         ),
     )
@@ -48948,9 +49111,7 @@ fn device_management_role_definitions__create(
             super::root()
                 .device_management()
                 .role_definitions()
-                .create(
-                    &args.body::<super::super::DeviceAndAppManagementRoleDefinition>()?,
-                ),
+                .create(&args.body::<super::super::AnyRoleDefinition>()?),
             "json",
         ),
     )
@@ -49157,6 +49318,7 @@ fn devices_item__check_member_objects(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn devices_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49166,8 +49328,8 @@ fn devices_item_extensions__create(
                 .devices()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<graph_rt::Value>()?),
-            "any",
+                .create(&args.body::<super::super::AnyExtension>()?),
+            "json",
         ),
     )
 }
@@ -49290,6 +49452,7 @@ fn directory_objects__get_available_extension_properties(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_objects__get_by_ids(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49298,7 +49461,7 @@ fn directory_objects__get_by_ids(
             super::root()
                 .directory_objects()
                 .get_by_ids(&args.body::<super::super::GetByIdsBody>()?),
-            "empty",
+            "page",
         ),
     )
 }
@@ -49516,6 +49679,7 @@ fn drives_item_items_item_create_link__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn drives_item_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49529,7 +49693,7 @@ fn drives_item_items_item__create_upload_session(
                 .create_upload_session(
                     &args.body::<super::super::CreateUploadSessionBody>()?,
                 ),
-            "empty",
+            "json",
         ),
     )
 }
@@ -49549,6 +49713,7 @@ fn drives_item_items_item__follow(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_items_item__invite(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49560,7 +49725,7 @@ fn drives_item_items_item__invite(
                 .items()
                 .item(&args.next_arg()?)
                 .invite(&args.body::<super::super::ItemsInviteBody>()?),
-            "empty",
+            "page",
         ),
     )
 }
@@ -49610,6 +49775,7 @@ fn education_classes__create(
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454__set_up_resources_folder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49622,7 +49788,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
                 .assignments()
                 .cf6005fc_9e13_44a2_a6ac_a53322006454()
                 .set_up_resources_folder(&args.body::<graph_rt::Value>()?),
-            "empty",
+            "json",
         ),
     )
 }
@@ -49644,6 +49810,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__set_up_resources_folder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49658,7 +49825,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
                 .submissions()
                 .d1bee293_d8bb_48d4_af3e_c8cb0e3c7fe7()
                 .set_up_resources_folder(&args.body::<graph_rt::Value>()?),
-            "empty",
+            "json",
         ),
     )
 }
@@ -49940,7 +50107,7 @@ fn external_connections_item_schema__create(
                 .item(&args.next_arg()?)
                 .schema()
                 .create(&args.body::<super::super::Schema>()?),
-            "json",
+            "empty",
         ),
     )
 }
@@ -50299,6 +50466,7 @@ fn groups_item_drive_items_item_create_link__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn groups_item_drive_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50313,7 +50481,7 @@ fn groups_item_drive_items_item__create_upload_session(
                 .create_upload_session(
                     &args.body::<super::super::CreateUploadSessionBody>()?,
                 ),
-            "empty",
+            "json",
         ),
     )
 }
@@ -50334,6 +50502,7 @@ fn groups_item_drive_items_item__follow(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_items_item__invite(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50346,7 +50515,7 @@ fn groups_item_drive_items_item__invite(
                 .items()
                 .item(&args.next_arg()?)
                 .invite(&args.body::<super::super::ItemsInviteBody>()?),
-            "empty",
+            "page",
         ),
     )
 }
@@ -50414,6 +50583,7 @@ fn groups_item_events_item__cancel(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn groups_item_events_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50425,8 +50595,8 @@ fn groups_item_events_item_extensions__create(
                 .events()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<graph_rt::Value>()?),
-            "any",
+                .create(&args.body::<super::super::AnyExtension>()?),
+            "json",
         ),
     )
 }
@@ -50445,6 +50615,7 @@ fn groups_item_events_item__forward(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn groups_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50454,8 +50625,8 @@ fn groups_item_extensions__create(
                 .groups()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<graph_rt::Value>()?),
-            "any",
+                .create(&args.body::<super::super::AnyExtension>()?),
+            "json",
         ),
     )
 }
@@ -50808,6 +50979,7 @@ fn groups_item_threads__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn groups_item_threads_item_posts_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50821,8 +50993,8 @@ fn groups_item_threads_item_posts_item_extensions__create(
                 .posts()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<graph_rt::Value>()?),
-            "any",
+                .create(&args.body::<super::super::AnyExtension>()?),
+            "json",
         ),
     )
 }
@@ -50858,7 +51030,7 @@ fn groups_item_threads_item_posts_item_reply__create(
                 .item(&args.next_arg()?)
                 .reply()
                 .create(&args.body::<super::super::AnyMessage>()?),
-            "empty",
+            "any",
         ),
     )
 }
@@ -51934,6 +52106,7 @@ fn me_drive_items_item_create_link__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn me_drive_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51947,7 +52120,7 @@ fn me_drive_items_item__create_upload_session(
                 .create_upload_session(
                     &args.body::<super::super::CreateUploadSessionBody>()?,
                 ),
-            "empty",
+            "json",
         ),
     )
 }
@@ -51962,6 +52135,7 @@ fn me_drive_items_item__follow(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_items_item__invite(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51973,7 +52147,7 @@ fn me_drive_items_item__invite(
                 .items()
                 .item(&args.next_arg()?)
                 .invite(&args.body::<super::super::ItemsInviteBody>()?),
-            "empty",
+            "page",
         ),
     )
 }
@@ -53690,6 +53864,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__unmerge(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range__resized_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53709,7 +53884,7 @@ fn me_drive_items_item_workbook_worksheets_item_range__resized_range(
                     &args.next_arg()?,
                     &args.body::<super::super::ResizedRangeBody>()?,
                 ),
-            "empty",
+            "json",
         ),
     )
 }
@@ -55668,6 +55843,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__unmerge(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range__resized_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55687,7 +55863,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range__resized_range(
                     &args.next_arg()?,
                     &args.body::<super::super::ResizedRangeBody>()?,
                 ),
-            "empty",
+            "json",
         ),
     )
 }
@@ -56211,6 +56387,7 @@ fn me_mail_folders__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mail_folders_inbox_message_rules__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56222,7 +56399,7 @@ fn me_mail_folders_inbox_message_rules__create(
                 .inbox()
                 .message_rules()
                 .create(&args.body::<super::super::CreateRuleBody>()?),
-            "empty",
+            "json",
         ),
     )
 }
@@ -56471,7 +56648,7 @@ fn me_messages__create(
                 .me()
                 .messages()
                 .create(&args.body::<super::super::AnyMessage>()?),
-            "empty",
+            "json",
         ),
     )
 }
@@ -56955,7 +57132,7 @@ fn office_configuration_client_configurations__create(
             super::root()
                 .office_configuration()
                 .client_configurations()
-                .create(&args.body::<super::super::WindowsOfficeClientConfiguration>()?),
+                .create(&args.body::<super::super::AnyOfficeClientConfiguration>()?),
             "json",
         ),
     )
@@ -57041,6 +57218,7 @@ fn organization_item_certificate_based_auth_configuration_ref__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn organization_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57050,8 +57228,8 @@ fn organization_item_extensions__create(
                 .organization()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<graph_rt::Value>()?),
-            "any",
+                .create(&args.body::<super::super::AnyExtension>()?),
+            "json",
         ),
     )
 }
@@ -57268,7 +57446,7 @@ fn print_printers_create__create(
                 .printers()
                 .create()
                 .create(&args.body::<super::super::PrinterCreateOperation>()?),
-            "json",
+            "empty",
         ),
     )
 }
@@ -57857,6 +58035,7 @@ fn sites_item_drive_items_item_create_link__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn sites_item_drive_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57871,7 +58050,7 @@ fn sites_item_drive_items_item__create_upload_session(
                 .create_upload_session(
                     &args.body::<super::super::CreateUploadSessionBody>()?,
                 ),
-            "empty",
+            "json",
         ),
     )
 }
@@ -57892,6 +58071,7 @@ fn sites_item_drive_items_item__follow(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_items_item__invite(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57904,7 +58084,7 @@ fn sites_item_drive_items_item__invite(
                 .items()
                 .item(&args.next_arg()?)
                 .invite(&args.body::<super::super::ItemsInviteBody>()?),
-            "empty",
+            "page",
         ),
     )
 }
@@ -58185,18 +58365,17 @@ fn teams__create(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().teams().create(&args.body::<super::super::Team>()?),
-            "json",
+            "empty",
         ),
     )
 }
-#[cfg(feature = "teams")]
 fn teams_item__archive(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().teams().item(&args.next_arg()?).archive(),
-            "json",
+            "empty",
         ),
     )
 }
@@ -58283,6 +58462,7 @@ fn teams_item_channels_item_messages_item_replies__create(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_channels_item_tabs__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58294,12 +58474,11 @@ fn teams_item_channels_item_tabs__create(
                 .channels()
                 .item(&args.next_arg()?)
                 .tabs()
-                .create(&args.body::<graph_rt::Value>()?),
-            "empty",
+                .create(&args.body::<super::super::TeamsTab>()?),
+            "json",
         ),
     )
 }
-#[cfg(feature = "teams")]
 fn teams_item__clone_(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58309,7 +58488,7 @@ fn teams_item__clone_(
                 .teams()
                 .item(&args.next_arg()?)
                 .clone_(&args.body::<super::super::CloneBody>()?),
-            "json",
+            "empty",
         ),
     )
 }
@@ -58323,6 +58502,7 @@ fn teams_item__complete_migration(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_installed_apps__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58332,8 +58512,8 @@ fn teams_item_installed_apps__create(
                 .teams()
                 .item(&args.next_arg()?)
                 .installed_apps()
-                .create(&args.body::<super::super::AddAppToTeamBody>()?),
-            "empty",
+                .create(&args.body::<super::super::TeamsAppInstallation>()?),
+            "json",
         ),
     )
 }
@@ -58660,14 +58840,13 @@ fn teams_item__send_activity_notification(
         ),
     )
 }
-#[cfg(feature = "teams")]
 fn teams_item__unarchive(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().teams().item(&args.next_arg()?).unarchive(),
-            "json",
+            "empty",
         ),
     )
 }
@@ -59376,6 +59555,7 @@ fn users_item_contacts__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn users_item_contacts_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59387,8 +59567,8 @@ fn users_item_contacts_item_extensions__create(
                 .contacts()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<graph_rt::Value>()?),
-            "any",
+                .create(&args.body::<super::super::AnyExtension>()?),
+            "json",
         ),
     )
 }
@@ -59476,6 +59656,7 @@ fn users_item_drive_items_item_create_link__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn users_item_drive_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59490,7 +59671,7 @@ fn users_item_drive_items_item__create_upload_session(
                 .create_upload_session(
                     &args.body::<super::super::CreateUploadSessionBody>()?,
                 ),
-            "empty",
+            "json",
         ),
     )
 }
@@ -59511,6 +59692,7 @@ fn users_item_drive_items_item__follow(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_items_item__invite(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59523,7 +59705,7 @@ fn users_item_drive_items_item__invite(
                 .items()
                 .item(&args.next_arg()?)
                 .invite(&args.body::<super::super::ItemsInviteBody>()?),
-            "empty",
+            "page",
         ),
     )
 }
@@ -59669,6 +59851,7 @@ fn users_item_events_item__dismiss_reminder(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn users_item_events_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59680,8 +59863,8 @@ fn users_item_events_item_extensions__create(
                 .events()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<graph_rt::Value>()?),
-            "any",
+                .create(&args.body::<super::super::AnyExtension>()?),
+            "json",
         ),
     )
 }
@@ -59747,6 +59930,7 @@ fn users_item__export_personal_data(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn users_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59756,8 +59940,8 @@ fn users_item_extensions__create(
                 .users()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<graph_rt::Value>()?),
-            "any",
+                .create(&args.body::<super::super::AnyExtension>()?),
+            "json",
         ),
     )
 }
@@ -59775,6 +59959,7 @@ fn users_item__find_meeting_times(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_followed_sites__add(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59785,7 +59970,7 @@ fn users_item_followed_sites__add(
                 .item(&args.next_arg()?)
                 .followed_sites()
                 .add(&args.body::<graph_rt::Value>()?),
-            "empty",
+            "page",
         ),
     )
 }
@@ -59874,6 +60059,7 @@ fn users_item_mail_folders__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mail_folders_inbox_message_rules__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59886,7 +60072,7 @@ fn users_item_mail_folders_inbox_message_rules__create(
                 .inbox()
                 .message_rules()
                 .create(&args.body::<super::super::CreateRuleBody>()?),
-            "empty",
+            "json",
         ),
     )
 }
@@ -60442,7 +60628,7 @@ fn users_item_messages__create(
                 .item(&args.next_arg()?)
                 .messages()
                 .create(&args.body::<super::super::AnyMessage>()?),
-            "empty",
+            "json",
         ),
     )
 }
@@ -60527,6 +60713,7 @@ fn users_item_messages_item__create_reply_all(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn users_item_messages_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60538,8 +60725,8 @@ fn users_item_messages_item_extensions__create(
                 .messages()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<graph_rt::Value>()?),
-            "any",
+                .create(&args.body::<super::super::AnyExtension>()?),
+            "json",
         ),
     )
 }
@@ -60981,6 +61168,7 @@ fn users_item_todo_lists__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn users_item_todo_lists_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60993,8 +61181,8 @@ fn users_item_todo_lists_item_extensions__create(
                 .lists()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<graph_rt::Value>()?),
-            "any",
+                .create(&args.body::<super::super::AnyExtension>()?),
+            "json",
         ),
     )
 }
@@ -61016,6 +61204,7 @@ fn users_item_todo_lists_item_tasks__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn users_item_todo_lists_item_tasks_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61030,8 +61219,8 @@ fn users_item_todo_lists_item_tasks_item_extensions__create(
                 .tasks()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<graph_rt::Value>()?),
-            "any",
+                .create(&args.body::<super::super::AnyExtension>()?),
+            "json",
         ),
     )
 }
@@ -61101,7 +61290,7 @@ fn drives_item_items_item_content__put(
                 .items()
                 .item(&args.next_arg()?)
                 .content()
-                .put(&args.body::<super::super::DriveItem>()?),
+                .put(&args.bytes()?),
             "json",
         ),
     )
@@ -61119,7 +61308,7 @@ fn drives_item_items_item_by_path_content__put(
                 .item(&args.next_arg()?)
                 .at_path(&args.next_arg()?)
                 .content()
-                .put(&args.body::<super::super::DriveItem>()?),
+                .put(&args.bytes()?),
             "json",
         ),
     )
@@ -61155,7 +61344,7 @@ fn groups_item_drive_items_item_content__put(
                 .items()
                 .item(&args.next_arg()?)
                 .content()
-                .put(&args.body::<super::super::DriveItem>()?),
+                .put(&args.bytes()?),
             "json",
         ),
     )
@@ -61174,7 +61363,7 @@ fn groups_item_drive_items_item_by_path_content__put(
                 .item(&args.next_arg()?)
                 .at_path(&args.next_arg()?)
                 .content()
-                .put(&args.body::<super::super::DriveItem>()?),
+                .put(&args.bytes()?),
             "json",
         ),
     )
@@ -61189,7 +61378,7 @@ fn groups_item_photo_value__put(
                 .item(&args.next_arg()?)
                 .photo()
                 .content()
-                .put(&args.body::<graph_rt::Value>()?),
+                .put(&args.bytes()?),
             "bytes",
         ),
     )
@@ -61308,7 +61497,7 @@ fn me_contact_folders_item_contacts_item_photo_value__put(
                 .item(&args.next_arg()?)
                 .photo()
                 .content()
-                .put(&args.body::<graph_rt::Value>()?),
+                .put(&args.bytes()?),
             "bytes",
         ),
     )
@@ -61324,7 +61513,7 @@ fn me_contacts_item_photo_value__put(
                 .item(&args.next_arg()?)
                 .photo()
                 .content()
-                .put(&args.body::<graph_rt::Value>()?),
+                .put(&args.bytes()?),
             "bytes",
         ),
     )
@@ -61341,7 +61530,7 @@ fn me_drive_items_item_content__put(
                 .items()
                 .item(&args.next_arg()?)
                 .content()
-                .put(&args.body::<super::super::DriveItem>()?),
+                .put(&args.bytes()?),
             "json",
         ),
     )
@@ -61359,7 +61548,7 @@ fn me_drive_items_item_by_path_content__put(
                 .item(&args.next_arg()?)
                 .at_path(&args.next_arg()?)
                 .content()
-                .put(&args.body::<super::super::DriveItem>()?),
+                .put(&args.bytes()?),
             "json",
         ),
     )
@@ -61369,7 +61558,7 @@ fn me_photo_value__put(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().me().photo().content().put(&args.body::<graph_rt::Value>()?),
+            super::root().me().photo().content().put(&args.bytes()?),
             "bytes",
         ),
     )
@@ -61457,7 +61646,7 @@ fn sites_item_drive_items_item_content__put(
                 .items()
                 .item(&args.next_arg()?)
                 .content()
-                .put(&args.body::<super::super::DriveItem>()?),
+                .put(&args.bytes()?),
             "json",
         ),
     )
@@ -61476,7 +61665,7 @@ fn sites_item_drive_items_item_by_path_content__put(
                 .item(&args.next_arg()?)
                 .at_path(&args.next_arg()?)
                 .content()
-                .put(&args.body::<super::super::DriveItem>()?),
+                .put(&args.bytes()?),
             "json",
         ),
     )
@@ -61578,7 +61767,7 @@ fn users_item_contact_folders_item_contacts_item_photo_value__put(
                 .item(&args.next_arg()?)
                 .photo()
                 .content()
-                .put(&args.body::<graph_rt::Value>()?),
+                .put(&args.bytes()?),
             "bytes",
         ),
     )
@@ -61595,7 +61784,7 @@ fn users_item_contacts_item_photo_value__put(
                 .item(&args.next_arg()?)
                 .photo()
                 .content()
-                .put(&args.body::<graph_rt::Value>()?),
+                .put(&args.bytes()?),
             "bytes",
         ),
     )
@@ -61613,7 +61802,7 @@ fn users_item_drive_items_item_content__put(
                 .items()
                 .item(&args.next_arg()?)
                 .content()
-                .put(&args.body::<super::super::DriveItem>()?),
+                .put(&args.bytes()?),
             "json",
         ),
     )
@@ -61632,7 +61821,7 @@ fn users_item_drive_items_item_by_path_content__put(
                 .item(&args.next_arg()?)
                 .at_path(&args.next_arg()?)
                 .content()
-                .put(&args.body::<super::super::DriveItem>()?),
+                .put(&args.bytes()?),
             "json",
         ),
     )
@@ -61663,7 +61852,7 @@ fn users_item_photo_value__put(
                 .item(&args.next_arg()?)
                 .photo()
                 .content()
-                .put(&args.body::<graph_rt::Value>()?),
+                .put(&args.bytes()?),
             "bytes",
         ),
     )

@@ -1,0 +1,905 @@
+//! Routes: every request line walked through the model, segment by segment, and the pages that
+//! document one path and method weighed against that walk and merged.
+//!
+//! The walk: a top-level segment is an entity set or singleton (its type from the request lines
+//! that address it, `me` is an item of `users`), a key selects one item of a collection, a
+//! navigation or structural property (inherited ones included) moves to its type, a cast to the
+//! derived type, `delta` gives a page of the collection's items, `$value` and `Edm.Stream`
+//! properties are bytes. What the walk reaches is the default response of a `GET` (an item or a
+//! page), of a create `POST` on a collection (the item) and the body of a create or an update.
+//! A page that names another type is evidence, not the verdict: the walk wins and the page's
+//! claim is kept as a [`Disagreement`] with a `GD035` diagnostic naming both places. The walk
+//! follows the property tables of resource pages, the declared model; method pages are prose,
+//! often copied from another page (an Intune page's `PATCH /users/{id}`, a subtype's page for its
+//! base collection).
+//!
+//! Where several pages document one path and method, what they agree on is merged: the success
+//! status that carries a body, the type every page that names one names.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::diagnostics::{Code, Diagnostics};
+use crate::model::ir::{
+    Api, Disagreement, HttpMethod, Operation, OperationKind, Property, Segment, Source, TypeDef,
+    Walk,
+};
+
+/// What a prefix of a path addresses.
+#[derive(Debug, Clone, PartialEq)]
+enum At {
+    /// Values of a type: one, or a collection. `source` is what says so (a property row, a type
+    /// page, the request line of a top-level segment).
+    Type {
+        ty: String,
+        collection: bool,
+        source: Source,
+    },
+    /// Raw bytes (`$value`, an `Edm.Stream` property) of a value of `owner`.
+    Bytes {
+        owner: Option<String>,
+        source: Source,
+    },
+    /// Something the walk cannot type (an action's result, a property no page documents).
+    Unknown,
+}
+
+struct Index<'a> {
+    /// Lower-case qualified name → type.
+    types: HashMap<String, &'a TypeDef>,
+    /// Qualified name → the qualified names of every type derived from it (all levels).
+    ancestors: HashMap<String, Vec<String>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(api: &'a Api) -> Self {
+        let mut types = HashMap::new();
+        let mut by_name = HashMap::new();
+        for t in &api.types {
+            let q = format!("{}.{}", t.namespace, t.name);
+            types.insert(q.to_ascii_lowercase(), t);
+            by_name.insert(q, t);
+        }
+        let mut ancestors = HashMap::new();
+        for (q, t) in &by_name {
+            let mut chain = Vec::new();
+            let mut base = t.base.clone();
+            while let Some(b) = base {
+                if chain.contains(&b) || chain.len() > 64 {
+                    break;
+                }
+                base = by_name.get(&b).and_then(|d| d.base.clone());
+                chain.push(b);
+            }
+            ancestors.insert(q.clone(), chain);
+        }
+        Index { types, ancestors }
+    }
+
+    fn get(&self, qualified: &str) -> Option<&'a TypeDef> {
+        self.types.get(&qualified.to_ascii_lowercase()).copied()
+    }
+
+    fn qualified(&self, ty: &str) -> Option<String> {
+        self.get(ty).map(|t| format!("{}.{}", t.namespace, t.name))
+    }
+
+    fn property(&self, ty: &str, name: &str) -> Option<&'a Property> {
+        let t = self.get(ty)?;
+        t.properties
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether `ty` is `of` or derives from it.
+    fn is_a(&self, ty: &str, of: &str) -> bool {
+        ty == of
+            || self
+                .ancestors
+                .get(ty)
+                .is_some_and(|a| a.iter().any(|b| b == of))
+    }
+}
+
+/// The type each top-level segment addresses, by lower-case name: the type most request lines
+/// on `/x` and `/x/{id}` name (a base type before its derived types), a collection when a key
+/// follows it or a list reads it; else the type of that name (a singleton: `deviceManagement`).
+fn top_level(api: &Api, index: &Index<'_>) -> BTreeMap<String, At> {
+    let mut votes: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let mut keyed: BTreeSet<String> = BTreeSet::new();
+    let mut sources: BTreeMap<String, Source> = BTreeMap::new();
+    for op in &api.operations {
+        let Some(Segment::Literal { name }) = op.segments.first() else {
+            continue;
+        };
+        let top = name.to_ascii_lowercase();
+        let keyed_here = matches!(op.segments.get(1), Some(Segment::Key { .. }));
+        if keyed_here {
+            keyed.insert(top.clone());
+        }
+        let ty = match (op.segments.len(), op.method, op.kind) {
+            (1, HttpMethod::Get, OperationKind::List | OperationKind::Get) => {
+                if op.kind == OperationKind::List || op.response_collection {
+                    keyed.insert(top.clone());
+                }
+                op.response_type.as_deref()
+            }
+            (1, HttpMethod::Post, OperationKind::Create) => {
+                keyed.insert(top.clone());
+                op.request_type.as_deref()
+            }
+            (2, HttpMethod::Get, OperationKind::Get) if keyed_here => op.response_type.as_deref(),
+            (2, HttpMethod::Patch, OperationKind::Update) if keyed_here => {
+                op.request_type.as_deref()
+            }
+            _ => None,
+        };
+        let Some(ty) = ty.and_then(|t| index.qualified(t)) else {
+            continue;
+        };
+        *votes.entry(top.clone()).or_default().entry(ty).or_default() += 1;
+        sources.entry(top).or_insert_with(|| op.source.clone());
+    }
+    let mut out = BTreeMap::new();
+    for (top, counts) in &votes {
+        // The most votes; on a tie a base type that others derive from; then the name, for a
+        // deterministic choice.
+        let best = counts.iter().max_by(|(a, na), (b, nb)| {
+            let base_a = counts.keys().filter(|o| index.is_a(o, a)).count();
+            let base_b = counts.keys().filter(|o| index.is_a(o, b)).count();
+            (*na, base_a, std::cmp::Reverse(*a)).cmp(&(*nb, base_b, std::cmp::Reverse(*b)))
+        });
+        if let (Some((ty, _)), Some(source)) = (best, sources.get(top)) {
+            out.insert(
+                top.clone(),
+                At::Type {
+                    ty: ty.clone(),
+                    collection: keyed.contains(top),
+                    source: source.clone(),
+                },
+            );
+        }
+    }
+    // Singletons named after their type, where no request line typed them.
+    for op in &api.operations {
+        let Some(Segment::Literal { name }) = op.segments.first() else {
+            continue;
+        };
+        let top = name.to_ascii_lowercase();
+        if out.contains_key(&top) || keyed.contains(&top) {
+            continue;
+        }
+        if let Some(t) = index.get(&format!("microsoft.graph.{name}")) {
+            out.insert(
+                top,
+                At::Type {
+                    ty: format!("{}.{}", t.namespace, t.name),
+                    collection: false,
+                    source: t
+                        .sources
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| op.source.clone()),
+                },
+            );
+        }
+    }
+    // `me` is the signed-in user: an item of `users`.
+    if let Some(At::Type { ty, source, .. }) = out.get("users").cloned() {
+        out.insert(
+            "me".into(),
+            At::Type {
+                ty,
+                collection: false,
+                source,
+            },
+        );
+    }
+    out
+}
+
+fn walk(op: &Operation, index: &Index<'_>, tops: &BTreeMap<String, At>) -> At {
+    let mut at = At::Unknown;
+    let last = op.segments.len().saturating_sub(1);
+    for (i, segment) in op.segments.iter().enumerate() {
+        at = match (i, segment, at) {
+            (0, Segment::Literal { name }, _) => tops
+                .get(&name.to_ascii_lowercase())
+                .cloned()
+                .unwrap_or(At::Unknown),
+            (
+                _,
+                Segment::Key { .. },
+                At::Type {
+                    ty,
+                    collection: true,
+                    source,
+                },
+            ) => At::Type {
+                ty,
+                collection: false,
+                source,
+            },
+            (_, Segment::Literal { name }, At::Type { ty, collection, .. }) => {
+                // An action or function bound here is not a property.
+                if i == last && matches!(op.kind, OperationKind::Action | OperationKind::Function) {
+                    At::Unknown
+                } else if collection {
+                    // A property of a collection is an action or a cast spelled without its
+                    // namespace; neither is walked.
+                    At::Unknown
+                } else {
+                    property_step(index, &ty, name)
+                }
+            }
+            (
+                _,
+                Segment::KeyInParens { name, .. },
+                At::Type {
+                    ty,
+                    collection: false,
+                    ..
+                },
+            ) => match property_step(index, &ty, name) {
+                At::Type {
+                    ty,
+                    collection: true,
+                    source,
+                } => At::Type {
+                    ty,
+                    collection: false,
+                    source,
+                },
+                _ => At::Unknown,
+            },
+            (_, Segment::Cast { r#type }, At::Type { ty, collection, .. }) => {
+                match index.get(r#type) {
+                    Some(t) => {
+                        let cast = format!("{}.{}", t.namespace, t.name);
+                        // A cast to a type that is not derived from what is here is read as the
+                        // cast says, but is not evidence the walk vouches for.
+                        if index.is_a(&cast, &ty) || index.is_a(&ty, &cast) {
+                            At::Type {
+                                ty: cast,
+                                collection,
+                                source: t
+                                    .sources
+                                    .first()
+                                    .cloned()
+                                    .unwrap_or_else(|| op.source.clone()),
+                            }
+                        } else {
+                            At::Unknown
+                        }
+                    }
+                    None => At::Unknown,
+                }
+            }
+            (_, Segment::Call { name, .. }, At::Type { ty, source, .. })
+                if name.eq_ignore_ascii_case("delta") =>
+            {
+                At::Type {
+                    ty,
+                    collection: true,
+                    source,
+                }
+            }
+            (_, Segment::PathAddress { .. }, At::Type { ty, source, .. }) => At::Type {
+                ty,
+                collection: false,
+                source,
+            },
+            (_, Segment::System { name }, At::Type { ty, source, .. }) if name == "$value" => {
+                At::Bytes {
+                    owner: Some(ty),
+                    source,
+                }
+            }
+            _ => At::Unknown,
+        };
+        if at == At::Unknown {
+            break;
+        }
+    }
+    at
+}
+
+/// One step along a property of `ty`: its type, or bytes for an `Edm.Stream`.
+fn property_step(index: &Index<'_>, ty: &str, name: &str) -> At {
+    let Some(p) = index.property(ty, name) else {
+        // `delta` written without parentheses on a collection is handled by the caller.
+        return At::Unknown;
+    };
+    if p.r#type == "Edm.Stream" {
+        return At::Bytes {
+            owner: Some(ty.to_string()),
+            source: p.source.clone(),
+        };
+    }
+    match index.qualified(&p.r#type) {
+        Some(t) => At::Type {
+            ty: t,
+            collection: p.collection,
+            source: p.source.clone(),
+        },
+        None => At::Unknown,
+    }
+}
+
+/// The walk of `delta` written as a literal (`/groups/delta`), on a collection.
+fn delta_literal(op: &Operation, index: &Index<'_>, tops: &BTreeMap<String, At>) -> At {
+    let Some(Segment::Literal { name }) = op.segments.last() else {
+        return At::Unknown;
+    };
+    if !name.eq_ignore_ascii_case("delta") || op.method != HttpMethod::Get {
+        return At::Unknown;
+    }
+    let mut parent = op.clone();
+    parent.segments.pop();
+    parent.kind = OperationKind::List;
+    // `delta` of a collection, or of an item that holds others (`/drive/root/delta`): pages of
+    // that type.
+    match walk(&parent, index, tops) {
+        At::Type { ty, source, .. } => At::Type {
+            ty,
+            collection: true,
+            source,
+        },
+        _ => At::Unknown,
+    }
+}
+
+/// What the walk says an operation's slots are.
+#[derive(Debug, Clone, Default)]
+struct Verdict {
+    response: Option<(String, bool)>,
+    request: Option<(String, bool)>,
+    source: Option<Source>,
+}
+
+fn is_delta(op: &Operation) -> bool {
+    matches!(op.segments.last(), Some(Segment::Call { name, .. } | Segment::Literal { name }) if name.eq_ignore_ascii_case("delta"))
+}
+
+fn verdict(op: &Operation, at: &At) -> Option<Verdict> {
+    let is_delta = is_delta(op);
+    match at {
+        At::Type {
+            ty,
+            collection,
+            source,
+        } => {
+            let one = (ty.clone(), false);
+            let (response, request) = match (op.method, op.kind) {
+                (HttpMethod::Get, _) if is_delta => (Some((ty.clone(), true)), None),
+                (HttpMethod::Get, OperationKind::List | OperationKind::Get) => {
+                    (Some((ty.clone(), *collection)), None)
+                }
+                (HttpMethod::Post, OperationKind::Create) if *collection => {
+                    (Some(one.clone()), Some(one))
+                }
+                (HttpMethod::Patch, OperationKind::Update) if !collection => {
+                    (Some(one.clone()), Some(one))
+                }
+                _ => return None,
+            };
+            Some(Verdict {
+                response,
+                request,
+                source: Some(source.clone()),
+            })
+        }
+        At::Bytes { owner, source } => {
+            let stream = ("Edm.Stream".to_string(), false);
+            let (response, request) = match op.method {
+                HttpMethod::Get => (Some(stream), None),
+                // `PUT …/content` takes the bytes and answers with the item they belong to.
+                HttpMethod::Put => (owner.clone().map(|o| (o, false)), Some(stream)),
+                _ => return None,
+            };
+            Some(Verdict {
+                response,
+                request,
+                source: Some(source.clone()),
+            })
+        }
+        At::Unknown => None,
+    }
+}
+
+/// How a page's claim relates to the walk's. Every kind but `collection` and `other type` is a
+/// documented rule under which the page is explained, not contradicted (ARCHITECTURE.md,
+/// "Routes"): [`RULES`].
+fn kind_of(
+    index: &Index<'_>,
+    op: &Operation,
+    page: &Option<(String, bool)>,
+    walk: &(String, bool),
+) -> &'static str {
+    let file = op.source.file.to_ascii_lowercase();
+    match page {
+        None => "page names no type",
+        Some((p, c)) if p == &walk.0 && *c == walk.1 => "agrees",
+        Some(_) if walk.0 == "Edm.Stream" => "bytes",
+        Some((p, false)) if p == &walk.0 && walk.1 && is_delta(op) => "delta",
+        Some((p, _)) if p == &walk.0 => "collection",
+        Some((p, _)) if index.is_a(p, &walk.0) => "derived type",
+        Some((p, _)) if index.is_a(&walk.0, p) => "base type",
+        Some(_) if op.query.is_some() => "query variant",
+        Some(_) if file.contains("extension") || file.contains("extendedproperty") => {
+            "extension page"
+        }
+        Some(_) => "other type",
+    }
+}
+
+/// The kinds of disagreement a documented rule explains: the page names no type (the walk
+/// fills it in); `delta` (the page names the item type, the function answers pages of it); a
+/// type derived from the walk's (the walk's `Any…` enum reads it); a base of the
+/// walk's (the walk, through a cast or a property of the subtype, is more specific); bytes
+/// (`$value` and `Edm.Stream` properties are the content, the page names its owner); a query
+/// variant (`GET /me?$expand=manager`: the page names what the query expands or filters by,
+/// the answer is still the path's); an extension page (pages about open extensions and
+/// extended properties show request lines on their hosts, creating or reading a host with an
+/// extension, and name the extension).
+pub const RULES: &[&str] = &[
+    "page names no type",
+    "derived type",
+    "base type",
+    "bytes",
+    "query variant",
+    "extension page",
+    "list page",
+    "delta",
+];
+
+/// Walk every operation, record where its page disagrees with the walk, then merge the pages of
+/// each path and method.
+pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
+    let index = Index::new(api);
+    let tops = top_level(api, &index);
+    let mut verdicts: Vec<Option<Verdict>> = Vec::with_capacity(api.operations.len());
+    for op in &api.operations {
+        let mut at = walk(op, &index, &tops);
+        if at == At::Unknown {
+            at = delta_literal(op, &index, &tops);
+        }
+        verdicts.push(verdict(op, &at));
+    }
+    let mut updates: Vec<(usize, Walk, Vec<Disagreement>)> = Vec::new();
+    for (i, (op, v)) in api.operations.iter().zip(&verdicts).enumerate() {
+        let Some(v) = v else { continue };
+        let walk_source = v.source.clone().unwrap_or_else(|| op.source.clone());
+        let mut disagreements = Vec::new();
+        let page_response = op
+            .response_type
+            .clone()
+            .map(|t| (t, op.response_collection || op.kind == OperationKind::List));
+        let page_request = op.request_type.clone().map(|t| (t, op.request_collection));
+        for (slot, page, walked) in [
+            ("response", &page_response, &v.response),
+            ("body", &page_request, &v.request),
+        ] {
+            let Some(walked) = walked else { continue };
+            let mut kind = kind_of(&index, op, page, walked);
+            // A `List` page that reads a collection where the property row says one item: the
+            // row lost its "collection" (the list page and its example agree); the page wins.
+            if kind == "collection"
+                && slot == "response"
+                && op.kind == OperationKind::List
+                && page.as_ref().is_some_and(|(_, c)| *c)
+            {
+                kind = "list page";
+            }
+            if kind == "agrees" {
+                continue;
+            }
+            if let Some((p, pc)) = page {
+                diags.push(
+                    &op.source,
+                    Code::RouteType,
+                    format!(
+                        "`{} {}`: the page names {} `{p}`{} as the {slot}; the walk of the path \
+                         reaches `{}`{} ({}:{}); the walk wins",
+                        op.method.as_str(),
+                        op.path,
+                        kind,
+                        if *pc { " collection" } else { "" },
+                        walked.0,
+                        if walked.1 { " collection" } else { "" },
+                        walk_source.file,
+                        walk_source.line
+                    ),
+                );
+            }
+            disagreements.push(Disagreement {
+                slot: slot.into(),
+                kind: kind.into(),
+                page: page.as_ref().map(|(t, _)| t.clone()),
+                page_collection: page.as_ref().is_some_and(|(_, c)| *c),
+                walk: walked.0.clone(),
+                walk_collection: walked.1,
+                walk_source: walk_source.clone(),
+                page_source: op.source.clone(),
+            });
+        }
+        let walk = Walk {
+            response: v.response.as_ref().map(|(t, _)| t.clone()),
+            response_collection: v.response.as_ref().is_some_and(|(_, c)| *c),
+            request: v.request.as_ref().map(|(t, _)| t.clone()),
+            source: walk_source,
+        };
+        updates.push((i, walk, disagreements));
+    }
+
+    for (i, walk, disagreements) in updates {
+        let op = &mut api.operations[i];
+        if let Some(v) = &verdicts[i] {
+            if let Some((t, c)) = &v.response {
+                let list_page = disagreements.iter().any(|d| d.kind == "list page");
+                op.response_type = Some(t.clone());
+                op.response_collection = *c || list_page;
+            }
+            if let Some((t, c)) = &v.request {
+                op.request_type = Some(t.clone());
+                op.request_collection = *c;
+            }
+        }
+        op.walk = Some(walk);
+        op.disagreements = disagreements;
+    }
+    merge_pages(api);
+}
+
+/// A path and method as the pages spell it apart from case and key names.
+fn group_key(op: &Operation) -> (HttpMethod, Vec<String>) {
+    let segments = op
+        .segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal { name } => name.to_ascii_lowercase(),
+            Segment::Cast { r#type } => r#type.to_ascii_lowercase(),
+            Segment::Call { name, args } => format!(
+                "{}({})",
+                name.to_ascii_lowercase(),
+                args.iter()
+                    .map(|a| a.name.to_ascii_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            Segment::Key { .. } => "{}".into(),
+            Segment::KeyInParens { name, .. } => format!("{}({{}})", name.to_ascii_lowercase()),
+            Segment::PathAddress { .. } => ":{}:".into(),
+            Segment::System { name } => name.clone(),
+        })
+        .collect();
+    (op.method, segments)
+}
+
+/// The pages of one path and method share what they agree on: a type only some of them name
+/// (when no page names another) and the success status that carries a body (a `PATCH`
+/// documented `200` with the entity by one page and `204` by another answers either way).
+fn merge_pages(api: &mut Api) {
+    let mut groups: BTreeMap<(HttpMethod, Vec<String>), Vec<usize>> = BTreeMap::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        if op.query.is_none() {
+            groups.entry(group_key(op)).or_default().push(i);
+        }
+    }
+    for members in groups.values() {
+        if members.len() < 2 {
+            continue;
+        }
+        let ops: Vec<&Operation> = members.iter().map(|&i| &api.operations[i]).collect();
+        let response: BTreeSet<(String, bool)> = ops
+            .iter()
+            .filter_map(|o| o.response_type.clone().map(|t| (t, o.response_collection)))
+            .collect();
+        let request: BTreeSet<(String, bool)> = ops
+            .iter()
+            .filter_map(|o| o.request_type.clone().map(|t| (t, o.request_collection)))
+            .collect();
+        let statuses: BTreeSet<u16> = ops.iter().filter_map(|o| o.status).collect();
+        // A create answers `201`; anything else that one page answers with a body, `200`.
+        let preferred = if ops[0].kind == OperationKind::Create {
+            [201, 200]
+        } else {
+            [200, 201]
+        };
+        let status = preferred
+            .into_iter()
+            .find(|s| statuses.contains(s))
+            .or_else(|| statuses.iter().next().copied());
+        let one_response = (response.len() == 1)
+            .then(|| response.iter().next().cloned())
+            .flatten();
+        let one_request = (request.len() == 1)
+            .then(|| request.iter().next().cloned())
+            .flatten();
+        for &i in members {
+            let op = &mut api.operations[i];
+            if let Some((t, c)) = &one_response {
+                if op.response_type.is_none() {
+                    op.response_type = Some(t.clone());
+                    op.response_collection = *c;
+                }
+            }
+            if let Some((t, c)) = &one_request {
+                if op.request_type.is_none()
+                    && matches!(op.kind, OperationKind::Create | OperationKind::Update)
+                {
+                    op.request_type = Some(t.clone());
+                    op.request_collection = *c;
+                }
+            }
+            if statuses.len() > 1 {
+                op.status = status;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ir::{TypeDef, TypeKind};
+    use std::sync::Arc;
+
+    fn src(file: &str) -> Source {
+        Source {
+            file: file.into(),
+            line: 1,
+        }
+    }
+
+    fn ty(name: &str, base: Option<&str>, props: &[(&str, &str, bool)]) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            namespace: "microsoft.graph".into(),
+            kind: TypeKind::Entity,
+            base: base.map(|b| format!("microsoft.graph.{b}")),
+            key: Some("id".into()),
+            open: false,
+            r#abstract: false,
+            media_entity: false,
+            description: String::new(),
+            properties: props
+                .iter()
+                .map(|(n, t, c)| Property {
+                    name: (*n).into(),
+                    r#type: (*t).into(),
+                    collection: *c,
+                    navigation: true,
+                    description: String::new(),
+                    read_only: false,
+                    deprecated: false,
+                    possible_values: Vec::new(),
+                    inherited_from: None,
+                    from_json: false,
+                    source: src(&format!("resources/{name}.md")),
+                })
+                .collect(),
+            sources: vec![src(&format!("resources/{name}.md"))],
+        }
+    }
+
+    fn op(
+        method: HttpMethod,
+        kind: OperationKind,
+        path: &str,
+        response: Option<(&str, bool)>,
+        status: Option<u16>,
+        file: &str,
+    ) -> Operation {
+        let (path, _, segments, _) = crate::model::http_path::parse_path(path);
+        Operation {
+            method,
+            path,
+            segments,
+            query: None,
+            kind,
+            title: "t".into(),
+            description: "".into(),
+            request_type: None,
+            request_collection: false,
+            parameters: Vec::new().into(),
+            response_type: response.map(|(t, _)| t.to_string()),
+            response_collection: response.is_some_and(|(_, c)| c),
+            status,
+            headers: Vec::new().into(),
+            query_options: Vec::new().into(),
+            permissions: Arc::from(Vec::new()),
+            examples: Vec::new(),
+            source: src(file),
+            walk: None,
+            disagreements: Vec::new(),
+        }
+    }
+
+    fn api(operations: Vec<Operation>) -> Api {
+        Api {
+            types: vec![
+                ty("entity", None, &[("id", "Edm.String", false)]),
+                ty(
+                    "user",
+                    Some("entity"),
+                    &[
+                        ("drive", "microsoft.graph.drive", false),
+                        ("messages", "microsoft.graph.message", true),
+                    ],
+                ),
+                ty(
+                    "drive",
+                    Some("entity"),
+                    &[
+                        ("root", "microsoft.graph.driveItem", false),
+                        ("items", "microsoft.graph.driveItem", true),
+                    ],
+                ),
+                ty(
+                    "driveItem",
+                    Some("entity"),
+                    &[("content", "Edm.Stream", false)],
+                ),
+                ty("message", Some("entity"), &[]),
+                ty("eventMessage", Some("message"), &[]),
+            ],
+            enums: Vec::new(),
+            operations,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn find<'a>(api: &'a Api, method: HttpMethod, path: &str, file: &str) -> &'a Operation {
+        api.operations
+            .iter()
+            .find(|o| o.method == method && o.path == path && o.source.file == file)
+            .unwrap_or_else(|| panic!("{path}"))
+    }
+
+    #[test]
+    fn the_walk_types_what_the_page_does_not_and_overrules_a_subtype_page() {
+        use HttpMethod::*;
+        use OperationKind as K;
+        let mut api = api(vec![
+            op(
+                Get,
+                K::List,
+                "/users",
+                Some(("microsoft.graph.user", true)),
+                Some(200),
+                "api/user-list.md",
+            ),
+            // The error example's page: no type, no success status.
+            op(Get, K::Get, "/me/drive", None, None, "api/drive-get.md"),
+            op(
+                Get,
+                K::Get,
+                "/me/messages/{id}",
+                Some(("microsoft.graph.eventMessage", false)),
+                Some(200),
+                "api/eventmessage-get.md",
+            ),
+            op(
+                Get,
+                K::Function,
+                "/me/drive/root/delta",
+                Some(("microsoft.graph.driveItem", false)),
+                Some(200),
+                "api/driveitem-delta.md",
+            ),
+            op(
+                Get,
+                K::Get,
+                "/me/drive/items/{id}/content",
+                None,
+                Some(302),
+                "api/driveitem-get-content.md",
+            ),
+            op(
+                Put,
+                K::Update,
+                "/me/drive/items/{id}/content",
+                Some(("microsoft.graph.driveItem", false)),
+                Some(201),
+                "api/driveitem-put-content.md",
+            ),
+        ]);
+        let mut diags = Diagnostics::default();
+        type_routes(&mut api, &mut diags);
+        let drive = find(&api, Get, "/me/drive", "api/drive-get.md");
+        assert_eq!(
+            drive.response_type.as_deref(),
+            Some("microsoft.graph.drive")
+        );
+        assert!(!drive.response_collection);
+        assert_eq!(drive.disagreements[0].kind, "page names no type");
+
+        let message = find(&api, Get, "/me/messages/{id}", "api/eventmessage-get.md");
+        assert_eq!(
+            message.response_type.as_deref(),
+            Some("microsoft.graph.message")
+        );
+        assert_eq!(message.disagreements[0].kind, "derived type");
+        assert_eq!(
+            message.disagreements[0].page.as_deref(),
+            Some("microsoft.graph.eventMessage")
+        );
+        let diags = diags.into_vec();
+        let d = diags
+            .iter()
+            .find(|d| d.code == Code::RouteType && d.file == "api/eventmessage-get.md")
+            .expect("a GD035 at the page");
+        assert!(d.message.contains("resources/user.md:1"), "{}", d.message);
+
+        let delta = find(&api, Get, "/me/drive/root/delta", "api/driveitem-delta.md");
+        assert_eq!(
+            delta.response_type.as_deref(),
+            Some("microsoft.graph.driveItem")
+        );
+        assert!(delta.response_collection, "delta answers pages");
+        assert_eq!(delta.disagreements[0].kind, "delta");
+
+        let content = find(
+            &api,
+            Get,
+            "/me/drive/items/{id}/content",
+            "api/driveitem-get-content.md",
+        );
+        assert_eq!(content.response_type.as_deref(), Some("Edm.Stream"));
+        let put = find(
+            &api,
+            Put,
+            "/me/drive/items/{id}/content",
+            "api/driveitem-put-content.md",
+        );
+        assert_eq!(put.request_type.as_deref(), Some("Edm.Stream"));
+        assert_eq!(
+            put.response_type.as_deref(),
+            Some("microsoft.graph.driveItem")
+        );
+    }
+
+    #[test]
+    fn pages_of_one_path_merge_the_status_that_carries_a_body() {
+        use HttpMethod::*;
+        use OperationKind as K;
+        let mut api = api(vec![
+            op(
+                Get,
+                K::List,
+                "/users",
+                Some(("microsoft.graph.user", true)),
+                Some(200),
+                "api/user-list.md",
+            ),
+            op(
+                Patch,
+                K::Update,
+                "/users/{id}",
+                None,
+                Some(204),
+                "api/user-update.md",
+            ),
+            op(
+                Patch,
+                K::Update,
+                "/users/{userId}",
+                Some(("microsoft.graph.user", false)),
+                Some(200),
+                "api/intune-user-update.md",
+            ),
+        ]);
+        let mut diags = Diagnostics::default();
+        type_routes(&mut api, &mut diags);
+        for file in ["api/user-update.md", "api/intune-user-update.md"] {
+            let o = api
+                .operations
+                .iter()
+                .find(|o| o.source.file == file)
+                .expect("op");
+            assert_eq!(o.status, Some(200), "{file}");
+            assert_eq!(o.request_type.as_deref(), Some("microsoft.graph.user"));
+            assert_eq!(o.response_type.as_deref(), Some("microsoft.graph.user"));
+        }
+    }
+}
