@@ -1478,9 +1478,10 @@ mod tests {
     #[test]
     fn long_inputs_are_fast() {
         use std::time::{Duration, Instant};
-        // Linear is 10 for 10x the input, quadratic 100: generous, and compared within one
-        // run (best of three), so a slow or busy machine does not make it fail.
-        const MAX_RATIO: f64 = 40.0;
+        // Linear is 10 for 10x the input, quadratic 100. Allocating 50,000 segments costs
+        // more per segment than 5,000 (caches): up to 40 was seen in a debug build on a busy
+        // machine. Compared within one run (best of three), so a slow machine does not fail it.
+        const MAX_RATIO: f64 = 65.0;
         let time = |unit: &str, n: usize| -> Duration {
             let long = unit.repeat(n);
             let lines = [format!("GET /{long}"), format!("GET /f({long})")];
@@ -1498,9 +1499,19 @@ mod tests {
         for unit in [
             "{", "(", "/:/", ":/{a}:", "/$a", "/a(b='", "'", "//", "/{a}$ref", "a, ",
         ] {
-            let small = time(unit, 5_000).max(Duration::from_micros(100));
-            let large = time(unit, 50_000);
-            let ratio = large.as_secs_f64() / small.as_secs_f64();
+            let mut small = time(unit, 5_000).max(Duration::from_micros(200));
+            let mut large = time(unit, 50_000);
+            let mut ratio = large.as_secs_f64() / small.as_secs_f64();
+            for _ in 0..3 {
+                if ratio < MAX_RATIO {
+                    break;
+                }
+                // Again before failing: other tests run beside this one.
+                small = small.min(time(unit, 5_000)).max(Duration::from_micros(200));
+                large = large.min(time(unit, 50_000));
+                ratio = large.as_secs_f64() / small.as_secs_f64();
+            }
+            println!("`{unit}`: {small:?} -> {large:?}, ratio {ratio:.1}");
             assert!(
                 ratio < MAX_RATIO,
                 "`{unit}` x 50,000 took {ratio:.1}x the time of x 5,000 ({small:?} -> {large:?})"
