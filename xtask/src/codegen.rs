@@ -256,7 +256,7 @@ fn stamp(root: &Path, trees: &[(String, DocsTree)], out_dir: &Path) -> (String, 
         .flat_map(|(_, tree)| &tree.pages)
         .collect::<Vec<_>>()
         .par_iter()
-        .map(|page| hash_of(page))
+        .map(hash_of)
         .collect();
     let names: Vec<(&String, &PathBuf, usize)> = trees
         .iter()
