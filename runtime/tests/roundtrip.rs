@@ -1,4 +1,9 @@
-//! Round trips through hand-written models written exactly the way the generator will write them.
+//! Round trips through hand-written models written the way the generator writes them (compare
+//! `generated/src/beta/managed_device_certificate_state.rs`): `from_map` takes every property
+//! through the lenient `graph_rt::Reader`, in reverse declaration order, and keeps the rest in
+//! `additional_properties`; `write_map` goes through `graph_rt::Writer`. Reading is lenient by
+//! default (a value of the wrong type is kept untyped and written back unchanged); the error
+//! messages are those of `graph_rt::strict`.
 #![allow(clippy::unwrap_used)]
 
 use graph_rt::{
@@ -26,55 +31,58 @@ pub struct ManagedDeviceCertificateState {
     pub revoked: Field<bool>,
     pub status_history: Field<Vec<CertificateStatus>>,
     pub latest_status: Field<Box<CertificateStatus>>,
-    pub additional: JsonMap,
+    /// Properties this SDK version does not know; written back unchanged.
+    pub additional_properties: JsonMap,
 }
 
 impl Model for ManagedDeviceCertificateState {
     const TYPE_NAME: &'static str = "microsoft.graph.managedDeviceCertificateState";
 
     fn from_map(map: &mut JsonMap) -> Result<Self, Error> {
-        Ok(Self {
-            id: graph_rt::take(map, "id")?,
-            device_platform: graph_rt::take(map, "devicePlatform")?,
-            certificate_key_usage: graph_rt::take(map, "certificateKeyUsage")?,
-            certificate_issuance_date_time: graph_rt::take(map, "certificateIssuanceDateTime")?,
-            certificate_validity_period: graph_rt::take(map, "certificateValidityPeriod")?,
-            certificate_thumbprint: graph_rt::take(map, "certificateThumbprint")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            certificate_size_bytes: graph_rt::take(map, "certificateSizeBytes")?,
-            compliance_score: graph_rt::take(map, "complianceScore")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            revoked: graph_rt::take(map, "revoked")?,
-            status_history: graph_rt::take(map, "statusHistory")?,
-            latest_status: graph_rt::take(map, "latestStatus")?,
-            additional: std::mem::take(map),
-        })
+        // Reverse declaration order: each take is then at the end of the map (linear).
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            latest_status: r.take("latestStatus"),
+            status_history: r.take("statusHistory"),
+            revoked: r.take("revoked"),
+            user_display_name: r.take("userDisplayName"),
+            compliance_score: r.take("complianceScore"),
+            certificate_size_bytes: r.take("certificateSizeBytes"),
+            device_id: r.take("deviceId"),
+            certificate_thumbprint: r.take("certificateThumbprint"),
+            certificate_validity_period: r.take("certificateValidityPeriod"),
+            certificate_issuance_date_time: r.take("certificateIssuanceDateTime"),
+            certificate_key_usage: r.take("certificateKeyUsage"),
+            device_platform: r.take("devicePlatform"),
+            id: r.take("id"),
+            additional_properties: JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
 
     fn write_map(&self, map: &mut JsonMap) -> Result<(), Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "devicePlatform", &self.device_platform)?;
-        graph_rt::put(map, "certificateKeyUsage", &self.certificate_key_usage)?;
-        graph_rt::put(
-            map,
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("devicePlatform", &self.device_platform);
+        w.put("certificateKeyUsage", &self.certificate_key_usage);
+        w.put(
             "certificateIssuanceDateTime",
             &self.certificate_issuance_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "certificateValidityPeriod",
             &self.certificate_validity_period,
-        )?;
-        graph_rt::put(map, "certificateThumbprint", &self.certificate_thumbprint)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "certificateSizeBytes", &self.certificate_size_bytes)?;
-        graph_rt::put(map, "complianceScore", &self.compliance_score)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "revoked", &self.revoked)?;
-        graph_rt::put(map, "statusHistory", &self.status_history)?;
-        graph_rt::put(map, "latestStatus", &self.latest_status)?;
-        graph_rt::put_additional(map, &self.additional);
-        Ok(())
+        );
+        w.put("certificateThumbprint", &self.certificate_thumbprint);
+        w.put("deviceId", &self.device_id);
+        w.put("certificateSizeBytes", &self.certificate_size_bytes);
+        w.put("complianceScore", &self.compliance_score);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("revoked", &self.revoked);
+        w.put("statusHistory", &self.status_history);
+        w.put("latestStatus", &self.latest_status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceCertificateState);
@@ -85,27 +93,32 @@ pub struct CertificateStatus {
     pub status_name: Field<String>,
     pub platform: Field<DevicePlatformType>,
     pub retries: Field<i32>,
-    pub additional: JsonMap,
+    /// Properties this SDK version does not know; written back unchanged.
+    pub additional_properties: JsonMap,
 }
 
 impl Model for CertificateStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.certificateStatus";
 
     fn from_map(map: &mut JsonMap) -> Result<Self, Error> {
-        Ok(Self {
-            status_name: graph_rt::take(map, "statusName")?,
-            platform: graph_rt::take(map, "platform")?,
-            retries: graph_rt::take(map, "retries")?,
-            additional: std::mem::take(map),
-        })
+        // Reverse declaration order: each take is then at the end of the map (linear).
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            retries: r.take("retries"),
+            platform: r.take("platform"),
+            status_name: r.take("statusName"),
+            additional_properties: JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
 
     fn write_map(&self, map: &mut JsonMap) -> Result<(), Error> {
-        graph_rt::put(map, "statusName", &self.status_name)?;
-        graph_rt::put(map, "platform", &self.platform)?;
-        graph_rt::put(map, "retries", &self.retries)?;
-        graph_rt::put_additional(map, &self.additional);
-        Ok(())
+        let mut w = graph_rt::Writer::new(map);
+        w.put("statusName", &self.status_name);
+        w.put("platform", &self.platform);
+        w.put("retries", &self.retries);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CertificateStatus);
@@ -263,7 +276,7 @@ fn typed_values_are_read() {
         Field::Value("revoked".to_owned())
     );
     assert_eq!(
-        graph_rt::odata_type(&model.additional),
+        graph_rt::odata_type(&model.additional_properties),
         Some(ManagedDeviceCertificateState::TYPE_NAME)
     );
 }
@@ -298,7 +311,11 @@ fn unknown_properties_are_kept_in_order() {
     let text = r#"{"zeta": 1, "statusName": "a", "@odata.etag": "W/\"x\"", "alpha": 2,
                    "retries": 3, "mid": null}"#;
     let status: CertificateStatus = serde_json::from_str(text).unwrap();
-    let unknown: Vec<&str> = status.additional.keys().map(String::as_str).collect();
+    let unknown: Vec<&str> = status
+        .additional_properties
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(unknown, ["zeta", "@odata.etag", "alpha", "mid"]);
     assert_eq!(
         serde_json::to_string(&status).unwrap(),
@@ -306,10 +323,18 @@ fn unknown_properties_are_kept_in_order() {
     );
 
     let model: ManagedDeviceCertificateState = serde_json::from_str(FULL).unwrap();
-    let unknown: Vec<&str> = model.additional.keys().map(String::as_str).collect();
+    let unknown: Vec<&str> = model
+        .additional_properties
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(unknown, ["@odata.type", "zNewProperty", "aNewerProperty"]);
     let first = &model.status_history.value().unwrap()[0];
-    let unknown: Vec<&str> = first.additional.keys().map(String::as_str).collect();
+    let unknown: Vec<&str> = first
+        .additional_properties
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(unknown, ["zeta", "alpha"]);
 }
 
@@ -432,9 +457,15 @@ fn errors_name_the_path() {
         ),
     ];
     for (input, path, message) in cases {
-        let error = ManagedDeviceCertificateState::from_json(input.clone()).unwrap_err();
+        let error = graph_rt::strict(|| ManagedDeviceCertificateState::from_json(input.clone()))
+            .unwrap_err();
         assert_eq!(error.path(), path, "{input}");
         assert_eq!(error.to_string(), message, "{input}");
+        // Leniently (as generated code reads by default), the same input is no error: the
+        // mismatched value is kept untyped and written back as it came.
+        let model = ManagedDeviceCertificateState::from_json(input.clone())
+            .unwrap_or_else(|e| panic!("lenient read of {input} failed: {e}"));
+        assert_eq!(model.to_json().unwrap(), input, "{input}");
     }
 
     let error = ManagedDeviceCertificateState::from_json(json!("x")).unwrap_err();
@@ -445,9 +476,11 @@ fn errors_name_the_path() {
     );
 
     // Through serde, the message keeps the path.
-    let error = serde_json::from_str::<ManagedDeviceCertificateState>(
-        r#"{"statusHistory": [{"retries": "many"}]}"#,
-    )
+    let error = graph_rt::strict(|| {
+        serde_json::from_str::<ManagedDeviceCertificateState>(
+            r#"{"statusHistory": [{"retries": "many"}]}"#,
+        )
+    })
     .unwrap_err();
     assert!(
         error
@@ -455,6 +488,44 @@ fn errors_name_the_path() {
             .starts_with("`statusHistory[0].retries`: expected an integer (Edm.Int32)"),
         "{error}"
     );
+}
+
+/// What generated code does with a value the docs typed differently: the lenient `Reader`
+/// leaves it in the map, so it lands in `additional_properties` (after the known properties)
+/// and the rest of the object is still read.
+#[test]
+fn mismatched_values_are_kept_untyped() {
+    let input = json!({
+        "id": "a",
+        "revoked": "yes",
+        "statusHistory": [{"statusName": 7, "retries": 1}],
+        "userDisplayName": "Ada"
+    });
+    let model = ManagedDeviceCertificateState::from_json(input.clone()).unwrap();
+    assert_eq!(model.id, Field::Value("a".to_owned()));
+    assert!(model.revoked.is_absent());
+    assert_eq!(
+        model.additional_properties.get("revoked"),
+        Some(&json!("yes"))
+    );
+    assert_eq!(model.user_display_name, Field::Value("Ada".to_owned()));
+    let status = &model.status_history.value().unwrap()[0];
+    assert!(status.status_name.is_absent());
+    assert_eq!(status.retries, Field::Value(1));
+    assert_eq!(
+        status.additional_properties.get("statusName"),
+        Some(&json!(7))
+    );
+    // Written back: the same values, the untyped ones after the typed ones.
+    let out = model.to_json().unwrap();
+    assert_eq!(out, input);
+    assert_eq!(
+        serde_json::to_string(&out).unwrap(),
+        r#"{"id":"a","userDisplayName":"Ada","statusHistory":[{"retries":1,"statusName":7}],"revoked":"yes"}"#
+    );
+    // Strictly, the first mismatch is an error that names its property.
+    let error = graph_rt::strict(|| ManagedDeviceCertificateState::from_json(input)).unwrap_err();
+    assert_eq!(error.path(), "statusHistory[0].statusName");
 }
 
 #[test]
@@ -474,9 +545,11 @@ fn typed_property_wins_over_a_stale_additional_one() {
     let mut status = CertificateStatus::default();
     status.status_name.set("typed".to_owned());
     status
-        .additional
+        .additional_properties
         .insert("statusName".to_owned(), json!("stale"));
-    status.additional.insert("extra".to_owned(), json!(1));
+    status
+        .additional_properties
+        .insert("extra".to_owned(), json!(1));
     assert_eq!(
         serde_json::to_string(&status).unwrap(),
         r#"{"statusName":"typed","extra":1}"#

@@ -168,12 +168,12 @@ impl Outcome {
     }
 }
 
-pub fn run(options: &Options) -> Result<Outcome> {
-    let root = workspace_root();
-    let sdk_version = read_manifest(&root.join(MANIFEST))
-        .map(|(m, _)| m.sdk_version)
-        .unwrap_or_else(|_| DEFAULT_SDK_VERSION.into());
-    let (inputs, out_dir, runtime_path) = match (&options.docs, &options.out) {
+/// What a run reads and where it writes: (version name, docs folder), the output folder and the
+/// runtime path written into the generated manifest.
+type Inputs = (Vec<(String, PathBuf)>, PathBuf, String);
+
+fn inputs(options: &Options, root: &Path) -> Result<Inputs> {
+    Ok(match (&options.docs, &options.out) {
         (Some(docs), Some(out)) => {
             let name = options
                 .version
@@ -186,12 +186,15 @@ pub fn run(options: &Options) -> Result<Outcome> {
             )
         }
         (None, None) => (
-            pinned_inputs(&root, options.docs_root.as_deref())?,
+            pinned_inputs(root, options.docs_root.as_deref())?,
             root.join("generated"),
             "../runtime".to_string(),
         ),
         _ => bail!("--docs and --out go together"),
-    };
+    })
+}
+
+fn load_trees(inputs: &[(String, PathBuf)]) -> Result<Vec<(String, DocsTree)>> {
     let trees: Vec<(String, DocsTree)> = inputs
         .par_iter()
         .map(|(name, dir)| -> Result<(String, DocsTree)> {
@@ -202,16 +205,43 @@ pub fn run(options: &Options) -> Result<Outcome> {
     for (_, tree) in &trees {
         refuse_unreadable(tree)?;
     }
+    Ok(trees)
+}
+
+/// The stamp of the last run that left the output as it is.
+fn stamp_path(root: &Path) -> PathBuf {
+    root.join("target/xtask-codegen.stamp")
+}
+
+/// For `cargo xtask bench`: the work of a run that finds nothing to do (load the inputs,
+/// fingerprint them and the output, compare with the stamp). Writes nothing; says whether the
+/// stamp matched.
+pub fn noop_check(options: &Options) -> Result<bool> {
+    let root = workspace_root();
+    let (inputs, out_dir, _) = inputs(options, &root)?;
+    let trees = load_trees(&inputs)?;
+    let stamp = stamp(&root, &trees, &out_dir);
+    Ok(fs::read_to_string(stamp_path(&root)).ok().as_deref() == Some(stamp.0.as_str()))
+}
+
+pub fn run(options: &Options) -> Result<Outcome> {
+    let root = workspace_root();
+    let sdk_version = read_manifest(&root.join(MANIFEST))
+        .map(|(m, _)| m.sdk_version)
+        .unwrap_or_else(|_| DEFAULT_SDK_VERSION.into());
+    let (inputs, out_dir, runtime_path) = inputs(options, &root)?;
+    let trees = load_trees(&inputs)?;
     if !options.check {
         prepare_out_dir(&out_dir)?;
     }
     // A run whose inputs, generator and output are all as the last run left them does nothing.
-    let stamp_path = root.join("target/xtask-codegen.stamp");
-    let stamp = (!options.check).then(|| stamp(&trees, &out_dir));
-    if let Some(stamp) = &stamp {
+    // `--check` always generates and compares.
+    let stamp_path = stamp_path(&root);
+    let stamp = (!options.check).then(|| stamp(&root, &trees, &out_dir));
+    if let Some((stamp, files)) = &stamp {
         if fs::read_to_string(&stamp_path).ok().as_deref() == Some(stamp.as_str()) {
             return Ok(Outcome {
-                unchanged: list_files(&out_dir)?.len(),
+                unchanged: *files,
                 out_dir,
                 changed: Vec::new(),
                 removed: Vec::new(),
@@ -245,7 +275,7 @@ pub fn run(options: &Options) -> Result<Outcome> {
     if !options.check && !outcome.is_fresh() {
         swap_in(&out_dir, &files, &outcome)?;
     }
-    if let Some(stamp) = stamp {
+    if let Some((stamp, _)) = stamp {
         // Best effort: without the stamp the next run is only slower.
         let _ = fs::create_dir_all(root.join("target"));
         let _ = fs::write(&stamp_path, stamp_after(&stamp, &out_dir));
@@ -278,37 +308,59 @@ pub(crate) fn refuse_unreadable(tree: &DocsTree) -> Result<()> {
     )
 }
 
-/// A fingerprint of everything a run depends on: this executable, the docs pages, and the
-/// output tree as it is on disk.
-fn stamp(trees: &[(String, DocsTree)], out_dir: &Path) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    if let Ok(exe) = std::env::current_exe().and_then(fs::read) {
-        exe.hash(&mut h);
-    }
-    for (name, tree) in trees {
-        name.hash(&mut h);
-        tree.root.hash(&mut h);
-        tree.pages.hash(&mut h);
-    }
-    let inputs = h.finish();
-    format!("{inputs:016x} {}", tree_hash(out_dir))
+/// A fingerprint of everything a run depends on: this executable (the generator), the
+/// manifest, the docs pages, and the output tree as it is on disk; with the number of files
+/// in the output. Contents are hashed, not dates: any change to any of them regenerates.
+/// Files are hashed in parallel and the hashes combined in a fixed order.
+fn stamp(root: &Path, trees: &[(String, DocsTree)], out_dir: &Path) -> (String, usize) {
+    let exe = std::env::current_exe()
+        .and_then(fs::read)
+        .map(|bytes| hash_chunks(&bytes))
+        .unwrap_or_default();
+    let manifest = fs::read(root.join(MANIFEST)).unwrap_or_default();
+    let pages: Vec<u64> = trees
+        .iter()
+        .flat_map(|(_, tree)| &tree.pages)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(hash_of)
+        .collect();
+    let names: Vec<(&String, &PathBuf, usize)> = trees
+        .iter()
+        .map(|(name, tree)| (name, &tree.root, tree.pages.len()))
+        .collect();
+    let inputs = hash_of(&(exe, manifest, names, pages));
+    let (output, files) = tree_hash(out_dir);
+    (format!("{inputs:016x} {output}"), files)
 }
 
 /// The stamp with the output tree as the run left it.
 fn stamp_after(stamp: &str, out_dir: &Path) -> String {
     let inputs = stamp.split(' ').next().unwrap_or("");
-    format!("{inputs} {}", tree_hash(out_dir))
+    format!("{inputs} {}", tree_hash(out_dir).0)
 }
 
-fn tree_hash(dir: &Path) -> String {
-    use std::hash::{Hash, Hasher};
+fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::Hasher;
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    for rel in list_files(dir).unwrap_or_default() {
-        rel.hash(&mut h);
-        fs::read(dir.join(&rel)).unwrap_or_default().hash(&mut h);
-    }
-    format!("{:016x}", h.finish())
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// A large byte string hashed in 1 MB chunks in parallel.
+fn hash_chunks(bytes: &[u8]) -> u64 {
+    let chunks: Vec<u64> = bytes.par_chunks(1 << 20).map(hash_of).collect();
+    hash_of(&(bytes.len(), chunks))
+}
+
+/// The hash of every file below `dir` (path and contents), and how many there are.
+fn tree_hash(dir: &Path) -> (String, usize) {
+    let files = list_files(dir).unwrap_or_default();
+    let hashes: Vec<u64> = files
+        .par_iter()
+        .map(|rel| hash_of(&(rel, fs::read(dir.join(rel)).unwrap_or_default())))
+        .collect();
+    (format!("{:016x}", hash_of(&hashes)), files.len())
 }
 
 /// The docs folders of the manifest, checked to exist.

@@ -49,8 +49,9 @@ commands:
                                              each change marked breaking or additive
   fuzz [--seconds N] [--target read_page|generate]
                                              run the libFuzzer targets of fuzz/ for N seconds each
-  bench --docs DIR [--docs DIR ...] [--runs N]
-                                             time reading + resolving against a bare markdown pass
+  bench --docs DIR [--docs DIR ...] [--runs N] [--no-codegen]
+                                             time reading + resolving against a bare markdown pass,
+                                             then codegen of docs-input/sdk.toml (full and no-op)
 
 DIR is one API version of the docs: a folder holding api/ and resources/, e.g.
 docs-input/api-reference/beta. --strict fails the command when any diagnostic is an error.";
@@ -245,11 +246,15 @@ fn run() -> Result<ExitCode> {
         "bench" => {
             let docs = args.paths("--docs");
             let runs = args.number("--runs")?.unwrap_or(10);
+            let codegen = !args.flag("--no-codegen");
             args.finish()?;
             if docs.is_empty() {
                 bail!("bench needs at least one --docs DIR");
             }
             bench::run(&docs, runs)?;
+            if codegen {
+                bench::codegen(runs)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         "help" | "--help" | "-h" => {

@@ -46,20 +46,38 @@ pub fn listing(crate_name: &str, files: &[OutputFile]) -> Result<String, EmitErr
     // syn's trees are not `Send`: each file is parsed and summarized on its own thread.
     let parsed: BTreeMap<&str, ModSummary> = files
         .par_iter()
-        .filter(|f| f.path.starts_with("src/") && f.path.ends_with(".rs"))
+        .filter(|f| is_listed(&f.path))
         .map(|f| {
             syn::parse_file(&f.contents)
-                .map(|file| (f.path.as_str(), summarize(&file.items)))
+                .map(|file| (f.path.as_str(), summarize_file(&file)))
                 .map_err(|e| EmitError::Syntax {
                     path: f.path.clone(),
                     message: e.to_string(),
                 })
         })
         .collect::<Result<_, _>>()?;
+    Ok(listing_of(crate_name, &parsed))
+}
+
+/// Whether the file at `path` (relative to the crate) is part of the listing.
+pub(crate) fn is_listed(path: &str) -> bool {
+    path.starts_with("src/") && path.ends_with(".rs")
+}
+
+/// What a file declares, for the listing: what [`listing`] reads from a file's text, taken by
+/// the emitter from the tree it prints the file from, so that no file is parsed twice. The
+/// lines depend only on names, paths, types and `#[cfg]`s, which printing and parsing again
+/// keep as they are (`tests::summaries_of_tokens_and_of_text_agree`).
+pub(crate) fn summarize_file(file: &syn::File) -> ModSummary {
+    summarize(&file.items)
+}
+
+/// The listing from the summaries of the crate's files, by path.
+pub(crate) fn listing_of(crate_name: &str, parsed: &BTreeMap<&str, ModSummary>) -> String {
     let mut modules = Vec::new();
     if let Some(root) = parsed.get("src/lib.rs") {
         collect_modules(
-            &parsed,
+            parsed,
             root,
             ModuleAt {
                 path: vec![crate_name.to_string()],
@@ -107,7 +125,7 @@ pub fn listing(crate_name: &str, files: &[OutputFile]) -> Result<String, EmitErr
         out.push_str(&line);
         out.push('\n');
     }
-    Ok(out)
+    out
 }
 
 /// Stands for the path of the item in a line template.
@@ -115,7 +133,7 @@ const HERE: &str = "\u{1}";
 
 /// What one module (file or inline `mod`) declares, independent of where it is mounted.
 #[derive(Debug, Default)]
-struct ModSummary {
+pub(crate) struct ModSummary {
     /// Public items with their line templates.
     items: Vec<ItemSummary>,
     mods: Vec<ModDecl>,
@@ -842,6 +860,85 @@ fn item_key(line: &str) -> String {
         key.push(' ');
     }
     line.to_string()
+}
+
+/// The emitter lists the API from the trees it prints; reading the printed files again must
+/// give the same listing, byte for byte (the docs of `docs-input/sample`, one edge case each,
+/// and the hostile names of the fuzz regressions).
+#[cfg(test)]
+mod equivalence_tests {
+    use super::*;
+    use crate::emit::{emit_crate, CrateOptions, Version};
+
+    fn check(pages: &[(String, String)]) {
+        let api = crate::read_pages(pages);
+        let files = emit_crate(
+            &[
+                Version {
+                    name: "beta",
+                    api: &api,
+                },
+                Version {
+                    name: "v1.0",
+                    api: &api,
+                },
+            ],
+            &CrateOptions {
+                package: "graph-sdk".into(),
+                runtime_path: "../runtime".into(),
+                standalone: false,
+            },
+        )
+        .expect("emits");
+        let emitted = files
+            .iter()
+            .find(|f| f.path == PATH)
+            .map(|f| f.contents.clone())
+            .expect("a listing");
+        let reparsed = listing("graph_sdk", &files).expect("parses");
+        if emitted != reparsed {
+            let diff = similar::TextDiff::from_lines(&reparsed, &emitted);
+            panic!(
+                "the listing from the emitter's trees differs from the listing of the printed files:\n{}",
+                diff.unified_diff().context_radius(1)
+            );
+        }
+    }
+
+    fn pages_below(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            panic!("cannot list {}", dir.display())
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pages_below(&path, root, out);
+            } else if let (Ok(rel), Ok(text)) =
+                (path.strip_prefix(root), std::fs::read_to_string(&path))
+            {
+                out.push((rel.to_string_lossy().replace('\\', "/"), text));
+            }
+        }
+    }
+
+    #[test]
+    fn summaries_of_tokens_and_of_text_agree() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input/sample");
+        let mut pages = Vec::new();
+        pages_below(&root, &root, &mut pages);
+        pages.sort();
+        assert!(
+            pages.len() > 10,
+            "{} pages in {}",
+            pages.len(),
+            root.display()
+        );
+        check(&pages);
+        let hostile = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fuzz-regressions/generate/colliding-names");
+        let bytes = std::fs::read(&hostile).expect("the colliding names input");
+        check(&crate::harness::pages(&bytes));
+    }
 }
 
 #[cfg(test)]

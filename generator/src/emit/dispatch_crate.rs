@@ -8,6 +8,9 @@ use quote::{format_ident, quote};
 
 use crate::emit::{manifest, render, roundtrip_example, CrateOptions, EmitError, OutputFile, Version};
 
+/// The dispatch crate's folder in the SDK's.
+pub(crate) const DIR: &str = "dispatch/";
+
 /// The file name the request emitter gives the dispatch table.
 pub(crate) const DISPATCH_FILE: &str = "dispatch.rs";
 

@@ -17,10 +17,12 @@ pub mod workloads;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use rayon::prelude::*;
 
 use crate::model::ir::Api;
 pub(crate) use models::primitive_rust;
 use plan::{Plan, Qualified};
+use render::Rendered;
 
 /// One API version to emit.
 pub struct Version<'a> {
@@ -68,7 +70,10 @@ pub fn emit_crate(
     options: &CrateOptions,
 ) -> Result<Vec<OutputFile>, EmitError> {
     let mut files = vec![
-        lib_rs(versions)?,
+        OutputFile {
+            path: "Cargo.toml".into(),
+            contents: manifest::sdk(versions, options),
+        },
         OutputFile {
             path: "README.md".into(),
             contents: format!(
@@ -78,25 +83,36 @@ pub fn emit_crate(
             ),
         },
     ];
-    for v in versions {
-        files.extend(version_files(v)?);
+    let mut rendered = vec![lib_rs(versions)?];
+    // The versions side by side, and the files of each in parallel (see `version_files`).
+    let per_version: Vec<Vec<Rendered>> = versions
+        .par_iter()
+        .map(version_files)
+        .collect::<Result<_, _>>()?;
+    rendered.extend(per_version.into_iter().flatten());
+    // The public API listing, from what each file declares as the emitter parsed it; the
+    // dispatch tables are the dispatch crate's, not the SDK's public API.
+    let mut listed = Vec::new();
+    for r in rendered {
+        if let Some(summary) = r.summary {
+            if !r.file.path.starts_with(dispatch_crate::DIR) {
+                listed.push((r.file.path.clone(), summary));
+            }
+        }
+        files.push(r.file);
     }
-    files.push(OutputFile {
-        path: "Cargo.toml".into(),
-        contents: manifest::sdk(versions, options),
-    });
-    // The public API is the SDK crate's alone: listed before the dispatch crate joins.
-    let listing = api_listing::listing(&options.package.replace('-', "_"), &files)?;
+    let (paths, summaries): (Vec<String>, Vec<_>) = listed.into_iter().unzip();
+    let summaries = paths.iter().map(String::as_str).zip(summaries).collect();
     files.push(OutputFile {
         path: api_listing::PATH.into(),
-        contents: listing,
+        contents: api_listing::listing_of(&options.package.replace('-', "_"), &summaries),
     });
     files.extend(dispatch_crate::files(versions, options)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-fn lib_rs(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
+fn lib_rs(versions: &[Version<'_>]) -> Result<Rendered, EmitError> {
     let modules = versions.iter().map(|v| {
         let m = v.module();
         let ident = format_ident!("{}", m);
@@ -116,11 +132,7 @@ fn lib_rs(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
 
         #(#modules)*
     };
-    let path = "src/lib.rs".to_string();
-    Ok(OutputFile {
-        contents: render::render(&path, tokens, &[])?,
-        path,
-    })
+    render::render_file("src/lib.rs", tokens, &[])
 }
 
 /// How each operation of a version is built: the calls from `root()` (method names and
@@ -133,69 +145,67 @@ pub fn routes(v: &Version<'_>) -> std::collections::BTreeMap<String, requests::R
     requests::emit(&plan, &bodies, &tree, v.name).routes
 }
 
-fn version_files(v: &Version<'_>) -> Result<Vec<OutputFile>, EmitError> {
+/// The files of one version. Tokens are not `Send`: each model file is built and printed on
+/// the worker thread that renders it; the request builders are built together, and printed
+/// here.
+fn version_files(v: &Version<'_>) -> Result<Vec<Rendered>, EmitError> {
     let module = v.module();
     let q = Qualified::of(v.api);
     let mut plan = Plan::new(v.api, &q);
     let bodies = requests::bodies::Bodies::plan(v.api, &mut plan);
     let tree = requests::tree::Tree::new(v.api);
-    let built = requests::emit(&plan, &bodies, &tree, v.name);
-    let mut files = Vec::new();
+    let plan = &plan;
+    let type_files = plan.types.par_iter().map(|(qualified, (item, ty))| {
+        let tokens = models::type_file(plan, qualified, item, ty, v.name);
+        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.clone()).collect();
+        render::render_file(&format!("src/{module}/{}.rs", item.file), tokens, &sources)
+    });
+    let enum_files = plan.enums.par_iter().map(|(qualified, (item, e))| {
+        let tokens = enums::enum_file(qualified, item, e, v.name);
+        let sources: Vec<String> = e.sources.iter().map(|s| s.file.clone()).collect();
+        render::render_file(&format!("src/{module}/{}.rs", item.file), tokens, &sources)
+    });
+    let body_files = bodies.structs.par_iter().map(|(item, ty)| {
+        let tokens = models::type_file(plan, &item.rust_name, item, ty, v.name);
+        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.clone()).collect();
+        render::render_file(&format!("src/{module}/{}.rs", item.file), tokens, &sources)
+    });
+    let mut files: Vec<Rendered> = type_files
+        .chain(enum_files)
+        .chain(body_files)
+        .collect::<Result<_, _>>()?;
     // (file, workload, names it exports)
     let mut mod_items: Vec<(String, &'static str, Vec<String>)> = Vec::new();
     let mut registry_arms = Vec::new();
-    for (qualified, (item, ty)) in &plan.types {
-        let tokens = models::type_file(&plan, qualified, item, ty, v.name);
-        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.clone()).collect();
-        let path = format!("src/{module}/{}.rs", item.file);
-        files.push(OutputFile {
-            contents: render::render(&path, tokens, &sources)?,
-            path,
-        });
+    for (qualified, (item, _)) in &plan.types {
         let mut exported = vec![item.rust_name.clone()];
         exported.extend(plan.any_names.get(qualified).cloned());
         mod_items.push((item.file.clone(), item.workload, exported));
         let read_as = plan.any_names.get(qualified).unwrap_or(&item.rust_name);
         registry_arms.push((qualified.to_string(), item.workload, read_as.clone()));
     }
-    for (qualified, (item, e)) in &plan.enums {
-        let tokens = enums::enum_file(qualified, item, e, v.name);
-        let sources: Vec<String> = e.sources.iter().map(|s| s.file.clone()).collect();
-        let path = format!("src/{module}/{}.rs", item.file);
-        files.push(OutputFile {
-            contents: render::render(&path, tokens, &sources)?,
-            path,
-        });
+    for (item, _) in plan.enums.values() {
         mod_items.push((
             item.file.clone(),
             item.workload,
             vec![item.rust_name.clone()],
         ));
     }
-    for (item, ty) in &bodies.structs {
-        let tokens = models::type_file(&plan, &item.rust_name, item, ty, v.name);
-        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.clone()).collect();
-        let path = format!("src/{module}/{}.rs", item.file);
-        files.push(OutputFile {
-            contents: render::render(&path, tokens, &sources)?,
-            path,
-        });
+    for (item, _) in &bodies.structs {
         mod_items.push((
             item.file.clone(),
             item.workload,
             vec![item.rust_name.clone()],
         ));
     }
+    let built = requests::emit(plan, &bodies, &tree, v.name);
     for (file, tokens) in built.files {
         let path = if file == dispatch_crate::DISPATCH_FILE {
             dispatch_crate::dispatch_path(&module)
         } else {
             format!("src/{module}/requests/{file}")
         };
-        files.push(OutputFile {
-            contents: render::render(&path, tokens, &[])?,
-            path,
-        });
+        files.push(render::render_file(&path, tokens, &[])?);
     }
     mod_items.sort();
     let decls = mod_items.iter().map(|(file, workload, exported)| {
@@ -218,18 +228,18 @@ fn version_files(v: &Version<'_>) -> Result<Vec<OutputFile>, EmitError> {
         pub mod requests;
         pub use requests::root;
     };
-    let path = format!("src/{module}/mod.rs");
-    files.push(OutputFile {
-        contents: render::render(&path, mod_tokens, &[])?,
-        path,
-    });
+    files.push(render::render_file(
+        &format!("src/{module}/mod.rs"),
+        mod_tokens,
+        &[],
+    )?);
 
     registry_arms.sort();
-    let path = format!("src/{module}/registry.rs");
-    files.push(OutputFile {
-        contents: render::render(&path, registry(&registry_arms), &[])?,
-        path,
-    });
+    files.push(render::render_file(
+        &format!("src/{module}/registry.rs"),
+        registry(&registry_arms),
+        &[],
+    )?);
     Ok(files)
 }
 

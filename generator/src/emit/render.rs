@@ -3,7 +3,8 @@
 
 use proc_macro2::TokenStream;
 
-use crate::emit::EmitError;
+use crate::emit::api_listing::{self, ModSummary};
+use crate::emit::{EmitError, OutputFile};
 
 /// The first line of every generated file.
 pub fn header(comment: &str, sources: &[String]) -> String {
@@ -26,15 +27,41 @@ pub fn header_html() -> String {
 }
 
 pub fn render(path: &str, tokens: TokenStream, sources: &[String]) -> Result<String, EmitError> {
+    render_file(path, tokens, sources).map(|r| r.file.contents)
+}
+
+/// A file as printed, with what it declares for the public API listing when it is listed.
+pub(crate) struct Rendered {
+    pub file: OutputFile,
+    pub summary: Option<ModSummary>,
+}
+
+/// [`render`], keeping the listing's summary of the parsed tree (parsing the printed text again
+/// for the listing was a third of codegen's time).
+pub(crate) fn render_file(
+    path: &str,
+    tokens: TokenStream,
+    sources: &[String],
+) -> Result<Rendered, EmitError> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| EmitError::Syntax {
         path: path.to_string(),
         message: e.to_string(),
     })?;
     syn::visit_mut::VisitMut::visit_file_mut(&mut CleanDocs, &mut file);
-    let mut out = header("//", sources);
+    let summary = api_listing::is_listed(path).then(|| api_listing::summarize_file(&file));
+    let printed = prettyplease::unparse(&file);
+    drop(file);
+    let mut out = String::with_capacity(printed.len() + 200);
+    out.push_str(&header("//", sources));
     out.push('\n');
-    out.push_str(&prettyplease::unparse(&file));
-    Ok(out)
+    out.push_str(&printed);
+    Ok(Rendered {
+        file: OutputFile {
+            path: path.to_string(),
+            contents: out,
+        },
+        summary,
+    })
 }
 
 /// Makes every `#[doc = "…"]` printable as a comment that rustc accepts, whatever the docs

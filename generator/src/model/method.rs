@@ -3,6 +3,7 @@
 
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::enums::{inline_values, page_description};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::model::facts::{RawMethodPage, RawOperation, RawParameter};
@@ -311,6 +312,8 @@ fn request_body_type(outline: &Outline<'_>, file: &str) -> Option<RawTypeRef> {
 /// Body properties, action parameters and function parameters.
 fn parameters(outline: &Outline<'_>, file: &str, diags: &mut Diagnostics) -> Vec<RawParameter> {
     let mut params: Vec<RawParameter> = Vec::new();
+    // The names read so far: a parameter listed in two tables is kept once (the first).
+    let mut seen: HashSet<String> = HashSet::new();
     let wanted = |h: &str| {
         h == "request body"
             || h == "function parameters"
@@ -324,7 +327,7 @@ fn parameters(outline: &Outline<'_>, file: &str, diags: &mut Diagnostics) -> Vec
             continue;
         };
         for row in typed_rows(table, cols, file, diags) {
-            if params.iter().any(|p| p.name == row.name) {
+            if !seen.insert(row.name.clone()) {
                 continue;
             }
             let description = row.description_text();
@@ -456,6 +459,12 @@ fn examples(
     diags: &mut Diagnostics,
 ) -> Vec<Example> {
     let mut out: Vec<Example> = Vec::new();
+    // Indexes into `out`, so that pairing a response is not a scan of every example so far:
+    // the examples waiting for a response by name, and those with a request, each oldest
+    // first (an entry whose example got its response since is dropped when met).
+    let mut waiting_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut waiting_requests: Vec<usize> = Vec::new();
+    let mut named = 0usize;
     for (i, block) in outline.page.blocks.iter().enumerate() {
         let Block::Code(code) = block else { continue };
         let annotation = annotations.get(i).and_then(Option::as_ref);
@@ -491,31 +500,44 @@ fn examples(
                 let Some(request) = example_request(code, &source, diags) else {
                     continue;
                 };
+                let name = names.into_iter().next();
+                if let Some(n) = &name {
+                    named += 1;
+                    waiting_by_name
+                        .entry(n.clone())
+                        .or_default()
+                        .push(out.len());
+                }
+                waiting_requests.push(out.len());
                 out.push(Example {
-                    name: names.into_iter().next(),
+                    name,
                     request: Some(request),
                     response: None,
                 });
             }
             Role::Response => {
                 let response = example_response(code, annotation, &source, diags);
-                let slot = out
+                // The latest example still without a response whose name is one of `names`;
+                // else the latest request without a response, when names cannot pair them.
+                let by_name = names
                     .iter()
-                    .rposition(|e| {
-                        e.response.is_none() && e.name.as_ref().is_some_and(|n| names.contains(n))
-                    })
-                    .or_else(|| {
-                        out.iter()
-                            .rposition(|e| e.response.is_none() && e.request.is_some())
-                            .filter(|_| names.is_empty() || out.iter().all(|e| e.name.is_none()))
-                    });
+                    .filter_map(|n| latest_waiting(waiting_by_name.get_mut(n)?, &out))
+                    .max();
+                let slot = by_name.or_else(|| {
+                    latest_waiting(&mut waiting_requests, &out)
+                        .filter(|_| names.is_empty() || named == 0)
+                });
                 match slot {
                     Some(at) => out[at].response = Some(response),
-                    None => out.push(Example {
-                        name: names.into_iter().next(),
-                        request: None,
-                        response: Some(response),
-                    }),
+                    None => {
+                        let name = names.into_iter().next();
+                        named += usize::from(name.is_some());
+                        out.push(Example {
+                            name,
+                            request: None,
+                            response: Some(response),
+                        });
+                    }
                 }
             }
         }
@@ -526,6 +548,18 @@ fn examples(
 enum Role {
     Request,
     Response,
+}
+
+/// The last of `waiting` (indexes into `examples`, ascending) whose example has no response
+/// yet; those that got one since are dropped from the end on the way.
+fn latest_waiting(waiting: &mut Vec<usize>, examples: &[Example]) -> Option<usize> {
+    while let Some(&at) = waiting.last() {
+        if examples.get(at).is_some_and(|e| e.response.is_none()) {
+            return Some(at);
+        }
+        waiting.pop();
+    }
+    None
 }
 
 /// Split an HTTP example into its first line, headers and body.
