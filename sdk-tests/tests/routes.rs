@@ -110,7 +110,7 @@ fn a_user_update_answered_204_is_no_representation_not_a_decode_error() {
     let server = Server::start(|_| Reply::empty(204)).unwrap();
     let mut user = graph_sdk::v1_0::User::default();
     user.display_name.set("Megan".to_owned());
-    let request = root().users().item("u1").update(&user.clone().into());
+    let request = root().users().item("u1").update(&user.clone());
     assert_eq!(
         request.least_privileged(PermissionKind::DelegatedWork),
         Some("User.ReadWrite")
@@ -125,7 +125,7 @@ fn a_user_update_answered_204_is_no_representation_not_a_decode_error() {
     // And when Graph does answer with the user, it is read.
     let server =
         Server::start(|_| Reply::json(200, &json!({"id": "u1", "displayName": "Megan"}))).unwrap();
-    let request = root().users().item("u1").update(&user.into());
+    let request = root().users().item("u1").update(&user);
     let updated = runtime().block_on(client(&server).send(request)).unwrap();
     assert!(updated.is_some());
 }
