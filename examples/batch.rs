@@ -19,9 +19,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut answers = client.send_batch(batch).await?;
 
     let me: User = answers.take(me)?;
-    println!("me: {}", me.display_name.value().map_or("?", String::as_str));
+    println!(
+        "me: {}",
+        me.display_name.value().map_or("?", String::as_str)
+    );
     for user in answers.take(users)?.value {
-        println!("user: {}", user.display_name.value().map_or("?", String::as_str));
+        println!(
+            "user: {}",
+            user.display_name.value().map_or("?", String::as_str)
+        );
     }
     Ok(())
 }

@@ -22,6 +22,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for user in &round.items {
         println!("{}", user.display_name.value().map_or("", String::as_str));
     }
-    println!("{} changes; resume with: {}", round.items.len(), round.delta_link);
+    println!(
+        "{} changes; resume with: {}",
+        round.items.len(),
+        round.delta_link
+    );
     Ok(())
 }

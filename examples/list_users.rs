@@ -15,14 +15,16 @@ mod common;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = common::client()?;
     let prefix = std::env::args().nth(1).unwrap_or_else(|| "A".into());
+    // `odata_string` quotes and escapes a value for a `$filter` expression.
+    let filter = format!(
+        "startswith(displayName,{})",
+        graph_rt::odata_string(&prefix)
+    );
     let request = root()
         .users()
         .list()
         .select([User::ID, User::DISPLAY_NAME, User::USER_PRINCIPAL_NAME])
-        .filter(format!(
-            "startswith(displayName,{})",
-            graph_rt::odata_string(&prefix)
-        ))
+        .filter(&filter)
         .order_by([(User::DISPLAY_NAME, Order::Asc)])
         .top(50);
 

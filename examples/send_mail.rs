@@ -5,8 +5,7 @@
 //! ```
 
 use graph_sdk::v1_0::{
-    root, AnyMessage, AnyRecipient, BodyType, EmailAddress, ItemBody, Message, Recipient,
-    SendMailBody,
+    root, AnyMessage, BodyType, EmailAddress, ItemBody, Message, Recipient, SendMailBody,
 };
 
 #[path = "common.rs"]
@@ -15,9 +14,7 @@ mod common;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = common::client()?;
-    let to = std::env::args()
-        .nth(1)
-        .ok_or("usage: send_mail ADDRESS")?;
+    let to = std::env::args().nth(1).ok_or("usage: send_mail ADDRESS")?;
 
     let recipient = Recipient {
         email_address: EmailAddress {
@@ -35,11 +32,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ..Default::default()
         }
         .into(),
-        to_recipients: vec![AnyRecipient::Recipient(Box::new(recipient))].into(),
+        // A `recipient` where any of its derived types may stand (`AnyRecipient`).
+        to_recipients: vec![recipient.into()].into(),
         ..Default::default()
     };
     let body = SendMailBody {
-        message: AnyMessage::Message(Box::new(message)).into(),
+        message: AnyMessage::from(message).into(),
         save_to_sent_items: true.into(),
         ..Default::default()
     };

@@ -24,17 +24,17 @@ async fn run(client: &graph_sdk::runtime::Client) -> Result<(), graph_sdk::runti
 fn main() { let _ = run; }
 '
 program_mail='
-use graph_sdk::v1_0::{root, AnyMessage, AnyRecipient, EmailAddress, ItemBody, Message, Recipient, SendMailBody, User};
+use graph_sdk::v1_0::{root, AnyMessage, EmailAddress, ItemBody, Message, Recipient, SendMailBody, User};
 async fn run(client: &graph_sdk::runtime::Client) -> Result<(), graph_sdk::runtime::ClientError> {
     let users: Vec<User> = client.all(root().users().list().select([User::DISPLAY_NAME])).await?;
     let to = Recipient { email_address: EmailAddress { address: "a@example.com".to_string().into(), ..Default::default() }.into(), ..Default::default() };
     let message = Message {
         subject: format!("{} users", users.len()).into(),
         body: ItemBody { content: "hello".to_string().into(), ..Default::default() }.into(),
-        to_recipients: vec![AnyRecipient::Recipient(Box::new(to))].into(),
+        to_recipients: vec![to.into()].into(),
         ..Default::default()
     };
-    let body = SendMailBody { message: AnyMessage::Message(Box::new(message)).into(), ..Default::default() };
+    let body = SendMailBody { message: AnyMessage::from(message).into(), ..Default::default() };
     client.send(root().me().send_mail(&body)).await?;
     Ok(())
 }

@@ -8,14 +8,14 @@ use generator::diff::{ApiDiff, Change, ItemKind};
 use generator::DocsTree;
 
 fn api(dir: &std::path::Path) -> generator::Api {
-    let tree = DocsTree::load(dir)
-        .unwrap_or_else(|e| panic!("the docs at {}: {e}", dir.display()));
+    let tree = DocsTree::load(dir).unwrap_or_else(|e| panic!("the docs at {}: {e}", dir.display()));
     generator::read_tree(&tree)
 }
 
 #[test]
 fn managed_device_certificate_state_2018_to_2021_beta() {
-    let (Some(old_dir), Some(new_dir)) = (support::docs("2018-04/beta"), support::docs("2021-07/beta"))
+    let (Some(old_dir), Some(new_dir)) =
+        (support::docs("2018-04/beta"), support::docs("2021-07/beta"))
     else {
         return;
     };

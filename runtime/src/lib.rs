@@ -144,14 +144,14 @@ pub use crate::client::{
     Delta, GraphError, RefreshingToken, RejectFuture, RetryPolicy, StaticToken, TokenFuture,
     TokenProvider, DEFAULT_MAX_RESPONSE_BYTES, GRAPH_ROOT, MAX_BATCH_REQUESTS, USER_AGENT,
 };
-#[cfg(feature = "device-code")]
-pub use crate::client::{DeviceCodeCredential, DeviceCodeHttpError, DeviceCodePrompt};
 #[cfg(feature = "client")]
 pub use crate::client::{
     ByteRange, CancelToken, Download, TransferError, UploadProgress, UploadSessionInfo,
     UploadSource, UploadTask, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, SIMPLE_UPLOAD_MAX,
     UPLOAD_FRAGMENT,
 };
+#[cfg(feature = "device-code")]
+pub use crate::client::{DeviceCodeCredential, DeviceCodeHttpError, DeviceCodePrompt};
 
 /// Support for the macros; not a public API.
 #[doc(hidden)]

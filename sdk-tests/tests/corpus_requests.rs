@@ -47,9 +47,8 @@ fn run_every_example() {
     let mut total = RequestTally::default();
     for version in VERSIONS {
         let dir = sdk_tests::pinned_docs(version);
-        let tree = DocsTree::load(&dir).unwrap_or_else(|e| {
-            panic!("the pinned docs at {}: {e}", dir.display())
-        });
+        let tree = DocsTree::load(&dir)
+            .unwrap_or_else(|e| panic!("the pinned docs at {}: {e}", dir.display()));
         let api = generator::read_tree(&tree);
         let mut tally = RequestTally::default();
         let mut failures: std::collections::BTreeMap<String, (usize, String)> = Default::default();

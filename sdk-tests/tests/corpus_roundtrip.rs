@@ -17,9 +17,8 @@ const VERSIONS: [&str; 2] = ["v1.0", "beta"];
 
 fn read(version: &str) -> Api {
     let dir = sdk_tests::pinned_docs(version);
-    let tree = DocsTree::load(&dir).unwrap_or_else(|e| {
-        panic!("the pinned docs at {}: {e}", dir.display())
-    });
+    let tree = DocsTree::load(&dir)
+        .unwrap_or_else(|e| panic!("the pinned docs at {}: {e}", dir.display()));
     generator::read_tree(&tree)
 }
 

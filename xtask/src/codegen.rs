@@ -454,7 +454,10 @@ fn standalone_manifest(manifest: &Path, workspace: &Path) -> Result<String> {
         for (key, value) in package.iter_mut() {
             if inherits(value) {
                 *value = shared_package.get(key).cloned().with_context(|| {
-                    format!("{} inherits package.{key} from a workspace that does not define it", manifest.display())
+                    format!(
+                        "{} inherits package.{key} from a workspace that does not define it",
+                        manifest.display()
+                    )
                 })?;
             }
         }

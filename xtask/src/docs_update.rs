@@ -97,8 +97,7 @@ pub fn run(options: &Options) -> Result<Outcome> {
         totals.push((v.name.clone(), sum(&diff)));
     }
     let report_path = work.join(format!("changelog-{short}.md"));
-    fs::write(&report_path, &text)
-        .with_context(|| format!("writing {}", report_path.display()))?;
+    fs::write(&report_path, &text).with_context(|| format!("writing {}", report_path.display()))?;
 
     swap_in(&pinned, &staged)?;
     codegen::record_source(&mut document, &options.from, &commit);
@@ -111,7 +110,9 @@ pub fn run(options: &Options) -> Result<Outcome> {
         out: None,
         version: None,
     })
-    .context("the new pages are pinned, but regenerating failed (fix, then run `cargo xtask codegen`)")?;
+    .context(
+        "the new pages are pinned, but regenerating failed (fix, then run `cargo xtask codegen`)",
+    )?;
     Ok(Outcome {
         commit,
         previous,
@@ -241,7 +242,9 @@ fn extract(repo: &Path, commit: &str, manifest: &Manifest, into: &Path) -> Resul
     }
     let counts = written?;
     for folder in &wanted {
-        let rel = Path::new(folder).strip_prefix(PAGES_ROOT).unwrap_or(Path::new(folder));
+        let rel = Path::new(folder)
+            .strip_prefix(PAGES_ROOT)
+            .unwrap_or(Path::new(folder));
         if counts.get(rel).copied().unwrap_or(0) == 0 {
             bail!("commit {commit} has no pages in {folder}");
         }
@@ -267,11 +270,12 @@ fn unpack(tar: impl Read, into: &Path) -> Result<BTreeMap<PathBuf, usize>> {
             bail!("refusing the archive path {}", path.display());
         }
         // `<version>/<api|resources>`
-        *counts.entry(rel.components().take(2).collect()).or_default() += 1;
+        *counts
+            .entry(rel.components().take(2).collect())
+            .or_default() += 1;
         let target = into.join(rel);
         if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)
-                .with_context(|| format!("creating {}", parent.display()))?;
+            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
         let mut file =
             fs::File::create(&target).with_context(|| format!("writing {}", target.display()))?;
@@ -304,8 +308,7 @@ fn swap_in(pinned: &Path, staged: &Path) -> Result<()> {
     let old = sibling(pinned, "old")?;
     remove_if_present(&old)?;
     if pinned.exists() {
-        fs::rename(pinned, &old)
-            .with_context(|| format!("moving {} aside", pinned.display()))?;
+        fs::rename(pinned, &old).with_context(|| format!("moving {} aside", pinned.display()))?;
     }
     if let Err(e) = fs::rename(staged, pinned) {
         let _ = fs::rename(&old, pinned);

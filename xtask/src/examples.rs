@@ -215,12 +215,7 @@ pub fn run(options: &Options) -> Result<Tally> {
 
     // The requests: each example request built by its route's builders and sent to a loopback
     // server that answers with the example's response.
-    let request_tally = run_requests(
-        &root,
-        runner("requests"),
-        &per_version,
-        &mut out,
-    )?;
+    let request_tally = run_requests(&root, runner("requests"), &per_version, &mut out)?;
     writeln!(out, "requests: {}", request_tally.summary())?;
     print!("{out}");
 

@@ -68,7 +68,10 @@ fn docs_repository(dir: &Path) -> (String, String) {
     let version = dir.join("api-reference/v1.0");
     copy_dir(&inputs.join("sample/api"), &version.join("api"));
     copy_dir(&inputs.join("sample/resources"), &version.join("resources"));
-    copy_dir(&inputs.join("diff/old/resources"), &version.join("resources"));
+    copy_dir(
+        &inputs.join("diff/old/resources"),
+        &version.join("resources"),
+    );
     // Not reference pages: left out of what is pinned.
     fs::create_dir_all(dir.join("concepts")).unwrap();
     fs::write(dir.join("concepts/paging.md"), "# Paging\n").unwrap();
@@ -76,7 +79,10 @@ fn docs_repository(dir: &Path) -> (String, String) {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "--quiet", "-m", "first"]);
     let first = git(dir, &["rev-parse", "HEAD"]);
-    copy_dir(&inputs.join("diff/new/resources"), &version.join("resources"));
+    copy_dir(
+        &inputs.join("diff/new/resources"),
+        &version.join("resources"),
+    );
     git(dir, &["commit", "--quiet", "-am", "lamps dim"]);
     let second = git(dir, &["rev-parse", "HEAD"]);
     (first, second)
@@ -142,8 +148,14 @@ fn pins_a_commit_then_the_next_and_prints_the_changelog() {
     assert!(out.contains("codegen: "), "{out}");
     let manifest = fs::read_to_string(ws.join("docs-input/sdk.toml")).unwrap();
     assert!(manifest.starts_with("# The pinned inputs."), "{manifest}");
-    assert!(manifest.contains(&format!("commit = \"{second}\"")), "{manifest}");
-    assert!(manifest.contains(&format!("repository = \"{from}\"")), "{manifest}");
+    assert!(
+        manifest.contains(&format!("commit = \"{second}\"")),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains(&format!("repository = \"{from}\"")),
+        "{manifest}"
+    );
     let lamp = fs::read_to_string(ws.join("generated/src/v1_0/lamp.rs")).unwrap();
     assert!(lamp.contains("dimmable"));
     let report = out
@@ -191,7 +203,9 @@ fn a_missing_revision_or_folder_is_one_error_and_changes_nothing() {
         fs::read_to_string(ws.join("docs-input/sdk.toml")).unwrap(),
         before
     );
-    assert!(ws.join("docs-input/api-reference/v1.0/resources/lamp.md").is_file());
+    assert!(ws
+        .join("docs-input/api-reference/v1.0/resources/lamp.md")
+        .is_file());
 }
 
 #[test]
@@ -204,7 +218,10 @@ fn a_url_is_fetched_one_commit_deep() {
     workspace(&ws);
     let url = format!("file://{}", repo.canonicalize().unwrap().display());
     let out = stdout(&docs_update(&ws, &["--from", &url, "--rev", "main"]));
-    assert!(out.contains(&format!("pinned {second} from {url}")), "{out}");
+    assert!(
+        out.contains(&format!("pinned {second} from {url}")),
+        "{out}"
+    );
     let lamp = fs::read_to_string(ws.join("generated/src/v1_0/lamp.rs")).unwrap();
     assert!(lamp.contains("dimmable"));
 }

@@ -5,6 +5,7 @@
 //! the server received and what the client read:
 //! `cargo run -p graph-sdk-dispatch --example requests -- CASES.jsonl`.
 //! `cargo xtask examples` writes the cases and judges the output.
+#[rustfmt::skip]
 fn main() {
     graph_rt::testing::main_jsonl(|version, route, args| match version {
         #[cfg(feature = "v1_0")]

@@ -101,9 +101,32 @@ impl graph_rt::ToJson for AnyAccessReviewApplyAction {
         match self {
             Self::AccessReviewApplyAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::DisableAndDeleteUserApplyAction(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.disableAndDeleteUserApplyAction",
+                )
             }
-            Self::RemoveAccessApplyAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::RemoveAccessApplyAction(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.removeAccessApplyAction",
+                )
+            }
         }
+    }
+}
+impl From<super::AccessReviewApplyAction> for AnyAccessReviewApplyAction {
+    fn from(value: super::AccessReviewApplyAction) -> Self {
+        Self::AccessReviewApplyAction(Box::new(value))
+    }
+}
+impl From<super::DisableAndDeleteUserApplyAction> for AnyAccessReviewApplyAction {
+    fn from(value: super::DisableAndDeleteUserApplyAction) -> Self {
+        Self::DisableAndDeleteUserApplyAction(Box::new(value))
+    }
+}
+impl From<super::RemoveAccessApplyAction> for AnyAccessReviewApplyAction {
+    fn from(value: super::RemoveAccessApplyAction) -> Self {
+        Self::RemoveAccessApplyAction(Box::new(value))
     }
 }

@@ -131,14 +131,57 @@ impl graph_rt::ToJson for AnyAccessReviewScope {
             Self::AccessReviewScope(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "identity_governance")]
             Self::AccessReviewInactiveUsersQueryScope(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.accessReviewInactiveUsersQueryScope",
+                )
             }
             #[cfg(feature = "identity_governance")]
-            Self::AccessReviewQueryScope(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AccessReviewReviewerScope(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AccessReviewQueryScope(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.accessReviewQueryScope",
+                )
+            }
+            Self::AccessReviewReviewerScope(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.accessReviewReviewerScope",
+                )
+            }
             Self::PrincipalResourceMembershipsScope(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.principalResourceMembershipsScope",
+                )
             }
         }
+    }
+}
+impl From<super::AccessReviewScope> for AnyAccessReviewScope {
+    fn from(value: super::AccessReviewScope) -> Self {
+        Self::AccessReviewScope(Box::new(value))
+    }
+}
+#[cfg(feature = "identity_governance")]
+impl From<super::AccessReviewInactiveUsersQueryScope> for AnyAccessReviewScope {
+    fn from(value: super::AccessReviewInactiveUsersQueryScope) -> Self {
+        Self::AccessReviewInactiveUsersQueryScope(Box::new(value))
+    }
+}
+#[cfg(feature = "identity_governance")]
+impl From<super::AccessReviewQueryScope> for AnyAccessReviewScope {
+    fn from(value: super::AccessReviewQueryScope) -> Self {
+        Self::AccessReviewQueryScope(Box::new(value))
+    }
+}
+impl From<super::AccessReviewReviewerScope> for AnyAccessReviewScope {
+    fn from(value: super::AccessReviewReviewerScope) -> Self {
+        Self::AccessReviewReviewerScope(Box::new(value))
+    }
+}
+impl From<super::PrincipalResourceMembershipsScope> for AnyAccessReviewScope {
+    fn from(value: super::PrincipalResourceMembershipsScope) -> Self {
+        Self::PrincipalResourceMembershipsScope(Box::new(value))
     }
 }

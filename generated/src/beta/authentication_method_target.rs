@@ -184,14 +184,12 @@ impl From<super::AuthenticationMethodTarget> for AnyAuthenticationMethodTarget {
         Self::AuthenticationMethodTarget(Box::new(value))
     }
 }
-#[cfg(feature = "core")]
 impl From<super::MicrosoftAuthenticatorAuthenticationMethodTarget>
 for AnyAuthenticationMethodTarget {
     fn from(value: super::MicrosoftAuthenticatorAuthenticationMethodTarget) -> Self {
         Self::MicrosoftAuthenticatorAuthenticationMethodTarget(Box::new(value))
     }
 }
-#[cfg(feature = "core")]
 impl From<super::PasswordlessMicrosoftAuthenticatorAuthenticationMethodTarget>
 for AnyAuthenticationMethodTarget {
     fn from(
@@ -202,7 +200,6 @@ for AnyAuthenticationMethodTarget {
         )
     }
 }
-#[cfg(feature = "core")]
 impl From<super::SmsAuthenticationMethodTarget> for AnyAuthenticationMethodTarget {
     fn from(value: super::SmsAuthenticationMethodTarget) -> Self {
         Self::SmsAuthenticationMethodTarget(Box::new(value))

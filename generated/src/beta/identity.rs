@@ -181,20 +181,86 @@ impl graph_rt::ToJson for AnyIdentity {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::Identity(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ProgramResource(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ProgramResource(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.programResource")
+            }
             #[cfg(feature = "applications")]
-            Self::ServicePrincipalIdentity(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "teams")]
-            Self::TeamworkApplicationIdentity(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "teams")]
-            Self::TeamworkConversationIdentity(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+            Self::ServicePrincipalIdentity(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.servicePrincipalIdentity",
+                )
             }
             #[cfg(feature = "teams")]
-            Self::TeamworkTagIdentity(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TeamworkApplicationIdentity(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.teamworkApplicationIdentity",
+                )
+            }
             #[cfg(feature = "teams")]
-            Self::TeamworkUserIdentity(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::UserIdentity(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TeamworkConversationIdentity(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.teamworkConversationIdentity",
+                )
+            }
+            #[cfg(feature = "teams")]
+            Self::TeamworkTagIdentity(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.teamworkTagIdentity")
+            }
+            #[cfg(feature = "teams")]
+            Self::TeamworkUserIdentity(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.teamworkUserIdentity")
+            }
+            Self::UserIdentity(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.userIdentity")
+            }
         }
+    }
+}
+impl From<super::Identity> for AnyIdentity {
+    fn from(value: super::Identity) -> Self {
+        Self::Identity(Box::new(value))
+    }
+}
+impl From<super::ProgramResource> for AnyIdentity {
+    fn from(value: super::ProgramResource) -> Self {
+        Self::ProgramResource(Box::new(value))
+    }
+}
+#[cfg(feature = "applications")]
+impl From<super::ServicePrincipalIdentity> for AnyIdentity {
+    fn from(value: super::ServicePrincipalIdentity) -> Self {
+        Self::ServicePrincipalIdentity(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TeamworkApplicationIdentity> for AnyIdentity {
+    fn from(value: super::TeamworkApplicationIdentity) -> Self {
+        Self::TeamworkApplicationIdentity(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TeamworkConversationIdentity> for AnyIdentity {
+    fn from(value: super::TeamworkConversationIdentity) -> Self {
+        Self::TeamworkConversationIdentity(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TeamworkTagIdentity> for AnyIdentity {
+    fn from(value: super::TeamworkTagIdentity) -> Self {
+        Self::TeamworkTagIdentity(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TeamworkUserIdentity> for AnyIdentity {
+    fn from(value: super::TeamworkUserIdentity) -> Self {
+        Self::TeamworkUserIdentity(Box::new(value))
+    }
+}
+impl From<super::UserIdentity> for AnyIdentity {
+    fn from(value: super::UserIdentity) -> Self {
+        Self::UserIdentity(Box::new(value))
     }
 }

@@ -104,7 +104,19 @@ impl graph_rt::ToJson for AnyIdentityProvider {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::IdentityProvider(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OpenIdConnectProvider(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OpenIdConnectProvider(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.openIdConnectProvider")
+            }
         }
+    }
+}
+impl From<super::IdentityProvider> for AnyIdentityProvider {
+    fn from(value: super::IdentityProvider) -> Self {
+        Self::IdentityProvider(Box::new(value))
+    }
+}
+impl From<super::OpenIdConnectProvider> for AnyIdentityProvider {
+    fn from(value: super::OpenIdConnectProvider) -> Self {
+        Self::OpenIdConnectProvider(Box::new(value))
     }
 }

@@ -134,13 +134,54 @@ impl graph_rt::ToJson for AnyIdentityProviderBase {
         match self {
             Self::IdentityProviderBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::AppleManagedIdentityProvider(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.appleManagedIdentityProvider",
+                )
             }
-            Self::BuiltInIdentityProvider(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::BuiltInIdentityProvider(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.builtInIdentityProvider",
+                )
+            }
             Self::OpenIdConnectIdentityProvider(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.openIdConnectIdentityProvider",
+                )
             }
-            Self::SocialIdentityProvider(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::SocialIdentityProvider(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.socialIdentityProvider",
+                )
+            }
         }
+    }
+}
+impl From<super::IdentityProviderBase> for AnyIdentityProviderBase {
+    fn from(value: super::IdentityProviderBase) -> Self {
+        Self::IdentityProviderBase(Box::new(value))
+    }
+}
+impl From<super::AppleManagedIdentityProvider> for AnyIdentityProviderBase {
+    fn from(value: super::AppleManagedIdentityProvider) -> Self {
+        Self::AppleManagedIdentityProvider(Box::new(value))
+    }
+}
+impl From<super::BuiltInIdentityProvider> for AnyIdentityProviderBase {
+    fn from(value: super::BuiltInIdentityProvider) -> Self {
+        Self::BuiltInIdentityProvider(Box::new(value))
+    }
+}
+impl From<super::OpenIdConnectIdentityProvider> for AnyIdentityProviderBase {
+    fn from(value: super::OpenIdConnectIdentityProvider) -> Self {
+        Self::OpenIdConnectIdentityProvider(Box::new(value))
+    }
+}
+impl From<super::SocialIdentityProvider> for AnyIdentityProviderBase {
+    fn from(value: super::SocialIdentityProvider) -> Self {
+        Self::SocialIdentityProvider(Box::new(value))
     }
 }

@@ -110,9 +110,41 @@ impl graph_rt::ToJson for AnyIdentitySource {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::IdentitySource(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AzureActiveDirectoryTenant(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DomainIdentitySource(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ExternalDomainFederation(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AzureActiveDirectoryTenant(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.azureActiveDirectoryTenant",
+                )
+            }
+            Self::DomainIdentitySource(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.domainIdentitySource")
+            }
+            Self::ExternalDomainFederation(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.externalDomainFederation",
+                )
+            }
         }
+    }
+}
+impl From<super::IdentitySource> for AnyIdentitySource {
+    fn from(value: super::IdentitySource) -> Self {
+        Self::IdentitySource(Box::new(value))
+    }
+}
+impl From<super::AzureActiveDirectoryTenant> for AnyIdentitySource {
+    fn from(value: super::AzureActiveDirectoryTenant) -> Self {
+        Self::AzureActiveDirectoryTenant(Box::new(value))
+    }
+}
+impl From<super::DomainIdentitySource> for AnyIdentitySource {
+    fn from(value: super::DomainIdentitySource) -> Self {
+        Self::DomainIdentitySource(Box::new(value))
+    }
+}
+impl From<super::ExternalDomainFederation> for AnyIdentitySource {
+    fn from(value: super::ExternalDomainFederation) -> Self {
+        Self::ExternalDomainFederation(Box::new(value))
     }
 }

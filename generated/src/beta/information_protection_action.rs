@@ -247,21 +247,152 @@ impl graph_rt::ToJson for AnyInformationProtectionAction {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::InformationProtectionAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AddContentFooterAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AddContentHeaderAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AddWatermarkAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ApplyLabelAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::CustomAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::JustifyAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::MetadataAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ProtectAdhocAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ProtectByTemplateAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ProtectDoNotForwardAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::RecommendLabelAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::RemoveContentFooterAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::RemoveContentHeaderAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::RemoveProtectionAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::RemoveWatermarkAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AddContentFooterAction(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.addContentFooterAction",
+                )
+            }
+            Self::AddContentHeaderAction(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.addContentHeaderAction",
+                )
+            }
+            Self::AddWatermarkAction(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.addWatermarkAction")
+            }
+            Self::ApplyLabelAction(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.applyLabelAction")
+            }
+            Self::CustomAction(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.customAction")
+            }
+            Self::JustifyAction(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.justifyAction")
+            }
+            Self::MetadataAction(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.metadataAction")
+            }
+            Self::ProtectAdhocAction(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.protectAdhocAction")
+            }
+            Self::ProtectByTemplateAction(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.protectByTemplateAction",
+                )
+            }
+            Self::ProtectDoNotForwardAction(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.protectDoNotForwardAction",
+                )
+            }
+            Self::RecommendLabelAction(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.recommendLabelAction")
+            }
+            Self::RemoveContentFooterAction(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.removeContentFooterAction",
+                )
+            }
+            Self::RemoveContentHeaderAction(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.removeContentHeaderAction",
+                )
+            }
+            Self::RemoveProtectionAction(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.removeProtectionAction",
+                )
+            }
+            Self::RemoveWatermarkAction(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.removeWatermarkAction")
+            }
         }
+    }
+}
+impl From<super::InformationProtectionAction> for AnyInformationProtectionAction {
+    fn from(value: super::InformationProtectionAction) -> Self {
+        Self::InformationProtectionAction(Box::new(value))
+    }
+}
+impl From<super::AddContentFooterAction> for AnyInformationProtectionAction {
+    fn from(value: super::AddContentFooterAction) -> Self {
+        Self::AddContentFooterAction(Box::new(value))
+    }
+}
+impl From<super::AddContentHeaderAction> for AnyInformationProtectionAction {
+    fn from(value: super::AddContentHeaderAction) -> Self {
+        Self::AddContentHeaderAction(Box::new(value))
+    }
+}
+impl From<super::AddWatermarkAction> for AnyInformationProtectionAction {
+    fn from(value: super::AddWatermarkAction) -> Self {
+        Self::AddWatermarkAction(Box::new(value))
+    }
+}
+impl From<super::ApplyLabelAction> for AnyInformationProtectionAction {
+    fn from(value: super::ApplyLabelAction) -> Self {
+        Self::ApplyLabelAction(Box::new(value))
+    }
+}
+impl From<super::CustomAction> for AnyInformationProtectionAction {
+    fn from(value: super::CustomAction) -> Self {
+        Self::CustomAction(Box::new(value))
+    }
+}
+impl From<super::JustifyAction> for AnyInformationProtectionAction {
+    fn from(value: super::JustifyAction) -> Self {
+        Self::JustifyAction(Box::new(value))
+    }
+}
+impl From<super::MetadataAction> for AnyInformationProtectionAction {
+    fn from(value: super::MetadataAction) -> Self {
+        Self::MetadataAction(Box::new(value))
+    }
+}
+impl From<super::ProtectAdhocAction> for AnyInformationProtectionAction {
+    fn from(value: super::ProtectAdhocAction) -> Self {
+        Self::ProtectAdhocAction(Box::new(value))
+    }
+}
+impl From<super::ProtectByTemplateAction> for AnyInformationProtectionAction {
+    fn from(value: super::ProtectByTemplateAction) -> Self {
+        Self::ProtectByTemplateAction(Box::new(value))
+    }
+}
+impl From<super::ProtectDoNotForwardAction> for AnyInformationProtectionAction {
+    fn from(value: super::ProtectDoNotForwardAction) -> Self {
+        Self::ProtectDoNotForwardAction(Box::new(value))
+    }
+}
+impl From<super::RecommendLabelAction> for AnyInformationProtectionAction {
+    fn from(value: super::RecommendLabelAction) -> Self {
+        Self::RecommendLabelAction(Box::new(value))
+    }
+}
+impl From<super::RemoveContentFooterAction> for AnyInformationProtectionAction {
+    fn from(value: super::RemoveContentFooterAction) -> Self {
+        Self::RemoveContentFooterAction(Box::new(value))
+    }
+}
+impl From<super::RemoveContentHeaderAction> for AnyInformationProtectionAction {
+    fn from(value: super::RemoveContentHeaderAction) -> Self {
+        Self::RemoveContentHeaderAction(Box::new(value))
+    }
+}
+impl From<super::RemoveProtectionAction> for AnyInformationProtectionAction {
+    fn from(value: super::RemoveProtectionAction) -> Self {
+        Self::RemoveProtectionAction(Box::new(value))
+    }
+}
+impl From<super::RemoveWatermarkAction> for AnyInformationProtectionAction {
+    fn from(value: super::RemoveWatermarkAction) -> Self {
+        Self::RemoveWatermarkAction(Box::new(value))
     }
 }

@@ -120,7 +120,19 @@ impl graph_rt::ToJson for AnyOfficeGraphInsights {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::OfficeGraphInsights(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ItemInsights(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ItemInsights(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.itemInsights")
+            }
         }
+    }
+}
+impl From<super::OfficeGraphInsights> for AnyOfficeGraphInsights {
+    fn from(value: super::OfficeGraphInsights) -> Self {
+        Self::OfficeGraphInsights(Box::new(value))
+    }
+}
+impl From<super::ItemInsights> for AnyOfficeGraphInsights {
+    fn from(value: super::ItemInsights) -> Self {
+        Self::ItemInsights(Box::new(value))
     }
 }

@@ -8,6 +8,8 @@ Derived from `microsoft.graph.ediscovery.dataSource`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-sitesource?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct SiteSource {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The user who created the dataSource. Inherited from `microsoft.graph.ediscovery.dataSource`.
     #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
@@ -15,8 +17,6 @@ pub struct SiteSource {
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The display name of the dataSource. This will be the name of the SharePoint site. Inherited from `microsoft.graph.ediscovery.dataSource`.
     pub display_name: graph_rt::Field<String>,
-    /// The ID of the dataSource. This is not the ID of the actual site. Inherited from `microsoft.graph.ediscovery.dataSource`.
-    pub id: graph_rt::Field<String>,
     /// The SharePoint site associated with the siteSource. (Navigation property.)
     #[cfg(feature = "files")]
     pub site: graph_rt::Field<super::Site>,
@@ -31,11 +31,11 @@ impl graph_rt::Model for SiteSource {
         let mut value = Self {
             #[cfg(feature = "files")]
             site: r.take("site"),
-            id: r.take("id"),
             display_name: r.take("displayName"),
             created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -44,10 +44,10 @@ impl graph_rt::Model for SiteSource {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("displayName", &self.display_name);
-        w.put("id", &self.id);
         #[cfg(feature = "files")] w.put("site", &self.site);
         w.finish(&self.additional_properties)
     }
@@ -55,6 +55,8 @@ impl graph_rt::Model for SiteSource {
 graph_rt::impl_model_json!(SiteSource);
 /// The properties, by name, for query options.
 impl SiteSource {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `createdBy`, for `$select`, `$expand` and `$orderby`.
     pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
     /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
@@ -63,8 +65,6 @@ impl SiteSource {
     );
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
     pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `site`, for `$select`, `$expand` and `$orderby`.
     pub const SITE: graph_rt::Prop<Self> = graph_rt::Prop::new("site");
 }

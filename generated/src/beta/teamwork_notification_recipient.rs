@@ -176,23 +176,25 @@ impl From<super::TeamworkNotificationRecipient> for AnyTeamworkNotificationRecip
         Self::TeamworkNotificationRecipient(Box::new(value))
     }
 }
-#[cfg(feature = "core")]
 impl From<super::AadUserNotificationRecipient> for AnyTeamworkNotificationRecipient {
     fn from(value: super::AadUserNotificationRecipient) -> Self {
         Self::AadUserNotificationRecipient(Box::new(value))
     }
 }
+#[cfg(feature = "teams")]
 impl From<super::ChannelMembersNotificationRecipient>
 for AnyTeamworkNotificationRecipient {
     fn from(value: super::ChannelMembersNotificationRecipient) -> Self {
         Self::ChannelMembersNotificationRecipient(Box::new(value))
     }
 }
+#[cfg(feature = "teams")]
 impl From<super::ChatMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
     fn from(value: super::ChatMembersNotificationRecipient) -> Self {
         Self::ChatMembersNotificationRecipient(Box::new(value))
     }
 }
+#[cfg(feature = "teams")]
 impl From<super::TeamMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
     fn from(value: super::TeamMembersNotificationRecipient) -> Self {
         Self::TeamMembersNotificationRecipient(Box::new(value))

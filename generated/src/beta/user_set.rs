@@ -142,14 +142,63 @@ impl graph_rt::ToJson for AnyUserSet {
         match self {
             Self::UserSet(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::ConnectedOrganizationMembers(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.connectedOrganizationMembers",
+                )
             }
-            Self::ExternalSponsors(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ExternalSponsors(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.externalSponsors")
+            }
             #[cfg(feature = "groups")]
-            Self::GroupMembers(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::InternalSponsors(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::RequestorManager(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::SingleUser(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::GroupMembers(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.groupMembers")
+            }
+            Self::InternalSponsors(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.internalSponsors")
+            }
+            Self::RequestorManager(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.requestorManager")
+            }
+            Self::SingleUser(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.singleUser")
+            }
         }
+    }
+}
+impl From<super::UserSet> for AnyUserSet {
+    fn from(value: super::UserSet) -> Self {
+        Self::UserSet(Box::new(value))
+    }
+}
+impl From<super::ConnectedOrganizationMembers> for AnyUserSet {
+    fn from(value: super::ConnectedOrganizationMembers) -> Self {
+        Self::ConnectedOrganizationMembers(Box::new(value))
+    }
+}
+impl From<super::ExternalSponsors> for AnyUserSet {
+    fn from(value: super::ExternalSponsors) -> Self {
+        Self::ExternalSponsors(Box::new(value))
+    }
+}
+#[cfg(feature = "groups")]
+impl From<super::GroupMembers> for AnyUserSet {
+    fn from(value: super::GroupMembers) -> Self {
+        Self::GroupMembers(Box::new(value))
+    }
+}
+impl From<super::InternalSponsors> for AnyUserSet {
+    fn from(value: super::InternalSponsors) -> Self {
+        Self::InternalSponsors(Box::new(value))
+    }
+}
+impl From<super::RequestorManager> for AnyUserSet {
+    fn from(value: super::RequestorManager) -> Self {
+        Self::RequestorManager(Box::new(value))
+    }
+}
+impl From<super::SingleUser> for AnyUserSet {
+    fn from(value: super::SingleUser) -> Self {
+        Self::SingleUser(Box::new(value))
     }
 }

@@ -171,21 +171,18 @@ for AnyAuthenticationMethodConfiguration {
         Self::AuthenticationMethodConfiguration(Box::new(value))
     }
 }
-#[cfg(feature = "core")]
 impl From<super::EmailAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: super::EmailAuthenticationMethodConfiguration) -> Self {
         Self::EmailAuthenticationMethodConfiguration(Box::new(value))
     }
 }
-#[cfg(feature = "core")]
 impl From<super::Fido2AuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: super::Fido2AuthenticationMethodConfiguration) -> Self {
         Self::Fido2AuthenticationMethodConfiguration(Box::new(value))
     }
 }
-#[cfg(feature = "core")]
 impl From<super::MicrosoftAuthenticatorAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(

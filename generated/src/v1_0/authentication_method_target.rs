@@ -142,7 +142,6 @@ impl From<super::AuthenticationMethodTarget> for AnyAuthenticationMethodTarget {
         Self::AuthenticationMethodTarget(Box::new(value))
     }
 }
-#[cfg(feature = "core")]
 impl From<super::MicrosoftAuthenticatorAuthenticationMethodTarget>
 for AnyAuthenticationMethodTarget {
     fn from(value: super::MicrosoftAuthenticatorAuthenticationMethodTarget) -> Self {

@@ -230,16 +230,62 @@ impl graph_rt::ToJson for AnyBaseItem {
         match self {
             Self::BaseItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "files")]
-            Self::Drive(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Drive(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.drive"),
             #[cfg(feature = "files")]
-            Self::DriveItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::DriveItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.driveItem")
+            }
             #[cfg(feature = "files")]
-            Self::List(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::List(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.list"),
             #[cfg(feature = "files")]
-            Self::ListItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::SharedDriveItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ListItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.listItem")
+            }
+            Self::SharedDriveItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.sharedDriveItem")
+            }
             #[cfg(feature = "files")]
-            Self::Site(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Site(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.site"),
         }
+    }
+}
+impl From<super::BaseItem> for AnyBaseItem {
+    fn from(value: super::BaseItem) -> Self {
+        Self::BaseItem(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::Drive> for AnyBaseItem {
+    fn from(value: super::Drive) -> Self {
+        Self::Drive(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::DriveItem> for AnyBaseItem {
+    fn from(value: super::DriveItem) -> Self {
+        Self::DriveItem(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::List> for AnyBaseItem {
+    fn from(value: super::List) -> Self {
+        Self::List(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::ListItem> for AnyBaseItem {
+    fn from(value: super::ListItem) -> Self {
+        Self::ListItem(Box::new(value))
+    }
+}
+impl From<super::SharedDriveItem> for AnyBaseItem {
+    fn from(value: super::SharedDriveItem) -> Self {
+        Self::SharedDriveItem(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::Site> for AnyBaseItem {
+    fn from(value: super::Site) -> Self {
+        Self::Site(Box::new(value))
     }
 }

@@ -175,26 +175,24 @@ for AnyConditionalAccessSessionControl {
         Self::ConditionalAccessSessionControl(Box::new(value))
     }
 }
-#[cfg(feature = "applications")]
 impl From<super::ApplicationEnforcedRestrictionsSessionControl>
 for AnyConditionalAccessSessionControl {
     fn from(value: super::ApplicationEnforcedRestrictionsSessionControl) -> Self {
         Self::ApplicationEnforcedRestrictionsSessionControl(Box::new(value))
     }
 }
-#[cfg(feature = "core")]
 impl From<super::CloudAppSecuritySessionControl> for AnyConditionalAccessSessionControl {
     fn from(value: super::CloudAppSecuritySessionControl) -> Self {
         Self::CloudAppSecuritySessionControl(Box::new(value))
     }
 }
-#[cfg(feature = "core")]
 impl From<super::PersistentBrowserSessionControl>
 for AnyConditionalAccessSessionControl {
     fn from(value: super::PersistentBrowserSessionControl) -> Self {
         Self::PersistentBrowserSessionControl(Box::new(value))
     }
 }
+#[cfg(feature = "identity")]
 impl From<super::SignInFrequencySessionControl> for AnyConditionalAccessSessionControl {
     fn from(value: super::SignInFrequencySessionControl) -> Self {
         Self::SignInFrequencySessionControl(Box::new(value))

@@ -120,7 +120,22 @@ impl graph_rt::ToJson for AnyConversationMember {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::ConversationMember(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AadUserConversationMember(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AadUserConversationMember(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.aadUserConversationMember",
+                )
+            }
         }
+    }
+}
+impl From<super::ConversationMember> for AnyConversationMember {
+    fn from(value: super::ConversationMember) -> Self {
+        Self::ConversationMember(Box::new(value))
+    }
+}
+impl From<super::AadUserConversationMember> for AnyConversationMember {
+    fn from(value: super::AadUserConversationMember) -> Self {
+        Self::AadUserConversationMember(Box::new(value))
     }
 }

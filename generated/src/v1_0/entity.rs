@@ -42,6 +42,8 @@ pub enum AnyEntity {
         "A `", "microsoft.graph.entity", "`, or a derived type this SDK does not know."
     )]
     Entity(Box<super::Entity>),
+    #[cfg(feature = "identity")]
+    UserFlow(Box<super::UserFlow>),
     AadUserConversationMember(Box<super::AadUserConversationMember>),
     #[cfg(feature = "identity_governance")]
     AccessReviewInstance(Box<super::AccessReviewInstance>),
@@ -49,13 +51,69 @@ pub enum AnyEntity {
     AccessReviewInstanceDecisionItem(Box<super::AccessReviewInstanceDecisionItem>),
     #[cfg(feature = "identity_governance")]
     AccessReviewScheduleDefinition(Box<super::AccessReviewScheduleDefinition>),
+    ActivityBasedTimeoutPolicy(Box<super::ActivityBasedTimeoutPolicy>),
     ActivityHistoryItem(Box<super::ActivityHistoryItem>),
+    AdminConsentRequestPolicy(Box<super::AdminConsentRequestPolicy>),
+    AdministrativeUnit(Box<super::AdministrativeUnit>),
+    #[cfg(feature = "identity_governance")]
+    Agreement(Box<super::Agreement>),
+    #[cfg(feature = "identity_governance")]
+    AgreementFile(Box<super::AgreementFile>),
+    #[cfg(feature = "device_management")]
+    AndroidCompliancePolicy(Box<super::AndroidCompliancePolicy>),
+    #[cfg(feature = "device_management")]
+    AndroidCustomConfiguration(Box<super::AndroidCustomConfiguration>),
+    #[cfg(feature = "device_management")]
+    AndroidGeneralDeviceConfiguration(Box<super::AndroidGeneralDeviceConfiguration>),
+    #[cfg(feature = "device_management")]
+    AndroidLobApp(Box<super::AndroidLobApp>),
+    #[cfg(feature = "device_management")]
+    AndroidManagedAppProtection(Box<super::AndroidManagedAppProtection>),
+    #[cfg(feature = "device_management")]
+    AndroidManagedAppRegistration(Box<super::AndroidManagedAppRegistration>),
+    #[cfg(feature = "device_management")]
+    AndroidStoreApp(Box<super::AndroidStoreApp>),
+    #[cfg(feature = "device_management")]
+    AndroidWorkProfileCompliancePolicy(Box<super::AndroidWorkProfileCompliancePolicy>),
+    #[cfg(feature = "device_management")]
+    AndroidWorkProfileCustomConfiguration(
+        Box<super::AndroidWorkProfileCustomConfiguration>,
+    ),
+    #[cfg(feature = "device_management")]
+    AndroidWorkProfileGeneralDeviceConfiguration(
+        Box<super::AndroidWorkProfileGeneralDeviceConfiguration>,
+    ),
+    AppConsentRequest(Box<super::AppConsentRequest>),
+    #[cfg(feature = "device_management")]
+    AppleDeviceFeaturesConfigurationBase(
+        Box<super::AppleDeviceFeaturesConfigurationBase>,
+    ),
+    #[cfg(feature = "device_management")]
+    ApplePushNotificationCertificate(Box<super::ApplePushNotificationCertificate>),
     #[cfg(feature = "applications")]
     Application(Box<super::Application>),
+    #[cfg(feature = "applications")]
+    ApplicationServicePrincipal(Box<super::ApplicationServicePrincipal>),
+    #[cfg(feature = "applications")]
+    ApplicationTemplate(Box<super::ApplicationTemplate>),
+    #[cfg(feature = "identity_governance")]
+    Approval(Box<super::Approval>),
+    #[cfg(feature = "identity_governance")]
+    ApprovalStage(Box<super::ApprovalStage>),
     #[cfg(feature = "mail")]
     Attachment(Box<super::Attachment>),
+    #[cfg(feature = "device_management")]
+    AuditEvent(Box<super::AuditEvent>),
     AuditLogRoot(Box<super::AuditLogRoot>),
+    #[cfg(feature = "identity")]
+    AuthenticationFlowsPolicy(Box<super::AuthenticationFlowsPolicy>),
+    AuthenticationMethod(Box<super::AuthenticationMethod>),
+    AuthenticationMethodConfiguration(Box<super::AuthenticationMethodConfiguration>),
     AuthenticationMethodTarget(Box<super::AuthenticationMethodTarget>),
+    #[cfg(feature = "identity")]
+    AuthorizationPolicy(Box<super::AuthorizationPolicy>),
+    #[cfg(feature = "identity")]
+    B2xIdentityUserFlow(Box<super::B2xIdentityUserFlow>),
     BaseItem(Box<super::BaseItem>),
     #[cfg(feature = "files")]
     BaseItemVersion(Box<super::BaseItemVersion>),
@@ -63,12 +121,37 @@ pub enum AnyEntity {
     Calendar(Box<super::Calendar>),
     #[cfg(feature = "mail")]
     CalendarGroup(Box<super::CalendarGroup>),
+    #[cfg(feature = "mail")]
+    CalendarPermission(Box<super::CalendarPermission>),
+    #[cfg(feature = "communications")]
+    Call(Box<super::Call>),
+    #[cfg(feature = "communications")]
+    CallRecord(Box<super::CallRecord>),
+    #[cfg(feature = "communications")]
+    Segment(Box<super::Segment>),
+    #[cfg(feature = "communications")]
+    Session(Box<super::Session>),
+    CertificateBasedAuthConfiguration(Box<super::CertificateBasedAuthConfiguration>),
     ChangeTrackedEntity(Box<super::ChangeTrackedEntity>),
     #[cfg(feature = "teams")]
+    Channel(Box<super::Channel>),
+    #[cfg(feature = "teams")]
+    Chat(Box<super::Chat>),
+    #[cfg(feature = "teams")]
     ChatMessage(Box<super::ChatMessage>),
+    #[cfg(feature = "teams")]
+    ChatMessageAttachment(Box<super::ChatMessageAttachment>),
+    #[cfg(feature = "teams")]
+    ChatMessageHostedContent(Box<super::ChatMessageHostedContent>),
+    #[cfg(feature = "identity")]
+    ClaimsMappingPolicy(Box<super::ClaimsMappingPolicy>),
     #[cfg(feature = "files")]
     ColumnDefinition(Box<super::ColumnDefinition>),
     ColumnLink(Box<super::ColumnLink>),
+    #[cfg(feature = "device_management")]
+    ComplianceManagementPartner(Box<super::ComplianceManagementPartner>),
+    #[cfg(feature = "identity")]
+    ConditionalAccessPolicy(Box<super::ConditionalAccessPolicy>),
     #[cfg(feature = "mail")]
     Contact(Box<super::Contact>),
     #[cfg(feature = "mail")]
@@ -81,8 +164,95 @@ pub enum AnyEntity {
     ConversationMember(Box<super::ConversationMember>),
     #[cfg(feature = "groups")]
     ConversationThread(Box<super::ConversationThread>),
+    #[cfg(feature = "identity")]
+    CountryNamedLocation(Box<super::CountryNamedLocation>),
+    #[cfg(feature = "device_management")]
+    DefaultManagedAppProtection(Box<super::DefaultManagedAppProtection>),
+    DefaultUserRolePermissions(Box<super::DefaultUserRolePermissions>),
+    #[cfg(feature = "device_management")]
+    DetectedApp(Box<super::DetectedApp>),
     #[cfg(feature = "device_management")]
     Device(Box<super::Device>),
+    #[cfg(feature = "device_management")]
+    DeviceAndAppManagementRoleAssignment(
+        Box<super::DeviceAndAppManagementRoleAssignment>,
+    ),
+    #[cfg(feature = "device_management")]
+    DeviceAndAppManagementRoleDefinition(
+        Box<super::DeviceAndAppManagementRoleDefinition>,
+    ),
+    #[cfg(feature = "device_management")]
+    DeviceAppManagement(Box<super::DeviceAppManagement>),
+    #[cfg(feature = "device_management")]
+    DeviceCategory(Box<super::DeviceCategory>),
+    #[cfg(feature = "device_management")]
+    DeviceComplianceActionItem(Box<super::DeviceComplianceActionItem>),
+    #[cfg(feature = "device_management")]
+    DeviceComplianceDeviceOverview(Box<super::DeviceComplianceDeviceOverview>),
+    #[cfg(feature = "device_management")]
+    DeviceComplianceDeviceStatus(Box<super::DeviceComplianceDeviceStatus>),
+    #[cfg(feature = "device_management")]
+    DeviceCompliancePolicy(Box<super::DeviceCompliancePolicy>),
+    #[cfg(feature = "device_management")]
+    DeviceCompliancePolicyAssignment(Box<super::DeviceCompliancePolicyAssignment>),
+    #[cfg(feature = "device_management")]
+    DeviceCompliancePolicyDeviceStateSummary(
+        Box<super::DeviceCompliancePolicyDeviceStateSummary>,
+    ),
+    #[cfg(feature = "device_management")]
+    DeviceCompliancePolicySettingStateSummary(
+        Box<super::DeviceCompliancePolicySettingStateSummary>,
+    ),
+    #[cfg(feature = "device_management")]
+    DeviceComplianceScheduledActionForRule(
+        Box<super::DeviceComplianceScheduledActionForRule>,
+    ),
+    #[cfg(feature = "device_management")]
+    DeviceComplianceSettingState(Box<super::DeviceComplianceSettingState>),
+    #[cfg(feature = "device_management")]
+    DeviceComplianceUserOverview(Box<super::DeviceComplianceUserOverview>),
+    #[cfg(feature = "device_management")]
+    DeviceComplianceUserStatus(Box<super::DeviceComplianceUserStatus>),
+    #[cfg(feature = "device_management")]
+    DeviceConfiguration(Box<super::DeviceConfiguration>),
+    #[cfg(feature = "device_management")]
+    DeviceConfigurationAssignment(Box<super::DeviceConfigurationAssignment>),
+    #[cfg(feature = "device_management")]
+    DeviceConfigurationDeviceOverview(Box<super::DeviceConfigurationDeviceOverview>),
+    #[cfg(feature = "device_management")]
+    DeviceConfigurationDeviceStateSummary(
+        Box<super::DeviceConfigurationDeviceStateSummary>,
+    ),
+    #[cfg(feature = "device_management")]
+    DeviceConfigurationDeviceStatus(Box<super::DeviceConfigurationDeviceStatus>),
+    #[cfg(feature = "device_management")]
+    DeviceConfigurationUserOverview(Box<super::DeviceConfigurationUserOverview>),
+    #[cfg(feature = "device_management")]
+    DeviceConfigurationUserStatus(Box<super::DeviceConfigurationUserStatus>),
+    #[cfg(feature = "device_management")]
+    DeviceEnrollmentConfiguration(Box<super::DeviceEnrollmentConfiguration>),
+    #[cfg(feature = "device_management")]
+    DeviceEnrollmentLimitConfiguration(Box<super::DeviceEnrollmentLimitConfiguration>),
+    #[cfg(feature = "device_management")]
+    DeviceEnrollmentPlatformRestrictionsConfiguration(
+        Box<super::DeviceEnrollmentPlatformRestrictionsConfiguration>,
+    ),
+    #[cfg(feature = "device_management")]
+    DeviceEnrollmentWindowsHelloForBusinessConfiguration(
+        Box<super::DeviceEnrollmentWindowsHelloForBusinessConfiguration>,
+    ),
+    #[cfg(feature = "device_management")]
+    DeviceInstallState(Box<super::DeviceInstallState>),
+    #[cfg(feature = "device_management")]
+    DeviceManagement(Box<super::DeviceManagement>),
+    #[cfg(feature = "device_management")]
+    DeviceManagementExchangeConnector(Box<super::DeviceManagementExchangeConnector>),
+    #[cfg(feature = "device_management")]
+    DeviceManagementExportJob(Box<super::DeviceManagementExportJob>),
+    #[cfg(feature = "device_management")]
+    DeviceManagementPartner(Box<super::DeviceManagementPartner>),
+    #[cfg(feature = "device_management")]
+    DeviceManagementReports(Box<super::DeviceManagementReports>),
     Directory(Box<super::Directory>),
     DirectoryObject(Box<super::DirectoryObject>),
     DirectoryObjectPartnerReference(Box<super::DirectoryObjectPartnerReference>),
@@ -101,14 +271,42 @@ pub enum AnyEntity {
     DriveItem(Box<super::DriveItem>),
     #[cfg(feature = "files")]
     DriveItemVersion(Box<super::DriveItemVersion>),
+    #[cfg(feature = "device_management")]
+    EBookInstallSummary(Box<super::EBookInstallSummary>),
+    #[cfg(feature = "device_management")]
+    EditionUpgradeConfiguration(Box<super::EditionUpgradeConfiguration>),
+    #[cfg(feature = "education")]
+    EducationAssignment(Box<super::EducationAssignment>),
+    #[cfg(feature = "education")]
+    EducationAssignmentDefaults(Box<super::EducationAssignmentDefaults>),
+    #[cfg(feature = "education")]
+    EducationAssignmentSettings(Box<super::EducationAssignmentSettings>),
     #[cfg(feature = "education")]
     EducationClass(Box<super::EducationClass>),
     #[cfg(feature = "education")]
+    EducationFeedbackOutcome(Box<super::EducationFeedbackOutcome>),
+    #[cfg(feature = "education")]
     EducationOrganization(Box<super::EducationOrganization>),
+    #[cfg(feature = "education")]
+    EducationOutcome(Box<super::EducationOutcome>),
+    #[cfg(feature = "education")]
+    EducationPointsOutcome(Box<super::EducationPointsOutcome>),
+    #[cfg(feature = "education")]
+    EducationRubric(Box<super::EducationRubric>),
+    #[cfg(feature = "education")]
+    EducationRubricOutcome(Box<super::EducationRubricOutcome>),
     #[cfg(feature = "education")]
     EducationSchool(Box<super::EducationSchool>),
     #[cfg(feature = "education")]
+    EducationSubmission(Box<super::EducationSubmission>),
+    #[cfg(feature = "education")]
     EducationUser(Box<super::EducationUser>),
+    EmailAuthenticationMethodConfiguration(
+        Box<super::EmailAuthenticationMethodConfiguration>,
+    ),
+    EmailFileAssessmentRequest(Box<super::EmailFileAssessmentRequest>),
+    #[cfg(feature = "device_management")]
+    EnrollmentConfigurationAssignment(Box<super::EnrollmentConfigurationAssignment>),
     #[cfg(feature = "mail")]
     Event(Box<super::Event>),
     #[cfg(feature = "mail")]
@@ -118,8 +316,24 @@ pub enum AnyEntity {
     #[cfg(feature = "mail")]
     EventMessageResponse(Box<super::EventMessageResponse>),
     Extension(Box<super::Extension>),
+    ExtensionProperty(Box<super::ExtensionProperty>),
+    #[cfg(feature = "search")]
+    ConnectionOperation(Box<super::ConnectionOperation>),
+    #[cfg(feature = "search")]
+    ExternalConnection(Box<super::ExternalConnection>),
+    #[cfg(feature = "search")]
+    ExternalItem(Box<super::ExternalItem>),
+    #[cfg(feature = "search")]
+    Schema(Box<super::Schema>),
+    #[cfg(feature = "identity")]
+    FeatureRolloutPolicy(Box<super::FeatureRolloutPolicy>),
+    Fido2AuthenticationMethod(Box<super::Fido2AuthenticationMethod>),
+    Fido2AuthenticationMethodConfiguration(
+        Box<super::Fido2AuthenticationMethodConfiguration>,
+    ),
     #[cfg(feature = "files")]
     FieldValueSet(Box<super::FieldValueSet>),
+    FileAssessmentRequest(Box<super::FileAssessmentRequest>),
     #[cfg(feature = "mail")]
     FileAttachment(Box<super::FileAttachment>),
     #[cfg(feature = "groups")]
@@ -130,12 +344,64 @@ pub enum AnyEntity {
     GroupSetting(Box<super::GroupSetting>),
     #[cfg(feature = "groups")]
     GroupSettingTemplate(Box<super::GroupSettingTemplate>),
+    #[cfg(feature = "identity")]
+    HomeRealmDiscoveryPolicy(Box<super::HomeRealmDiscoveryPolicy>),
+    #[cfg(feature = "identity")]
+    IdentityApiConnector(Box<super::IdentityApiConnector>),
+    #[cfg(feature = "identity")]
+    IdentitySecurityDefaultsEnforcementPolicy(
+        Box<super::IdentitySecurityDefaultsEnforcementPolicy>,
+    ),
+    #[cfg(feature = "identity")]
+    IdentityUserFlowAttributeAssignment(Box<super::IdentityUserFlowAttributeAssignment>),
+    ImplicitGrantSettings(Box<super::ImplicitGrantSettings>),
+    #[cfg(feature = "device_management")]
+    ImportedWindowsAutopilotDeviceIdentity(
+        Box<super::ImportedWindowsAutopilotDeviceIdentity>,
+    ),
     #[cfg(feature = "mail")]
     InferenceClassification(Box<super::InferenceClassification>),
     #[cfg(feature = "mail")]
     InferenceClassificationOverride(Box<super::InferenceClassificationOverride>),
     Invitation(Box<super::Invitation>),
+    #[cfg(feature = "device_management")]
+    IosCertificateProfile(Box<super::IosCertificateProfile>),
+    #[cfg(feature = "device_management")]
+    IosCompliancePolicy(Box<super::IosCompliancePolicy>),
+    #[cfg(feature = "device_management")]
+    IosCustomConfiguration(Box<super::IosCustomConfiguration>),
+    #[cfg(feature = "device_management")]
+    IosDeviceFeaturesConfiguration(Box<super::IosDeviceFeaturesConfiguration>),
+    #[cfg(feature = "device_management")]
+    IosGeneralDeviceConfiguration(Box<super::IosGeneralDeviceConfiguration>),
+    #[cfg(feature = "device_management")]
+    IosLobApp(Box<super::IosLobApp>),
+    #[cfg(feature = "device_management")]
+    IosManagedAppProtection(Box<super::IosManagedAppProtection>),
+    #[cfg(feature = "device_management")]
+    IosManagedAppRegistration(Box<super::IosManagedAppRegistration>),
+    #[cfg(feature = "device_management")]
+    IosMobileAppConfiguration(Box<super::IosMobileAppConfiguration>),
+    #[cfg(feature = "device_management")]
+    IosStoreApp(Box<super::IosStoreApp>),
+    #[cfg(feature = "device_management")]
+    IosUpdateConfiguration(Box<super::IosUpdateConfiguration>),
+    #[cfg(feature = "device_management")]
+    IosUpdateDeviceStatus(Box<super::IosUpdateDeviceStatus>),
+    #[cfg(feature = "device_management")]
+    IosVppApp(Box<super::IosVppApp>),
+    #[cfg(feature = "device_management")]
+    IosVppEBook(Box<super::IosVppEBook>),
+    #[cfg(feature = "device_management")]
+    IosVppEBookAssignment(Box<super::IosVppEBookAssignment>),
+    #[cfg(feature = "identity")]
+    IpNamedLocation(Box<super::IpNamedLocation>),
+    ItemActionSet(Box<super::ItemActionSet>),
+    #[cfg(feature = "users")]
+    ItemActivity(Box<super::ItemActivity>),
     ItemActivityStat(Box<super::ItemActivityStat>),
+    #[cfg(feature = "users")]
+    ItemActivityTimeSet(Box<super::ItemActivityTimeSet>),
     #[cfg(feature = "mail")]
     ItemAttachment(Box<super::ItemAttachment>),
     LicenseDetails(Box<super::LicenseDetails>),
@@ -146,22 +412,144 @@ pub enum AnyEntity {
     ListItem(Box<super::ListItem>),
     #[cfg(feature = "files")]
     ListItemVersion(Box<super::ListItemVersion>),
+    #[cfg(feature = "device_management")]
+    LocalizedNotificationMessage(Box<super::LocalizedNotificationMessage>),
+    #[cfg(feature = "device_management")]
+    MacOsCompliancePolicy(Box<super::MacOsCompliancePolicy>),
+    #[cfg(feature = "device_management")]
+    MacOsCustomConfiguration(Box<super::MacOsCustomConfiguration>),
+    #[cfg(feature = "device_management")]
+    MacOsDeviceFeaturesConfiguration(Box<super::MacOsDeviceFeaturesConfiguration>),
+    #[cfg(feature = "device_management")]
+    MacOsGeneralDeviceConfiguration(Box<super::MacOsGeneralDeviceConfiguration>),
+    #[cfg(feature = "device_management")]
+    MacOsOfficeSuiteApp(Box<super::MacOsOfficeSuiteApp>),
+    #[cfg(feature = "mail")]
+    MailAssessmentRequest(Box<super::MailAssessmentRequest>),
     #[cfg(feature = "mail")]
     MailFolder(Box<super::MailFolder>),
     #[cfg(feature = "mail")]
     MailSearchFolder(Box<super::MailSearchFolder>),
+    #[cfg(feature = "device_management")]
+    ManagedAndroidLobApp(Box<super::ManagedAndroidLobApp>),
+    #[cfg(feature = "device_management")]
+    ManagedAndroidStoreApp(Box<super::ManagedAndroidStoreApp>),
+    #[cfg(feature = "device_management")]
+    ManagedApp(Box<super::ManagedApp>),
+    #[cfg(feature = "device_management")]
+    ManagedAppConfiguration(Box<super::ManagedAppConfiguration>),
+    #[cfg(feature = "device_management")]
+    ManagedAppOperation(Box<super::ManagedAppOperation>),
+    #[cfg(feature = "device_management")]
+    ManagedAppPolicy(Box<super::ManagedAppPolicy>),
+    #[cfg(feature = "device_management")]
+    ManagedAppPolicyDeploymentSummary(Box<super::ManagedAppPolicyDeploymentSummary>),
+    #[cfg(feature = "device_management")]
+    ManagedAppProtection(Box<super::ManagedAppProtection>),
+    #[cfg(feature = "device_management")]
+    ManagedAppRegistration(Box<super::ManagedAppRegistration>),
+    #[cfg(feature = "device_management")]
+    ManagedAppStatus(Box<super::ManagedAppStatus>),
+    #[cfg(feature = "device_management")]
+    ManagedAppStatusRaw(Box<super::ManagedAppStatusRaw>),
+    #[cfg(feature = "device_management")]
+    ManagedDevice(Box<super::ManagedDevice>),
+    #[cfg(feature = "device_management")]
+    ManagedDeviceMobileAppConfiguration(Box<super::ManagedDeviceMobileAppConfiguration>),
+    #[cfg(feature = "device_management")]
+    ManagedDeviceMobileAppConfigurationAssignment(
+        Box<super::ManagedDeviceMobileAppConfigurationAssignment>,
+    ),
+    #[cfg(feature = "device_management")]
+    ManagedDeviceMobileAppConfigurationDeviceStatus(
+        Box<super::ManagedDeviceMobileAppConfigurationDeviceStatus>,
+    ),
+    #[cfg(feature = "device_management")]
+    ManagedDeviceMobileAppConfigurationDeviceSummary(
+        Box<super::ManagedDeviceMobileAppConfigurationDeviceSummary>,
+    ),
+    #[cfg(feature = "device_management")]
+    ManagedDeviceMobileAppConfigurationUserStatus(
+        Box<super::ManagedDeviceMobileAppConfigurationUserStatus>,
+    ),
+    #[cfg(feature = "device_management")]
+    ManagedDeviceMobileAppConfigurationUserSummary(
+        Box<super::ManagedDeviceMobileAppConfigurationUserSummary>,
+    ),
+    #[cfg(feature = "device_management")]
+    ManagedDeviceOverview(Box<super::ManagedDeviceOverview>),
+    #[cfg(feature = "device_management")]
+    ManagedEBook(Box<super::ManagedEBook>),
+    #[cfg(feature = "device_management")]
+    ManagedEBookAssignment(Box<super::ManagedEBookAssignment>),
+    #[cfg(feature = "device_management")]
+    ManagedIosLobApp(Box<super::ManagedIosLobApp>),
+    #[cfg(feature = "device_management")]
+    ManagedIosStoreApp(Box<super::ManagedIosStoreApp>),
+    #[cfg(feature = "device_management")]
+    ManagedMobileApp(Box<super::ManagedMobileApp>),
+    #[cfg(feature = "device_management")]
+    ManagedMobileLobApp(Box<super::ManagedMobileLobApp>),
+    #[cfg(feature = "device_management")]
+    MdmWindowsInformationProtectionPolicy(
+        Box<super::MdmWindowsInformationProtectionPolicy>,
+    ),
     #[cfg(feature = "mail")]
     Message(Box<super::Message>),
     #[cfg(feature = "mail")]
     MessageRule(Box<super::MessageRule>),
+    MicrosoftAuthenticatorAuthenticationMethod(
+        Box<super::MicrosoftAuthenticatorAuthenticationMethod>,
+    ),
+    MicrosoftAuthenticatorAuthenticationMethodConfiguration(
+        Box<super::MicrosoftAuthenticatorAuthenticationMethodConfiguration>,
+    ),
     MicrosoftAuthenticatorAuthenticationMethodTarget(
         Box<super::MicrosoftAuthenticatorAuthenticationMethodTarget>,
     ),
+    #[cfg(feature = "device_management")]
+    MicrosoftStoreForBusinessApp(Box<super::MicrosoftStoreForBusinessApp>),
+    #[cfg(feature = "device_management")]
+    MobileApp(Box<super::MobileApp>),
+    #[cfg(feature = "device_management")]
+    MobileAppAssignment(Box<super::MobileAppAssignment>),
+    #[cfg(feature = "device_management")]
+    MobileAppCategory(Box<super::MobileAppCategory>),
+    #[cfg(feature = "device_management")]
+    MobileAppContent(Box<super::MobileAppContent>),
+    #[cfg(feature = "device_management")]
+    MobileAppContentFile(Box<super::MobileAppContentFile>),
+    #[cfg(feature = "device_management")]
+    MobileLobApp(Box<super::MobileLobApp>),
+    #[cfg(feature = "device_management")]
+    MobileThreatDefenseConnector(Box<super::MobileThreatDefenseConnector>),
     MultiValueLegacyExtendedProperty(Box<super::MultiValueLegacyExtendedProperty>),
+    #[cfg(feature = "identity")]
+    NamedLocation(Box<super::NamedLocation>),
     #[cfg(feature = "onenote")]
     Notebook(Box<super::Notebook>),
+    #[cfg(feature = "device_management")]
+    NotificationMessageTemplate(Box<super::NotificationMessageTemplate>),
+    #[cfg(feature = "device_management")]
+    OfficeClientCheckinStatus(Box<super::OfficeClientCheckinStatus>),
+    #[cfg(feature = "device_management")]
+    OfficeClientConfiguration(Box<super::OfficeClientConfiguration>),
+    #[cfg(feature = "device_management")]
+    OfficeClientConfigurationAssignment(Box<super::OfficeClientConfigurationAssignment>),
+    #[cfg(feature = "device_management")]
+    OfficeConfiguration(Box<super::OfficeConfiguration>),
+    #[cfg(feature = "device_management")]
+    OfficeConfigurationAssignmentTarget(Box<super::OfficeConfigurationAssignmentTarget>),
+    #[cfg(feature = "device_management")]
+    OfficeConfigurationGroupAssignmentTarget(
+        Box<super::OfficeConfigurationGroupAssignmentTarget>,
+    ),
     #[cfg(feature = "users")]
     OfficeGraphInsights(Box<super::OfficeGraphInsights>),
+    #[cfg(feature = "device_management")]
+    OfficeUserCheckinSummary(Box<super::OfficeUserCheckinSummary>),
+    #[cfg(feature = "device_management")]
+    OnPremisesConditionalAccessSettings(Box<super::OnPremisesConditionalAccessSettings>),
     #[cfg(feature = "onenote")]
     Onenote(Box<super::Onenote>),
     OnenoteEntityBaseModel(Box<super::OnenoteEntityBaseModel>),
@@ -176,9 +564,12 @@ pub enum AnyEntity {
     OnenoteResource(Box<super::OnenoteResource>),
     #[cfg(feature = "onenote")]
     OnenoteSection(Box<super::OnenoteSection>),
+    #[cfg(feature = "teams")]
+    OpenShiftItem(Box<super::OpenShiftItem>),
     OpenTypeExtension(Box<super::OpenTypeExtension>),
     Operation(Box<super::Operation>),
     Organization(Box<super::Organization>),
+    OrganizationalBrandingProperties(Box<super::OrganizationalBrandingProperties>),
     Orgcontact(Box<super::Orgcontact>),
     #[cfg(feature = "mail")]
     OutlookCategory(Box<super::OutlookCategory>),
@@ -187,6 +578,9 @@ pub enum AnyEntity {
     OutlookUser(Box<super::OutlookUser>),
     #[cfg(feature = "files")]
     Permission(Box<super::Permission>),
+    PermissionGrantConditionSet(Box<super::PermissionGrantConditionSet>),
+    #[cfg(feature = "identity")]
+    PermissionGrantPolicy(Box<super::PermissionGrantPolicy>),
     #[cfg(feature = "users")]
     Person(Box<super::Person>),
     #[cfg(feature = "planner")]
@@ -213,17 +607,64 @@ pub enum AnyEntity {
     PlannerTaskDetails(Box<super::PlannerTaskDetails>),
     #[cfg(feature = "planner")]
     PlannerUser(Box<super::PlannerUser>),
+    PolicyBase(Box<super::PolicyBase>),
     Post(Box<super::Post>),
+    #[cfg(feature = "print")]
+    Print(Box<super::Print>),
+    #[cfg(feature = "print")]
+    PrintConnector(Box<super::PrintConnector>),
+    #[cfg(feature = "print")]
+    PrintDocument(Box<super::PrintDocument>),
+    #[cfg(feature = "print")]
+    PrintJob(Box<super::PrintJob>),
+    #[cfg(feature = "print")]
+    PrintOperation(Box<super::PrintOperation>),
+    #[cfg(feature = "print")]
+    PrintService(Box<super::PrintService>),
+    #[cfg(feature = "print")]
+    PrintServiceEndpoint(Box<super::PrintServiceEndpoint>),
+    #[cfg(feature = "print")]
+    PrintTask(Box<super::PrintTask>),
+    #[cfg(feature = "print")]
+    PrintTaskDefinition(Box<super::PrintTaskDefinition>),
+    #[cfg(feature = "print")]
+    PrintTaskTrigger(Box<super::PrintTaskTrigger>),
+    #[cfg(feature = "print")]
+    PrintUsageByPrinter(Box<super::PrintUsageByPrinter>),
+    #[cfg(feature = "print")]
+    PrintUsageByUser(Box<super::PrintUsageByUser>),
+    #[cfg(feature = "print")]
+    Printer(Box<super::Printer>),
+    #[cfg(feature = "print")]
+    PrinterBase(Box<super::PrinterBase>),
+    #[cfg(feature = "print")]
+    PrinterCreateOperation(Box<super::PrinterCreateOperation>),
+    #[cfg(feature = "print")]
+    PrinterShare(Box<super::PrinterShare>),
     #[cfg(feature = "users")]
     ProfilePhoto(Box<super::ProfilePhoto>),
+    ProvisioningObjectSummary(Box<super::ProvisioningObjectSummary>),
     #[cfg(feature = "mail")]
     ReferenceAttachment(Box<super::ReferenceAttachment>),
+    #[cfg(feature = "device_management")]
+    RemoteAssistancePartner(Box<super::RemoteAssistancePartner>),
+    #[cfg(feature = "device_management")]
+    ReportRoot(Box<super::ReportRoot>),
+    #[cfg(feature = "device_management")]
+    ResourceOperation(Box<super::ResourceOperation>),
+    ResourceSpecificPermissionGrant(Box<super::ResourceSpecificPermissionGrant>),
     #[cfg(feature = "identity")]
     RiskDetection(Box<super::RiskDetection>),
     #[cfg(feature = "identity")]
     RiskyUser(Box<super::RiskyUser>),
     #[cfg(feature = "identity")]
     RiskyUserHistoryItem(Box<super::RiskyUserHistoryItem>),
+    #[cfg(feature = "device_management")]
+    RoleAssignment(Box<super::RoleAssignment>),
+    #[cfg(feature = "device_management")]
+    RoleDefinition(Box<super::RoleDefinition>),
+    #[cfg(feature = "teams")]
+    Schedule(Box<super::Schedule>),
     #[cfg(feature = "teams")]
     SchedulingGroup(Box<super::SchedulingGroup>),
     SchemaExtension(Box<super::SchemaExtension>),
@@ -235,14 +676,35 @@ pub enum AnyEntity {
     Security(Box<super::Security>),
     #[cfg(feature = "applications")]
     ServicePrincipal(Box<super::ServicePrincipal>),
+    #[cfg(feature = "device_management")]
+    SettingStateDeviceSummary(Box<super::SettingStateDeviceSummary>),
     SharedDriveItem(Box<super::SharedDriveItem>),
+    #[cfg(feature = "users")]
+    SharedInsight(Box<super::SharedInsight>),
+    #[cfg(feature = "device_management")]
+    SharedPcConfiguration(Box<super::SharedPcConfiguration>),
+    #[cfg(feature = "teams")]
+    Shift(Box<super::Shift>),
+    #[cfg(feature = "teams")]
+    ShiftActivity(Box<super::ShiftActivity>),
+    #[cfg(feature = "teams")]
+    ShiftItem(Box<super::ShiftItem>),
     #[cfg(feature = "teams")]
     ShiftPreferences(Box<super::ShiftPreferences>),
     SingleValueLegacyExtendedProperty(Box<super::SingleValueLegacyExtendedProperty>),
     #[cfg(feature = "files")]
     Site(Box<super::Site>),
+    #[cfg(feature = "device_management")]
+    SoftwareUpdateStatusSummary(Box<super::SoftwareUpdateStatusSummary>),
+    StsPolicy(Box<super::StsPolicy>),
     SubscribedSku(Box<super::SubscribedSku>),
     Subscription(Box<super::Subscription>),
+    #[cfg(feature = "device_management")]
+    TargetedManagedAppConfiguration(Box<super::TargetedManagedAppConfiguration>),
+    #[cfg(feature = "device_management")]
+    TargetedManagedAppPolicyAssignment(Box<super::TargetedManagedAppPolicyAssignment>),
+    #[cfg(feature = "device_management")]
+    TargetedManagedAppProtection(Box<super::TargetedManagedAppProtection>),
     #[cfg(feature = "teams")]
     Team(Box<super::Team>),
     #[cfg(feature = "teams")]
@@ -252,14 +714,33 @@ pub enum AnyEntity {
     #[cfg(feature = "teams")]
     TeamsAppInstallation(Box<super::TeamsAppInstallation>),
     #[cfg(feature = "teams")]
+    TeamsAsyncOperation(Box<super::TeamsAsyncOperation>),
+    #[cfg(feature = "teams")]
     TeamsTab(Box<super::TeamsTab>),
     #[cfg(feature = "teams")]
     TeamsTemplate(Box<super::TeamsTemplate>),
     #[cfg(feature = "teams")]
     Teamwork(Box<super::Teamwork>),
+    #[cfg(feature = "teams")]
+    TeamworkBot(Box<super::TeamworkBot>),
+    #[cfg(feature = "teams")]
+    TeamworkHostedContent(Box<super::TeamworkHostedContent>),
+    #[cfg(feature = "device_management")]
+    TelecomExpenseManagementPartner(Box<super::TelecomExpenseManagementPartner>),
+    #[cfg(feature = "device_management")]
+    TermsAndConditions(Box<super::TermsAndConditions>),
+    #[cfg(feature = "device_management")]
+    TermsAndConditionsAcceptanceStatus(Box<super::TermsAndConditionsAcceptanceStatus>),
+    #[cfg(feature = "device_management")]
+    TermsAndConditionsAssignment(Box<super::TermsAndConditionsAssignment>),
+    ThreatAssessmentRequest(Box<super::ThreatAssessmentRequest>),
+    #[cfg(feature = "security")]
+    ThreatAssessmentResult(Box<super::ThreatAssessmentResult>),
     ThumbnailSet(Box<super::ThumbnailSet>),
     #[cfg(feature = "teams")]
     TimeOff(Box<super::TimeOff>),
+    #[cfg(feature = "teams")]
+    TimeOffItem(Box<super::TimeOffItem>),
     #[cfg(feature = "teams")]
     TimeOffReason(Box<super::TimeOffReason>),
     #[cfg(feature = "mail")]
@@ -268,13 +749,107 @@ pub enum AnyEntity {
     TodoTask(Box<super::TodoTask>),
     #[cfg(feature = "mail")]
     TodoTaskList(Box<super::TodoTaskList>),
+    #[cfg(feature = "identity")]
+    TokenIssuancePolicy(Box<super::TokenIssuancePolicy>),
+    #[cfg(feature = "identity")]
+    TokenLifetimePolicy(Box<super::TokenLifetimePolicy>),
+    #[cfg(feature = "users")]
+    Trending(Box<super::Trending>),
+    UrlAssessmentRequest(Box<super::UrlAssessmentRequest>),
+    #[cfg(feature = "users")]
+    UsedInsight(Box<super::UsedInsight>),
     #[cfg(feature = "users")]
     User(Box<super::User>),
     UserActivity(Box<super::UserActivity>),
     #[cfg(feature = "users")]
+    UserConsentRequest(Box<super::UserConsentRequest>),
+    #[cfg(feature = "users")]
+    UserFlowLanguageConfiguration(Box<super::UserFlowLanguageConfiguration>),
+    #[cfg(feature = "users")]
+    UserFlowLanguagePage(Box<super::UserFlowLanguagePage>),
+    #[cfg(feature = "device_management")]
+    UserInstallStateSummary(Box<super::UserInstallStateSummary>),
+    #[cfg(feature = "users")]
     UserScopeTeamsAppInstallation(Box<super::UserScopeTeamsAppInstallation>),
     #[cfg(feature = "users")]
     UserTeamwork(Box<super::UserTeamwork>),
+    #[cfg(feature = "device_management")]
+    VppToken(Box<super::VppToken>),
+    #[cfg(feature = "device_management")]
+    WebApp(Box<super::WebApp>),
+    #[cfg(feature = "device_management")]
+    Win32LobApp(Box<super::Win32LobApp>),
+    #[cfg(feature = "device_management")]
+    Windows10CompliancePolicy(Box<super::Windows10CompliancePolicy>),
+    #[cfg(feature = "device_management")]
+    Windows10CustomConfiguration(Box<super::Windows10CustomConfiguration>),
+    #[cfg(feature = "device_management")]
+    Windows10EndpointProtectionConfiguration(
+        Box<super::Windows10EndpointProtectionConfiguration>,
+    ),
+    #[cfg(feature = "device_management")]
+    Windows10EnterpriseModernAppManagementConfiguration(
+        Box<super::Windows10EnterpriseModernAppManagementConfiguration>,
+    ),
+    #[cfg(feature = "device_management")]
+    Windows10GeneralConfiguration(Box<super::Windows10GeneralConfiguration>),
+    #[cfg(feature = "device_management")]
+    Windows10MobileCompliancePolicy(Box<super::Windows10MobileCompliancePolicy>),
+    #[cfg(feature = "device_management")]
+    Windows10SecureAssessmentConfiguration(
+        Box<super::Windows10SecureAssessmentConfiguration>,
+    ),
+    #[cfg(feature = "device_management")]
+    Windows10TeamGeneralConfiguration(Box<super::Windows10TeamGeneralConfiguration>),
+    #[cfg(feature = "device_management")]
+    Windows81CompliancePolicy(Box<super::Windows81CompliancePolicy>),
+    #[cfg(feature = "device_management")]
+    Windows81GeneralConfiguration(Box<super::Windows81GeneralConfiguration>),
+    #[cfg(feature = "device_management")]
+    WindowsAutopilotDeviceIdentity(Box<super::WindowsAutopilotDeviceIdentity>),
+    #[cfg(feature = "device_management")]
+    WindowsDefenderAdvancedThreatProtectionConfiguration(
+        Box<super::WindowsDefenderAdvancedThreatProtectionConfiguration>,
+    ),
+    WindowsHelloForBusinessAuthenticationMethod(
+        Box<super::WindowsHelloForBusinessAuthenticationMethod>,
+    ),
+    #[cfg(feature = "device_management")]
+    WindowsInformationProtection(Box<super::WindowsInformationProtection>),
+    #[cfg(feature = "device_management")]
+    WindowsInformationProtectionAppLearningSummary(
+        Box<super::WindowsInformationProtectionAppLearningSummary>,
+    ),
+    #[cfg(feature = "device_management")]
+    WindowsInformationProtectionAppLockerFile(
+        Box<super::WindowsInformationProtectionAppLockerFile>,
+    ),
+    #[cfg(feature = "device_management")]
+    WindowsInformationProtectionNetworkLearningSummary(
+        Box<super::WindowsInformationProtectionNetworkLearningSummary>,
+    ),
+    #[cfg(feature = "device_management")]
+    WindowsInformationProtectionPolicy(Box<super::WindowsInformationProtectionPolicy>),
+    #[cfg(feature = "device_management")]
+    WindowsMobileMsi(Box<super::WindowsMobileMsi>),
+    #[cfg(feature = "device_management")]
+    WindowsOfficeClientConfiguration(Box<super::WindowsOfficeClientConfiguration>),
+    #[cfg(feature = "device_management")]
+    WindowsOfficeClientSecurityConfiguration(
+        Box<super::WindowsOfficeClientSecurityConfiguration>,
+    ),
+    #[cfg(feature = "device_management")]
+    WindowsPhone81CompliancePolicy(Box<super::WindowsPhone81CompliancePolicy>),
+    #[cfg(feature = "device_management")]
+    WindowsPhone81CustomConfiguration(Box<super::WindowsPhone81CustomConfiguration>),
+    #[cfg(feature = "device_management")]
+    WindowsPhone81GeneralConfiguration(Box<super::WindowsPhone81GeneralConfiguration>),
+    #[cfg(feature = "device_management")]
+    WindowsUniversalAppX(Box<super::WindowsUniversalAppX>),
+    #[cfg(feature = "device_management")]
+    WindowsUpdateForBusinessConfiguration(
+        Box<super::WindowsUpdateForBusinessConfiguration>,
+    ),
     #[cfg(feature = "workbook")]
     Workbook(Box<super::Workbook>),
     #[cfg(feature = "workbook")]
@@ -322,10 +897,16 @@ pub enum AnyEntity {
     #[cfg(feature = "workbook")]
     WorkbookChartTitleFormat(Box<super::WorkbookChartTitleFormat>),
     #[cfg(feature = "workbook")]
+    WorkbookComment(Box<super::WorkbookComment>),
+    #[cfg(feature = "workbook")]
+    WorkbookCommentReply(Box<super::WorkbookCommentReply>),
+    #[cfg(feature = "workbook")]
     WorkbookFilter(Box<super::WorkbookFilter>),
     WorkbookFormatProtection(Box<super::WorkbookFormatProtection>),
     #[cfg(feature = "workbook")]
     WorkbookNamedItem(Box<super::WorkbookNamedItem>),
+    #[cfg(feature = "workbook")]
+    WorkbookOperation(Box<super::WorkbookOperation>),
     #[cfg(feature = "workbook")]
     WorkbookPivotTable(Box<super::WorkbookPivotTable>),
     #[cfg(feature = "workbook")]
@@ -360,6 +941,8 @@ impl AnyEntity {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::Entity(_) => "microsoft.graph.entity",
+            #[cfg(feature = "identity")]
+            Self::UserFlow(_) => "microsoft.graph.UserFlow",
             Self::AadUserConversationMember(_) => {
                 "microsoft.graph.aadUserConversationMember"
             }
@@ -373,15 +956,93 @@ impl AnyEntity {
             Self::AccessReviewScheduleDefinition(_) => {
                 "microsoft.graph.accessReviewScheduleDefinition"
             }
+            Self::ActivityBasedTimeoutPolicy(_) => {
+                "microsoft.graph.activityBasedTimeoutPolicy"
+            }
             Self::ActivityHistoryItem(_) => "microsoft.graph.activityHistoryItem",
+            Self::AdminConsentRequestPolicy(_) => {
+                "microsoft.graph.adminConsentRequestPolicy"
+            }
+            Self::AdministrativeUnit(_) => "microsoft.graph.administrativeUnit",
+            #[cfg(feature = "identity_governance")]
+            Self::Agreement(_) => "microsoft.graph.agreement",
+            #[cfg(feature = "identity_governance")]
+            Self::AgreementFile(_) => "microsoft.graph.agreementFile",
+            #[cfg(feature = "device_management")]
+            Self::AndroidCompliancePolicy(_) => "microsoft.graph.androidCompliancePolicy",
+            #[cfg(feature = "device_management")]
+            Self::AndroidCustomConfiguration(_) => {
+                "microsoft.graph.androidCustomConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidGeneralDeviceConfiguration(_) => {
+                "microsoft.graph.androidGeneralDeviceConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidLobApp(_) => "microsoft.graph.androidLobApp",
+            #[cfg(feature = "device_management")]
+            Self::AndroidManagedAppProtection(_) => {
+                "microsoft.graph.androidManagedAppProtection"
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidManagedAppRegistration(_) => {
+                "microsoft.graph.androidManagedAppRegistration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidStoreApp(_) => "microsoft.graph.androidStoreApp",
+            #[cfg(feature = "device_management")]
+            Self::AndroidWorkProfileCompliancePolicy(_) => {
+                "microsoft.graph.androidWorkProfileCompliancePolicy"
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidWorkProfileCustomConfiguration(_) => {
+                "microsoft.graph.androidWorkProfileCustomConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidWorkProfileGeneralDeviceConfiguration(_) => {
+                "microsoft.graph.androidWorkProfileGeneralDeviceConfiguration"
+            }
+            Self::AppConsentRequest(_) => "microsoft.graph.appConsentRequest",
+            #[cfg(feature = "device_management")]
+            Self::AppleDeviceFeaturesConfigurationBase(_) => {
+                "microsoft.graph.appleDeviceFeaturesConfigurationBase"
+            }
+            #[cfg(feature = "device_management")]
+            Self::ApplePushNotificationCertificate(_) => {
+                "microsoft.graph.applePushNotificationCertificate"
+            }
             #[cfg(feature = "applications")]
             Self::Application(_) => "microsoft.graph.application",
+            #[cfg(feature = "applications")]
+            Self::ApplicationServicePrincipal(_) => {
+                "microsoft.graph.applicationServicePrincipal"
+            }
+            #[cfg(feature = "applications")]
+            Self::ApplicationTemplate(_) => "microsoft.graph.applicationTemplate",
+            #[cfg(feature = "identity_governance")]
+            Self::Approval(_) => "microsoft.graph.approval",
+            #[cfg(feature = "identity_governance")]
+            Self::ApprovalStage(_) => "microsoft.graph.approvalStage",
             #[cfg(feature = "mail")]
             Self::Attachment(_) => "microsoft.graph.attachment",
+            #[cfg(feature = "device_management")]
+            Self::AuditEvent(_) => "microsoft.graph.auditEvent",
             Self::AuditLogRoot(_) => "microsoft.graph.auditLogRoot",
+            #[cfg(feature = "identity")]
+            Self::AuthenticationFlowsPolicy(_) => {
+                "microsoft.graph.authenticationFlowsPolicy"
+            }
+            Self::AuthenticationMethod(_) => "microsoft.graph.authenticationMethod",
+            Self::AuthenticationMethodConfiguration(_) => {
+                "microsoft.graph.authenticationMethodConfiguration"
+            }
             Self::AuthenticationMethodTarget(_) => {
                 "microsoft.graph.authenticationMethodTarget"
             }
+            #[cfg(feature = "identity")]
+            Self::AuthorizationPolicy(_) => "microsoft.graph.authorizationPolicy",
+            #[cfg(feature = "identity")]
+            Self::B2xIdentityUserFlow(_) => "microsoft.graph.b2xIdentityUserFlow",
             Self::BaseItem(_) => "microsoft.graph.baseItem",
             #[cfg(feature = "files")]
             Self::BaseItemVersion(_) => "microsoft.graph.baseItemVersion",
@@ -389,12 +1050,43 @@ impl AnyEntity {
             Self::Calendar(_) => "microsoft.graph.calendar",
             #[cfg(feature = "mail")]
             Self::CalendarGroup(_) => "microsoft.graph.calendarGroup",
+            #[cfg(feature = "mail")]
+            Self::CalendarPermission(_) => "microsoft.graph.calendarPermission",
+            #[cfg(feature = "communications")]
+            Self::Call(_) => "microsoft.graph.call",
+            #[cfg(feature = "communications")]
+            Self::CallRecord(_) => "microsoft.graph.callRecords.callRecord",
+            #[cfg(feature = "communications")]
+            Self::Segment(_) => "microsoft.graph.callRecords.segment",
+            #[cfg(feature = "communications")]
+            Self::Session(_) => "microsoft.graph.callRecords.session",
+            Self::CertificateBasedAuthConfiguration(_) => {
+                "microsoft.graph.certificateBasedAuthConfiguration"
+            }
             Self::ChangeTrackedEntity(_) => "microsoft.graph.changeTrackedEntity",
             #[cfg(feature = "teams")]
+            Self::Channel(_) => "microsoft.graph.channel",
+            #[cfg(feature = "teams")]
+            Self::Chat(_) => "microsoft.graph.chat",
+            #[cfg(feature = "teams")]
             Self::ChatMessage(_) => "microsoft.graph.chatMessage",
+            #[cfg(feature = "teams")]
+            Self::ChatMessageAttachment(_) => "microsoft.graph.chatMessageAttachment",
+            #[cfg(feature = "teams")]
+            Self::ChatMessageHostedContent(_) => {
+                "microsoft.graph.chatMessageHostedContent"
+            }
+            #[cfg(feature = "identity")]
+            Self::ClaimsMappingPolicy(_) => "microsoft.graph.claimsMappingPolicy",
             #[cfg(feature = "files")]
             Self::ColumnDefinition(_) => "microsoft.graph.columnDefinition",
             Self::ColumnLink(_) => "microsoft.graph.columnLink",
+            #[cfg(feature = "device_management")]
+            Self::ComplianceManagementPartner(_) => {
+                "microsoft.graph.complianceManagementPartner"
+            }
+            #[cfg(feature = "identity")]
+            Self::ConditionalAccessPolicy(_) => "microsoft.graph.conditionalAccessPolicy",
             #[cfg(feature = "mail")]
             Self::Contact(_) => "microsoft.graph.contact",
             #[cfg(feature = "mail")]
@@ -407,8 +1099,131 @@ impl AnyEntity {
             Self::ConversationMember(_) => "microsoft.graph.conversationMember",
             #[cfg(feature = "groups")]
             Self::ConversationThread(_) => "microsoft.graph.conversationThread",
+            #[cfg(feature = "identity")]
+            Self::CountryNamedLocation(_) => "microsoft.graph.countryNamedLocation",
+            #[cfg(feature = "device_management")]
+            Self::DefaultManagedAppProtection(_) => {
+                "microsoft.graph.defaultManagedAppProtection"
+            }
+            Self::DefaultUserRolePermissions(_) => {
+                "microsoft.graph.defaultUserRolePermissions"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DetectedApp(_) => "microsoft.graph.detectedApp",
             #[cfg(feature = "device_management")]
             Self::Device(_) => "microsoft.graph.device",
+            #[cfg(feature = "device_management")]
+            Self::DeviceAndAppManagementRoleAssignment(_) => {
+                "microsoft.graph.deviceAndAppManagementRoleAssignment"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceAndAppManagementRoleDefinition(_) => {
+                "microsoft.graph.deviceAndAppManagementRoleDefinition"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceAppManagement(_) => "microsoft.graph.deviceAppManagement",
+            #[cfg(feature = "device_management")]
+            Self::DeviceCategory(_) => "microsoft.graph.deviceCategory",
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceActionItem(_) => {
+                "microsoft.graph.deviceComplianceActionItem"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceDeviceOverview(_) => {
+                "microsoft.graph.deviceComplianceDeviceOverview"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceDeviceStatus(_) => {
+                "microsoft.graph.deviceComplianceDeviceStatus"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceCompliancePolicy(_) => "microsoft.graph.deviceCompliancePolicy",
+            #[cfg(feature = "device_management")]
+            Self::DeviceCompliancePolicyAssignment(_) => {
+                "microsoft.graph.deviceCompliancePolicyAssignment"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceCompliancePolicyDeviceStateSummary(_) => {
+                "microsoft.graph.deviceCompliancePolicyDeviceStateSummary"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceCompliancePolicySettingStateSummary(_) => {
+                "microsoft.graph.deviceCompliancePolicySettingStateSummary"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceScheduledActionForRule(_) => {
+                "microsoft.graph.deviceComplianceScheduledActionForRule"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceSettingState(_) => {
+                "microsoft.graph.deviceComplianceSettingState"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceUserOverview(_) => {
+                "microsoft.graph.deviceComplianceUserOverview"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceUserStatus(_) => {
+                "microsoft.graph.deviceComplianceUserStatus"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfiguration(_) => "microsoft.graph.deviceConfiguration",
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfigurationAssignment(_) => {
+                "microsoft.graph.deviceConfigurationAssignment"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfigurationDeviceOverview(_) => {
+                "microsoft.graph.deviceConfigurationDeviceOverview"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfigurationDeviceStateSummary(_) => {
+                "microsoft.graph.deviceConfigurationDeviceStateSummary"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfigurationDeviceStatus(_) => {
+                "microsoft.graph.deviceConfigurationDeviceStatus"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfigurationUserOverview(_) => {
+                "microsoft.graph.deviceConfigurationUserOverview"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfigurationUserStatus(_) => {
+                "microsoft.graph.deviceConfigurationUserStatus"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceEnrollmentConfiguration(_) => {
+                "microsoft.graph.deviceEnrollmentConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceEnrollmentLimitConfiguration(_) => {
+                "microsoft.graph.deviceEnrollmentLimitConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceEnrollmentPlatformRestrictionsConfiguration(_) => {
+                "microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceEnrollmentWindowsHelloForBusinessConfiguration(_) => {
+                "microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceInstallState(_) => "microsoft.graph.deviceInstallState",
+            #[cfg(feature = "device_management")]
+            Self::DeviceManagement(_) => "microsoft.graph.deviceManagement",
+            #[cfg(feature = "device_management")]
+            Self::DeviceManagementExchangeConnector(_) => {
+                "microsoft.graph.deviceManagementExchangeConnector"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceManagementExportJob(_) => {
+                "microsoft.graph.deviceManagementExportJob"
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceManagementPartner(_) => "microsoft.graph.deviceManagementPartner",
+            #[cfg(feature = "device_management")]
+            Self::DeviceManagementReports(_) => "microsoft.graph.deviceManagementReports",
             Self::Directory(_) => "microsoft.graph.directory",
             Self::DirectoryObject(_) => "microsoft.graph.directoryObject",
             Self::DirectoryObjectPartnerReference(_) => {
@@ -431,14 +1246,54 @@ impl AnyEntity {
             Self::DriveItem(_) => "microsoft.graph.driveItem",
             #[cfg(feature = "files")]
             Self::DriveItemVersion(_) => "microsoft.graph.driveItemVersion",
+            #[cfg(feature = "device_management")]
+            Self::EBookInstallSummary(_) => "microsoft.graph.eBookInstallSummary",
+            #[cfg(feature = "device_management")]
+            Self::EditionUpgradeConfiguration(_) => {
+                "microsoft.graph.editionUpgradeConfiguration"
+            }
+            #[cfg(feature = "education")]
+            Self::EducationAssignment(_) => "microsoft.graph.educationAssignment",
+            #[cfg(feature = "education")]
+            Self::EducationAssignmentDefaults(_) => {
+                "microsoft.graph.educationAssignmentDefaults"
+            }
+            #[cfg(feature = "education")]
+            Self::EducationAssignmentSettings(_) => {
+                "microsoft.graph.educationAssignmentSettings"
+            }
             #[cfg(feature = "education")]
             Self::EducationClass(_) => "microsoft.graph.educationClass",
             #[cfg(feature = "education")]
+            Self::EducationFeedbackOutcome(_) => {
+                "microsoft.graph.educationFeedbackOutcome"
+            }
+            #[cfg(feature = "education")]
             Self::EducationOrganization(_) => "microsoft.graph.educationOrganization",
+            #[cfg(feature = "education")]
+            Self::EducationOutcome(_) => "microsoft.graph.educationOutcome",
+            #[cfg(feature = "education")]
+            Self::EducationPointsOutcome(_) => "microsoft.graph.educationPointsOutcome",
+            #[cfg(feature = "education")]
+            Self::EducationRubric(_) => "microsoft.graph.educationRubric",
+            #[cfg(feature = "education")]
+            Self::EducationRubricOutcome(_) => "microsoft.graph.educationRubricOutcome",
             #[cfg(feature = "education")]
             Self::EducationSchool(_) => "microsoft.graph.educationSchool",
             #[cfg(feature = "education")]
+            Self::EducationSubmission(_) => "microsoft.graph.educationSubmission",
+            #[cfg(feature = "education")]
             Self::EducationUser(_) => "microsoft.graph.educationUser",
+            Self::EmailAuthenticationMethodConfiguration(_) => {
+                "microsoft.graph.emailAuthenticationMethodConfiguration"
+            }
+            Self::EmailFileAssessmentRequest(_) => {
+                "microsoft.graph.emailFileAssessmentRequest"
+            }
+            #[cfg(feature = "device_management")]
+            Self::EnrollmentConfigurationAssignment(_) => {
+                "microsoft.graph.enrollmentConfigurationAssignment"
+            }
             #[cfg(feature = "mail")]
             Self::Event(_) => "microsoft.graph.event",
             #[cfg(feature = "mail")]
@@ -448,8 +1303,30 @@ impl AnyEntity {
             #[cfg(feature = "mail")]
             Self::EventMessageResponse(_) => "microsoft.graph.eventMessageResponse",
             Self::Extension(_) => "microsoft.graph.extension",
+            Self::ExtensionProperty(_) => "microsoft.graph.extensionProperty",
+            #[cfg(feature = "search")]
+            Self::ConnectionOperation(_) => {
+                "microsoft.graph.externalConnectors.connectionOperation"
+            }
+            #[cfg(feature = "search")]
+            Self::ExternalConnection(_) => {
+                "microsoft.graph.externalConnectors.externalConnection"
+            }
+            #[cfg(feature = "search")]
+            Self::ExternalItem(_) => "microsoft.graph.externalConnectors.externalItem",
+            #[cfg(feature = "search")]
+            Self::Schema(_) => "microsoft.graph.externalConnectors.schema",
+            #[cfg(feature = "identity")]
+            Self::FeatureRolloutPolicy(_) => "microsoft.graph.featureRolloutPolicy",
+            Self::Fido2AuthenticationMethod(_) => {
+                "microsoft.graph.fido2AuthenticationMethod"
+            }
+            Self::Fido2AuthenticationMethodConfiguration(_) => {
+                "microsoft.graph.fido2AuthenticationMethodConfiguration"
+            }
             #[cfg(feature = "files")]
             Self::FieldValueSet(_) => "microsoft.graph.fieldValueSet",
+            Self::FileAssessmentRequest(_) => "microsoft.graph.fileAssessmentRequest",
             #[cfg(feature = "mail")]
             Self::FileAttachment(_) => "microsoft.graph.fileAttachment",
             #[cfg(feature = "groups")]
@@ -460,6 +1337,25 @@ impl AnyEntity {
             Self::GroupSetting(_) => "microsoft.graph.groupSetting",
             #[cfg(feature = "groups")]
             Self::GroupSettingTemplate(_) => "microsoft.graph.groupSettingTemplate",
+            #[cfg(feature = "identity")]
+            Self::HomeRealmDiscoveryPolicy(_) => {
+                "microsoft.graph.homeRealmDiscoveryPolicy"
+            }
+            #[cfg(feature = "identity")]
+            Self::IdentityApiConnector(_) => "microsoft.graph.identityApiConnector",
+            #[cfg(feature = "identity")]
+            Self::IdentitySecurityDefaultsEnforcementPolicy(_) => {
+                "microsoft.graph.identitySecurityDefaultsEnforcementPolicy"
+            }
+            #[cfg(feature = "identity")]
+            Self::IdentityUserFlowAttributeAssignment(_) => {
+                "microsoft.graph.identityUserFlowAttributeAssignment"
+            }
+            Self::ImplicitGrantSettings(_) => "microsoft.graph.implicitGrantSettings",
+            #[cfg(feature = "device_management")]
+            Self::ImportedWindowsAutopilotDeviceIdentity(_) => {
+                "microsoft.graph.importedWindowsAutopilotDeviceIdentity"
+            }
             #[cfg(feature = "mail")]
             Self::InferenceClassification(_) => "microsoft.graph.inferenceClassification",
             #[cfg(feature = "mail")]
@@ -467,7 +1363,52 @@ impl AnyEntity {
                 "microsoft.graph.inferenceClassificationOverride"
             }
             Self::Invitation(_) => "microsoft.graph.invitation",
+            #[cfg(feature = "device_management")]
+            Self::IosCertificateProfile(_) => "microsoft.graph.iosCertificateProfile",
+            #[cfg(feature = "device_management")]
+            Self::IosCompliancePolicy(_) => "microsoft.graph.iosCompliancePolicy",
+            #[cfg(feature = "device_management")]
+            Self::IosCustomConfiguration(_) => "microsoft.graph.iosCustomConfiguration",
+            #[cfg(feature = "device_management")]
+            Self::IosDeviceFeaturesConfiguration(_) => {
+                "microsoft.graph.iosDeviceFeaturesConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosGeneralDeviceConfiguration(_) => {
+                "microsoft.graph.iosGeneralDeviceConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosLobApp(_) => "microsoft.graph.iosLobApp",
+            #[cfg(feature = "device_management")]
+            Self::IosManagedAppProtection(_) => "microsoft.graph.iosManagedAppProtection",
+            #[cfg(feature = "device_management")]
+            Self::IosManagedAppRegistration(_) => {
+                "microsoft.graph.iosManagedAppRegistration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosMobileAppConfiguration(_) => {
+                "microsoft.graph.iosMobileAppConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosStoreApp(_) => "microsoft.graph.iosStoreApp",
+            #[cfg(feature = "device_management")]
+            Self::IosUpdateConfiguration(_) => "microsoft.graph.iosUpdateConfiguration",
+            #[cfg(feature = "device_management")]
+            Self::IosUpdateDeviceStatus(_) => "microsoft.graph.iosUpdateDeviceStatus",
+            #[cfg(feature = "device_management")]
+            Self::IosVppApp(_) => "microsoft.graph.iosVppApp",
+            #[cfg(feature = "device_management")]
+            Self::IosVppEBook(_) => "microsoft.graph.iosVppEBook",
+            #[cfg(feature = "device_management")]
+            Self::IosVppEBookAssignment(_) => "microsoft.graph.iosVppEBookAssignment",
+            #[cfg(feature = "identity")]
+            Self::IpNamedLocation(_) => "microsoft.graph.ipNamedLocation",
+            Self::ItemActionSet(_) => "microsoft.graph.itemActionSet",
+            #[cfg(feature = "users")]
+            Self::ItemActivity(_) => "microsoft.graph.itemActivity",
             Self::ItemActivityStat(_) => "microsoft.graph.itemActivityStat",
+            #[cfg(feature = "users")]
+            Self::ItemActivityTimeSet(_) => "microsoft.graph.itemActivityTimeSet",
             #[cfg(feature = "mail")]
             Self::ItemAttachment(_) => "microsoft.graph.itemAttachment",
             Self::LicenseDetails(_) => "microsoft.graph.licenseDetails",
@@ -478,24 +1419,176 @@ impl AnyEntity {
             Self::ListItem(_) => "microsoft.graph.listItem",
             #[cfg(feature = "files")]
             Self::ListItemVersion(_) => "microsoft.graph.listItemVersion",
+            #[cfg(feature = "device_management")]
+            Self::LocalizedNotificationMessage(_) => {
+                "microsoft.graph.localizedNotificationMessage"
+            }
+            #[cfg(feature = "device_management")]
+            Self::MacOsCompliancePolicy(_) => "microsoft.graph.macOSCompliancePolicy",
+            #[cfg(feature = "device_management")]
+            Self::MacOsCustomConfiguration(_) => {
+                "microsoft.graph.macOSCustomConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::MacOsDeviceFeaturesConfiguration(_) => {
+                "microsoft.graph.macOSDeviceFeaturesConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::MacOsGeneralDeviceConfiguration(_) => {
+                "microsoft.graph.macOSGeneralDeviceConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::MacOsOfficeSuiteApp(_) => "microsoft.graph.macOSOfficeSuiteApp",
+            #[cfg(feature = "mail")]
+            Self::MailAssessmentRequest(_) => "microsoft.graph.mailAssessmentRequest",
             #[cfg(feature = "mail")]
             Self::MailFolder(_) => "microsoft.graph.mailFolder",
             #[cfg(feature = "mail")]
             Self::MailSearchFolder(_) => "microsoft.graph.mailSearchFolder",
+            #[cfg(feature = "device_management")]
+            Self::ManagedAndroidLobApp(_) => "microsoft.graph.managedAndroidLobApp",
+            #[cfg(feature = "device_management")]
+            Self::ManagedAndroidStoreApp(_) => "microsoft.graph.managedAndroidStoreApp",
+            #[cfg(feature = "device_management")]
+            Self::ManagedApp(_) => "microsoft.graph.managedApp",
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppConfiguration(_) => "microsoft.graph.managedAppConfiguration",
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppOperation(_) => "microsoft.graph.managedAppOperation",
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppPolicy(_) => "microsoft.graph.managedAppPolicy",
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppPolicyDeploymentSummary(_) => {
+                "microsoft.graph.managedAppPolicyDeploymentSummary"
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppProtection(_) => "microsoft.graph.managedAppProtection",
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppRegistration(_) => "microsoft.graph.managedAppRegistration",
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppStatus(_) => "microsoft.graph.managedAppStatus",
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppStatusRaw(_) => "microsoft.graph.managedAppStatusRaw",
+            #[cfg(feature = "device_management")]
+            Self::ManagedDevice(_) => "microsoft.graph.managedDevice",
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceMobileAppConfiguration(_) => {
+                "microsoft.graph.managedDeviceMobileAppConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceMobileAppConfigurationAssignment(_) => {
+                "microsoft.graph.managedDeviceMobileAppConfigurationAssignment"
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceMobileAppConfigurationDeviceStatus(_) => {
+                "microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus"
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceMobileAppConfigurationDeviceSummary(_) => {
+                "microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary"
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceMobileAppConfigurationUserStatus(_) => {
+                "microsoft.graph.managedDeviceMobileAppConfigurationUserStatus"
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceMobileAppConfigurationUserSummary(_) => {
+                "microsoft.graph.managedDeviceMobileAppConfigurationUserSummary"
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceOverview(_) => "microsoft.graph.managedDeviceOverview",
+            #[cfg(feature = "device_management")]
+            Self::ManagedEBook(_) => "microsoft.graph.managedEBook",
+            #[cfg(feature = "device_management")]
+            Self::ManagedEBookAssignment(_) => "microsoft.graph.managedEBookAssignment",
+            #[cfg(feature = "device_management")]
+            Self::ManagedIosLobApp(_) => "microsoft.graph.managedIOSLobApp",
+            #[cfg(feature = "device_management")]
+            Self::ManagedIosStoreApp(_) => "microsoft.graph.managedIOSStoreApp",
+            #[cfg(feature = "device_management")]
+            Self::ManagedMobileApp(_) => "microsoft.graph.managedMobileApp",
+            #[cfg(feature = "device_management")]
+            Self::ManagedMobileLobApp(_) => "microsoft.graph.managedMobileLobApp",
+            #[cfg(feature = "device_management")]
+            Self::MdmWindowsInformationProtectionPolicy(_) => {
+                "microsoft.graph.mdmWindowsInformationProtectionPolicy"
+            }
             #[cfg(feature = "mail")]
             Self::Message(_) => "microsoft.graph.message",
             #[cfg(feature = "mail")]
             Self::MessageRule(_) => "microsoft.graph.messageRule",
+            Self::MicrosoftAuthenticatorAuthenticationMethod(_) => {
+                "microsoft.graph.microsoftAuthenticatorAuthenticationMethod"
+            }
+            Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(_) => {
+                "microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration"
+            }
             Self::MicrosoftAuthenticatorAuthenticationMethodTarget(_) => {
                 "microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget"
+            }
+            #[cfg(feature = "device_management")]
+            Self::MicrosoftStoreForBusinessApp(_) => {
+                "microsoft.graph.microsoftStoreForBusinessApp"
+            }
+            #[cfg(feature = "device_management")]
+            Self::MobileApp(_) => "microsoft.graph.mobileApp",
+            #[cfg(feature = "device_management")]
+            Self::MobileAppAssignment(_) => "microsoft.graph.mobileAppAssignment",
+            #[cfg(feature = "device_management")]
+            Self::MobileAppCategory(_) => "microsoft.graph.mobileAppCategory",
+            #[cfg(feature = "device_management")]
+            Self::MobileAppContent(_) => "microsoft.graph.mobileAppContent",
+            #[cfg(feature = "device_management")]
+            Self::MobileAppContentFile(_) => "microsoft.graph.mobileAppContentFile",
+            #[cfg(feature = "device_management")]
+            Self::MobileLobApp(_) => "microsoft.graph.mobileLobApp",
+            #[cfg(feature = "device_management")]
+            Self::MobileThreatDefenseConnector(_) => {
+                "microsoft.graph.mobileThreatDefenseConnector"
             }
             Self::MultiValueLegacyExtendedProperty(_) => {
                 "microsoft.graph.multiValueLegacyExtendedProperty"
             }
+            #[cfg(feature = "identity")]
+            Self::NamedLocation(_) => "microsoft.graph.namedLocation",
             #[cfg(feature = "onenote")]
             Self::Notebook(_) => "microsoft.graph.notebook",
+            #[cfg(feature = "device_management")]
+            Self::NotificationMessageTemplate(_) => {
+                "microsoft.graph.notificationMessageTemplate"
+            }
+            #[cfg(feature = "device_management")]
+            Self::OfficeClientCheckinStatus(_) => {
+                "microsoft.graph.officeClientCheckinStatus"
+            }
+            #[cfg(feature = "device_management")]
+            Self::OfficeClientConfiguration(_) => {
+                "microsoft.graph.officeClientConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::OfficeClientConfigurationAssignment(_) => {
+                "microsoft.graph.officeClientConfigurationAssignment"
+            }
+            #[cfg(feature = "device_management")]
+            Self::OfficeConfiguration(_) => "microsoft.graph.officeConfiguration",
+            #[cfg(feature = "device_management")]
+            Self::OfficeConfigurationAssignmentTarget(_) => {
+                "microsoft.graph.officeConfigurationAssignmentTarget"
+            }
+            #[cfg(feature = "device_management")]
+            Self::OfficeConfigurationGroupAssignmentTarget(_) => {
+                "microsoft.graph.officeConfigurationGroupAssignmentTarget"
+            }
             #[cfg(feature = "users")]
             Self::OfficeGraphInsights(_) => "microsoft.graph.officeGraphInsights",
+            #[cfg(feature = "device_management")]
+            Self::OfficeUserCheckinSummary(_) => {
+                "microsoft.graph.officeUserCheckinSummary"
+            }
+            #[cfg(feature = "device_management")]
+            Self::OnPremisesConditionalAccessSettings(_) => {
+                "microsoft.graph.onPremisesConditionalAccessSettings"
+            }
             #[cfg(feature = "onenote")]
             Self::Onenote(_) => "microsoft.graph.onenote",
             Self::OnenoteEntityBaseModel(_) => "microsoft.graph.onenoteEntityBaseModel",
@@ -514,9 +1607,14 @@ impl AnyEntity {
             Self::OnenoteResource(_) => "microsoft.graph.onenoteResource",
             #[cfg(feature = "onenote")]
             Self::OnenoteSection(_) => "microsoft.graph.onenoteSection",
+            #[cfg(feature = "teams")]
+            Self::OpenShiftItem(_) => "microsoft.graph.openShiftItem",
             Self::OpenTypeExtension(_) => "microsoft.graph.openTypeExtension",
             Self::Operation(_) => "microsoft.graph.operation",
             Self::Organization(_) => "microsoft.graph.organization",
+            Self::OrganizationalBrandingProperties(_) => {
+                "microsoft.graph.organizationalBrandingProperties"
+            }
             Self::Orgcontact(_) => "microsoft.graph.orgcontact",
             #[cfg(feature = "mail")]
             Self::OutlookCategory(_) => "microsoft.graph.outlookCategory",
@@ -525,6 +1623,11 @@ impl AnyEntity {
             Self::OutlookUser(_) => "microsoft.graph.outlookUser",
             #[cfg(feature = "files")]
             Self::Permission(_) => "microsoft.graph.permission",
+            Self::PermissionGrantConditionSet(_) => {
+                "microsoft.graph.permissionGrantConditionSet"
+            }
+            #[cfg(feature = "identity")]
+            Self::PermissionGrantPolicy(_) => "microsoft.graph.permissionGrantPolicy",
             #[cfg(feature = "users")]
             Self::Person(_) => "microsoft.graph.person",
             #[cfg(feature = "planner")]
@@ -555,17 +1658,68 @@ impl AnyEntity {
             Self::PlannerTaskDetails(_) => "microsoft.graph.plannerTaskDetails",
             #[cfg(feature = "planner")]
             Self::PlannerUser(_) => "microsoft.graph.plannerUser",
+            Self::PolicyBase(_) => "microsoft.graph.policyBase",
             Self::Post(_) => "microsoft.graph.post",
+            #[cfg(feature = "print")]
+            Self::Print(_) => "microsoft.graph.print",
+            #[cfg(feature = "print")]
+            Self::PrintConnector(_) => "microsoft.graph.printConnector",
+            #[cfg(feature = "print")]
+            Self::PrintDocument(_) => "microsoft.graph.printDocument",
+            #[cfg(feature = "print")]
+            Self::PrintJob(_) => "microsoft.graph.printJob",
+            #[cfg(feature = "print")]
+            Self::PrintOperation(_) => "microsoft.graph.printOperation",
+            #[cfg(feature = "print")]
+            Self::PrintService(_) => "microsoft.graph.printService",
+            #[cfg(feature = "print")]
+            Self::PrintServiceEndpoint(_) => "microsoft.graph.printServiceEndpoint",
+            #[cfg(feature = "print")]
+            Self::PrintTask(_) => "microsoft.graph.printTask",
+            #[cfg(feature = "print")]
+            Self::PrintTaskDefinition(_) => "microsoft.graph.printTaskDefinition",
+            #[cfg(feature = "print")]
+            Self::PrintTaskTrigger(_) => "microsoft.graph.printTaskTrigger",
+            #[cfg(feature = "print")]
+            Self::PrintUsageByPrinter(_) => "microsoft.graph.printUsageByPrinter",
+            #[cfg(feature = "print")]
+            Self::PrintUsageByUser(_) => "microsoft.graph.printUsageByUser",
+            #[cfg(feature = "print")]
+            Self::Printer(_) => "microsoft.graph.printer",
+            #[cfg(feature = "print")]
+            Self::PrinterBase(_) => "microsoft.graph.printerBase",
+            #[cfg(feature = "print")]
+            Self::PrinterCreateOperation(_) => "microsoft.graph.printerCreateOperation",
+            #[cfg(feature = "print")]
+            Self::PrinterShare(_) => "microsoft.graph.printerShare",
             #[cfg(feature = "users")]
             Self::ProfilePhoto(_) => "microsoft.graph.profilePhoto",
+            Self::ProvisioningObjectSummary(_) => {
+                "microsoft.graph.provisioningObjectSummary"
+            }
             #[cfg(feature = "mail")]
             Self::ReferenceAttachment(_) => "microsoft.graph.referenceAttachment",
+            #[cfg(feature = "device_management")]
+            Self::RemoteAssistancePartner(_) => "microsoft.graph.remoteAssistancePartner",
+            #[cfg(feature = "device_management")]
+            Self::ReportRoot(_) => "microsoft.graph.reportRoot",
+            #[cfg(feature = "device_management")]
+            Self::ResourceOperation(_) => "microsoft.graph.resourceOperation",
+            Self::ResourceSpecificPermissionGrant(_) => {
+                "microsoft.graph.resourceSpecificPermissionGrant"
+            }
             #[cfg(feature = "identity")]
             Self::RiskDetection(_) => "microsoft.graph.riskDetection",
             #[cfg(feature = "identity")]
             Self::RiskyUser(_) => "microsoft.graph.riskyUser",
             #[cfg(feature = "identity")]
             Self::RiskyUserHistoryItem(_) => "microsoft.graph.riskyUserHistoryItem",
+            #[cfg(feature = "device_management")]
+            Self::RoleAssignment(_) => "microsoft.graph.roleAssignment",
+            #[cfg(feature = "device_management")]
+            Self::RoleDefinition(_) => "microsoft.graph.roleDefinition",
+            #[cfg(feature = "teams")]
+            Self::Schedule(_) => "microsoft.graph.schedule",
             #[cfg(feature = "teams")]
             Self::SchedulingGroup(_) => "microsoft.graph.schedulingGroup",
             Self::SchemaExtension(_) => "microsoft.graph.schemaExtension",
@@ -577,7 +1731,21 @@ impl AnyEntity {
             Self::Security(_) => "microsoft.graph.security",
             #[cfg(feature = "applications")]
             Self::ServicePrincipal(_) => "microsoft.graph.servicePrincipal",
+            #[cfg(feature = "device_management")]
+            Self::SettingStateDeviceSummary(_) => {
+                "microsoft.graph.settingStateDeviceSummary"
+            }
             Self::SharedDriveItem(_) => "microsoft.graph.sharedDriveItem",
+            #[cfg(feature = "users")]
+            Self::SharedInsight(_) => "microsoft.graph.sharedInsight",
+            #[cfg(feature = "device_management")]
+            Self::SharedPcConfiguration(_) => "microsoft.graph.sharedPCConfiguration",
+            #[cfg(feature = "teams")]
+            Self::Shift(_) => "microsoft.graph.shift",
+            #[cfg(feature = "teams")]
+            Self::ShiftActivity(_) => "microsoft.graph.shiftActivity",
+            #[cfg(feature = "teams")]
+            Self::ShiftItem(_) => "microsoft.graph.shiftItem",
             #[cfg(feature = "teams")]
             Self::ShiftPreferences(_) => "microsoft.graph.shiftPreferences",
             Self::SingleValueLegacyExtendedProperty(_) => {
@@ -585,8 +1753,25 @@ impl AnyEntity {
             }
             #[cfg(feature = "files")]
             Self::Site(_) => "microsoft.graph.site",
+            #[cfg(feature = "device_management")]
+            Self::SoftwareUpdateStatusSummary(_) => {
+                "microsoft.graph.softwareUpdateStatusSummary"
+            }
+            Self::StsPolicy(_) => "microsoft.graph.stsPolicy",
             Self::SubscribedSku(_) => "microsoft.graph.subscribedSku",
             Self::Subscription(_) => "microsoft.graph.subscription",
+            #[cfg(feature = "device_management")]
+            Self::TargetedManagedAppConfiguration(_) => {
+                "microsoft.graph.targetedManagedAppConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::TargetedManagedAppPolicyAssignment(_) => {
+                "microsoft.graph.targetedManagedAppPolicyAssignment"
+            }
+            #[cfg(feature = "device_management")]
+            Self::TargetedManagedAppProtection(_) => {
+                "microsoft.graph.targetedManagedAppProtection"
+            }
             #[cfg(feature = "teams")]
             Self::Team(_) => "microsoft.graph.team",
             #[cfg(feature = "teams")]
@@ -596,14 +1781,39 @@ impl AnyEntity {
             #[cfg(feature = "teams")]
             Self::TeamsAppInstallation(_) => "microsoft.graph.teamsAppInstallation",
             #[cfg(feature = "teams")]
+            Self::TeamsAsyncOperation(_) => "microsoft.graph.teamsAsyncOperation",
+            #[cfg(feature = "teams")]
             Self::TeamsTab(_) => "microsoft.graph.teamsTab",
             #[cfg(feature = "teams")]
             Self::TeamsTemplate(_) => "microsoft.graph.teamsTemplate",
             #[cfg(feature = "teams")]
             Self::Teamwork(_) => "microsoft.graph.teamwork",
+            #[cfg(feature = "teams")]
+            Self::TeamworkBot(_) => "microsoft.graph.teamworkBot",
+            #[cfg(feature = "teams")]
+            Self::TeamworkHostedContent(_) => "microsoft.graph.teamworkHostedContent",
+            #[cfg(feature = "device_management")]
+            Self::TelecomExpenseManagementPartner(_) => {
+                "microsoft.graph.telecomExpenseManagementPartner"
+            }
+            #[cfg(feature = "device_management")]
+            Self::TermsAndConditions(_) => "microsoft.graph.termsAndConditions",
+            #[cfg(feature = "device_management")]
+            Self::TermsAndConditionsAcceptanceStatus(_) => {
+                "microsoft.graph.termsAndConditionsAcceptanceStatus"
+            }
+            #[cfg(feature = "device_management")]
+            Self::TermsAndConditionsAssignment(_) => {
+                "microsoft.graph.termsAndConditionsAssignment"
+            }
+            Self::ThreatAssessmentRequest(_) => "microsoft.graph.threatAssessmentRequest",
+            #[cfg(feature = "security")]
+            Self::ThreatAssessmentResult(_) => "microsoft.graph.threatAssessmentResult",
             Self::ThumbnailSet(_) => "microsoft.graph.thumbnailSet",
             #[cfg(feature = "teams")]
             Self::TimeOff(_) => "microsoft.graph.timeOff",
+            #[cfg(feature = "teams")]
+            Self::TimeOffItem(_) => "microsoft.graph.timeOffItem",
             #[cfg(feature = "teams")]
             Self::TimeOffReason(_) => "microsoft.graph.timeOffReason",
             #[cfg(feature = "mail")]
@@ -612,15 +1822,139 @@ impl AnyEntity {
             Self::TodoTask(_) => "microsoft.graph.todoTask",
             #[cfg(feature = "mail")]
             Self::TodoTaskList(_) => "microsoft.graph.todoTaskList",
+            #[cfg(feature = "identity")]
+            Self::TokenIssuancePolicy(_) => "microsoft.graph.tokenIssuancePolicy",
+            #[cfg(feature = "identity")]
+            Self::TokenLifetimePolicy(_) => "microsoft.graph.tokenLifetimePolicy",
+            #[cfg(feature = "users")]
+            Self::Trending(_) => "microsoft.graph.trending",
+            Self::UrlAssessmentRequest(_) => "microsoft.graph.urlAssessmentRequest",
+            #[cfg(feature = "users")]
+            Self::UsedInsight(_) => "microsoft.graph.usedInsight",
             #[cfg(feature = "users")]
             Self::User(_) => "microsoft.graph.user",
             Self::UserActivity(_) => "microsoft.graph.userActivity",
+            #[cfg(feature = "users")]
+            Self::UserConsentRequest(_) => "microsoft.graph.userConsentRequest",
+            #[cfg(feature = "users")]
+            Self::UserFlowLanguageConfiguration(_) => {
+                "microsoft.graph.userFlowLanguageConfiguration"
+            }
+            #[cfg(feature = "users")]
+            Self::UserFlowLanguagePage(_) => "microsoft.graph.userFlowLanguagePage",
+            #[cfg(feature = "device_management")]
+            Self::UserInstallStateSummary(_) => "microsoft.graph.userInstallStateSummary",
             #[cfg(feature = "users")]
             Self::UserScopeTeamsAppInstallation(_) => {
                 "microsoft.graph.userScopeTeamsAppInstallation"
             }
             #[cfg(feature = "users")]
             Self::UserTeamwork(_) => "microsoft.graph.userTeamwork",
+            #[cfg(feature = "device_management")]
+            Self::VppToken(_) => "microsoft.graph.vppToken",
+            #[cfg(feature = "device_management")]
+            Self::WebApp(_) => "microsoft.graph.webApp",
+            #[cfg(feature = "device_management")]
+            Self::Win32LobApp(_) => "microsoft.graph.win32LobApp",
+            #[cfg(feature = "device_management")]
+            Self::Windows10CompliancePolicy(_) => {
+                "microsoft.graph.windows10CompliancePolicy"
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10CustomConfiguration(_) => {
+                "microsoft.graph.windows10CustomConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10EndpointProtectionConfiguration(_) => {
+                "microsoft.graph.windows10EndpointProtectionConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10EnterpriseModernAppManagementConfiguration(_) => {
+                "microsoft.graph.windows10EnterpriseModernAppManagementConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10GeneralConfiguration(_) => {
+                "microsoft.graph.windows10GeneralConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10MobileCompliancePolicy(_) => {
+                "microsoft.graph.windows10MobileCompliancePolicy"
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10SecureAssessmentConfiguration(_) => {
+                "microsoft.graph.windows10SecureAssessmentConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10TeamGeneralConfiguration(_) => {
+                "microsoft.graph.windows10TeamGeneralConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows81CompliancePolicy(_) => {
+                "microsoft.graph.windows81CompliancePolicy"
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows81GeneralConfiguration(_) => {
+                "microsoft.graph.windows81GeneralConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsAutopilotDeviceIdentity(_) => {
+                "microsoft.graph.windowsAutopilotDeviceIdentity"
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsDefenderAdvancedThreatProtectionConfiguration(_) => {
+                "microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration"
+            }
+            Self::WindowsHelloForBusinessAuthenticationMethod(_) => {
+                "microsoft.graph.windowsHelloForBusinessAuthenticationMethod"
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsInformationProtection(_) => {
+                "microsoft.graph.windowsInformationProtection"
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsInformationProtectionAppLearningSummary(_) => {
+                "microsoft.graph.windowsInformationProtectionAppLearningSummary"
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsInformationProtectionAppLockerFile(_) => {
+                "microsoft.graph.windowsInformationProtectionAppLockerFile"
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsInformationProtectionNetworkLearningSummary(_) => {
+                "microsoft.graph.windowsInformationProtectionNetworkLearningSummary"
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsInformationProtectionPolicy(_) => {
+                "microsoft.graph.windowsInformationProtectionPolicy"
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsMobileMsi(_) => "microsoft.graph.windowsMobileMSI",
+            #[cfg(feature = "device_management")]
+            Self::WindowsOfficeClientConfiguration(_) => {
+                "microsoft.graph.windowsOfficeClientConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsOfficeClientSecurityConfiguration(_) => {
+                "microsoft.graph.windowsOfficeClientSecurityConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsPhone81CompliancePolicy(_) => {
+                "microsoft.graph.windowsPhone81CompliancePolicy"
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsPhone81CustomConfiguration(_) => {
+                "microsoft.graph.windowsPhone81CustomConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsPhone81GeneralConfiguration(_) => {
+                "microsoft.graph.windowsPhone81GeneralConfiguration"
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsUniversalAppX(_) => "microsoft.graph.windowsUniversalAppX",
+            #[cfg(feature = "device_management")]
+            Self::WindowsUpdateForBusinessConfiguration(_) => {
+                "microsoft.graph.windowsUpdateForBusinessConfiguration"
+            }
             #[cfg(feature = "workbook")]
             Self::Workbook(_) => "microsoft.graph.workbook",
             #[cfg(feature = "workbook")]
@@ -682,12 +2016,18 @@ impl AnyEntity {
                 "microsoft.graph.workbookChartTitleFormat"
             }
             #[cfg(feature = "workbook")]
+            Self::WorkbookComment(_) => "microsoft.graph.workbookComment",
+            #[cfg(feature = "workbook")]
+            Self::WorkbookCommentReply(_) => "microsoft.graph.workbookCommentReply",
+            #[cfg(feature = "workbook")]
             Self::WorkbookFilter(_) => "microsoft.graph.workbookFilter",
             Self::WorkbookFormatProtection(_) => {
                 "microsoft.graph.workbookFormatProtection"
             }
             #[cfg(feature = "workbook")]
             Self::WorkbookNamedItem(_) => "microsoft.graph.workbookNamedItem",
+            #[cfg(feature = "workbook")]
+            Self::WorkbookOperation(_) => "microsoft.graph.workbookOperation",
             #[cfg(feature = "workbook")]
             Self::WorkbookPivotTable(_) => "microsoft.graph.workbookPivotTable",
             #[cfg(feature = "workbook")]
@@ -732,6 +2072,14 @@ impl graph_rt::FromJson for AnyEntity {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.UserFlow") => {
+                    Self::UserFlow(
+                        Box::new(
+                            <super::UserFlow as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
                 Some("microsoft.graph.aadUserConversationMember") => {
                     Self::AadUserConversationMember(
                         Box::new(
@@ -771,10 +2119,184 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                Some("microsoft.graph.activityBasedTimeoutPolicy") => {
+                    Self::ActivityBasedTimeoutPolicy(
+                        Box::new(
+                            <super::ActivityBasedTimeoutPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 Some("microsoft.graph.activityHistoryItem") => {
                     Self::ActivityHistoryItem(
                         Box::new(
                             <super::ActivityHistoryItem as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.adminConsentRequestPolicy") => {
+                    Self::AdminConsentRequestPolicy(
+                        Box::new(
+                            <super::AdminConsentRequestPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.administrativeUnit") => {
+                    Self::AdministrativeUnit(
+                        Box::new(
+                            <super::AdministrativeUnit as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity_governance")]
+                Some("microsoft.graph.agreement") => {
+                    Self::Agreement(
+                        Box::new(
+                            <super::Agreement as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity_governance")]
+                Some("microsoft.graph.agreementFile") => {
+                    Self::AgreementFile(
+                        Box::new(
+                            <super::AgreementFile as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.androidCompliancePolicy") => {
+                    Self::AndroidCompliancePolicy(
+                        Box::new(
+                            <super::AndroidCompliancePolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.androidCustomConfiguration") => {
+                    Self::AndroidCustomConfiguration(
+                        Box::new(
+                            <super::AndroidCustomConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.androidGeneralDeviceConfiguration") => {
+                    Self::AndroidGeneralDeviceConfiguration(
+                        Box::new(
+                            <super::AndroidGeneralDeviceConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.androidLobApp") => {
+                    Self::AndroidLobApp(
+                        Box::new(
+                            <super::AndroidLobApp as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.androidManagedAppProtection") => {
+                    Self::AndroidManagedAppProtection(
+                        Box::new(
+                            <super::AndroidManagedAppProtection as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.androidManagedAppRegistration") => {
+                    Self::AndroidManagedAppRegistration(
+                        Box::new(
+                            <super::AndroidManagedAppRegistration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.androidStoreApp") => {
+                    Self::AndroidStoreApp(
+                        Box::new(
+                            <super::AndroidStoreApp as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.androidWorkProfileCompliancePolicy") => {
+                    Self::AndroidWorkProfileCompliancePolicy(
+                        Box::new(
+                            <super::AndroidWorkProfileCompliancePolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.androidWorkProfileCustomConfiguration") => {
+                    Self::AndroidWorkProfileCustomConfiguration(
+                        Box::new(
+                            <super::AndroidWorkProfileCustomConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.androidWorkProfileGeneralDeviceConfiguration") => {
+                    Self::AndroidWorkProfileGeneralDeviceConfiguration(
+                        Box::new(
+                            <super::AndroidWorkProfileGeneralDeviceConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.appConsentRequest") => {
+                    Self::AppConsentRequest(
+                        Box::new(
+                            <super::AppConsentRequest as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.appleDeviceFeaturesConfigurationBase") => {
+                    Self::AppleDeviceFeaturesConfigurationBase(
+                        Box::new(
+                            <super::AppleDeviceFeaturesConfigurationBase as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.applePushNotificationCertificate") => {
+                    Self::ApplePushNotificationCertificate(
+                        Box::new(
+                            <super::ApplePushNotificationCertificate as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -788,11 +2310,57 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "applications")]
+                Some("microsoft.graph.applicationServicePrincipal") => {
+                    Self::ApplicationServicePrincipal(
+                        Box::new(
+                            <super::ApplicationServicePrincipal as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "applications")]
+                Some("microsoft.graph.applicationTemplate") => {
+                    Self::ApplicationTemplate(
+                        Box::new(
+                            <super::ApplicationTemplate as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity_governance")]
+                Some("microsoft.graph.approval") => {
+                    Self::Approval(
+                        Box::new(
+                            <super::Approval as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity_governance")]
+                Some("microsoft.graph.approvalStage") => {
+                    Self::ApprovalStage(
+                        Box::new(
+                            <super::ApprovalStage as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "mail")]
                 Some("microsoft.graph.attachment") => {
                     Self::Attachment(
                         Box::new(
                             <super::Attachment as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.auditEvent") => {
+                    Self::AuditEvent(
+                        Box::new(
+                            <super::AuditEvent as graph_rt::Model>::from_map(&mut map)?,
                         ),
                     )
                 }
@@ -803,10 +2371,58 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.authenticationFlowsPolicy") => {
+                    Self::AuthenticationFlowsPolicy(
+                        Box::new(
+                            <super::AuthenticationFlowsPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.authenticationMethod") => {
+                    Self::AuthenticationMethod(
+                        Box::new(
+                            <super::AuthenticationMethod as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.authenticationMethodConfiguration") => {
+                    Self::AuthenticationMethodConfiguration(
+                        Box::new(
+                            <super::AuthenticationMethodConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 Some("microsoft.graph.authenticationMethodTarget") => {
                     Self::AuthenticationMethodTarget(
                         Box::new(
                             <super::AuthenticationMethodTarget as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.authorizationPolicy") => {
+                    Self::AuthorizationPolicy(
+                        Box::new(
+                            <super::AuthorizationPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.b2xIdentityUserFlow") => {
+                    Self::B2xIdentityUserFlow(
+                        Box::new(
+                            <super::B2xIdentityUserFlow as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -847,6 +2463,55 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "mail")]
+                Some("microsoft.graph.calendarPermission") => {
+                    Self::CalendarPermission(
+                        Box::new(
+                            <super::CalendarPermission as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "communications")]
+                Some("microsoft.graph.call") => {
+                    Self::Call(
+                        Box::new(<super::Call as graph_rt::Model>::from_map(&mut map)?),
+                    )
+                }
+                #[cfg(feature = "communications")]
+                Some("microsoft.graph.callRecords.callRecord") => {
+                    Self::CallRecord(
+                        Box::new(
+                            <super::CallRecord as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "communications")]
+                Some("microsoft.graph.callRecords.segment") => {
+                    Self::Segment(
+                        Box::new(
+                            <super::Segment as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "communications")]
+                Some("microsoft.graph.callRecords.session") => {
+                    Self::Session(
+                        Box::new(
+                            <super::Session as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.certificateBasedAuthConfiguration") => {
+                    Self::CertificateBasedAuthConfiguration(
+                        Box::new(
+                            <super::CertificateBasedAuthConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 Some("microsoft.graph.changeTrackedEntity") => {
                     Self::ChangeTrackedEntity(
                         Box::new(
@@ -857,10 +2522,54 @@ impl graph_rt::FromJson for AnyEntity {
                     )
                 }
                 #[cfg(feature = "teams")]
+                Some("microsoft.graph.channel") => {
+                    Self::Channel(
+                        Box::new(
+                            <super::Channel as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "teams")]
+                Some("microsoft.graph.chat") => {
+                    Self::Chat(
+                        Box::new(<super::Chat as graph_rt::Model>::from_map(&mut map)?),
+                    )
+                }
+                #[cfg(feature = "teams")]
                 Some("microsoft.graph.chatMessage") => {
                     Self::ChatMessage(
                         Box::new(
                             <super::ChatMessage as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "teams")]
+                Some("microsoft.graph.chatMessageAttachment") => {
+                    Self::ChatMessageAttachment(
+                        Box::new(
+                            <super::ChatMessageAttachment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "teams")]
+                Some("microsoft.graph.chatMessageHostedContent") => {
+                    Self::ChatMessageHostedContent(
+                        Box::new(
+                            <super::ChatMessageHostedContent as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.claimsMappingPolicy") => {
+                    Self::ClaimsMappingPolicy(
+                        Box::new(
+                            <super::ClaimsMappingPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
                         ),
                     )
                 }
@@ -878,6 +2587,26 @@ impl graph_rt::FromJson for AnyEntity {
                     Self::ColumnLink(
                         Box::new(
                             <super::ColumnLink as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.complianceManagementPartner") => {
+                    Self::ComplianceManagementPartner(
+                        Box::new(
+                            <super::ComplianceManagementPartner as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.conditionalAccessPolicy") => {
+                    Self::ConditionalAccessPolicy(
+                        Box::new(
+                            <super::ConditionalAccessPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
                         ),
                     )
                 }
@@ -941,10 +2670,371 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.countryNamedLocation") => {
+                    Self::CountryNamedLocation(
+                        Box::new(
+                            <super::CountryNamedLocation as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.defaultManagedAppProtection") => {
+                    Self::DefaultManagedAppProtection(
+                        Box::new(
+                            <super::DefaultManagedAppProtection as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.defaultUserRolePermissions") => {
+                    Self::DefaultUserRolePermissions(
+                        Box::new(
+                            <super::DefaultUserRolePermissions as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.detectedApp") => {
+                    Self::DetectedApp(
+                        Box::new(
+                            <super::DetectedApp as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "device_management")]
                 Some("microsoft.graph.device") => {
                     Self::Device(
                         Box::new(<super::Device as graph_rt::Model>::from_map(&mut map)?),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceAndAppManagementRoleAssignment") => {
+                    Self::DeviceAndAppManagementRoleAssignment(
+                        Box::new(
+                            <super::DeviceAndAppManagementRoleAssignment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceAndAppManagementRoleDefinition") => {
+                    Self::DeviceAndAppManagementRoleDefinition(
+                        Box::new(
+                            <super::DeviceAndAppManagementRoleDefinition as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceAppManagement") => {
+                    Self::DeviceAppManagement(
+                        Box::new(
+                            <super::DeviceAppManagement as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceCategory") => {
+                    Self::DeviceCategory(
+                        Box::new(
+                            <super::DeviceCategory as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceComplianceActionItem") => {
+                    Self::DeviceComplianceActionItem(
+                        Box::new(
+                            <super::DeviceComplianceActionItem as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceComplianceDeviceOverview") => {
+                    Self::DeviceComplianceDeviceOverview(
+                        Box::new(
+                            <super::DeviceComplianceDeviceOverview as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceComplianceDeviceStatus") => {
+                    Self::DeviceComplianceDeviceStatus(
+                        Box::new(
+                            <super::DeviceComplianceDeviceStatus as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceCompliancePolicy") => {
+                    Self::DeviceCompliancePolicy(
+                        Box::new(
+                            <super::DeviceCompliancePolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceCompliancePolicyAssignment") => {
+                    Self::DeviceCompliancePolicyAssignment(
+                        Box::new(
+                            <super::DeviceCompliancePolicyAssignment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceCompliancePolicyDeviceStateSummary") => {
+                    Self::DeviceCompliancePolicyDeviceStateSummary(
+                        Box::new(
+                            <super::DeviceCompliancePolicyDeviceStateSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceCompliancePolicySettingStateSummary") => {
+                    Self::DeviceCompliancePolicySettingStateSummary(
+                        Box::new(
+                            <super::DeviceCompliancePolicySettingStateSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceComplianceScheduledActionForRule") => {
+                    Self::DeviceComplianceScheduledActionForRule(
+                        Box::new(
+                            <super::DeviceComplianceScheduledActionForRule as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceComplianceSettingState") => {
+                    Self::DeviceComplianceSettingState(
+                        Box::new(
+                            <super::DeviceComplianceSettingState as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceComplianceUserOverview") => {
+                    Self::DeviceComplianceUserOverview(
+                        Box::new(
+                            <super::DeviceComplianceUserOverview as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceComplianceUserStatus") => {
+                    Self::DeviceComplianceUserStatus(
+                        Box::new(
+                            <super::DeviceComplianceUserStatus as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceConfiguration") => {
+                    Self::DeviceConfiguration(
+                        Box::new(
+                            <super::DeviceConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceConfigurationAssignment") => {
+                    Self::DeviceConfigurationAssignment(
+                        Box::new(
+                            <super::DeviceConfigurationAssignment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceConfigurationDeviceOverview") => {
+                    Self::DeviceConfigurationDeviceOverview(
+                        Box::new(
+                            <super::DeviceConfigurationDeviceOverview as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceConfigurationDeviceStateSummary") => {
+                    Self::DeviceConfigurationDeviceStateSummary(
+                        Box::new(
+                            <super::DeviceConfigurationDeviceStateSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceConfigurationDeviceStatus") => {
+                    Self::DeviceConfigurationDeviceStatus(
+                        Box::new(
+                            <super::DeviceConfigurationDeviceStatus as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceConfigurationUserOverview") => {
+                    Self::DeviceConfigurationUserOverview(
+                        Box::new(
+                            <super::DeviceConfigurationUserOverview as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceConfigurationUserStatus") => {
+                    Self::DeviceConfigurationUserStatus(
+                        Box::new(
+                            <super::DeviceConfigurationUserStatus as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceEnrollmentConfiguration") => {
+                    Self::DeviceEnrollmentConfiguration(
+                        Box::new(
+                            <super::DeviceEnrollmentConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceEnrollmentLimitConfiguration") => {
+                    Self::DeviceEnrollmentLimitConfiguration(
+                        Box::new(
+                            <super::DeviceEnrollmentLimitConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some(
+                    "microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration",
+                ) => {
+                    Self::DeviceEnrollmentPlatformRestrictionsConfiguration(
+                        Box::new(
+                            <super::DeviceEnrollmentPlatformRestrictionsConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some(
+                    "microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration",
+                ) => {
+                    Self::DeviceEnrollmentWindowsHelloForBusinessConfiguration(
+                        Box::new(
+                            <super::DeviceEnrollmentWindowsHelloForBusinessConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceInstallState") => {
+                    Self::DeviceInstallState(
+                        Box::new(
+                            <super::DeviceInstallState as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceManagement") => {
+                    Self::DeviceManagement(
+                        Box::new(
+                            <super::DeviceManagement as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceManagementExchangeConnector") => {
+                    Self::DeviceManagementExchangeConnector(
+                        Box::new(
+                            <super::DeviceManagementExchangeConnector as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceManagementExportJob") => {
+                    Self::DeviceManagementExportJob(
+                        Box::new(
+                            <super::DeviceManagementExportJob as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceManagementPartner") => {
+                    Self::DeviceManagementPartner(
+                        Box::new(
+                            <super::DeviceManagementPartner as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.deviceManagementReports") => {
+                    Self::DeviceManagementReports(
+                        Box::new(
+                            <super::DeviceManagementReports as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
                     )
                 }
                 Some("microsoft.graph.directory") => {
@@ -1073,11 +3163,71 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.eBookInstallSummary") => {
+                    Self::EBookInstallSummary(
+                        Box::new(
+                            <super::EBookInstallSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.editionUpgradeConfiguration") => {
+                    Self::EditionUpgradeConfiguration(
+                        Box::new(
+                            <super::EditionUpgradeConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "education")]
+                Some("microsoft.graph.educationAssignment") => {
+                    Self::EducationAssignment(
+                        Box::new(
+                            <super::EducationAssignment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "education")]
+                Some("microsoft.graph.educationAssignmentDefaults") => {
+                    Self::EducationAssignmentDefaults(
+                        Box::new(
+                            <super::EducationAssignmentDefaults as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "education")]
+                Some("microsoft.graph.educationAssignmentSettings") => {
+                    Self::EducationAssignmentSettings(
+                        Box::new(
+                            <super::EducationAssignmentSettings as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "education")]
                 Some("microsoft.graph.educationClass") => {
                     Self::EducationClass(
                         Box::new(
                             <super::EducationClass as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "education")]
+                Some("microsoft.graph.educationFeedbackOutcome") => {
+                    Self::EducationFeedbackOutcome(
+                        Box::new(
+                            <super::EducationFeedbackOutcome as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -1094,6 +3244,46 @@ impl graph_rt::FromJson for AnyEntity {
                     )
                 }
                 #[cfg(feature = "education")]
+                Some("microsoft.graph.educationOutcome") => {
+                    Self::EducationOutcome(
+                        Box::new(
+                            <super::EducationOutcome as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "education")]
+                Some("microsoft.graph.educationPointsOutcome") => {
+                    Self::EducationPointsOutcome(
+                        Box::new(
+                            <super::EducationPointsOutcome as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "education")]
+                Some("microsoft.graph.educationRubric") => {
+                    Self::EducationRubric(
+                        Box::new(
+                            <super::EducationRubric as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "education")]
+                Some("microsoft.graph.educationRubricOutcome") => {
+                    Self::EducationRubricOutcome(
+                        Box::new(
+                            <super::EducationRubricOutcome as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "education")]
                 Some("microsoft.graph.educationSchool") => {
                     Self::EducationSchool(
                         Box::new(
@@ -1104,10 +3294,48 @@ impl graph_rt::FromJson for AnyEntity {
                     )
                 }
                 #[cfg(feature = "education")]
+                Some("microsoft.graph.educationSubmission") => {
+                    Self::EducationSubmission(
+                        Box::new(
+                            <super::EducationSubmission as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "education")]
                 Some("microsoft.graph.educationUser") => {
                     Self::EducationUser(
                         Box::new(
                             <super::EducationUser as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.emailAuthenticationMethodConfiguration") => {
+                    Self::EmailAuthenticationMethodConfiguration(
+                        Box::new(
+                            <super::EmailAuthenticationMethodConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.emailFileAssessmentRequest") => {
+                    Self::EmailFileAssessmentRequest(
+                        Box::new(
+                            <super::EmailFileAssessmentRequest as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.enrollmentConfigurationAssignment") => {
+                    Self::EnrollmentConfigurationAssignment(
+                        Box::new(
+                            <super::EnrollmentConfigurationAssignment as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -1154,11 +3382,91 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                Some("microsoft.graph.extensionProperty") => {
+                    Self::ExtensionProperty(
+                        Box::new(
+                            <super::ExtensionProperty as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "search")]
+                Some("microsoft.graph.externalConnectors.connectionOperation") => {
+                    Self::ConnectionOperation(
+                        Box::new(
+                            <super::ConnectionOperation as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "search")]
+                Some("microsoft.graph.externalConnectors.externalConnection") => {
+                    Self::ExternalConnection(
+                        Box::new(
+                            <super::ExternalConnection as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "search")]
+                Some("microsoft.graph.externalConnectors.externalItem") => {
+                    Self::ExternalItem(
+                        Box::new(
+                            <super::ExternalItem as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "search")]
+                Some("microsoft.graph.externalConnectors.schema") => {
+                    Self::Schema(
+                        Box::new(<super::Schema as graph_rt::Model>::from_map(&mut map)?),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.featureRolloutPolicy") => {
+                    Self::FeatureRolloutPolicy(
+                        Box::new(
+                            <super::FeatureRolloutPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.fido2AuthenticationMethod") => {
+                    Self::Fido2AuthenticationMethod(
+                        Box::new(
+                            <super::Fido2AuthenticationMethod as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.fido2AuthenticationMethodConfiguration") => {
+                    Self::Fido2AuthenticationMethodConfiguration(
+                        Box::new(
+                            <super::Fido2AuthenticationMethodConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "files")]
                 Some("microsoft.graph.fieldValueSet") => {
                     Self::FieldValueSet(
                         Box::new(
                             <super::FieldValueSet as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.fileAssessmentRequest") => {
+                    Self::FileAssessmentRequest(
+                        Box::new(
+                            <super::FileAssessmentRequest as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -1208,6 +3516,65 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.homeRealmDiscoveryPolicy") => {
+                    Self::HomeRealmDiscoveryPolicy(
+                        Box::new(
+                            <super::HomeRealmDiscoveryPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.identityApiConnector") => {
+                    Self::IdentityApiConnector(
+                        Box::new(
+                            <super::IdentityApiConnector as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.identitySecurityDefaultsEnforcementPolicy") => {
+                    Self::IdentitySecurityDefaultsEnforcementPolicy(
+                        Box::new(
+                            <super::IdentitySecurityDefaultsEnforcementPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.identityUserFlowAttributeAssignment") => {
+                    Self::IdentityUserFlowAttributeAssignment(
+                        Box::new(
+                            <super::IdentityUserFlowAttributeAssignment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.implicitGrantSettings") => {
+                    Self::ImplicitGrantSettings(
+                        Box::new(
+                            <super::ImplicitGrantSettings as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.importedWindowsAutopilotDeviceIdentity") => {
+                    Self::ImportedWindowsAutopilotDeviceIdentity(
+                        Box::new(
+                            <super::ImportedWindowsAutopilotDeviceIdentity as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "mail")]
                 Some("microsoft.graph.inferenceClassification") => {
                     Self::InferenceClassification(
@@ -1235,10 +3602,189 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosCertificateProfile") => {
+                    Self::IosCertificateProfile(
+                        Box::new(
+                            <super::IosCertificateProfile as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosCompliancePolicy") => {
+                    Self::IosCompliancePolicy(
+                        Box::new(
+                            <super::IosCompliancePolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosCustomConfiguration") => {
+                    Self::IosCustomConfiguration(
+                        Box::new(
+                            <super::IosCustomConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosDeviceFeaturesConfiguration") => {
+                    Self::IosDeviceFeaturesConfiguration(
+                        Box::new(
+                            <super::IosDeviceFeaturesConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosGeneralDeviceConfiguration") => {
+                    Self::IosGeneralDeviceConfiguration(
+                        Box::new(
+                            <super::IosGeneralDeviceConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosLobApp") => {
+                    Self::IosLobApp(
+                        Box::new(
+                            <super::IosLobApp as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosManagedAppProtection") => {
+                    Self::IosManagedAppProtection(
+                        Box::new(
+                            <super::IosManagedAppProtection as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosManagedAppRegistration") => {
+                    Self::IosManagedAppRegistration(
+                        Box::new(
+                            <super::IosManagedAppRegistration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosMobileAppConfiguration") => {
+                    Self::IosMobileAppConfiguration(
+                        Box::new(
+                            <super::IosMobileAppConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosStoreApp") => {
+                    Self::IosStoreApp(
+                        Box::new(
+                            <super::IosStoreApp as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosUpdateConfiguration") => {
+                    Self::IosUpdateConfiguration(
+                        Box::new(
+                            <super::IosUpdateConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosUpdateDeviceStatus") => {
+                    Self::IosUpdateDeviceStatus(
+                        Box::new(
+                            <super::IosUpdateDeviceStatus as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosVppApp") => {
+                    Self::IosVppApp(
+                        Box::new(
+                            <super::IosVppApp as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosVppEBook") => {
+                    Self::IosVppEBook(
+                        Box::new(
+                            <super::IosVppEBook as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.iosVppEBookAssignment") => {
+                    Self::IosVppEBookAssignment(
+                        Box::new(
+                            <super::IosVppEBookAssignment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.ipNamedLocation") => {
+                    Self::IpNamedLocation(
+                        Box::new(
+                            <super::IpNamedLocation as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.itemActionSet") => {
+                    Self::ItemActionSet(
+                        Box::new(
+                            <super::ItemActionSet as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "users")]
+                Some("microsoft.graph.itemActivity") => {
+                    Self::ItemActivity(
+                        Box::new(
+                            <super::ItemActivity as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
                 Some("microsoft.graph.itemActivityStat") => {
                     Self::ItemActivityStat(
                         Box::new(
                             <super::ItemActivityStat as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "users")]
+                Some("microsoft.graph.itemActivityTimeSet") => {
+                    Self::ItemActivityTimeSet(
+                        Box::new(
+                            <super::ItemActivityTimeSet as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -1296,6 +3842,76 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.localizedNotificationMessage") => {
+                    Self::LocalizedNotificationMessage(
+                        Box::new(
+                            <super::LocalizedNotificationMessage as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.macOSCompliancePolicy") => {
+                    Self::MacOsCompliancePolicy(
+                        Box::new(
+                            <super::MacOsCompliancePolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.macOSCustomConfiguration") => {
+                    Self::MacOsCustomConfiguration(
+                        Box::new(
+                            <super::MacOsCustomConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.macOSDeviceFeaturesConfiguration") => {
+                    Self::MacOsDeviceFeaturesConfiguration(
+                        Box::new(
+                            <super::MacOsDeviceFeaturesConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.macOSGeneralDeviceConfiguration") => {
+                    Self::MacOsGeneralDeviceConfiguration(
+                        Box::new(
+                            <super::MacOsGeneralDeviceConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.macOSOfficeSuiteApp") => {
+                    Self::MacOsOfficeSuiteApp(
+                        Box::new(
+                            <super::MacOsOfficeSuiteApp as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "mail")]
+                Some("microsoft.graph.mailAssessmentRequest") => {
+                    Self::MailAssessmentRequest(
+                        Box::new(
+                            <super::MailAssessmentRequest as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "mail")]
                 Some("microsoft.graph.mailFolder") => {
                     Self::MailFolder(
@@ -1309,6 +3925,268 @@ impl graph_rt::FromJson for AnyEntity {
                     Self::MailSearchFolder(
                         Box::new(
                             <super::MailSearchFolder as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedAndroidLobApp") => {
+                    Self::ManagedAndroidLobApp(
+                        Box::new(
+                            <super::ManagedAndroidLobApp as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedAndroidStoreApp") => {
+                    Self::ManagedAndroidStoreApp(
+                        Box::new(
+                            <super::ManagedAndroidStoreApp as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedApp") => {
+                    Self::ManagedApp(
+                        Box::new(
+                            <super::ManagedApp as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedAppConfiguration") => {
+                    Self::ManagedAppConfiguration(
+                        Box::new(
+                            <super::ManagedAppConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedAppOperation") => {
+                    Self::ManagedAppOperation(
+                        Box::new(
+                            <super::ManagedAppOperation as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedAppPolicy") => {
+                    Self::ManagedAppPolicy(
+                        Box::new(
+                            <super::ManagedAppPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedAppPolicyDeploymentSummary") => {
+                    Self::ManagedAppPolicyDeploymentSummary(
+                        Box::new(
+                            <super::ManagedAppPolicyDeploymentSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedAppProtection") => {
+                    Self::ManagedAppProtection(
+                        Box::new(
+                            <super::ManagedAppProtection as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedAppRegistration") => {
+                    Self::ManagedAppRegistration(
+                        Box::new(
+                            <super::ManagedAppRegistration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedAppStatus") => {
+                    Self::ManagedAppStatus(
+                        Box::new(
+                            <super::ManagedAppStatus as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedAppStatusRaw") => {
+                    Self::ManagedAppStatusRaw(
+                        Box::new(
+                            <super::ManagedAppStatusRaw as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedDevice") => {
+                    Self::ManagedDevice(
+                        Box::new(
+                            <super::ManagedDevice as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedDeviceMobileAppConfiguration") => {
+                    Self::ManagedDeviceMobileAppConfiguration(
+                        Box::new(
+                            <super::ManagedDeviceMobileAppConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedDeviceMobileAppConfigurationAssignment") => {
+                    Self::ManagedDeviceMobileAppConfigurationAssignment(
+                        Box::new(
+                            <super::ManagedDeviceMobileAppConfigurationAssignment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some(
+                    "microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus",
+                ) => {
+                    Self::ManagedDeviceMobileAppConfigurationDeviceStatus(
+                        Box::new(
+                            <super::ManagedDeviceMobileAppConfigurationDeviceStatus as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some(
+                    "microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary",
+                ) => {
+                    Self::ManagedDeviceMobileAppConfigurationDeviceSummary(
+                        Box::new(
+                            <super::ManagedDeviceMobileAppConfigurationDeviceSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedDeviceMobileAppConfigurationUserStatus") => {
+                    Self::ManagedDeviceMobileAppConfigurationUserStatus(
+                        Box::new(
+                            <super::ManagedDeviceMobileAppConfigurationUserStatus as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some(
+                    "microsoft.graph.managedDeviceMobileAppConfigurationUserSummary",
+                ) => {
+                    Self::ManagedDeviceMobileAppConfigurationUserSummary(
+                        Box::new(
+                            <super::ManagedDeviceMobileAppConfigurationUserSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedDeviceOverview") => {
+                    Self::ManagedDeviceOverview(
+                        Box::new(
+                            <super::ManagedDeviceOverview as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedEBook") => {
+                    Self::ManagedEBook(
+                        Box::new(
+                            <super::ManagedEBook as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedEBookAssignment") => {
+                    Self::ManagedEBookAssignment(
+                        Box::new(
+                            <super::ManagedEBookAssignment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedIOSLobApp") => {
+                    Self::ManagedIosLobApp(
+                        Box::new(
+                            <super::ManagedIosLobApp as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedIOSStoreApp") => {
+                    Self::ManagedIosStoreApp(
+                        Box::new(
+                            <super::ManagedIosStoreApp as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedMobileApp") => {
+                    Self::ManagedMobileApp(
+                        Box::new(
+                            <super::ManagedMobileApp as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.managedMobileLobApp") => {
+                    Self::ManagedMobileLobApp(
+                        Box::new(
+                            <super::ManagedMobileLobApp as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.mdmWindowsInformationProtectionPolicy") => {
+                    Self::MdmWindowsInformationProtectionPolicy(
+                        Box::new(
+                            <super::MdmWindowsInformationProtectionPolicy as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -1330,12 +4208,108 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                Some("microsoft.graph.microsoftAuthenticatorAuthenticationMethod") => {
+                    Self::MicrosoftAuthenticatorAuthenticationMethod(
+                        Box::new(
+                            <super::MicrosoftAuthenticatorAuthenticationMethod as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some(
+                    "microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration",
+                ) => {
+                    Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(
+                        Box::new(
+                            <super::MicrosoftAuthenticatorAuthenticationMethodConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 Some(
                     "microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget",
                 ) => {
                     Self::MicrosoftAuthenticatorAuthenticationMethodTarget(
                         Box::new(
                             <super::MicrosoftAuthenticatorAuthenticationMethodTarget as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.microsoftStoreForBusinessApp") => {
+                    Self::MicrosoftStoreForBusinessApp(
+                        Box::new(
+                            <super::MicrosoftStoreForBusinessApp as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.mobileApp") => {
+                    Self::MobileApp(
+                        Box::new(
+                            <super::MobileApp as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.mobileAppAssignment") => {
+                    Self::MobileAppAssignment(
+                        Box::new(
+                            <super::MobileAppAssignment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.mobileAppCategory") => {
+                    Self::MobileAppCategory(
+                        Box::new(
+                            <super::MobileAppCategory as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.mobileAppContent") => {
+                    Self::MobileAppContent(
+                        Box::new(
+                            <super::MobileAppContent as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.mobileAppContentFile") => {
+                    Self::MobileAppContentFile(
+                        Box::new(
+                            <super::MobileAppContentFile as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.mobileLobApp") => {
+                    Self::MobileLobApp(
+                        Box::new(
+                            <super::MobileLobApp as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.mobileThreatDefenseConnector") => {
+                    Self::MobileThreatDefenseConnector(
+                        Box::new(
+                            <super::MobileThreatDefenseConnector as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -1350,6 +4324,16 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.namedLocation") => {
+                    Self::NamedLocation(
+                        Box::new(
+                            <super::NamedLocation as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "onenote")]
                 Some("microsoft.graph.notebook") => {
                     Self::Notebook(
@@ -1358,11 +4342,101 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.notificationMessageTemplate") => {
+                    Self::NotificationMessageTemplate(
+                        Box::new(
+                            <super::NotificationMessageTemplate as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.officeClientCheckinStatus") => {
+                    Self::OfficeClientCheckinStatus(
+                        Box::new(
+                            <super::OfficeClientCheckinStatus as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.officeClientConfiguration") => {
+                    Self::OfficeClientConfiguration(
+                        Box::new(
+                            <super::OfficeClientConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.officeClientConfigurationAssignment") => {
+                    Self::OfficeClientConfigurationAssignment(
+                        Box::new(
+                            <super::OfficeClientConfigurationAssignment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.officeConfiguration") => {
+                    Self::OfficeConfiguration(
+                        Box::new(
+                            <super::OfficeConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.officeConfigurationAssignmentTarget") => {
+                    Self::OfficeConfigurationAssignmentTarget(
+                        Box::new(
+                            <super::OfficeConfigurationAssignmentTarget as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.officeConfigurationGroupAssignmentTarget") => {
+                    Self::OfficeConfigurationGroupAssignmentTarget(
+                        Box::new(
+                            <super::OfficeConfigurationGroupAssignmentTarget as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "users")]
                 Some("microsoft.graph.officeGraphInsights") => {
                     Self::OfficeGraphInsights(
                         Box::new(
                             <super::OfficeGraphInsights as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.officeUserCheckinSummary") => {
+                    Self::OfficeUserCheckinSummary(
+                        Box::new(
+                            <super::OfficeUserCheckinSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.onPremisesConditionalAccessSettings") => {
+                    Self::OnPremisesConditionalAccessSettings(
+                        Box::new(
+                            <super::OnPremisesConditionalAccessSettings as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -1442,6 +4516,16 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "teams")]
+                Some("microsoft.graph.openShiftItem") => {
+                    Self::OpenShiftItem(
+                        Box::new(
+                            <super::OpenShiftItem as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 Some("microsoft.graph.openTypeExtension") => {
                     Self::OpenTypeExtension(
                         Box::new(
@@ -1462,6 +4546,15 @@ impl graph_rt::FromJson for AnyEntity {
                     Self::Organization(
                         Box::new(
                             <super::Organization as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.organizationalBrandingProperties") => {
+                    Self::OrganizationalBrandingProperties(
+                        Box::new(
+                            <super::OrganizationalBrandingProperties as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
                         ),
                     )
                 }
@@ -1502,6 +4595,25 @@ impl graph_rt::FromJson for AnyEntity {
                     Self::Permission(
                         Box::new(
                             <super::Permission as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.permissionGrantConditionSet") => {
+                    Self::PermissionGrantConditionSet(
+                        Box::new(
+                            <super::PermissionGrantConditionSet as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.permissionGrantPolicy") => {
+                    Self::PermissionGrantPolicy(
+                        Box::new(
+                            <super::PermissionGrantPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
                         ),
                     )
                 }
@@ -1611,9 +4723,160 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                Some("microsoft.graph.policyBase") => {
+                    Self::PolicyBase(
+                        Box::new(
+                            <super::PolicyBase as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
                 Some("microsoft.graph.post") => {
                     Self::Post(
                         Box::new(<super::Post as graph_rt::Model>::from_map(&mut map)?),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.print") => {
+                    Self::Print(
+                        Box::new(<super::Print as graph_rt::Model>::from_map(&mut map)?),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printConnector") => {
+                    Self::PrintConnector(
+                        Box::new(
+                            <super::PrintConnector as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printDocument") => {
+                    Self::PrintDocument(
+                        Box::new(
+                            <super::PrintDocument as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printJob") => {
+                    Self::PrintJob(
+                        Box::new(
+                            <super::PrintJob as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printOperation") => {
+                    Self::PrintOperation(
+                        Box::new(
+                            <super::PrintOperation as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printService") => {
+                    Self::PrintService(
+                        Box::new(
+                            <super::PrintService as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printServiceEndpoint") => {
+                    Self::PrintServiceEndpoint(
+                        Box::new(
+                            <super::PrintServiceEndpoint as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printTask") => {
+                    Self::PrintTask(
+                        Box::new(
+                            <super::PrintTask as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printTaskDefinition") => {
+                    Self::PrintTaskDefinition(
+                        Box::new(
+                            <super::PrintTaskDefinition as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printTaskTrigger") => {
+                    Self::PrintTaskTrigger(
+                        Box::new(
+                            <super::PrintTaskTrigger as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printUsageByPrinter") => {
+                    Self::PrintUsageByPrinter(
+                        Box::new(
+                            <super::PrintUsageByPrinter as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printUsageByUser") => {
+                    Self::PrintUsageByUser(
+                        Box::new(
+                            <super::PrintUsageByUser as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printer") => {
+                    Self::Printer(
+                        Box::new(
+                            <super::Printer as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printerBase") => {
+                    Self::PrinterBase(
+                        Box::new(
+                            <super::PrinterBase as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printerCreateOperation") => {
+                    Self::PrinterCreateOperation(
+                        Box::new(
+                            <super::PrinterCreateOperation as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "print")]
+                Some("microsoft.graph.printerShare") => {
+                    Self::PrinterShare(
+                        Box::new(
+                            <super::PrinterShare as graph_rt::Model>::from_map(&mut map)?,
+                        ),
                     )
                 }
                 #[cfg(feature = "users")]
@@ -1624,11 +4887,57 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                Some("microsoft.graph.provisioningObjectSummary") => {
+                    Self::ProvisioningObjectSummary(
+                        Box::new(
+                            <super::ProvisioningObjectSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "mail")]
                 Some("microsoft.graph.referenceAttachment") => {
                     Self::ReferenceAttachment(
                         Box::new(
                             <super::ReferenceAttachment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.remoteAssistancePartner") => {
+                    Self::RemoteAssistancePartner(
+                        Box::new(
+                            <super::RemoteAssistancePartner as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.reportRoot") => {
+                    Self::ReportRoot(
+                        Box::new(
+                            <super::ReportRoot as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.resourceOperation") => {
+                    Self::ResourceOperation(
+                        Box::new(
+                            <super::ResourceOperation as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.resourceSpecificPermissionGrant") => {
+                    Self::ResourceSpecificPermissionGrant(
+                        Box::new(
+                            <super::ResourceSpecificPermissionGrant as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -1659,6 +4968,34 @@ impl graph_rt::FromJson for AnyEntity {
                             <super::RiskyUserHistoryItem as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.roleAssignment") => {
+                    Self::RoleAssignment(
+                        Box::new(
+                            <super::RoleAssignment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.roleDefinition") => {
+                    Self::RoleDefinition(
+                        Box::new(
+                            <super::RoleDefinition as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "teams")]
+                Some("microsoft.graph.schedule") => {
+                    Self::Schedule(
+                        Box::new(
+                            <super::Schedule as graph_rt::Model>::from_map(&mut map)?,
                         ),
                     )
                 }
@@ -1715,12 +5052,66 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.settingStateDeviceSummary") => {
+                    Self::SettingStateDeviceSummary(
+                        Box::new(
+                            <super::SettingStateDeviceSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 Some("microsoft.graph.sharedDriveItem") => {
                     Self::SharedDriveItem(
                         Box::new(
                             <super::SharedDriveItem as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "users")]
+                Some("microsoft.graph.sharedInsight") => {
+                    Self::SharedInsight(
+                        Box::new(
+                            <super::SharedInsight as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.sharedPCConfiguration") => {
+                    Self::SharedPcConfiguration(
+                        Box::new(
+                            <super::SharedPcConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "teams")]
+                Some("microsoft.graph.shift") => {
+                    Self::Shift(
+                        Box::new(<super::Shift as graph_rt::Model>::from_map(&mut map)?),
+                    )
+                }
+                #[cfg(feature = "teams")]
+                Some("microsoft.graph.shiftActivity") => {
+                    Self::ShiftActivity(
+                        Box::new(
+                            <super::ShiftActivity as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "teams")]
+                Some("microsoft.graph.shiftItem") => {
+                    Self::ShiftItem(
+                        Box::new(
+                            <super::ShiftItem as graph_rt::Model>::from_map(&mut map)?,
                         ),
                     )
                 }
@@ -1749,6 +5140,23 @@ impl graph_rt::FromJson for AnyEntity {
                         Box::new(<super::Site as graph_rt::Model>::from_map(&mut map)?),
                     )
                 }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.softwareUpdateStatusSummary") => {
+                    Self::SoftwareUpdateStatusSummary(
+                        Box::new(
+                            <super::SoftwareUpdateStatusSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.stsPolicy") => {
+                    Self::StsPolicy(
+                        Box::new(
+                            <super::StsPolicy as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
                 Some("microsoft.graph.subscribedSku") => {
                     Self::SubscribedSku(
                         Box::new(
@@ -1762,6 +5170,36 @@ impl graph_rt::FromJson for AnyEntity {
                     Self::Subscription(
                         Box::new(
                             <super::Subscription as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.targetedManagedAppConfiguration") => {
+                    Self::TargetedManagedAppConfiguration(
+                        Box::new(
+                            <super::TargetedManagedAppConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.targetedManagedAppPolicyAssignment") => {
+                    Self::TargetedManagedAppPolicyAssignment(
+                        Box::new(
+                            <super::TargetedManagedAppPolicyAssignment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.targetedManagedAppProtection") => {
+                    Self::TargetedManagedAppProtection(
+                        Box::new(
+                            <super::TargetedManagedAppProtection as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
                         ),
                     )
                 }
@@ -1800,6 +5238,16 @@ impl graph_rt::FromJson for AnyEntity {
                     )
                 }
                 #[cfg(feature = "teams")]
+                Some("microsoft.graph.teamsAsyncOperation") => {
+                    Self::TeamsAsyncOperation(
+                        Box::new(
+                            <super::TeamsAsyncOperation as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "teams")]
                 Some("microsoft.graph.teamsTab") => {
                     Self::TeamsTab(
                         Box::new(
@@ -1825,6 +5273,83 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "teams")]
+                Some("microsoft.graph.teamworkBot") => {
+                    Self::TeamworkBot(
+                        Box::new(
+                            <super::TeamworkBot as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "teams")]
+                Some("microsoft.graph.teamworkHostedContent") => {
+                    Self::TeamworkHostedContent(
+                        Box::new(
+                            <super::TeamworkHostedContent as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.telecomExpenseManagementPartner") => {
+                    Self::TelecomExpenseManagementPartner(
+                        Box::new(
+                            <super::TelecomExpenseManagementPartner as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.termsAndConditions") => {
+                    Self::TermsAndConditions(
+                        Box::new(
+                            <super::TermsAndConditions as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.termsAndConditionsAcceptanceStatus") => {
+                    Self::TermsAndConditionsAcceptanceStatus(
+                        Box::new(
+                            <super::TermsAndConditionsAcceptanceStatus as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.termsAndConditionsAssignment") => {
+                    Self::TermsAndConditionsAssignment(
+                        Box::new(
+                            <super::TermsAndConditionsAssignment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.threatAssessmentRequest") => {
+                    Self::ThreatAssessmentRequest(
+                        Box::new(
+                            <super::ThreatAssessmentRequest as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "security")]
+                Some("microsoft.graph.threatAssessmentResult") => {
+                    Self::ThreatAssessmentResult(
+                        Box::new(
+                            <super::ThreatAssessmentResult as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 Some("microsoft.graph.thumbnailSet") => {
                     Self::ThumbnailSet(
                         Box::new(
@@ -1837,6 +5362,14 @@ impl graph_rt::FromJson for AnyEntity {
                     Self::TimeOff(
                         Box::new(
                             <super::TimeOff as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "teams")]
+                Some("microsoft.graph.timeOffItem") => {
+                    Self::TimeOffItem(
+                        Box::new(
+                            <super::TimeOffItem as graph_rt::Model>::from_map(&mut map)?,
                         ),
                     )
                 }
@@ -1872,6 +5405,51 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.tokenIssuancePolicy") => {
+                    Self::TokenIssuancePolicy(
+                        Box::new(
+                            <super::TokenIssuancePolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.tokenLifetimePolicy") => {
+                    Self::TokenLifetimePolicy(
+                        Box::new(
+                            <super::TokenLifetimePolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "users")]
+                Some("microsoft.graph.trending") => {
+                    Self::Trending(
+                        Box::new(
+                            <super::Trending as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.urlAssessmentRequest") => {
+                    Self::UrlAssessmentRequest(
+                        Box::new(
+                            <super::UrlAssessmentRequest as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "users")]
+                Some("microsoft.graph.usedInsight") => {
+                    Self::UsedInsight(
+                        Box::new(
+                            <super::UsedInsight as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "users")]
                 Some("microsoft.graph.user") => {
                     Self::User(
@@ -1882,6 +5460,46 @@ impl graph_rt::FromJson for AnyEntity {
                     Self::UserActivity(
                         Box::new(
                             <super::UserActivity as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "users")]
+                Some("microsoft.graph.userConsentRequest") => {
+                    Self::UserConsentRequest(
+                        Box::new(
+                            <super::UserConsentRequest as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "users")]
+                Some("microsoft.graph.userFlowLanguageConfiguration") => {
+                    Self::UserFlowLanguageConfiguration(
+                        Box::new(
+                            <super::UserFlowLanguageConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "users")]
+                Some("microsoft.graph.userFlowLanguagePage") => {
+                    Self::UserFlowLanguagePage(
+                        Box::new(
+                            <super::UserFlowLanguagePage as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.userInstallStateSummary") => {
+                    Self::UserInstallStateSummary(
+                        Box::new(
+                            <super::UserInstallStateSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
                         ),
                     )
                 }
@@ -1900,6 +5518,295 @@ impl graph_rt::FromJson for AnyEntity {
                     Self::UserTeamwork(
                         Box::new(
                             <super::UserTeamwork as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.vppToken") => {
+                    Self::VppToken(
+                        Box::new(
+                            <super::VppToken as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.webApp") => {
+                    Self::WebApp(
+                        Box::new(<super::WebApp as graph_rt::Model>::from_map(&mut map)?),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.win32LobApp") => {
+                    Self::Win32LobApp(
+                        Box::new(
+                            <super::Win32LobApp as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windows10CompliancePolicy") => {
+                    Self::Windows10CompliancePolicy(
+                        Box::new(
+                            <super::Windows10CompliancePolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windows10CustomConfiguration") => {
+                    Self::Windows10CustomConfiguration(
+                        Box::new(
+                            <super::Windows10CustomConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windows10EndpointProtectionConfiguration") => {
+                    Self::Windows10EndpointProtectionConfiguration(
+                        Box::new(
+                            <super::Windows10EndpointProtectionConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some(
+                    "microsoft.graph.windows10EnterpriseModernAppManagementConfiguration",
+                ) => {
+                    Self::Windows10EnterpriseModernAppManagementConfiguration(
+                        Box::new(
+                            <super::Windows10EnterpriseModernAppManagementConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windows10GeneralConfiguration") => {
+                    Self::Windows10GeneralConfiguration(
+                        Box::new(
+                            <super::Windows10GeneralConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windows10MobileCompliancePolicy") => {
+                    Self::Windows10MobileCompliancePolicy(
+                        Box::new(
+                            <super::Windows10MobileCompliancePolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windows10SecureAssessmentConfiguration") => {
+                    Self::Windows10SecureAssessmentConfiguration(
+                        Box::new(
+                            <super::Windows10SecureAssessmentConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windows10TeamGeneralConfiguration") => {
+                    Self::Windows10TeamGeneralConfiguration(
+                        Box::new(
+                            <super::Windows10TeamGeneralConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windows81CompliancePolicy") => {
+                    Self::Windows81CompliancePolicy(
+                        Box::new(
+                            <super::Windows81CompliancePolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windows81GeneralConfiguration") => {
+                    Self::Windows81GeneralConfiguration(
+                        Box::new(
+                            <super::Windows81GeneralConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windowsAutopilotDeviceIdentity") => {
+                    Self::WindowsAutopilotDeviceIdentity(
+                        Box::new(
+                            <super::WindowsAutopilotDeviceIdentity as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some(
+                    "microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration",
+                ) => {
+                    Self::WindowsDefenderAdvancedThreatProtectionConfiguration(
+                        Box::new(
+                            <super::WindowsDefenderAdvancedThreatProtectionConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.windowsHelloForBusinessAuthenticationMethod") => {
+                    Self::WindowsHelloForBusinessAuthenticationMethod(
+                        Box::new(
+                            <super::WindowsHelloForBusinessAuthenticationMethod as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windowsInformationProtection") => {
+                    Self::WindowsInformationProtection(
+                        Box::new(
+                            <super::WindowsInformationProtection as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some(
+                    "microsoft.graph.windowsInformationProtectionAppLearningSummary",
+                ) => {
+                    Self::WindowsInformationProtectionAppLearningSummary(
+                        Box::new(
+                            <super::WindowsInformationProtectionAppLearningSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windowsInformationProtectionAppLockerFile") => {
+                    Self::WindowsInformationProtectionAppLockerFile(
+                        Box::new(
+                            <super::WindowsInformationProtectionAppLockerFile as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some(
+                    "microsoft.graph.windowsInformationProtectionNetworkLearningSummary",
+                ) => {
+                    Self::WindowsInformationProtectionNetworkLearningSummary(
+                        Box::new(
+                            <super::WindowsInformationProtectionNetworkLearningSummary as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windowsInformationProtectionPolicy") => {
+                    Self::WindowsInformationProtectionPolicy(
+                        Box::new(
+                            <super::WindowsInformationProtectionPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windowsMobileMSI") => {
+                    Self::WindowsMobileMsi(
+                        Box::new(
+                            <super::WindowsMobileMsi as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windowsOfficeClientConfiguration") => {
+                    Self::WindowsOfficeClientConfiguration(
+                        Box::new(
+                            <super::WindowsOfficeClientConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windowsOfficeClientSecurityConfiguration") => {
+                    Self::WindowsOfficeClientSecurityConfiguration(
+                        Box::new(
+                            <super::WindowsOfficeClientSecurityConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windowsPhone81CompliancePolicy") => {
+                    Self::WindowsPhone81CompliancePolicy(
+                        Box::new(
+                            <super::WindowsPhone81CompliancePolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windowsPhone81CustomConfiguration") => {
+                    Self::WindowsPhone81CustomConfiguration(
+                        Box::new(
+                            <super::WindowsPhone81CustomConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windowsPhone81GeneralConfiguration") => {
+                    Self::WindowsPhone81GeneralConfiguration(
+                        Box::new(
+                            <super::WindowsPhone81GeneralConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windowsUniversalAppX") => {
+                    Self::WindowsUniversalAppX(
+                        Box::new(
+                            <super::WindowsUniversalAppX as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "device_management")]
+                Some("microsoft.graph.windowsUpdateForBusinessConfiguration") => {
+                    Self::WindowsUpdateForBusinessConfiguration(
+                        Box::new(
+                            <super::WindowsUpdateForBusinessConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
                         ),
                     )
                 }
@@ -2132,6 +6039,26 @@ impl graph_rt::FromJson for AnyEntity {
                     )
                 }
                 #[cfg(feature = "workbook")]
+                Some("microsoft.graph.workbookComment") => {
+                    Self::WorkbookComment(
+                        Box::new(
+                            <super::WorkbookComment as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "workbook")]
+                Some("microsoft.graph.workbookCommentReply") => {
+                    Self::WorkbookCommentReply(
+                        Box::new(
+                            <super::WorkbookCommentReply as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "workbook")]
                 Some("microsoft.graph.workbookFilter") => {
                     Self::WorkbookFilter(
                         Box::new(
@@ -2155,6 +6082,16 @@ impl graph_rt::FromJson for AnyEntity {
                     Self::WorkbookNamedItem(
                         Box::new(
                             <super::WorkbookNamedItem as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "workbook")]
+                Some("microsoft.graph.workbookOperation") => {
+                    Self::WorkbookOperation(
+                        Box::new(
+                            <super::WorkbookOperation as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -2313,344 +6250,4831 @@ impl graph_rt::ToJson for AnyEntity {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::Entity(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AadUserConversationMember(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "identity")]
+            Self::UserFlow(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.UserFlow")
+            }
+            Self::AadUserConversationMember(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.aadUserConversationMember",
+                )
+            }
             #[cfg(feature = "identity_governance")]
-            Self::AccessReviewInstance(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AccessReviewInstance(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.accessReviewInstance")
+            }
             #[cfg(feature = "identity_governance")]
             Self::AccessReviewInstanceDecisionItem(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.accessReviewInstanceDecisionItem",
+                )
             }
             #[cfg(feature = "identity_governance")]
             Self::AccessReviewScheduleDefinition(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.accessReviewScheduleDefinition",
+                )
             }
-            Self::ActivityHistoryItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "applications")]
-            Self::Application(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "mail")]
-            Self::Attachment(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AuditLogRoot(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::AuthenticationMethodTarget(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::BaseItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "files")]
-            Self::BaseItemVersion(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "mail")]
-            Self::Calendar(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "mail")]
-            Self::CalendarGroup(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ChangeTrackedEntity(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "teams")]
-            Self::ChatMessage(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "files")]
-            Self::ColumnDefinition(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ColumnLink(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "mail")]
-            Self::Contact(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "mail")]
-            Self::ContactFolder(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "files")]
-            Self::ContentType(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Contract(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "groups")]
-            Self::Conversation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ConversationMember(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "groups")]
-            Self::ConversationThread(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ActivityBasedTimeoutPolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.activityBasedTimeoutPolicy",
+                )
+            }
+            Self::ActivityHistoryItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.activityHistoryItem")
+            }
+            Self::AdminConsentRequestPolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.adminConsentRequestPolicy",
+                )
+            }
+            Self::AdministrativeUnit(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.administrativeUnit")
+            }
+            #[cfg(feature = "identity_governance")]
+            Self::Agreement(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.agreement")
+            }
+            #[cfg(feature = "identity_governance")]
+            Self::AgreementFile(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.agreementFile")
+            }
             #[cfg(feature = "device_management")]
-            Self::Device(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Directory(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DirectoryObject(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DirectoryObjectPartnerReference(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+            Self::AndroidCompliancePolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidCompliancePolicy",
+                )
             }
-            Self::DirectoryRole(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DirectoryRoleTemplate(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Domain(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DomainDnsCnameRecord(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DomainDnsMxRecord(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DomainDnsRecord(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DomainDnsSrvRecord(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DomainDnsTxtRecord(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DomainDnsUnavailableRecord(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "device_management")]
+            Self::AndroidCustomConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidCustomConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidGeneralDeviceConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidGeneralDeviceConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.androidLobApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidManagedAppProtection(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidManagedAppProtection",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidManagedAppRegistration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidManagedAppRegistration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidStoreApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.androidStoreApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidWorkProfileCompliancePolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidWorkProfileCompliancePolicy",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidWorkProfileCustomConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidWorkProfileCustomConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::AndroidWorkProfileGeneralDeviceConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.androidWorkProfileGeneralDeviceConfiguration",
+                )
+            }
+            Self::AppConsentRequest(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.appConsentRequest")
+            }
+            #[cfg(feature = "device_management")]
+            Self::AppleDeviceFeaturesConfigurationBase(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.appleDeviceFeaturesConfigurationBase",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::ApplePushNotificationCertificate(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.applePushNotificationCertificate",
+                )
+            }
+            #[cfg(feature = "applications")]
+            Self::Application(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.application")
+            }
+            #[cfg(feature = "applications")]
+            Self::ApplicationServicePrincipal(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.applicationServicePrincipal",
+                )
+            }
+            #[cfg(feature = "applications")]
+            Self::ApplicationTemplate(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.applicationTemplate")
+            }
+            #[cfg(feature = "identity_governance")]
+            Self::Approval(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.approval")
+            }
+            #[cfg(feature = "identity_governance")]
+            Self::ApprovalStage(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.approvalStage")
+            }
+            #[cfg(feature = "mail")]
+            Self::Attachment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.attachment")
+            }
+            #[cfg(feature = "device_management")]
+            Self::AuditEvent(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.auditEvent")
+            }
+            Self::AuditLogRoot(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.auditLogRoot")
+            }
+            #[cfg(feature = "identity")]
+            Self::AuthenticationFlowsPolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.authenticationFlowsPolicy",
+                )
+            }
+            Self::AuthenticationMethod(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.authenticationMethod")
+            }
+            Self::AuthenticationMethodConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.authenticationMethodConfiguration",
+                )
+            }
+            Self::AuthenticationMethodTarget(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.authenticationMethodTarget",
+                )
+            }
+            #[cfg(feature = "identity")]
+            Self::AuthorizationPolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.authorizationPolicy")
+            }
+            #[cfg(feature = "identity")]
+            Self::B2xIdentityUserFlow(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.b2xIdentityUserFlow")
+            }
+            Self::BaseItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.baseItem")
+            }
             #[cfg(feature = "files")]
-            Self::Drive(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::BaseItemVersion(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.baseItemVersion")
+            }
+            #[cfg(feature = "mail")]
+            Self::Calendar(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.calendar")
+            }
+            #[cfg(feature = "mail")]
+            Self::CalendarGroup(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.calendarGroup")
+            }
+            #[cfg(feature = "mail")]
+            Self::CalendarPermission(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.calendarPermission")
+            }
+            #[cfg(feature = "communications")]
+            Self::Call(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.call"),
+            #[cfg(feature = "communications")]
+            Self::CallRecord(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.callRecords.callRecord",
+                )
+            }
+            #[cfg(feature = "communications")]
+            Self::Segment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.callRecords.segment")
+            }
+            #[cfg(feature = "communications")]
+            Self::Session(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.callRecords.session")
+            }
+            Self::CertificateBasedAuthConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.certificateBasedAuthConfiguration",
+                )
+            }
+            Self::ChangeTrackedEntity(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.changeTrackedEntity")
+            }
+            #[cfg(feature = "teams")]
+            Self::Channel(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.channel")
+            }
+            #[cfg(feature = "teams")]
+            Self::Chat(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.chat"),
+            #[cfg(feature = "teams")]
+            Self::ChatMessage(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.chatMessage")
+            }
+            #[cfg(feature = "teams")]
+            Self::ChatMessageAttachment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.chatMessageAttachment")
+            }
+            #[cfg(feature = "teams")]
+            Self::ChatMessageHostedContent(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.chatMessageHostedContent",
+                )
+            }
+            #[cfg(feature = "identity")]
+            Self::ClaimsMappingPolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.claimsMappingPolicy")
+            }
             #[cfg(feature = "files")]
-            Self::DriveItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ColumnDefinition(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.columnDefinition")
+            }
+            Self::ColumnLink(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.columnLink")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ComplianceManagementPartner(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.complianceManagementPartner",
+                )
+            }
+            #[cfg(feature = "identity")]
+            Self::ConditionalAccessPolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.conditionalAccessPolicy",
+                )
+            }
+            #[cfg(feature = "mail")]
+            Self::Contact(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.contact")
+            }
+            #[cfg(feature = "mail")]
+            Self::ContactFolder(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.contactFolder")
+            }
             #[cfg(feature = "files")]
-            Self::DriveItemVersion(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "education")]
-            Self::EducationClass(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "education")]
-            Self::EducationOrganization(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "education")]
-            Self::EducationSchool(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "education")]
-            Self::EducationUser(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "mail")]
-            Self::Event(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "mail")]
-            Self::EventMessage(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "mail")]
-            Self::EventMessageRequest(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "mail")]
-            Self::EventMessageResponse(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Extension(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ContentType(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.contentType")
+            }
+            Self::Contract(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.contract")
+            }
+            #[cfg(feature = "groups")]
+            Self::Conversation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.conversation")
+            }
+            Self::ConversationMember(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.conversationMember")
+            }
+            #[cfg(feature = "groups")]
+            Self::ConversationThread(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.conversationThread")
+            }
+            #[cfg(feature = "identity")]
+            Self::CountryNamedLocation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.countryNamedLocation")
+            }
+            #[cfg(feature = "device_management")]
+            Self::DefaultManagedAppProtection(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.defaultManagedAppProtection",
+                )
+            }
+            Self::DefaultUserRolePermissions(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.defaultUserRolePermissions",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DetectedApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.detectedApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::Device(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.device"),
+            #[cfg(feature = "device_management")]
+            Self::DeviceAndAppManagementRoleAssignment(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceAndAppManagementRoleAssignment",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceAndAppManagementRoleDefinition(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceAndAppManagementRoleDefinition",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceAppManagement(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.deviceAppManagement")
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceCategory(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.deviceCategory")
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceActionItem(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceComplianceActionItem",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceDeviceOverview(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceComplianceDeviceOverview",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceDeviceStatus(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceComplianceDeviceStatus",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceCompliancePolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceCompliancePolicy",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceCompliancePolicyAssignment(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceCompliancePolicyAssignment",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceCompliancePolicyDeviceStateSummary(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceCompliancePolicyDeviceStateSummary",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceCompliancePolicySettingStateSummary(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceCompliancePolicySettingStateSummary",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceScheduledActionForRule(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceComplianceScheduledActionForRule",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceSettingState(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceComplianceSettingState",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceUserOverview(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceComplianceUserOverview",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceComplianceUserStatus(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceComplianceUserStatus",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfiguration(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.deviceConfiguration")
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfigurationAssignment(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceConfigurationAssignment",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfigurationDeviceOverview(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceConfigurationDeviceOverview",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfigurationDeviceStateSummary(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceConfigurationDeviceStateSummary",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfigurationDeviceStatus(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceConfigurationDeviceStatus",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfigurationUserOverview(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceConfigurationUserOverview",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceConfigurationUserStatus(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceConfigurationUserStatus",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceEnrollmentConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceEnrollmentConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceEnrollmentLimitConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceEnrollmentLimitConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceEnrollmentPlatformRestrictionsConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceEnrollmentWindowsHelloForBusinessConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceInstallState(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.deviceInstallState")
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceManagement(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.deviceManagement")
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceManagementExchangeConnector(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementExchangeConnector",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceManagementExportJob(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementExportJob",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceManagementPartner(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementPartner",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::DeviceManagementReports(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.deviceManagementReports",
+                )
+            }
+            Self::Directory(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.directory")
+            }
+            Self::DirectoryObject(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.directoryObject")
+            }
+            Self::DirectoryObjectPartnerReference(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.directoryObjectPartnerReference",
+                )
+            }
+            Self::DirectoryRole(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.directoryRole")
+            }
+            Self::DirectoryRoleTemplate(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.directoryRoleTemplate")
+            }
+            Self::Domain(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.domain"),
+            Self::DomainDnsCnameRecord(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.domainDnsCnameRecord")
+            }
+            Self::DomainDnsMxRecord(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.domainDnsMxRecord")
+            }
+            Self::DomainDnsRecord(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.domainDnsRecord")
+            }
+            Self::DomainDnsSrvRecord(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.domainDnsSrvRecord")
+            }
+            Self::DomainDnsTxtRecord(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.domainDnsTxtRecord")
+            }
+            Self::DomainDnsUnavailableRecord(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.domainDnsUnavailableRecord",
+                )
+            }
             #[cfg(feature = "files")]
-            Self::FieldValueSet(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Drive(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.drive"),
+            #[cfg(feature = "files")]
+            Self::DriveItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.driveItem")
+            }
+            #[cfg(feature = "files")]
+            Self::DriveItemVersion(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.driveItemVersion")
+            }
+            #[cfg(feature = "device_management")]
+            Self::EBookInstallSummary(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eBookInstallSummary")
+            }
+            #[cfg(feature = "device_management")]
+            Self::EditionUpgradeConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.editionUpgradeConfiguration",
+                )
+            }
+            #[cfg(feature = "education")]
+            Self::EducationAssignment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.educationAssignment")
+            }
+            #[cfg(feature = "education")]
+            Self::EducationAssignmentDefaults(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationAssignmentDefaults",
+                )
+            }
+            #[cfg(feature = "education")]
+            Self::EducationAssignmentSettings(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationAssignmentSettings",
+                )
+            }
+            #[cfg(feature = "education")]
+            Self::EducationClass(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.educationClass")
+            }
+            #[cfg(feature = "education")]
+            Self::EducationFeedbackOutcome(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationFeedbackOutcome",
+                )
+            }
+            #[cfg(feature = "education")]
+            Self::EducationOrganization(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.educationOrganization")
+            }
+            #[cfg(feature = "education")]
+            Self::EducationOutcome(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.educationOutcome")
+            }
+            #[cfg(feature = "education")]
+            Self::EducationPointsOutcome(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationPointsOutcome",
+                )
+            }
+            #[cfg(feature = "education")]
+            Self::EducationRubric(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.educationRubric")
+            }
+            #[cfg(feature = "education")]
+            Self::EducationRubricOutcome(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationRubricOutcome",
+                )
+            }
+            #[cfg(feature = "education")]
+            Self::EducationSchool(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.educationSchool")
+            }
+            #[cfg(feature = "education")]
+            Self::EducationSubmission(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.educationSubmission")
+            }
+            #[cfg(feature = "education")]
+            Self::EducationUser(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.educationUser")
+            }
+            Self::EmailAuthenticationMethodConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.emailAuthenticationMethodConfiguration",
+                )
+            }
+            Self::EmailFileAssessmentRequest(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.emailFileAssessmentRequest",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::EnrollmentConfigurationAssignment(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.enrollmentConfigurationAssignment",
+                )
+            }
             #[cfg(feature = "mail")]
-            Self::FileAttachment(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "groups")]
-            Self::Group(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "groups")]
-            Self::GroupLifecyclePolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "groups")]
-            Self::GroupSetting(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "groups")]
-            Self::GroupSettingTemplate(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Event(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.event"),
             #[cfg(feature = "mail")]
-            Self::InferenceClassification(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::EventMessage(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eventMessage")
+            }
+            #[cfg(feature = "mail")]
+            Self::EventMessageRequest(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eventMessageRequest")
+            }
+            #[cfg(feature = "mail")]
+            Self::EventMessageResponse(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eventMessageResponse")
+            }
+            Self::Extension(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.extension")
+            }
+            Self::ExtensionProperty(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.extensionProperty")
+            }
+            #[cfg(feature = "search")]
+            Self::ConnectionOperation(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.externalConnectors.connectionOperation",
+                )
+            }
+            #[cfg(feature = "search")]
+            Self::ExternalConnection(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.externalConnectors.externalConnection",
+                )
+            }
+            #[cfg(feature = "search")]
+            Self::ExternalItem(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.externalConnectors.externalItem",
+                )
+            }
+            #[cfg(feature = "search")]
+            Self::Schema(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.externalConnectors.schema",
+                )
+            }
+            #[cfg(feature = "identity")]
+            Self::FeatureRolloutPolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.featureRolloutPolicy")
+            }
+            Self::Fido2AuthenticationMethod(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.fido2AuthenticationMethod",
+                )
+            }
+            Self::Fido2AuthenticationMethodConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.fido2AuthenticationMethodConfiguration",
+                )
+            }
+            #[cfg(feature = "files")]
+            Self::FieldValueSet(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.fieldValueSet")
+            }
+            Self::FileAssessmentRequest(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.fileAssessmentRequest")
+            }
+            #[cfg(feature = "mail")]
+            Self::FileAttachment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.fileAttachment")
+            }
+            #[cfg(feature = "groups")]
+            Self::Group(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.group"),
+            #[cfg(feature = "groups")]
+            Self::GroupLifecyclePolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.groupLifecyclePolicy")
+            }
+            #[cfg(feature = "groups")]
+            Self::GroupSetting(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.groupSetting")
+            }
+            #[cfg(feature = "groups")]
+            Self::GroupSettingTemplate(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.groupSettingTemplate")
+            }
+            #[cfg(feature = "identity")]
+            Self::HomeRealmDiscoveryPolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.homeRealmDiscoveryPolicy",
+                )
+            }
+            #[cfg(feature = "identity")]
+            Self::IdentityApiConnector(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.identityApiConnector")
+            }
+            #[cfg(feature = "identity")]
+            Self::IdentitySecurityDefaultsEnforcementPolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.identitySecurityDefaultsEnforcementPolicy",
+                )
+            }
+            #[cfg(feature = "identity")]
+            Self::IdentityUserFlowAttributeAssignment(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.identityUserFlowAttributeAssignment",
+                )
+            }
+            Self::ImplicitGrantSettings(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.implicitGrantSettings")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ImportedWindowsAutopilotDeviceIdentity(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.importedWindowsAutopilotDeviceIdentity",
+                )
+            }
+            #[cfg(feature = "mail")]
+            Self::InferenceClassification(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.inferenceClassification",
+                )
+            }
             #[cfg(feature = "mail")]
             Self::InferenceClassificationOverride(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.inferenceClassificationOverride",
+                )
             }
-            Self::Invitation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ItemActivityStat(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Invitation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.invitation")
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosCertificateProfile(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iosCertificateProfile")
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosCompliancePolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iosCompliancePolicy")
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosCustomConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosCustomConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosDeviceFeaturesConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosDeviceFeaturesConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosGeneralDeviceConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosGeneralDeviceConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iosLobApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosManagedAppProtection(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosManagedAppProtection",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosManagedAppRegistration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosManagedAppRegistration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosMobileAppConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosMobileAppConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosStoreApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iosStoreApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosUpdateConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.iosUpdateConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosUpdateDeviceStatus(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iosUpdateDeviceStatus")
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosVppApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iosVppApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosVppEBook(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iosVppEBook")
+            }
+            #[cfg(feature = "device_management")]
+            Self::IosVppEBookAssignment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.iosVppEBookAssignment")
+            }
+            #[cfg(feature = "identity")]
+            Self::IpNamedLocation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.ipNamedLocation")
+            }
+            Self::ItemActionSet(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.itemActionSet")
+            }
+            #[cfg(feature = "users")]
+            Self::ItemActivity(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.itemActivity")
+            }
+            Self::ItemActivityStat(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.itemActivityStat")
+            }
+            #[cfg(feature = "users")]
+            Self::ItemActivityTimeSet(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.itemActivityTimeSet")
+            }
             #[cfg(feature = "mail")]
-            Self::ItemAttachment(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::LicenseDetails(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::LinkedResource(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ItemAttachment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.itemAttachment")
+            }
+            Self::LicenseDetails(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.licenseDetails")
+            }
+            Self::LinkedResource(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.linkedResource")
+            }
             #[cfg(feature = "files")]
-            Self::List(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::List(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.list"),
             #[cfg(feature = "files")]
-            Self::ListItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ListItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.listItem")
+            }
             #[cfg(feature = "files")]
-            Self::ListItemVersion(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ListItemVersion(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.listItemVersion")
+            }
+            #[cfg(feature = "device_management")]
+            Self::LocalizedNotificationMessage(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.localizedNotificationMessage",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::MacOsCompliancePolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.macOSCompliancePolicy")
+            }
+            #[cfg(feature = "device_management")]
+            Self::MacOsCustomConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSCustomConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::MacOsDeviceFeaturesConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSDeviceFeaturesConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::MacOsGeneralDeviceConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.macOSGeneralDeviceConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::MacOsOfficeSuiteApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.macOSOfficeSuiteApp")
+            }
             #[cfg(feature = "mail")]
-            Self::MailFolder(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::MailAssessmentRequest(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.mailAssessmentRequest")
+            }
             #[cfg(feature = "mail")]
-            Self::MailSearchFolder(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::MailFolder(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.mailFolder")
+            }
             #[cfg(feature = "mail")]
-            Self::Message(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::MailSearchFolder(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.mailSearchFolder")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedAndroidLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedAndroidLobApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedAndroidStoreApp(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedAndroidStoreApp",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedAppConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppOperation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedAppOperation")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppPolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedAppPolicy")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppPolicyDeploymentSummary(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedAppPolicyDeploymentSummary",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppProtection(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedAppProtection")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppRegistration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedAppRegistration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppStatus(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedAppStatus")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedAppStatusRaw(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedAppStatusRaw")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDevice(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedDevice")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceMobileAppConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedDeviceMobileAppConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceMobileAppConfigurationAssignment(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedDeviceMobileAppConfigurationAssignment",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceMobileAppConfigurationDeviceStatus(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceMobileAppConfigurationDeviceSummary(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceMobileAppConfigurationUserStatus(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceMobileAppConfigurationUserSummary(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedDeviceMobileAppConfigurationUserSummary",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedDeviceOverview(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedDeviceOverview")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedEBook(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedEBook")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedEBookAssignment(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.managedEBookAssignment",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedIosLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedIOSLobApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedIosStoreApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedIOSStoreApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedMobileApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedMobileApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ManagedMobileLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.managedMobileLobApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::MdmWindowsInformationProtectionPolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.mdmWindowsInformationProtectionPolicy",
+                )
+            }
             #[cfg(feature = "mail")]
-            Self::MessageRule(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Message(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.message")
+            }
+            #[cfg(feature = "mail")]
+            Self::MessageRule(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.messageRule")
+            }
+            Self::MicrosoftAuthenticatorAuthenticationMethod(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.microsoftAuthenticatorAuthenticationMethod",
+                )
+            }
+            Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration",
+                )
+            }
             Self::MicrosoftAuthenticatorAuthenticationMethodTarget(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::MicrosoftStoreForBusinessApp(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.microsoftStoreForBusinessApp",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::MobileApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.mobileApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::MobileAppAssignment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.mobileAppAssignment")
+            }
+            #[cfg(feature = "device_management")]
+            Self::MobileAppCategory(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.mobileAppCategory")
+            }
+            #[cfg(feature = "device_management")]
+            Self::MobileAppContent(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.mobileAppContent")
+            }
+            #[cfg(feature = "device_management")]
+            Self::MobileAppContentFile(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.mobileAppContentFile")
+            }
+            #[cfg(feature = "device_management")]
+            Self::MobileLobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.mobileLobApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::MobileThreatDefenseConnector(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.mobileThreatDefenseConnector",
+                )
             }
             Self::MultiValueLegacyExtendedProperty(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.multiValueLegacyExtendedProperty",
+                )
+            }
+            #[cfg(feature = "identity")]
+            Self::NamedLocation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.namedLocation")
             }
             #[cfg(feature = "onenote")]
-            Self::Notebook(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Notebook(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.notebook")
+            }
+            #[cfg(feature = "device_management")]
+            Self::NotificationMessageTemplate(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.notificationMessageTemplate",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::OfficeClientCheckinStatus(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.officeClientCheckinStatus",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::OfficeClientConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.officeClientConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::OfficeClientConfigurationAssignment(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.officeClientConfigurationAssignment",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::OfficeConfiguration(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.officeConfiguration")
+            }
+            #[cfg(feature = "device_management")]
+            Self::OfficeConfigurationAssignmentTarget(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.officeConfigurationAssignmentTarget",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::OfficeConfigurationGroupAssignmentTarget(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.officeConfigurationGroupAssignmentTarget",
+                )
+            }
             #[cfg(feature = "users")]
-            Self::OfficeGraphInsights(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OfficeGraphInsights(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.officeGraphInsights")
+            }
+            #[cfg(feature = "device_management")]
+            Self::OfficeUserCheckinSummary(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.officeUserCheckinSummary",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::OnPremisesConditionalAccessSettings(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.onPremisesConditionalAccessSettings",
+                )
+            }
             #[cfg(feature = "onenote")]
-            Self::Onenote(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OnenoteEntityBaseModel(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Onenote(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenote")
+            }
+            Self::OnenoteEntityBaseModel(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.onenoteEntityBaseModel",
+                )
+            }
             #[cfg(feature = "onenote")]
-            Self::OnenoteEntityHierarchyModel(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OnenoteEntityHierarchyModel(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.onenoteEntityHierarchyModel",
+                )
+            }
             #[cfg(feature = "onenote")]
             Self::OnenoteEntitySchemaObjectModel(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.onenoteEntitySchemaObjectModel",
+                )
             }
             #[cfg(feature = "onenote")]
-            Self::OnenoteOperation(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OnenoteOperation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenoteOperation")
+            }
             #[cfg(feature = "onenote")]
-            Self::OnenotePage(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OnenoteResource(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OnenotePage(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenotePage")
+            }
+            Self::OnenoteResource(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenoteResource")
+            }
             #[cfg(feature = "onenote")]
-            Self::OnenoteSection(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OpenTypeExtension(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Operation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Organization(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Orgcontact(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OnenoteSection(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenoteSection")
+            }
+            #[cfg(feature = "teams")]
+            Self::OpenShiftItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.openShiftItem")
+            }
+            Self::OpenTypeExtension(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.openTypeExtension")
+            }
+            Self::Operation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.operation")
+            }
+            Self::Organization(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.organization")
+            }
+            Self::OrganizationalBrandingProperties(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.organizationalBrandingProperties",
+                )
+            }
+            Self::Orgcontact(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.orgcontact")
+            }
             #[cfg(feature = "mail")]
-            Self::OutlookCategory(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OutlookItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OutlookCategory(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.outlookCategory")
+            }
+            Self::OutlookItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.outlookItem")
+            }
             #[cfg(feature = "mail")]
-            Self::OutlookUser(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OutlookUser(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.outlookUser")
+            }
             #[cfg(feature = "files")]
-            Self::Permission(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Permission(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.permission")
+            }
+            Self::PermissionGrantConditionSet(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.permissionGrantConditionSet",
+                )
+            }
+            #[cfg(feature = "identity")]
+            Self::PermissionGrantPolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.permissionGrantPolicy")
+            }
             #[cfg(feature = "users")]
-            Self::Person(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Person(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.person"),
             #[cfg(feature = "planner")]
-            Self::Planner(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Planner(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.planner")
+            }
             #[cfg(feature = "planner")]
             Self::PlannerAssignedToTaskBoardTaskFormat(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.plannerAssignedToTaskBoardTaskFormat",
+                )
             }
             #[cfg(feature = "planner")]
-            Self::PlannerBucket(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PlannerBucket(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.plannerBucket")
+            }
             #[cfg(feature = "planner")]
             Self::PlannerBucketTaskBoardTaskFormat(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.plannerBucketTaskBoardTaskFormat",
+                )
             }
             #[cfg(feature = "planner")]
-            Self::PlannerGroup(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PlannerGroup(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.plannerGroup")
+            }
             #[cfg(feature = "planner")]
-            Self::PlannerPlan(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PlannerPlan(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.plannerPlan")
+            }
             #[cfg(feature = "planner")]
-            Self::PlannerPlanDetails(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PlannerPlanDetails(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.plannerPlanDetails")
+            }
             #[cfg(feature = "planner")]
             Self::PlannerProgressTaskBoardTaskFormat(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.plannerProgressTaskBoardTaskFormat",
+                )
             }
             #[cfg(feature = "planner")]
-            Self::PlannerTask(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PlannerTask(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.plannerTask")
+            }
             #[cfg(feature = "planner")]
-            Self::PlannerTaskDetails(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PlannerTaskDetails(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.plannerTaskDetails")
+            }
             #[cfg(feature = "planner")]
-            Self::PlannerUser(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Post(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::PlannerUser(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.plannerUser")
+            }
+            Self::PolicyBase(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.policyBase")
+            }
+            Self::Post(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.post"),
+            #[cfg(feature = "print")]
+            Self::Print(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.print"),
+            #[cfg(feature = "print")]
+            Self::PrintConnector(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printConnector")
+            }
+            #[cfg(feature = "print")]
+            Self::PrintDocument(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printDocument")
+            }
+            #[cfg(feature = "print")]
+            Self::PrintJob(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printJob")
+            }
+            #[cfg(feature = "print")]
+            Self::PrintOperation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printOperation")
+            }
+            #[cfg(feature = "print")]
+            Self::PrintService(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printService")
+            }
+            #[cfg(feature = "print")]
+            Self::PrintServiceEndpoint(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printServiceEndpoint")
+            }
+            #[cfg(feature = "print")]
+            Self::PrintTask(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printTask")
+            }
+            #[cfg(feature = "print")]
+            Self::PrintTaskDefinition(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printTaskDefinition")
+            }
+            #[cfg(feature = "print")]
+            Self::PrintTaskTrigger(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printTaskTrigger")
+            }
+            #[cfg(feature = "print")]
+            Self::PrintUsageByPrinter(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printUsageByPrinter")
+            }
+            #[cfg(feature = "print")]
+            Self::PrintUsageByUser(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printUsageByUser")
+            }
+            #[cfg(feature = "print")]
+            Self::Printer(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printer")
+            }
+            #[cfg(feature = "print")]
+            Self::PrinterBase(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printerBase")
+            }
+            #[cfg(feature = "print")]
+            Self::PrinterCreateOperation(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.printerCreateOperation",
+                )
+            }
+            #[cfg(feature = "print")]
+            Self::PrinterShare(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.printerShare")
+            }
             #[cfg(feature = "users")]
-            Self::ProfilePhoto(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ProfilePhoto(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.profilePhoto")
+            }
+            Self::ProvisioningObjectSummary(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.provisioningObjectSummary",
+                )
+            }
             #[cfg(feature = "mail")]
-            Self::ReferenceAttachment(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ReferenceAttachment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.referenceAttachment")
+            }
+            #[cfg(feature = "device_management")]
+            Self::RemoteAssistancePartner(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.remoteAssistancePartner",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::ReportRoot(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.reportRoot")
+            }
+            #[cfg(feature = "device_management")]
+            Self::ResourceOperation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.resourceOperation")
+            }
+            Self::ResourceSpecificPermissionGrant(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.resourceSpecificPermissionGrant",
+                )
+            }
             #[cfg(feature = "identity")]
-            Self::RiskDetection(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::RiskDetection(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.riskDetection")
+            }
             #[cfg(feature = "identity")]
-            Self::RiskyUser(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::RiskyUser(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.riskyUser")
+            }
             #[cfg(feature = "identity")]
-            Self::RiskyUserHistoryItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::RiskyUserHistoryItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.riskyUserHistoryItem")
+            }
+            #[cfg(feature = "device_management")]
+            Self::RoleAssignment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.roleAssignment")
+            }
+            #[cfg(feature = "device_management")]
+            Self::RoleDefinition(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.roleDefinition")
+            }
             #[cfg(feature = "teams")]
-            Self::SchedulingGroup(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::SchemaExtension(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Schedule(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.schedule")
+            }
+            #[cfg(feature = "teams")]
+            Self::SchedulingGroup(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.schedulingGroup")
+            }
+            Self::SchemaExtension(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.schemaExtension")
+            }
             #[cfg(feature = "search")]
-            Self::SearchEntity(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::SearchEntity(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.searchEntity")
+            }
             #[cfg(feature = "onenote")]
-            Self::SectionGroup(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::SectionGroup(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.sectionGroup")
+            }
             #[cfg(feature = "security")]
-            Self::Security(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Security(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.security")
+            }
             #[cfg(feature = "applications")]
-            Self::ServicePrincipal(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::SharedDriveItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ServicePrincipal(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.servicePrincipal")
+            }
+            #[cfg(feature = "device_management")]
+            Self::SettingStateDeviceSummary(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.settingStateDeviceSummary",
+                )
+            }
+            Self::SharedDriveItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.sharedDriveItem")
+            }
+            #[cfg(feature = "users")]
+            Self::SharedInsight(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.sharedInsight")
+            }
+            #[cfg(feature = "device_management")]
+            Self::SharedPcConfiguration(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.sharedPCConfiguration")
+            }
             #[cfg(feature = "teams")]
-            Self::ShiftPreferences(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Shift(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.shift"),
+            #[cfg(feature = "teams")]
+            Self::ShiftActivity(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.shiftActivity")
+            }
+            #[cfg(feature = "teams")]
+            Self::ShiftItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.shiftItem")
+            }
+            #[cfg(feature = "teams")]
+            Self::ShiftPreferences(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.shiftPreferences")
+            }
             Self::SingleValueLegacyExtendedProperty(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.singleValueLegacyExtendedProperty",
+                )
             }
             #[cfg(feature = "files")]
-            Self::Site(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::SubscribedSku(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Subscription(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Site(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.site"),
+            #[cfg(feature = "device_management")]
+            Self::SoftwareUpdateStatusSummary(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.softwareUpdateStatusSummary",
+                )
+            }
+            Self::StsPolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.stsPolicy")
+            }
+            Self::SubscribedSku(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.subscribedSku")
+            }
+            Self::Subscription(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.subscription")
+            }
+            #[cfg(feature = "device_management")]
+            Self::TargetedManagedAppConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.targetedManagedAppConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::TargetedManagedAppPolicyAssignment(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.targetedManagedAppPolicyAssignment",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::TargetedManagedAppProtection(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.targetedManagedAppProtection",
+                )
+            }
             #[cfg(feature = "teams")]
-            Self::Team(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Team(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.team"),
             #[cfg(feature = "teams")]
-            Self::TeamsApp(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TeamsApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.teamsApp")
+            }
             #[cfg(feature = "teams")]
-            Self::TeamsAppDefinition(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TeamsAppDefinition(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.teamsAppDefinition")
+            }
             #[cfg(feature = "teams")]
-            Self::TeamsAppInstallation(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TeamsAppInstallation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.teamsAppInstallation")
+            }
             #[cfg(feature = "teams")]
-            Self::TeamsTab(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TeamsAsyncOperation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.teamsAsyncOperation")
+            }
             #[cfg(feature = "teams")]
-            Self::TeamsTemplate(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TeamsTab(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.teamsTab")
+            }
             #[cfg(feature = "teams")]
-            Self::Teamwork(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ThumbnailSet(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TeamsTemplate(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.teamsTemplate")
+            }
             #[cfg(feature = "teams")]
-            Self::TimeOff(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Teamwork(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.teamwork")
+            }
             #[cfg(feature = "teams")]
-            Self::TimeOffReason(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TeamworkBot(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.teamworkBot")
+            }
+            #[cfg(feature = "teams")]
+            Self::TeamworkHostedContent(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.teamworkHostedContent")
+            }
+            #[cfg(feature = "device_management")]
+            Self::TelecomExpenseManagementPartner(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.telecomExpenseManagementPartner",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::TermsAndConditions(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.termsAndConditions")
+            }
+            #[cfg(feature = "device_management")]
+            Self::TermsAndConditionsAcceptanceStatus(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.termsAndConditionsAcceptanceStatus",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::TermsAndConditionsAssignment(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.termsAndConditionsAssignment",
+                )
+            }
+            Self::ThreatAssessmentRequest(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.threatAssessmentRequest",
+                )
+            }
+            #[cfg(feature = "security")]
+            Self::ThreatAssessmentResult(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.threatAssessmentResult",
+                )
+            }
+            Self::ThumbnailSet(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.thumbnailSet")
+            }
+            #[cfg(feature = "teams")]
+            Self::TimeOff(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.timeOff")
+            }
+            #[cfg(feature = "teams")]
+            Self::TimeOffItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.timeOffItem")
+            }
+            #[cfg(feature = "teams")]
+            Self::TimeOffReason(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.timeOffReason")
+            }
             #[cfg(feature = "mail")]
-            Self::Todo(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Todo(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.todo"),
             #[cfg(feature = "mail")]
-            Self::TodoTask(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::TodoTask(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.todoTask")
+            }
             #[cfg(feature = "mail")]
-            Self::TodoTaskList(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "users")]
-            Self::User(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::UserActivity(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "users")]
-            Self::UserScopeTeamsAppInstallation(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+            Self::TodoTaskList(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.todoTaskList")
+            }
+            #[cfg(feature = "identity")]
+            Self::TokenIssuancePolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.tokenIssuancePolicy")
+            }
+            #[cfg(feature = "identity")]
+            Self::TokenLifetimePolicy(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.tokenLifetimePolicy")
             }
             #[cfg(feature = "users")]
-            Self::UserTeamwork(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Trending(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.trending")
+            }
+            Self::UrlAssessmentRequest(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.urlAssessmentRequest")
+            }
+            #[cfg(feature = "users")]
+            Self::UsedInsight(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.usedInsight")
+            }
+            #[cfg(feature = "users")]
+            Self::User(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.user"),
+            Self::UserActivity(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.userActivity")
+            }
+            #[cfg(feature = "users")]
+            Self::UserConsentRequest(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.userConsentRequest")
+            }
+            #[cfg(feature = "users")]
+            Self::UserFlowLanguageConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.userFlowLanguageConfiguration",
+                )
+            }
+            #[cfg(feature = "users")]
+            Self::UserFlowLanguagePage(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.userFlowLanguagePage")
+            }
+            #[cfg(feature = "device_management")]
+            Self::UserInstallStateSummary(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.userInstallStateSummary",
+                )
+            }
+            #[cfg(feature = "users")]
+            Self::UserScopeTeamsAppInstallation(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.userScopeTeamsAppInstallation",
+                )
+            }
+            #[cfg(feature = "users")]
+            Self::UserTeamwork(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.userTeamwork")
+            }
+            #[cfg(feature = "device_management")]
+            Self::VppToken(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.vppToken")
+            }
+            #[cfg(feature = "device_management")]
+            Self::WebApp(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.webApp"),
+            #[cfg(feature = "device_management")]
+            Self::Win32LobApp(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.win32LobApp")
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10CompliancePolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10CompliancePolicy",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10CustomConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10CustomConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10EndpointProtectionConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10EndpointProtectionConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10EnterpriseModernAppManagementConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10EnterpriseModernAppManagementConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10GeneralConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10GeneralConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10MobileCompliancePolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10MobileCompliancePolicy",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10SecureAssessmentConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10SecureAssessmentConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows10TeamGeneralConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows10TeamGeneralConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows81CompliancePolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows81CompliancePolicy",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::Windows81GeneralConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windows81GeneralConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsAutopilotDeviceIdentity(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsAutopilotDeviceIdentity",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsDefenderAdvancedThreatProtectionConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration",
+                )
+            }
+            Self::WindowsHelloForBusinessAuthenticationMethod(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsHelloForBusinessAuthenticationMethod",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsInformationProtection(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsInformationProtection",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsInformationProtectionAppLearningSummary(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsInformationProtectionAppLearningSummary",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsInformationProtectionAppLockerFile(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsInformationProtectionAppLockerFile",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsInformationProtectionNetworkLearningSummary(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsInformationProtectionNetworkLearningSummary",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsInformationProtectionPolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsInformationProtectionPolicy",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsMobileMsi(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.windowsMobileMSI")
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsOfficeClientConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsOfficeClientConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsOfficeClientSecurityConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsOfficeClientSecurityConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsPhone81CompliancePolicy(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsPhone81CompliancePolicy",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsPhone81CustomConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsPhone81CustomConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsPhone81GeneralConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsPhone81GeneralConfiguration",
+                )
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsUniversalAppX(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.windowsUniversalAppX")
+            }
+            #[cfg(feature = "device_management")]
+            Self::WindowsUpdateForBusinessConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.windowsUpdateForBusinessConfiguration",
+                )
+            }
             #[cfg(feature = "workbook")]
-            Self::Workbook(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Workbook(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbook")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChart(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChart(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookChart")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartAreaFormat(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartAreaFormat(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookChartAreaFormat",
+                )
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartAxes(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartAxes(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookChartAxes")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartAxis(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartAxis(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookChartAxis")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartAxisFormat(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartAxisFormat(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookChartAxisFormat",
+                )
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartAxisTitle(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartAxisTitle(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookChartAxisTitle",
+                )
+            }
             #[cfg(feature = "workbook")]
             Self::WorkbookChartAxisTitleFormat(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookChartAxisTitleFormat",
+                )
             }
             #[cfg(feature = "workbook")]
             Self::WorkbookChartDataLabelFormat(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookChartDataLabelFormat",
+                )
             }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartDataLabels(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartDataLabels(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookChartDataLabels",
+                )
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartFill(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartFill(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookChartFill")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartFont(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartFont(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookChartFont")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartGridlines(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartGridlines(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookChartGridlines",
+                )
+            }
             #[cfg(feature = "workbook")]
             Self::WorkbookChartGridlinesFormat(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookChartGridlinesFormat",
+                )
             }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartLegend(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartLegend(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookChartLegend")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartLegendFormat(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartLegendFormat(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookChartLegendFormat",
+                )
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartLineFormat(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartLineFormat(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookChartLineFormat",
+                )
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartPoint(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartPoint(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookChartPoint")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartPointFormat(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartPointFormat(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookChartPointFormat",
+                )
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartSeries(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartSeries(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookChartSeries")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartSeriesFormat(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartSeriesFormat(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookChartSeriesFormat",
+                )
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartTitle(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartTitle(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookChartTitle")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookChartTitleFormat(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookChartTitleFormat(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookChartTitleFormat",
+                )
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookFilter(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::WorkbookFormatProtection(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookComment(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookComment")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookNamedItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookCommentReply(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookCommentReply")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookPivotTable(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookFilter(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookFilter")
+            }
+            Self::WorkbookFormatProtection(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookFormatProtection",
+                )
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookRange(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookNamedItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookNamedItem")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookRangeBorder(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookOperation(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookOperation")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookRangeFill(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookPivotTable(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookPivotTable")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookRangeFont(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookRange(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookRange")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookRangeFormat(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookRangeBorder(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookRangeBorder")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookRangeSort(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookRangeFill(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookRangeFill")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookRangeView(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookRangeFont(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookRangeFont")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookTable(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookRangeFormat(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookRangeFormat")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookTableColumn(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookRangeSort(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookRangeSort")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookTableRow(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookRangeView(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookRangeView")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookTableSort(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookTable(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookTable")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookWorksheet(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookTableColumn(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookTableColumn")
+            }
             #[cfg(feature = "workbook")]
-            Self::WorkbookWorksheetProtection(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::WorkbookTableRow(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookTableRow")
+            }
+            #[cfg(feature = "workbook")]
+            Self::WorkbookTableSort(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookTableSort")
+            }
+            #[cfg(feature = "workbook")]
+            Self::WorkbookWorksheet(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.workbookWorksheet")
+            }
+            #[cfg(feature = "workbook")]
+            Self::WorkbookWorksheetProtection(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.workbookWorksheetProtection",
+                )
+            }
         }
+    }
+}
+impl From<super::Entity> for AnyEntity {
+    fn from(value: super::Entity) -> Self {
+        Self::Entity(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::UserFlow> for AnyEntity {
+    fn from(value: super::UserFlow) -> Self {
+        Self::UserFlow(Box::new(value))
+    }
+}
+impl From<super::AadUserConversationMember> for AnyEntity {
+    fn from(value: super::AadUserConversationMember) -> Self {
+        Self::AadUserConversationMember(Box::new(value))
+    }
+}
+#[cfg(feature = "identity_governance")]
+impl From<super::AccessReviewInstance> for AnyEntity {
+    fn from(value: super::AccessReviewInstance) -> Self {
+        Self::AccessReviewInstance(Box::new(value))
+    }
+}
+#[cfg(feature = "identity_governance")]
+impl From<super::AccessReviewInstanceDecisionItem> for AnyEntity {
+    fn from(value: super::AccessReviewInstanceDecisionItem) -> Self {
+        Self::AccessReviewInstanceDecisionItem(Box::new(value))
+    }
+}
+#[cfg(feature = "identity_governance")]
+impl From<super::AccessReviewScheduleDefinition> for AnyEntity {
+    fn from(value: super::AccessReviewScheduleDefinition) -> Self {
+        Self::AccessReviewScheduleDefinition(Box::new(value))
+    }
+}
+impl From<super::ActivityBasedTimeoutPolicy> for AnyEntity {
+    fn from(value: super::ActivityBasedTimeoutPolicy) -> Self {
+        Self::ActivityBasedTimeoutPolicy(Box::new(value))
+    }
+}
+impl From<super::ActivityHistoryItem> for AnyEntity {
+    fn from(value: super::ActivityHistoryItem) -> Self {
+        Self::ActivityHistoryItem(Box::new(value))
+    }
+}
+impl From<super::AdminConsentRequestPolicy> for AnyEntity {
+    fn from(value: super::AdminConsentRequestPolicy) -> Self {
+        Self::AdminConsentRequestPolicy(Box::new(value))
+    }
+}
+impl From<super::AdministrativeUnit> for AnyEntity {
+    fn from(value: super::AdministrativeUnit) -> Self {
+        Self::AdministrativeUnit(Box::new(value))
+    }
+}
+#[cfg(feature = "identity_governance")]
+impl From<super::Agreement> for AnyEntity {
+    fn from(value: super::Agreement) -> Self {
+        Self::Agreement(Box::new(value))
+    }
+}
+#[cfg(feature = "identity_governance")]
+impl From<super::AgreementFile> for AnyEntity {
+    fn from(value: super::AgreementFile) -> Self {
+        Self::AgreementFile(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::AndroidCompliancePolicy> for AnyEntity {
+    fn from(value: super::AndroidCompliancePolicy) -> Self {
+        Self::AndroidCompliancePolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::AndroidCustomConfiguration> for AnyEntity {
+    fn from(value: super::AndroidCustomConfiguration) -> Self {
+        Self::AndroidCustomConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::AndroidGeneralDeviceConfiguration> for AnyEntity {
+    fn from(value: super::AndroidGeneralDeviceConfiguration) -> Self {
+        Self::AndroidGeneralDeviceConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::AndroidLobApp> for AnyEntity {
+    fn from(value: super::AndroidLobApp) -> Self {
+        Self::AndroidLobApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::AndroidManagedAppProtection> for AnyEntity {
+    fn from(value: super::AndroidManagedAppProtection) -> Self {
+        Self::AndroidManagedAppProtection(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::AndroidManagedAppRegistration> for AnyEntity {
+    fn from(value: super::AndroidManagedAppRegistration) -> Self {
+        Self::AndroidManagedAppRegistration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::AndroidStoreApp> for AnyEntity {
+    fn from(value: super::AndroidStoreApp) -> Self {
+        Self::AndroidStoreApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::AndroidWorkProfileCompliancePolicy> for AnyEntity {
+    fn from(value: super::AndroidWorkProfileCompliancePolicy) -> Self {
+        Self::AndroidWorkProfileCompliancePolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::AndroidWorkProfileCustomConfiguration> for AnyEntity {
+    fn from(value: super::AndroidWorkProfileCustomConfiguration) -> Self {
+        Self::AndroidWorkProfileCustomConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::AndroidWorkProfileGeneralDeviceConfiguration> for AnyEntity {
+    fn from(value: super::AndroidWorkProfileGeneralDeviceConfiguration) -> Self {
+        Self::AndroidWorkProfileGeneralDeviceConfiguration(Box::new(value))
+    }
+}
+impl From<super::AppConsentRequest> for AnyEntity {
+    fn from(value: super::AppConsentRequest) -> Self {
+        Self::AppConsentRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::AppleDeviceFeaturesConfigurationBase> for AnyEntity {
+    fn from(value: super::AppleDeviceFeaturesConfigurationBase) -> Self {
+        Self::AppleDeviceFeaturesConfigurationBase(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ApplePushNotificationCertificate> for AnyEntity {
+    fn from(value: super::ApplePushNotificationCertificate) -> Self {
+        Self::ApplePushNotificationCertificate(Box::new(value))
+    }
+}
+#[cfg(feature = "applications")]
+impl From<super::Application> for AnyEntity {
+    fn from(value: super::Application) -> Self {
+        Self::Application(Box::new(value))
+    }
+}
+#[cfg(feature = "applications")]
+impl From<super::ApplicationServicePrincipal> for AnyEntity {
+    fn from(value: super::ApplicationServicePrincipal) -> Self {
+        Self::ApplicationServicePrincipal(Box::new(value))
+    }
+}
+#[cfg(feature = "applications")]
+impl From<super::ApplicationTemplate> for AnyEntity {
+    fn from(value: super::ApplicationTemplate) -> Self {
+        Self::ApplicationTemplate(Box::new(value))
+    }
+}
+#[cfg(feature = "identity_governance")]
+impl From<super::Approval> for AnyEntity {
+    fn from(value: super::Approval) -> Self {
+        Self::Approval(Box::new(value))
+    }
+}
+#[cfg(feature = "identity_governance")]
+impl From<super::ApprovalStage> for AnyEntity {
+    fn from(value: super::ApprovalStage) -> Self {
+        Self::ApprovalStage(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::Attachment> for AnyEntity {
+    fn from(value: super::Attachment) -> Self {
+        Self::Attachment(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::AuditEvent> for AnyEntity {
+    fn from(value: super::AuditEvent) -> Self {
+        Self::AuditEvent(Box::new(value))
+    }
+}
+impl From<super::AuditLogRoot> for AnyEntity {
+    fn from(value: super::AuditLogRoot) -> Self {
+        Self::AuditLogRoot(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::AuthenticationFlowsPolicy> for AnyEntity {
+    fn from(value: super::AuthenticationFlowsPolicy) -> Self {
+        Self::AuthenticationFlowsPolicy(Box::new(value))
+    }
+}
+impl From<super::AuthenticationMethod> for AnyEntity {
+    fn from(value: super::AuthenticationMethod) -> Self {
+        Self::AuthenticationMethod(Box::new(value))
+    }
+}
+impl From<super::AuthenticationMethodConfiguration> for AnyEntity {
+    fn from(value: super::AuthenticationMethodConfiguration) -> Self {
+        Self::AuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+impl From<super::AuthenticationMethodTarget> for AnyEntity {
+    fn from(value: super::AuthenticationMethodTarget) -> Self {
+        Self::AuthenticationMethodTarget(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::AuthorizationPolicy> for AnyEntity {
+    fn from(value: super::AuthorizationPolicy) -> Self {
+        Self::AuthorizationPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::B2xIdentityUserFlow> for AnyEntity {
+    fn from(value: super::B2xIdentityUserFlow) -> Self {
+        Self::B2xIdentityUserFlow(Box::new(value))
+    }
+}
+impl From<super::BaseItem> for AnyEntity {
+    fn from(value: super::BaseItem) -> Self {
+        Self::BaseItem(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::BaseItemVersion> for AnyEntity {
+    fn from(value: super::BaseItemVersion) -> Self {
+        Self::BaseItemVersion(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::Calendar> for AnyEntity {
+    fn from(value: super::Calendar) -> Self {
+        Self::Calendar(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::CalendarGroup> for AnyEntity {
+    fn from(value: super::CalendarGroup) -> Self {
+        Self::CalendarGroup(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::CalendarPermission> for AnyEntity {
+    fn from(value: super::CalendarPermission) -> Self {
+        Self::CalendarPermission(Box::new(value))
+    }
+}
+#[cfg(feature = "communications")]
+impl From<super::Call> for AnyEntity {
+    fn from(value: super::Call) -> Self {
+        Self::Call(Box::new(value))
+    }
+}
+#[cfg(feature = "communications")]
+impl From<super::CallRecord> for AnyEntity {
+    fn from(value: super::CallRecord) -> Self {
+        Self::CallRecord(Box::new(value))
+    }
+}
+#[cfg(feature = "communications")]
+impl From<super::Segment> for AnyEntity {
+    fn from(value: super::Segment) -> Self {
+        Self::Segment(Box::new(value))
+    }
+}
+#[cfg(feature = "communications")]
+impl From<super::Session> for AnyEntity {
+    fn from(value: super::Session) -> Self {
+        Self::Session(Box::new(value))
+    }
+}
+impl From<super::CertificateBasedAuthConfiguration> for AnyEntity {
+    fn from(value: super::CertificateBasedAuthConfiguration) -> Self {
+        Self::CertificateBasedAuthConfiguration(Box::new(value))
+    }
+}
+impl From<super::ChangeTrackedEntity> for AnyEntity {
+    fn from(value: super::ChangeTrackedEntity) -> Self {
+        Self::ChangeTrackedEntity(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::Channel> for AnyEntity {
+    fn from(value: super::Channel) -> Self {
+        Self::Channel(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::Chat> for AnyEntity {
+    fn from(value: super::Chat) -> Self {
+        Self::Chat(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::ChatMessage> for AnyEntity {
+    fn from(value: super::ChatMessage) -> Self {
+        Self::ChatMessage(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::ChatMessageAttachment> for AnyEntity {
+    fn from(value: super::ChatMessageAttachment) -> Self {
+        Self::ChatMessageAttachment(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::ChatMessageHostedContent> for AnyEntity {
+    fn from(value: super::ChatMessageHostedContent) -> Self {
+        Self::ChatMessageHostedContent(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::ClaimsMappingPolicy> for AnyEntity {
+    fn from(value: super::ClaimsMappingPolicy) -> Self {
+        Self::ClaimsMappingPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::ColumnDefinition> for AnyEntity {
+    fn from(value: super::ColumnDefinition) -> Self {
+        Self::ColumnDefinition(Box::new(value))
+    }
+}
+impl From<super::ColumnLink> for AnyEntity {
+    fn from(value: super::ColumnLink) -> Self {
+        Self::ColumnLink(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ComplianceManagementPartner> for AnyEntity {
+    fn from(value: super::ComplianceManagementPartner) -> Self {
+        Self::ComplianceManagementPartner(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::ConditionalAccessPolicy> for AnyEntity {
+    fn from(value: super::ConditionalAccessPolicy) -> Self {
+        Self::ConditionalAccessPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::Contact> for AnyEntity {
+    fn from(value: super::Contact) -> Self {
+        Self::Contact(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::ContactFolder> for AnyEntity {
+    fn from(value: super::ContactFolder) -> Self {
+        Self::ContactFolder(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::ContentType> for AnyEntity {
+    fn from(value: super::ContentType) -> Self {
+        Self::ContentType(Box::new(value))
+    }
+}
+impl From<super::Contract> for AnyEntity {
+    fn from(value: super::Contract) -> Self {
+        Self::Contract(Box::new(value))
+    }
+}
+#[cfg(feature = "groups")]
+impl From<super::Conversation> for AnyEntity {
+    fn from(value: super::Conversation) -> Self {
+        Self::Conversation(Box::new(value))
+    }
+}
+impl From<super::ConversationMember> for AnyEntity {
+    fn from(value: super::ConversationMember) -> Self {
+        Self::ConversationMember(Box::new(value))
+    }
+}
+#[cfg(feature = "groups")]
+impl From<super::ConversationThread> for AnyEntity {
+    fn from(value: super::ConversationThread) -> Self {
+        Self::ConversationThread(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::CountryNamedLocation> for AnyEntity {
+    fn from(value: super::CountryNamedLocation) -> Self {
+        Self::CountryNamedLocation(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DefaultManagedAppProtection> for AnyEntity {
+    fn from(value: super::DefaultManagedAppProtection) -> Self {
+        Self::DefaultManagedAppProtection(Box::new(value))
+    }
+}
+impl From<super::DefaultUserRolePermissions> for AnyEntity {
+    fn from(value: super::DefaultUserRolePermissions) -> Self {
+        Self::DefaultUserRolePermissions(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DetectedApp> for AnyEntity {
+    fn from(value: super::DetectedApp) -> Self {
+        Self::DetectedApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::Device> for AnyEntity {
+    fn from(value: super::Device) -> Self {
+        Self::Device(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceAndAppManagementRoleAssignment> for AnyEntity {
+    fn from(value: super::DeviceAndAppManagementRoleAssignment) -> Self {
+        Self::DeviceAndAppManagementRoleAssignment(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceAndAppManagementRoleDefinition> for AnyEntity {
+    fn from(value: super::DeviceAndAppManagementRoleDefinition) -> Self {
+        Self::DeviceAndAppManagementRoleDefinition(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceAppManagement> for AnyEntity {
+    fn from(value: super::DeviceAppManagement) -> Self {
+        Self::DeviceAppManagement(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceCategory> for AnyEntity {
+    fn from(value: super::DeviceCategory) -> Self {
+        Self::DeviceCategory(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceComplianceActionItem> for AnyEntity {
+    fn from(value: super::DeviceComplianceActionItem) -> Self {
+        Self::DeviceComplianceActionItem(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceComplianceDeviceOverview> for AnyEntity {
+    fn from(value: super::DeviceComplianceDeviceOverview) -> Self {
+        Self::DeviceComplianceDeviceOverview(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceComplianceDeviceStatus> for AnyEntity {
+    fn from(value: super::DeviceComplianceDeviceStatus) -> Self {
+        Self::DeviceComplianceDeviceStatus(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceCompliancePolicy> for AnyEntity {
+    fn from(value: super::DeviceCompliancePolicy) -> Self {
+        Self::DeviceCompliancePolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceCompliancePolicyAssignment> for AnyEntity {
+    fn from(value: super::DeviceCompliancePolicyAssignment) -> Self {
+        Self::DeviceCompliancePolicyAssignment(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceCompliancePolicyDeviceStateSummary> for AnyEntity {
+    fn from(value: super::DeviceCompliancePolicyDeviceStateSummary) -> Self {
+        Self::DeviceCompliancePolicyDeviceStateSummary(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceCompliancePolicySettingStateSummary> for AnyEntity {
+    fn from(value: super::DeviceCompliancePolicySettingStateSummary) -> Self {
+        Self::DeviceCompliancePolicySettingStateSummary(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceComplianceScheduledActionForRule> for AnyEntity {
+    fn from(value: super::DeviceComplianceScheduledActionForRule) -> Self {
+        Self::DeviceComplianceScheduledActionForRule(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceComplianceSettingState> for AnyEntity {
+    fn from(value: super::DeviceComplianceSettingState) -> Self {
+        Self::DeviceComplianceSettingState(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceComplianceUserOverview> for AnyEntity {
+    fn from(value: super::DeviceComplianceUserOverview) -> Self {
+        Self::DeviceComplianceUserOverview(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceComplianceUserStatus> for AnyEntity {
+    fn from(value: super::DeviceComplianceUserStatus) -> Self {
+        Self::DeviceComplianceUserStatus(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceConfiguration> for AnyEntity {
+    fn from(value: super::DeviceConfiguration) -> Self {
+        Self::DeviceConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceConfigurationAssignment> for AnyEntity {
+    fn from(value: super::DeviceConfigurationAssignment) -> Self {
+        Self::DeviceConfigurationAssignment(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceConfigurationDeviceOverview> for AnyEntity {
+    fn from(value: super::DeviceConfigurationDeviceOverview) -> Self {
+        Self::DeviceConfigurationDeviceOverview(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceConfigurationDeviceStateSummary> for AnyEntity {
+    fn from(value: super::DeviceConfigurationDeviceStateSummary) -> Self {
+        Self::DeviceConfigurationDeviceStateSummary(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceConfigurationDeviceStatus> for AnyEntity {
+    fn from(value: super::DeviceConfigurationDeviceStatus) -> Self {
+        Self::DeviceConfigurationDeviceStatus(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceConfigurationUserOverview> for AnyEntity {
+    fn from(value: super::DeviceConfigurationUserOverview) -> Self {
+        Self::DeviceConfigurationUserOverview(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceConfigurationUserStatus> for AnyEntity {
+    fn from(value: super::DeviceConfigurationUserStatus) -> Self {
+        Self::DeviceConfigurationUserStatus(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceEnrollmentConfiguration> for AnyEntity {
+    fn from(value: super::DeviceEnrollmentConfiguration) -> Self {
+        Self::DeviceEnrollmentConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceEnrollmentLimitConfiguration> for AnyEntity {
+    fn from(value: super::DeviceEnrollmentLimitConfiguration) -> Self {
+        Self::DeviceEnrollmentLimitConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceEnrollmentPlatformRestrictionsConfiguration> for AnyEntity {
+    fn from(value: super::DeviceEnrollmentPlatformRestrictionsConfiguration) -> Self {
+        Self::DeviceEnrollmentPlatformRestrictionsConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceEnrollmentWindowsHelloForBusinessConfiguration> for AnyEntity {
+    fn from(value: super::DeviceEnrollmentWindowsHelloForBusinessConfiguration) -> Self {
+        Self::DeviceEnrollmentWindowsHelloForBusinessConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceInstallState> for AnyEntity {
+    fn from(value: super::DeviceInstallState) -> Self {
+        Self::DeviceInstallState(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceManagement> for AnyEntity {
+    fn from(value: super::DeviceManagement) -> Self {
+        Self::DeviceManagement(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceManagementExchangeConnector> for AnyEntity {
+    fn from(value: super::DeviceManagementExchangeConnector) -> Self {
+        Self::DeviceManagementExchangeConnector(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceManagementExportJob> for AnyEntity {
+    fn from(value: super::DeviceManagementExportJob) -> Self {
+        Self::DeviceManagementExportJob(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceManagementPartner> for AnyEntity {
+    fn from(value: super::DeviceManagementPartner) -> Self {
+        Self::DeviceManagementPartner(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::DeviceManagementReports> for AnyEntity {
+    fn from(value: super::DeviceManagementReports) -> Self {
+        Self::DeviceManagementReports(Box::new(value))
+    }
+}
+impl From<super::Directory> for AnyEntity {
+    fn from(value: super::Directory) -> Self {
+        Self::Directory(Box::new(value))
+    }
+}
+impl From<super::DirectoryObject> for AnyEntity {
+    fn from(value: super::DirectoryObject) -> Self {
+        Self::DirectoryObject(Box::new(value))
+    }
+}
+impl From<super::DirectoryObjectPartnerReference> for AnyEntity {
+    fn from(value: super::DirectoryObjectPartnerReference) -> Self {
+        Self::DirectoryObjectPartnerReference(Box::new(value))
+    }
+}
+impl From<super::DirectoryRole> for AnyEntity {
+    fn from(value: super::DirectoryRole) -> Self {
+        Self::DirectoryRole(Box::new(value))
+    }
+}
+impl From<super::DirectoryRoleTemplate> for AnyEntity {
+    fn from(value: super::DirectoryRoleTemplate) -> Self {
+        Self::DirectoryRoleTemplate(Box::new(value))
+    }
+}
+impl From<super::Domain> for AnyEntity {
+    fn from(value: super::Domain) -> Self {
+        Self::Domain(Box::new(value))
+    }
+}
+impl From<super::DomainDnsCnameRecord> for AnyEntity {
+    fn from(value: super::DomainDnsCnameRecord) -> Self {
+        Self::DomainDnsCnameRecord(Box::new(value))
+    }
+}
+impl From<super::DomainDnsMxRecord> for AnyEntity {
+    fn from(value: super::DomainDnsMxRecord) -> Self {
+        Self::DomainDnsMxRecord(Box::new(value))
+    }
+}
+impl From<super::DomainDnsRecord> for AnyEntity {
+    fn from(value: super::DomainDnsRecord) -> Self {
+        Self::DomainDnsRecord(Box::new(value))
+    }
+}
+impl From<super::DomainDnsSrvRecord> for AnyEntity {
+    fn from(value: super::DomainDnsSrvRecord) -> Self {
+        Self::DomainDnsSrvRecord(Box::new(value))
+    }
+}
+impl From<super::DomainDnsTxtRecord> for AnyEntity {
+    fn from(value: super::DomainDnsTxtRecord) -> Self {
+        Self::DomainDnsTxtRecord(Box::new(value))
+    }
+}
+impl From<super::DomainDnsUnavailableRecord> for AnyEntity {
+    fn from(value: super::DomainDnsUnavailableRecord) -> Self {
+        Self::DomainDnsUnavailableRecord(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::Drive> for AnyEntity {
+    fn from(value: super::Drive) -> Self {
+        Self::Drive(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::DriveItem> for AnyEntity {
+    fn from(value: super::DriveItem) -> Self {
+        Self::DriveItem(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::DriveItemVersion> for AnyEntity {
+    fn from(value: super::DriveItemVersion) -> Self {
+        Self::DriveItemVersion(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::EBookInstallSummary> for AnyEntity {
+    fn from(value: super::EBookInstallSummary) -> Self {
+        Self::EBookInstallSummary(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::EditionUpgradeConfiguration> for AnyEntity {
+    fn from(value: super::EditionUpgradeConfiguration) -> Self {
+        Self::EditionUpgradeConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationAssignment> for AnyEntity {
+    fn from(value: super::EducationAssignment) -> Self {
+        Self::EducationAssignment(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationAssignmentDefaults> for AnyEntity {
+    fn from(value: super::EducationAssignmentDefaults) -> Self {
+        Self::EducationAssignmentDefaults(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationAssignmentSettings> for AnyEntity {
+    fn from(value: super::EducationAssignmentSettings) -> Self {
+        Self::EducationAssignmentSettings(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationClass> for AnyEntity {
+    fn from(value: super::EducationClass) -> Self {
+        Self::EducationClass(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationFeedbackOutcome> for AnyEntity {
+    fn from(value: super::EducationFeedbackOutcome) -> Self {
+        Self::EducationFeedbackOutcome(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationOrganization> for AnyEntity {
+    fn from(value: super::EducationOrganization) -> Self {
+        Self::EducationOrganization(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationOutcome> for AnyEntity {
+    fn from(value: super::EducationOutcome) -> Self {
+        Self::EducationOutcome(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationPointsOutcome> for AnyEntity {
+    fn from(value: super::EducationPointsOutcome) -> Self {
+        Self::EducationPointsOutcome(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationRubric> for AnyEntity {
+    fn from(value: super::EducationRubric) -> Self {
+        Self::EducationRubric(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationRubricOutcome> for AnyEntity {
+    fn from(value: super::EducationRubricOutcome) -> Self {
+        Self::EducationRubricOutcome(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationSchool> for AnyEntity {
+    fn from(value: super::EducationSchool) -> Self {
+        Self::EducationSchool(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationSubmission> for AnyEntity {
+    fn from(value: super::EducationSubmission) -> Self {
+        Self::EducationSubmission(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationUser> for AnyEntity {
+    fn from(value: super::EducationUser) -> Self {
+        Self::EducationUser(Box::new(value))
+    }
+}
+impl From<super::EmailAuthenticationMethodConfiguration> for AnyEntity {
+    fn from(value: super::EmailAuthenticationMethodConfiguration) -> Self {
+        Self::EmailAuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+impl From<super::EmailFileAssessmentRequest> for AnyEntity {
+    fn from(value: super::EmailFileAssessmentRequest) -> Self {
+        Self::EmailFileAssessmentRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::EnrollmentConfigurationAssignment> for AnyEntity {
+    fn from(value: super::EnrollmentConfigurationAssignment) -> Self {
+        Self::EnrollmentConfigurationAssignment(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::Event> for AnyEntity {
+    fn from(value: super::Event) -> Self {
+        Self::Event(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::EventMessage> for AnyEntity {
+    fn from(value: super::EventMessage) -> Self {
+        Self::EventMessage(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::EventMessageRequest> for AnyEntity {
+    fn from(value: super::EventMessageRequest) -> Self {
+        Self::EventMessageRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::EventMessageResponse> for AnyEntity {
+    fn from(value: super::EventMessageResponse) -> Self {
+        Self::EventMessageResponse(Box::new(value))
+    }
+}
+impl From<super::Extension> for AnyEntity {
+    fn from(value: super::Extension) -> Self {
+        Self::Extension(Box::new(value))
+    }
+}
+impl From<super::ExtensionProperty> for AnyEntity {
+    fn from(value: super::ExtensionProperty) -> Self {
+        Self::ExtensionProperty(Box::new(value))
+    }
+}
+#[cfg(feature = "search")]
+impl From<super::ConnectionOperation> for AnyEntity {
+    fn from(value: super::ConnectionOperation) -> Self {
+        Self::ConnectionOperation(Box::new(value))
+    }
+}
+#[cfg(feature = "search")]
+impl From<super::ExternalConnection> for AnyEntity {
+    fn from(value: super::ExternalConnection) -> Self {
+        Self::ExternalConnection(Box::new(value))
+    }
+}
+#[cfg(feature = "search")]
+impl From<super::ExternalItem> for AnyEntity {
+    fn from(value: super::ExternalItem) -> Self {
+        Self::ExternalItem(Box::new(value))
+    }
+}
+#[cfg(feature = "search")]
+impl From<super::Schema> for AnyEntity {
+    fn from(value: super::Schema) -> Self {
+        Self::Schema(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::FeatureRolloutPolicy> for AnyEntity {
+    fn from(value: super::FeatureRolloutPolicy) -> Self {
+        Self::FeatureRolloutPolicy(Box::new(value))
+    }
+}
+impl From<super::Fido2AuthenticationMethod> for AnyEntity {
+    fn from(value: super::Fido2AuthenticationMethod) -> Self {
+        Self::Fido2AuthenticationMethod(Box::new(value))
+    }
+}
+impl From<super::Fido2AuthenticationMethodConfiguration> for AnyEntity {
+    fn from(value: super::Fido2AuthenticationMethodConfiguration) -> Self {
+        Self::Fido2AuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::FieldValueSet> for AnyEntity {
+    fn from(value: super::FieldValueSet) -> Self {
+        Self::FieldValueSet(Box::new(value))
+    }
+}
+impl From<super::FileAssessmentRequest> for AnyEntity {
+    fn from(value: super::FileAssessmentRequest) -> Self {
+        Self::FileAssessmentRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::FileAttachment> for AnyEntity {
+    fn from(value: super::FileAttachment) -> Self {
+        Self::FileAttachment(Box::new(value))
+    }
+}
+#[cfg(feature = "groups")]
+impl From<super::Group> for AnyEntity {
+    fn from(value: super::Group) -> Self {
+        Self::Group(Box::new(value))
+    }
+}
+#[cfg(feature = "groups")]
+impl From<super::GroupLifecyclePolicy> for AnyEntity {
+    fn from(value: super::GroupLifecyclePolicy) -> Self {
+        Self::GroupLifecyclePolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "groups")]
+impl From<super::GroupSetting> for AnyEntity {
+    fn from(value: super::GroupSetting) -> Self {
+        Self::GroupSetting(Box::new(value))
+    }
+}
+#[cfg(feature = "groups")]
+impl From<super::GroupSettingTemplate> for AnyEntity {
+    fn from(value: super::GroupSettingTemplate) -> Self {
+        Self::GroupSettingTemplate(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::HomeRealmDiscoveryPolicy> for AnyEntity {
+    fn from(value: super::HomeRealmDiscoveryPolicy) -> Self {
+        Self::HomeRealmDiscoveryPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::IdentityApiConnector> for AnyEntity {
+    fn from(value: super::IdentityApiConnector) -> Self {
+        Self::IdentityApiConnector(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::IdentitySecurityDefaultsEnforcementPolicy> for AnyEntity {
+    fn from(value: super::IdentitySecurityDefaultsEnforcementPolicy) -> Self {
+        Self::IdentitySecurityDefaultsEnforcementPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::IdentityUserFlowAttributeAssignment> for AnyEntity {
+    fn from(value: super::IdentityUserFlowAttributeAssignment) -> Self {
+        Self::IdentityUserFlowAttributeAssignment(Box::new(value))
+    }
+}
+impl From<super::ImplicitGrantSettings> for AnyEntity {
+    fn from(value: super::ImplicitGrantSettings) -> Self {
+        Self::ImplicitGrantSettings(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ImportedWindowsAutopilotDeviceIdentity> for AnyEntity {
+    fn from(value: super::ImportedWindowsAutopilotDeviceIdentity) -> Self {
+        Self::ImportedWindowsAutopilotDeviceIdentity(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::InferenceClassification> for AnyEntity {
+    fn from(value: super::InferenceClassification) -> Self {
+        Self::InferenceClassification(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::InferenceClassificationOverride> for AnyEntity {
+    fn from(value: super::InferenceClassificationOverride) -> Self {
+        Self::InferenceClassificationOverride(Box::new(value))
+    }
+}
+impl From<super::Invitation> for AnyEntity {
+    fn from(value: super::Invitation) -> Self {
+        Self::Invitation(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosCertificateProfile> for AnyEntity {
+    fn from(value: super::IosCertificateProfile) -> Self {
+        Self::IosCertificateProfile(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosCompliancePolicy> for AnyEntity {
+    fn from(value: super::IosCompliancePolicy) -> Self {
+        Self::IosCompliancePolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosCustomConfiguration> for AnyEntity {
+    fn from(value: super::IosCustomConfiguration) -> Self {
+        Self::IosCustomConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosDeviceFeaturesConfiguration> for AnyEntity {
+    fn from(value: super::IosDeviceFeaturesConfiguration) -> Self {
+        Self::IosDeviceFeaturesConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosGeneralDeviceConfiguration> for AnyEntity {
+    fn from(value: super::IosGeneralDeviceConfiguration) -> Self {
+        Self::IosGeneralDeviceConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosLobApp> for AnyEntity {
+    fn from(value: super::IosLobApp) -> Self {
+        Self::IosLobApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosManagedAppProtection> for AnyEntity {
+    fn from(value: super::IosManagedAppProtection) -> Self {
+        Self::IosManagedAppProtection(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosManagedAppRegistration> for AnyEntity {
+    fn from(value: super::IosManagedAppRegistration) -> Self {
+        Self::IosManagedAppRegistration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosMobileAppConfiguration> for AnyEntity {
+    fn from(value: super::IosMobileAppConfiguration) -> Self {
+        Self::IosMobileAppConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosStoreApp> for AnyEntity {
+    fn from(value: super::IosStoreApp) -> Self {
+        Self::IosStoreApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosUpdateConfiguration> for AnyEntity {
+    fn from(value: super::IosUpdateConfiguration) -> Self {
+        Self::IosUpdateConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosUpdateDeviceStatus> for AnyEntity {
+    fn from(value: super::IosUpdateDeviceStatus) -> Self {
+        Self::IosUpdateDeviceStatus(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosVppApp> for AnyEntity {
+    fn from(value: super::IosVppApp) -> Self {
+        Self::IosVppApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosVppEBook> for AnyEntity {
+    fn from(value: super::IosVppEBook) -> Self {
+        Self::IosVppEBook(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::IosVppEBookAssignment> for AnyEntity {
+    fn from(value: super::IosVppEBookAssignment) -> Self {
+        Self::IosVppEBookAssignment(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::IpNamedLocation> for AnyEntity {
+    fn from(value: super::IpNamedLocation) -> Self {
+        Self::IpNamedLocation(Box::new(value))
+    }
+}
+impl From<super::ItemActionSet> for AnyEntity {
+    fn from(value: super::ItemActionSet) -> Self {
+        Self::ItemActionSet(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::ItemActivity> for AnyEntity {
+    fn from(value: super::ItemActivity) -> Self {
+        Self::ItemActivity(Box::new(value))
+    }
+}
+impl From<super::ItemActivityStat> for AnyEntity {
+    fn from(value: super::ItemActivityStat) -> Self {
+        Self::ItemActivityStat(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::ItemActivityTimeSet> for AnyEntity {
+    fn from(value: super::ItemActivityTimeSet) -> Self {
+        Self::ItemActivityTimeSet(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::ItemAttachment> for AnyEntity {
+    fn from(value: super::ItemAttachment) -> Self {
+        Self::ItemAttachment(Box::new(value))
+    }
+}
+impl From<super::LicenseDetails> for AnyEntity {
+    fn from(value: super::LicenseDetails) -> Self {
+        Self::LicenseDetails(Box::new(value))
+    }
+}
+impl From<super::LinkedResource> for AnyEntity {
+    fn from(value: super::LinkedResource) -> Self {
+        Self::LinkedResource(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::List> for AnyEntity {
+    fn from(value: super::List) -> Self {
+        Self::List(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::ListItem> for AnyEntity {
+    fn from(value: super::ListItem) -> Self {
+        Self::ListItem(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::ListItemVersion> for AnyEntity {
+    fn from(value: super::ListItemVersion) -> Self {
+        Self::ListItemVersion(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::LocalizedNotificationMessage> for AnyEntity {
+    fn from(value: super::LocalizedNotificationMessage) -> Self {
+        Self::LocalizedNotificationMessage(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MacOsCompliancePolicy> for AnyEntity {
+    fn from(value: super::MacOsCompliancePolicy) -> Self {
+        Self::MacOsCompliancePolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MacOsCustomConfiguration> for AnyEntity {
+    fn from(value: super::MacOsCustomConfiguration) -> Self {
+        Self::MacOsCustomConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MacOsDeviceFeaturesConfiguration> for AnyEntity {
+    fn from(value: super::MacOsDeviceFeaturesConfiguration) -> Self {
+        Self::MacOsDeviceFeaturesConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MacOsGeneralDeviceConfiguration> for AnyEntity {
+    fn from(value: super::MacOsGeneralDeviceConfiguration) -> Self {
+        Self::MacOsGeneralDeviceConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MacOsOfficeSuiteApp> for AnyEntity {
+    fn from(value: super::MacOsOfficeSuiteApp) -> Self {
+        Self::MacOsOfficeSuiteApp(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::MailAssessmentRequest> for AnyEntity {
+    fn from(value: super::MailAssessmentRequest) -> Self {
+        Self::MailAssessmentRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::MailFolder> for AnyEntity {
+    fn from(value: super::MailFolder) -> Self {
+        Self::MailFolder(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::MailSearchFolder> for AnyEntity {
+    fn from(value: super::MailSearchFolder) -> Self {
+        Self::MailSearchFolder(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedAndroidLobApp> for AnyEntity {
+    fn from(value: super::ManagedAndroidLobApp) -> Self {
+        Self::ManagedAndroidLobApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedAndroidStoreApp> for AnyEntity {
+    fn from(value: super::ManagedAndroidStoreApp) -> Self {
+        Self::ManagedAndroidStoreApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedApp> for AnyEntity {
+    fn from(value: super::ManagedApp) -> Self {
+        Self::ManagedApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedAppConfiguration> for AnyEntity {
+    fn from(value: super::ManagedAppConfiguration) -> Self {
+        Self::ManagedAppConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedAppOperation> for AnyEntity {
+    fn from(value: super::ManagedAppOperation) -> Self {
+        Self::ManagedAppOperation(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedAppPolicy> for AnyEntity {
+    fn from(value: super::ManagedAppPolicy) -> Self {
+        Self::ManagedAppPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedAppPolicyDeploymentSummary> for AnyEntity {
+    fn from(value: super::ManagedAppPolicyDeploymentSummary) -> Self {
+        Self::ManagedAppPolicyDeploymentSummary(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedAppProtection> for AnyEntity {
+    fn from(value: super::ManagedAppProtection) -> Self {
+        Self::ManagedAppProtection(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedAppRegistration> for AnyEntity {
+    fn from(value: super::ManagedAppRegistration) -> Self {
+        Self::ManagedAppRegistration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedAppStatus> for AnyEntity {
+    fn from(value: super::ManagedAppStatus) -> Self {
+        Self::ManagedAppStatus(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedAppStatusRaw> for AnyEntity {
+    fn from(value: super::ManagedAppStatusRaw) -> Self {
+        Self::ManagedAppStatusRaw(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedDevice> for AnyEntity {
+    fn from(value: super::ManagedDevice) -> Self {
+        Self::ManagedDevice(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedDeviceMobileAppConfiguration> for AnyEntity {
+    fn from(value: super::ManagedDeviceMobileAppConfiguration) -> Self {
+        Self::ManagedDeviceMobileAppConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedDeviceMobileAppConfigurationAssignment> for AnyEntity {
+    fn from(value: super::ManagedDeviceMobileAppConfigurationAssignment) -> Self {
+        Self::ManagedDeviceMobileAppConfigurationAssignment(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedDeviceMobileAppConfigurationDeviceStatus> for AnyEntity {
+    fn from(value: super::ManagedDeviceMobileAppConfigurationDeviceStatus) -> Self {
+        Self::ManagedDeviceMobileAppConfigurationDeviceStatus(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedDeviceMobileAppConfigurationDeviceSummary> for AnyEntity {
+    fn from(value: super::ManagedDeviceMobileAppConfigurationDeviceSummary) -> Self {
+        Self::ManagedDeviceMobileAppConfigurationDeviceSummary(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedDeviceMobileAppConfigurationUserStatus> for AnyEntity {
+    fn from(value: super::ManagedDeviceMobileAppConfigurationUserStatus) -> Self {
+        Self::ManagedDeviceMobileAppConfigurationUserStatus(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedDeviceMobileAppConfigurationUserSummary> for AnyEntity {
+    fn from(value: super::ManagedDeviceMobileAppConfigurationUserSummary) -> Self {
+        Self::ManagedDeviceMobileAppConfigurationUserSummary(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedDeviceOverview> for AnyEntity {
+    fn from(value: super::ManagedDeviceOverview) -> Self {
+        Self::ManagedDeviceOverview(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedEBook> for AnyEntity {
+    fn from(value: super::ManagedEBook) -> Self {
+        Self::ManagedEBook(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedEBookAssignment> for AnyEntity {
+    fn from(value: super::ManagedEBookAssignment) -> Self {
+        Self::ManagedEBookAssignment(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedIosLobApp> for AnyEntity {
+    fn from(value: super::ManagedIosLobApp) -> Self {
+        Self::ManagedIosLobApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedIosStoreApp> for AnyEntity {
+    fn from(value: super::ManagedIosStoreApp) -> Self {
+        Self::ManagedIosStoreApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedMobileApp> for AnyEntity {
+    fn from(value: super::ManagedMobileApp) -> Self {
+        Self::ManagedMobileApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ManagedMobileLobApp> for AnyEntity {
+    fn from(value: super::ManagedMobileLobApp) -> Self {
+        Self::ManagedMobileLobApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MdmWindowsInformationProtectionPolicy> for AnyEntity {
+    fn from(value: super::MdmWindowsInformationProtectionPolicy) -> Self {
+        Self::MdmWindowsInformationProtectionPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::Message> for AnyEntity {
+    fn from(value: super::Message) -> Self {
+        Self::Message(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::MessageRule> for AnyEntity {
+    fn from(value: super::MessageRule) -> Self {
+        Self::MessageRule(Box::new(value))
+    }
+}
+impl From<super::MicrosoftAuthenticatorAuthenticationMethod> for AnyEntity {
+    fn from(value: super::MicrosoftAuthenticatorAuthenticationMethod) -> Self {
+        Self::MicrosoftAuthenticatorAuthenticationMethod(Box::new(value))
+    }
+}
+impl From<super::MicrosoftAuthenticatorAuthenticationMethodConfiguration> for AnyEntity {
+    fn from(
+        value: super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
+    ) -> Self {
+        Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+impl From<super::MicrosoftAuthenticatorAuthenticationMethodTarget> for AnyEntity {
+    fn from(value: super::MicrosoftAuthenticatorAuthenticationMethodTarget) -> Self {
+        Self::MicrosoftAuthenticatorAuthenticationMethodTarget(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MicrosoftStoreForBusinessApp> for AnyEntity {
+    fn from(value: super::MicrosoftStoreForBusinessApp) -> Self {
+        Self::MicrosoftStoreForBusinessApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MobileApp> for AnyEntity {
+    fn from(value: super::MobileApp) -> Self {
+        Self::MobileApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MobileAppAssignment> for AnyEntity {
+    fn from(value: super::MobileAppAssignment) -> Self {
+        Self::MobileAppAssignment(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MobileAppCategory> for AnyEntity {
+    fn from(value: super::MobileAppCategory) -> Self {
+        Self::MobileAppCategory(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MobileAppContent> for AnyEntity {
+    fn from(value: super::MobileAppContent) -> Self {
+        Self::MobileAppContent(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MobileAppContentFile> for AnyEntity {
+    fn from(value: super::MobileAppContentFile) -> Self {
+        Self::MobileAppContentFile(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MobileLobApp> for AnyEntity {
+    fn from(value: super::MobileLobApp) -> Self {
+        Self::MobileLobApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::MobileThreatDefenseConnector> for AnyEntity {
+    fn from(value: super::MobileThreatDefenseConnector) -> Self {
+        Self::MobileThreatDefenseConnector(Box::new(value))
+    }
+}
+impl From<super::MultiValueLegacyExtendedProperty> for AnyEntity {
+    fn from(value: super::MultiValueLegacyExtendedProperty) -> Self {
+        Self::MultiValueLegacyExtendedProperty(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::NamedLocation> for AnyEntity {
+    fn from(value: super::NamedLocation) -> Self {
+        Self::NamedLocation(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::Notebook> for AnyEntity {
+    fn from(value: super::Notebook) -> Self {
+        Self::Notebook(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::NotificationMessageTemplate> for AnyEntity {
+    fn from(value: super::NotificationMessageTemplate) -> Self {
+        Self::NotificationMessageTemplate(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::OfficeClientCheckinStatus> for AnyEntity {
+    fn from(value: super::OfficeClientCheckinStatus) -> Self {
+        Self::OfficeClientCheckinStatus(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::OfficeClientConfiguration> for AnyEntity {
+    fn from(value: super::OfficeClientConfiguration) -> Self {
+        Self::OfficeClientConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::OfficeClientConfigurationAssignment> for AnyEntity {
+    fn from(value: super::OfficeClientConfigurationAssignment) -> Self {
+        Self::OfficeClientConfigurationAssignment(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::OfficeConfiguration> for AnyEntity {
+    fn from(value: super::OfficeConfiguration) -> Self {
+        Self::OfficeConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::OfficeConfigurationAssignmentTarget> for AnyEntity {
+    fn from(value: super::OfficeConfigurationAssignmentTarget) -> Self {
+        Self::OfficeConfigurationAssignmentTarget(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::OfficeConfigurationGroupAssignmentTarget> for AnyEntity {
+    fn from(value: super::OfficeConfigurationGroupAssignmentTarget) -> Self {
+        Self::OfficeConfigurationGroupAssignmentTarget(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::OfficeGraphInsights> for AnyEntity {
+    fn from(value: super::OfficeGraphInsights) -> Self {
+        Self::OfficeGraphInsights(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::OfficeUserCheckinSummary> for AnyEntity {
+    fn from(value: super::OfficeUserCheckinSummary) -> Self {
+        Self::OfficeUserCheckinSummary(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::OnPremisesConditionalAccessSettings> for AnyEntity {
+    fn from(value: super::OnPremisesConditionalAccessSettings) -> Self {
+        Self::OnPremisesConditionalAccessSettings(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::Onenote> for AnyEntity {
+    fn from(value: super::Onenote) -> Self {
+        Self::Onenote(Box::new(value))
+    }
+}
+impl From<super::OnenoteEntityBaseModel> for AnyEntity {
+    fn from(value: super::OnenoteEntityBaseModel) -> Self {
+        Self::OnenoteEntityBaseModel(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::OnenoteEntityHierarchyModel> for AnyEntity {
+    fn from(value: super::OnenoteEntityHierarchyModel) -> Self {
+        Self::OnenoteEntityHierarchyModel(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::OnenoteEntitySchemaObjectModel> for AnyEntity {
+    fn from(value: super::OnenoteEntitySchemaObjectModel) -> Self {
+        Self::OnenoteEntitySchemaObjectModel(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::OnenoteOperation> for AnyEntity {
+    fn from(value: super::OnenoteOperation) -> Self {
+        Self::OnenoteOperation(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::OnenotePage> for AnyEntity {
+    fn from(value: super::OnenotePage) -> Self {
+        Self::OnenotePage(Box::new(value))
+    }
+}
+impl From<super::OnenoteResource> for AnyEntity {
+    fn from(value: super::OnenoteResource) -> Self {
+        Self::OnenoteResource(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::OnenoteSection> for AnyEntity {
+    fn from(value: super::OnenoteSection) -> Self {
+        Self::OnenoteSection(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::OpenShiftItem> for AnyEntity {
+    fn from(value: super::OpenShiftItem) -> Self {
+        Self::OpenShiftItem(Box::new(value))
+    }
+}
+impl From<super::OpenTypeExtension> for AnyEntity {
+    fn from(value: super::OpenTypeExtension) -> Self {
+        Self::OpenTypeExtension(Box::new(value))
+    }
+}
+impl From<super::Operation> for AnyEntity {
+    fn from(value: super::Operation) -> Self {
+        Self::Operation(Box::new(value))
+    }
+}
+impl From<super::Organization> for AnyEntity {
+    fn from(value: super::Organization) -> Self {
+        Self::Organization(Box::new(value))
+    }
+}
+impl From<super::OrganizationalBrandingProperties> for AnyEntity {
+    fn from(value: super::OrganizationalBrandingProperties) -> Self {
+        Self::OrganizationalBrandingProperties(Box::new(value))
+    }
+}
+impl From<super::Orgcontact> for AnyEntity {
+    fn from(value: super::Orgcontact) -> Self {
+        Self::Orgcontact(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::OutlookCategory> for AnyEntity {
+    fn from(value: super::OutlookCategory) -> Self {
+        Self::OutlookCategory(Box::new(value))
+    }
+}
+impl From<super::OutlookItem> for AnyEntity {
+    fn from(value: super::OutlookItem) -> Self {
+        Self::OutlookItem(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::OutlookUser> for AnyEntity {
+    fn from(value: super::OutlookUser) -> Self {
+        Self::OutlookUser(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::Permission> for AnyEntity {
+    fn from(value: super::Permission) -> Self {
+        Self::Permission(Box::new(value))
+    }
+}
+impl From<super::PermissionGrantConditionSet> for AnyEntity {
+    fn from(value: super::PermissionGrantConditionSet) -> Self {
+        Self::PermissionGrantConditionSet(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::PermissionGrantPolicy> for AnyEntity {
+    fn from(value: super::PermissionGrantPolicy) -> Self {
+        Self::PermissionGrantPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::Person> for AnyEntity {
+    fn from(value: super::Person) -> Self {
+        Self::Person(Box::new(value))
+    }
+}
+#[cfg(feature = "planner")]
+impl From<super::Planner> for AnyEntity {
+    fn from(value: super::Planner) -> Self {
+        Self::Planner(Box::new(value))
+    }
+}
+#[cfg(feature = "planner")]
+impl From<super::PlannerAssignedToTaskBoardTaskFormat> for AnyEntity {
+    fn from(value: super::PlannerAssignedToTaskBoardTaskFormat) -> Self {
+        Self::PlannerAssignedToTaskBoardTaskFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "planner")]
+impl From<super::PlannerBucket> for AnyEntity {
+    fn from(value: super::PlannerBucket) -> Self {
+        Self::PlannerBucket(Box::new(value))
+    }
+}
+#[cfg(feature = "planner")]
+impl From<super::PlannerBucketTaskBoardTaskFormat> for AnyEntity {
+    fn from(value: super::PlannerBucketTaskBoardTaskFormat) -> Self {
+        Self::PlannerBucketTaskBoardTaskFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "planner")]
+impl From<super::PlannerGroup> for AnyEntity {
+    fn from(value: super::PlannerGroup) -> Self {
+        Self::PlannerGroup(Box::new(value))
+    }
+}
+#[cfg(feature = "planner")]
+impl From<super::PlannerPlan> for AnyEntity {
+    fn from(value: super::PlannerPlan) -> Self {
+        Self::PlannerPlan(Box::new(value))
+    }
+}
+#[cfg(feature = "planner")]
+impl From<super::PlannerPlanDetails> for AnyEntity {
+    fn from(value: super::PlannerPlanDetails) -> Self {
+        Self::PlannerPlanDetails(Box::new(value))
+    }
+}
+#[cfg(feature = "planner")]
+impl From<super::PlannerProgressTaskBoardTaskFormat> for AnyEntity {
+    fn from(value: super::PlannerProgressTaskBoardTaskFormat) -> Self {
+        Self::PlannerProgressTaskBoardTaskFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "planner")]
+impl From<super::PlannerTask> for AnyEntity {
+    fn from(value: super::PlannerTask) -> Self {
+        Self::PlannerTask(Box::new(value))
+    }
+}
+#[cfg(feature = "planner")]
+impl From<super::PlannerTaskDetails> for AnyEntity {
+    fn from(value: super::PlannerTaskDetails) -> Self {
+        Self::PlannerTaskDetails(Box::new(value))
+    }
+}
+#[cfg(feature = "planner")]
+impl From<super::PlannerUser> for AnyEntity {
+    fn from(value: super::PlannerUser) -> Self {
+        Self::PlannerUser(Box::new(value))
+    }
+}
+impl From<super::PolicyBase> for AnyEntity {
+    fn from(value: super::PolicyBase) -> Self {
+        Self::PolicyBase(Box::new(value))
+    }
+}
+impl From<super::Post> for AnyEntity {
+    fn from(value: super::Post) -> Self {
+        Self::Post(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::Print> for AnyEntity {
+    fn from(value: super::Print) -> Self {
+        Self::Print(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrintConnector> for AnyEntity {
+    fn from(value: super::PrintConnector) -> Self {
+        Self::PrintConnector(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrintDocument> for AnyEntity {
+    fn from(value: super::PrintDocument) -> Self {
+        Self::PrintDocument(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrintJob> for AnyEntity {
+    fn from(value: super::PrintJob) -> Self {
+        Self::PrintJob(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrintOperation> for AnyEntity {
+    fn from(value: super::PrintOperation) -> Self {
+        Self::PrintOperation(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrintService> for AnyEntity {
+    fn from(value: super::PrintService) -> Self {
+        Self::PrintService(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrintServiceEndpoint> for AnyEntity {
+    fn from(value: super::PrintServiceEndpoint) -> Self {
+        Self::PrintServiceEndpoint(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrintTask> for AnyEntity {
+    fn from(value: super::PrintTask) -> Self {
+        Self::PrintTask(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrintTaskDefinition> for AnyEntity {
+    fn from(value: super::PrintTaskDefinition) -> Self {
+        Self::PrintTaskDefinition(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrintTaskTrigger> for AnyEntity {
+    fn from(value: super::PrintTaskTrigger) -> Self {
+        Self::PrintTaskTrigger(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrintUsageByPrinter> for AnyEntity {
+    fn from(value: super::PrintUsageByPrinter) -> Self {
+        Self::PrintUsageByPrinter(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrintUsageByUser> for AnyEntity {
+    fn from(value: super::PrintUsageByUser) -> Self {
+        Self::PrintUsageByUser(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::Printer> for AnyEntity {
+    fn from(value: super::Printer) -> Self {
+        Self::Printer(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrinterBase> for AnyEntity {
+    fn from(value: super::PrinterBase) -> Self {
+        Self::PrinterBase(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrinterCreateOperation> for AnyEntity {
+    fn from(value: super::PrinterCreateOperation) -> Self {
+        Self::PrinterCreateOperation(Box::new(value))
+    }
+}
+#[cfg(feature = "print")]
+impl From<super::PrinterShare> for AnyEntity {
+    fn from(value: super::PrinterShare) -> Self {
+        Self::PrinterShare(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::ProfilePhoto> for AnyEntity {
+    fn from(value: super::ProfilePhoto) -> Self {
+        Self::ProfilePhoto(Box::new(value))
+    }
+}
+impl From<super::ProvisioningObjectSummary> for AnyEntity {
+    fn from(value: super::ProvisioningObjectSummary) -> Self {
+        Self::ProvisioningObjectSummary(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::ReferenceAttachment> for AnyEntity {
+    fn from(value: super::ReferenceAttachment) -> Self {
+        Self::ReferenceAttachment(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::RemoteAssistancePartner> for AnyEntity {
+    fn from(value: super::RemoteAssistancePartner) -> Self {
+        Self::RemoteAssistancePartner(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ReportRoot> for AnyEntity {
+    fn from(value: super::ReportRoot) -> Self {
+        Self::ReportRoot(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::ResourceOperation> for AnyEntity {
+    fn from(value: super::ResourceOperation) -> Self {
+        Self::ResourceOperation(Box::new(value))
+    }
+}
+impl From<super::ResourceSpecificPermissionGrant> for AnyEntity {
+    fn from(value: super::ResourceSpecificPermissionGrant) -> Self {
+        Self::ResourceSpecificPermissionGrant(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::RiskDetection> for AnyEntity {
+    fn from(value: super::RiskDetection) -> Self {
+        Self::RiskDetection(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::RiskyUser> for AnyEntity {
+    fn from(value: super::RiskyUser) -> Self {
+        Self::RiskyUser(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::RiskyUserHistoryItem> for AnyEntity {
+    fn from(value: super::RiskyUserHistoryItem) -> Self {
+        Self::RiskyUserHistoryItem(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::RoleAssignment> for AnyEntity {
+    fn from(value: super::RoleAssignment) -> Self {
+        Self::RoleAssignment(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::RoleDefinition> for AnyEntity {
+    fn from(value: super::RoleDefinition) -> Self {
+        Self::RoleDefinition(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::Schedule> for AnyEntity {
+    fn from(value: super::Schedule) -> Self {
+        Self::Schedule(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::SchedulingGroup> for AnyEntity {
+    fn from(value: super::SchedulingGroup) -> Self {
+        Self::SchedulingGroup(Box::new(value))
+    }
+}
+impl From<super::SchemaExtension> for AnyEntity {
+    fn from(value: super::SchemaExtension) -> Self {
+        Self::SchemaExtension(Box::new(value))
+    }
+}
+#[cfg(feature = "search")]
+impl From<super::SearchEntity> for AnyEntity {
+    fn from(value: super::SearchEntity) -> Self {
+        Self::SearchEntity(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::SectionGroup> for AnyEntity {
+    fn from(value: super::SectionGroup) -> Self {
+        Self::SectionGroup(Box::new(value))
+    }
+}
+#[cfg(feature = "security")]
+impl From<super::Security> for AnyEntity {
+    fn from(value: super::Security) -> Self {
+        Self::Security(Box::new(value))
+    }
+}
+#[cfg(feature = "applications")]
+impl From<super::ServicePrincipal> for AnyEntity {
+    fn from(value: super::ServicePrincipal) -> Self {
+        Self::ServicePrincipal(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::SettingStateDeviceSummary> for AnyEntity {
+    fn from(value: super::SettingStateDeviceSummary) -> Self {
+        Self::SettingStateDeviceSummary(Box::new(value))
+    }
+}
+impl From<super::SharedDriveItem> for AnyEntity {
+    fn from(value: super::SharedDriveItem) -> Self {
+        Self::SharedDriveItem(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::SharedInsight> for AnyEntity {
+    fn from(value: super::SharedInsight) -> Self {
+        Self::SharedInsight(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::SharedPcConfiguration> for AnyEntity {
+    fn from(value: super::SharedPcConfiguration) -> Self {
+        Self::SharedPcConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::Shift> for AnyEntity {
+    fn from(value: super::Shift) -> Self {
+        Self::Shift(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::ShiftActivity> for AnyEntity {
+    fn from(value: super::ShiftActivity) -> Self {
+        Self::ShiftActivity(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::ShiftItem> for AnyEntity {
+    fn from(value: super::ShiftItem) -> Self {
+        Self::ShiftItem(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::ShiftPreferences> for AnyEntity {
+    fn from(value: super::ShiftPreferences) -> Self {
+        Self::ShiftPreferences(Box::new(value))
+    }
+}
+impl From<super::SingleValueLegacyExtendedProperty> for AnyEntity {
+    fn from(value: super::SingleValueLegacyExtendedProperty) -> Self {
+        Self::SingleValueLegacyExtendedProperty(Box::new(value))
+    }
+}
+#[cfg(feature = "files")]
+impl From<super::Site> for AnyEntity {
+    fn from(value: super::Site) -> Self {
+        Self::Site(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::SoftwareUpdateStatusSummary> for AnyEntity {
+    fn from(value: super::SoftwareUpdateStatusSummary) -> Self {
+        Self::SoftwareUpdateStatusSummary(Box::new(value))
+    }
+}
+impl From<super::StsPolicy> for AnyEntity {
+    fn from(value: super::StsPolicy) -> Self {
+        Self::StsPolicy(Box::new(value))
+    }
+}
+impl From<super::SubscribedSku> for AnyEntity {
+    fn from(value: super::SubscribedSku) -> Self {
+        Self::SubscribedSku(Box::new(value))
+    }
+}
+impl From<super::Subscription> for AnyEntity {
+    fn from(value: super::Subscription) -> Self {
+        Self::Subscription(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::TargetedManagedAppConfiguration> for AnyEntity {
+    fn from(value: super::TargetedManagedAppConfiguration) -> Self {
+        Self::TargetedManagedAppConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::TargetedManagedAppPolicyAssignment> for AnyEntity {
+    fn from(value: super::TargetedManagedAppPolicyAssignment) -> Self {
+        Self::TargetedManagedAppPolicyAssignment(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::TargetedManagedAppProtection> for AnyEntity {
+    fn from(value: super::TargetedManagedAppProtection) -> Self {
+        Self::TargetedManagedAppProtection(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::Team> for AnyEntity {
+    fn from(value: super::Team) -> Self {
+        Self::Team(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TeamsApp> for AnyEntity {
+    fn from(value: super::TeamsApp) -> Self {
+        Self::TeamsApp(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TeamsAppDefinition> for AnyEntity {
+    fn from(value: super::TeamsAppDefinition) -> Self {
+        Self::TeamsAppDefinition(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TeamsAppInstallation> for AnyEntity {
+    fn from(value: super::TeamsAppInstallation) -> Self {
+        Self::TeamsAppInstallation(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TeamsAsyncOperation> for AnyEntity {
+    fn from(value: super::TeamsAsyncOperation) -> Self {
+        Self::TeamsAsyncOperation(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TeamsTab> for AnyEntity {
+    fn from(value: super::TeamsTab) -> Self {
+        Self::TeamsTab(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TeamsTemplate> for AnyEntity {
+    fn from(value: super::TeamsTemplate) -> Self {
+        Self::TeamsTemplate(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::Teamwork> for AnyEntity {
+    fn from(value: super::Teamwork) -> Self {
+        Self::Teamwork(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TeamworkBot> for AnyEntity {
+    fn from(value: super::TeamworkBot) -> Self {
+        Self::TeamworkBot(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TeamworkHostedContent> for AnyEntity {
+    fn from(value: super::TeamworkHostedContent) -> Self {
+        Self::TeamworkHostedContent(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::TelecomExpenseManagementPartner> for AnyEntity {
+    fn from(value: super::TelecomExpenseManagementPartner) -> Self {
+        Self::TelecomExpenseManagementPartner(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::TermsAndConditions> for AnyEntity {
+    fn from(value: super::TermsAndConditions) -> Self {
+        Self::TermsAndConditions(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::TermsAndConditionsAcceptanceStatus> for AnyEntity {
+    fn from(value: super::TermsAndConditionsAcceptanceStatus) -> Self {
+        Self::TermsAndConditionsAcceptanceStatus(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::TermsAndConditionsAssignment> for AnyEntity {
+    fn from(value: super::TermsAndConditionsAssignment) -> Self {
+        Self::TermsAndConditionsAssignment(Box::new(value))
+    }
+}
+impl From<super::ThreatAssessmentRequest> for AnyEntity {
+    fn from(value: super::ThreatAssessmentRequest) -> Self {
+        Self::ThreatAssessmentRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "security")]
+impl From<super::ThreatAssessmentResult> for AnyEntity {
+    fn from(value: super::ThreatAssessmentResult) -> Self {
+        Self::ThreatAssessmentResult(Box::new(value))
+    }
+}
+impl From<super::ThumbnailSet> for AnyEntity {
+    fn from(value: super::ThumbnailSet) -> Self {
+        Self::ThumbnailSet(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TimeOff> for AnyEntity {
+    fn from(value: super::TimeOff) -> Self {
+        Self::TimeOff(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TimeOffItem> for AnyEntity {
+    fn from(value: super::TimeOffItem) -> Self {
+        Self::TimeOffItem(Box::new(value))
+    }
+}
+#[cfg(feature = "teams")]
+impl From<super::TimeOffReason> for AnyEntity {
+    fn from(value: super::TimeOffReason) -> Self {
+        Self::TimeOffReason(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::Todo> for AnyEntity {
+    fn from(value: super::Todo) -> Self {
+        Self::Todo(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::TodoTask> for AnyEntity {
+    fn from(value: super::TodoTask) -> Self {
+        Self::TodoTask(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::TodoTaskList> for AnyEntity {
+    fn from(value: super::TodoTaskList) -> Self {
+        Self::TodoTaskList(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::TokenIssuancePolicy> for AnyEntity {
+    fn from(value: super::TokenIssuancePolicy) -> Self {
+        Self::TokenIssuancePolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::TokenLifetimePolicy> for AnyEntity {
+    fn from(value: super::TokenLifetimePolicy) -> Self {
+        Self::TokenLifetimePolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::Trending> for AnyEntity {
+    fn from(value: super::Trending) -> Self {
+        Self::Trending(Box::new(value))
+    }
+}
+impl From<super::UrlAssessmentRequest> for AnyEntity {
+    fn from(value: super::UrlAssessmentRequest) -> Self {
+        Self::UrlAssessmentRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::UsedInsight> for AnyEntity {
+    fn from(value: super::UsedInsight) -> Self {
+        Self::UsedInsight(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::User> for AnyEntity {
+    fn from(value: super::User) -> Self {
+        Self::User(Box::new(value))
+    }
+}
+impl From<super::UserActivity> for AnyEntity {
+    fn from(value: super::UserActivity) -> Self {
+        Self::UserActivity(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::UserConsentRequest> for AnyEntity {
+    fn from(value: super::UserConsentRequest) -> Self {
+        Self::UserConsentRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::UserFlowLanguageConfiguration> for AnyEntity {
+    fn from(value: super::UserFlowLanguageConfiguration) -> Self {
+        Self::UserFlowLanguageConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::UserFlowLanguagePage> for AnyEntity {
+    fn from(value: super::UserFlowLanguagePage) -> Self {
+        Self::UserFlowLanguagePage(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::UserInstallStateSummary> for AnyEntity {
+    fn from(value: super::UserInstallStateSummary) -> Self {
+        Self::UserInstallStateSummary(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::UserScopeTeamsAppInstallation> for AnyEntity {
+    fn from(value: super::UserScopeTeamsAppInstallation) -> Self {
+        Self::UserScopeTeamsAppInstallation(Box::new(value))
+    }
+}
+#[cfg(feature = "users")]
+impl From<super::UserTeamwork> for AnyEntity {
+    fn from(value: super::UserTeamwork) -> Self {
+        Self::UserTeamwork(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::VppToken> for AnyEntity {
+    fn from(value: super::VppToken) -> Self {
+        Self::VppToken(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WebApp> for AnyEntity {
+    fn from(value: super::WebApp) -> Self {
+        Self::WebApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::Win32LobApp> for AnyEntity {
+    fn from(value: super::Win32LobApp) -> Self {
+        Self::Win32LobApp(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::Windows10CompliancePolicy> for AnyEntity {
+    fn from(value: super::Windows10CompliancePolicy) -> Self {
+        Self::Windows10CompliancePolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::Windows10CustomConfiguration> for AnyEntity {
+    fn from(value: super::Windows10CustomConfiguration) -> Self {
+        Self::Windows10CustomConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::Windows10EndpointProtectionConfiguration> for AnyEntity {
+    fn from(value: super::Windows10EndpointProtectionConfiguration) -> Self {
+        Self::Windows10EndpointProtectionConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::Windows10EnterpriseModernAppManagementConfiguration> for AnyEntity {
+    fn from(value: super::Windows10EnterpriseModernAppManagementConfiguration) -> Self {
+        Self::Windows10EnterpriseModernAppManagementConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::Windows10GeneralConfiguration> for AnyEntity {
+    fn from(value: super::Windows10GeneralConfiguration) -> Self {
+        Self::Windows10GeneralConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::Windows10MobileCompliancePolicy> for AnyEntity {
+    fn from(value: super::Windows10MobileCompliancePolicy) -> Self {
+        Self::Windows10MobileCompliancePolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::Windows10SecureAssessmentConfiguration> for AnyEntity {
+    fn from(value: super::Windows10SecureAssessmentConfiguration) -> Self {
+        Self::Windows10SecureAssessmentConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::Windows10TeamGeneralConfiguration> for AnyEntity {
+    fn from(value: super::Windows10TeamGeneralConfiguration) -> Self {
+        Self::Windows10TeamGeneralConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::Windows81CompliancePolicy> for AnyEntity {
+    fn from(value: super::Windows81CompliancePolicy) -> Self {
+        Self::Windows81CompliancePolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::Windows81GeneralConfiguration> for AnyEntity {
+    fn from(value: super::Windows81GeneralConfiguration) -> Self {
+        Self::Windows81GeneralConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsAutopilotDeviceIdentity> for AnyEntity {
+    fn from(value: super::WindowsAutopilotDeviceIdentity) -> Self {
+        Self::WindowsAutopilotDeviceIdentity(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsDefenderAdvancedThreatProtectionConfiguration> for AnyEntity {
+    fn from(value: super::WindowsDefenderAdvancedThreatProtectionConfiguration) -> Self {
+        Self::WindowsDefenderAdvancedThreatProtectionConfiguration(Box::new(value))
+    }
+}
+impl From<super::WindowsHelloForBusinessAuthenticationMethod> for AnyEntity {
+    fn from(value: super::WindowsHelloForBusinessAuthenticationMethod) -> Self {
+        Self::WindowsHelloForBusinessAuthenticationMethod(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsInformationProtection> for AnyEntity {
+    fn from(value: super::WindowsInformationProtection) -> Self {
+        Self::WindowsInformationProtection(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsInformationProtectionAppLearningSummary> for AnyEntity {
+    fn from(value: super::WindowsInformationProtectionAppLearningSummary) -> Self {
+        Self::WindowsInformationProtectionAppLearningSummary(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsInformationProtectionAppLockerFile> for AnyEntity {
+    fn from(value: super::WindowsInformationProtectionAppLockerFile) -> Self {
+        Self::WindowsInformationProtectionAppLockerFile(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsInformationProtectionNetworkLearningSummary> for AnyEntity {
+    fn from(value: super::WindowsInformationProtectionNetworkLearningSummary) -> Self {
+        Self::WindowsInformationProtectionNetworkLearningSummary(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsInformationProtectionPolicy> for AnyEntity {
+    fn from(value: super::WindowsInformationProtectionPolicy) -> Self {
+        Self::WindowsInformationProtectionPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsMobileMsi> for AnyEntity {
+    fn from(value: super::WindowsMobileMsi) -> Self {
+        Self::WindowsMobileMsi(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsOfficeClientConfiguration> for AnyEntity {
+    fn from(value: super::WindowsOfficeClientConfiguration) -> Self {
+        Self::WindowsOfficeClientConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsOfficeClientSecurityConfiguration> for AnyEntity {
+    fn from(value: super::WindowsOfficeClientSecurityConfiguration) -> Self {
+        Self::WindowsOfficeClientSecurityConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsPhone81CompliancePolicy> for AnyEntity {
+    fn from(value: super::WindowsPhone81CompliancePolicy) -> Self {
+        Self::WindowsPhone81CompliancePolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsPhone81CustomConfiguration> for AnyEntity {
+    fn from(value: super::WindowsPhone81CustomConfiguration) -> Self {
+        Self::WindowsPhone81CustomConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsPhone81GeneralConfiguration> for AnyEntity {
+    fn from(value: super::WindowsPhone81GeneralConfiguration) -> Self {
+        Self::WindowsPhone81GeneralConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsUniversalAppX> for AnyEntity {
+    fn from(value: super::WindowsUniversalAppX) -> Self {
+        Self::WindowsUniversalAppX(Box::new(value))
+    }
+}
+#[cfg(feature = "device_management")]
+impl From<super::WindowsUpdateForBusinessConfiguration> for AnyEntity {
+    fn from(value: super::WindowsUpdateForBusinessConfiguration) -> Self {
+        Self::WindowsUpdateForBusinessConfiguration(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::Workbook> for AnyEntity {
+    fn from(value: super::Workbook) -> Self {
+        Self::Workbook(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChart> for AnyEntity {
+    fn from(value: super::WorkbookChart) -> Self {
+        Self::WorkbookChart(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartAreaFormat> for AnyEntity {
+    fn from(value: super::WorkbookChartAreaFormat) -> Self {
+        Self::WorkbookChartAreaFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartAxes> for AnyEntity {
+    fn from(value: super::WorkbookChartAxes) -> Self {
+        Self::WorkbookChartAxes(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartAxis> for AnyEntity {
+    fn from(value: super::WorkbookChartAxis) -> Self {
+        Self::WorkbookChartAxis(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartAxisFormat> for AnyEntity {
+    fn from(value: super::WorkbookChartAxisFormat) -> Self {
+        Self::WorkbookChartAxisFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartAxisTitle> for AnyEntity {
+    fn from(value: super::WorkbookChartAxisTitle) -> Self {
+        Self::WorkbookChartAxisTitle(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartAxisTitleFormat> for AnyEntity {
+    fn from(value: super::WorkbookChartAxisTitleFormat) -> Self {
+        Self::WorkbookChartAxisTitleFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartDataLabelFormat> for AnyEntity {
+    fn from(value: super::WorkbookChartDataLabelFormat) -> Self {
+        Self::WorkbookChartDataLabelFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartDataLabels> for AnyEntity {
+    fn from(value: super::WorkbookChartDataLabels) -> Self {
+        Self::WorkbookChartDataLabels(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartFill> for AnyEntity {
+    fn from(value: super::WorkbookChartFill) -> Self {
+        Self::WorkbookChartFill(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartFont> for AnyEntity {
+    fn from(value: super::WorkbookChartFont) -> Self {
+        Self::WorkbookChartFont(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartGridlines> for AnyEntity {
+    fn from(value: super::WorkbookChartGridlines) -> Self {
+        Self::WorkbookChartGridlines(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartGridlinesFormat> for AnyEntity {
+    fn from(value: super::WorkbookChartGridlinesFormat) -> Self {
+        Self::WorkbookChartGridlinesFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartLegend> for AnyEntity {
+    fn from(value: super::WorkbookChartLegend) -> Self {
+        Self::WorkbookChartLegend(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartLegendFormat> for AnyEntity {
+    fn from(value: super::WorkbookChartLegendFormat) -> Self {
+        Self::WorkbookChartLegendFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartLineFormat> for AnyEntity {
+    fn from(value: super::WorkbookChartLineFormat) -> Self {
+        Self::WorkbookChartLineFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartPoint> for AnyEntity {
+    fn from(value: super::WorkbookChartPoint) -> Self {
+        Self::WorkbookChartPoint(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartPointFormat> for AnyEntity {
+    fn from(value: super::WorkbookChartPointFormat) -> Self {
+        Self::WorkbookChartPointFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartSeries> for AnyEntity {
+    fn from(value: super::WorkbookChartSeries) -> Self {
+        Self::WorkbookChartSeries(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartSeriesFormat> for AnyEntity {
+    fn from(value: super::WorkbookChartSeriesFormat) -> Self {
+        Self::WorkbookChartSeriesFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartTitle> for AnyEntity {
+    fn from(value: super::WorkbookChartTitle) -> Self {
+        Self::WorkbookChartTitle(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookChartTitleFormat> for AnyEntity {
+    fn from(value: super::WorkbookChartTitleFormat) -> Self {
+        Self::WorkbookChartTitleFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookComment> for AnyEntity {
+    fn from(value: super::WorkbookComment) -> Self {
+        Self::WorkbookComment(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookCommentReply> for AnyEntity {
+    fn from(value: super::WorkbookCommentReply) -> Self {
+        Self::WorkbookCommentReply(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookFilter> for AnyEntity {
+    fn from(value: super::WorkbookFilter) -> Self {
+        Self::WorkbookFilter(Box::new(value))
+    }
+}
+impl From<super::WorkbookFormatProtection> for AnyEntity {
+    fn from(value: super::WorkbookFormatProtection) -> Self {
+        Self::WorkbookFormatProtection(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookNamedItem> for AnyEntity {
+    fn from(value: super::WorkbookNamedItem) -> Self {
+        Self::WorkbookNamedItem(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookOperation> for AnyEntity {
+    fn from(value: super::WorkbookOperation) -> Self {
+        Self::WorkbookOperation(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookPivotTable> for AnyEntity {
+    fn from(value: super::WorkbookPivotTable) -> Self {
+        Self::WorkbookPivotTable(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookRange> for AnyEntity {
+    fn from(value: super::WorkbookRange) -> Self {
+        Self::WorkbookRange(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookRangeBorder> for AnyEntity {
+    fn from(value: super::WorkbookRangeBorder) -> Self {
+        Self::WorkbookRangeBorder(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookRangeFill> for AnyEntity {
+    fn from(value: super::WorkbookRangeFill) -> Self {
+        Self::WorkbookRangeFill(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookRangeFont> for AnyEntity {
+    fn from(value: super::WorkbookRangeFont) -> Self {
+        Self::WorkbookRangeFont(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookRangeFormat> for AnyEntity {
+    fn from(value: super::WorkbookRangeFormat) -> Self {
+        Self::WorkbookRangeFormat(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookRangeSort> for AnyEntity {
+    fn from(value: super::WorkbookRangeSort) -> Self {
+        Self::WorkbookRangeSort(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookRangeView> for AnyEntity {
+    fn from(value: super::WorkbookRangeView) -> Self {
+        Self::WorkbookRangeView(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookTable> for AnyEntity {
+    fn from(value: super::WorkbookTable) -> Self {
+        Self::WorkbookTable(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookTableColumn> for AnyEntity {
+    fn from(value: super::WorkbookTableColumn) -> Self {
+        Self::WorkbookTableColumn(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookTableRow> for AnyEntity {
+    fn from(value: super::WorkbookTableRow) -> Self {
+        Self::WorkbookTableRow(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookTableSort> for AnyEntity {
+    fn from(value: super::WorkbookTableSort) -> Self {
+        Self::WorkbookTableSort(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookWorksheet> for AnyEntity {
+    fn from(value: super::WorkbookWorksheet) -> Self {
+        Self::WorkbookWorksheet(Box::new(value))
+    }
+}
+#[cfg(feature = "workbook")]
+impl From<super::WorkbookWorksheetProtection> for AnyEntity {
+    fn from(value: super::WorkbookWorksheetProtection) -> Self {
+        Self::WorkbookWorksheetProtection(Box::new(value))
     }
 }

@@ -187,20 +187,84 @@ impl graph_rt::ToJson for AnyOnenoteEntityBaseModel {
         match self {
             Self::OnenoteEntityBaseModel(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "onenote")]
-            Self::Notebook(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "onenote")]
-            Self::OnenoteEntityHierarchyModel(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "onenote")]
-            Self::OnenoteEntitySchemaObjectModel(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+            Self::Notebook(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.notebook")
             }
             #[cfg(feature = "onenote")]
-            Self::OnenotePage(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OnenoteResource(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OnenoteEntityHierarchyModel(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.onenoteEntityHierarchyModel",
+                )
+            }
             #[cfg(feature = "onenote")]
-            Self::OnenoteSection(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OnenoteEntitySchemaObjectModel(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.onenoteEntitySchemaObjectModel",
+                )
+            }
             #[cfg(feature = "onenote")]
-            Self::SectionGroup(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OnenotePage(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenotePage")
+            }
+            Self::OnenoteResource(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenoteResource")
+            }
+            #[cfg(feature = "onenote")]
+            Self::OnenoteSection(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenoteSection")
+            }
+            #[cfg(feature = "onenote")]
+            Self::SectionGroup(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.sectionGroup")
+            }
         }
+    }
+}
+impl From<super::OnenoteEntityBaseModel> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::OnenoteEntityBaseModel) -> Self {
+        Self::OnenoteEntityBaseModel(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::Notebook> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::Notebook) -> Self {
+        Self::Notebook(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::OnenoteEntityHierarchyModel> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::OnenoteEntityHierarchyModel) -> Self {
+        Self::OnenoteEntityHierarchyModel(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::OnenoteEntitySchemaObjectModel> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::OnenoteEntitySchemaObjectModel) -> Self {
+        Self::OnenoteEntitySchemaObjectModel(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::OnenotePage> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::OnenotePage) -> Self {
+        Self::OnenotePage(Box::new(value))
+    }
+}
+impl From<super::OnenoteResource> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::OnenoteResource) -> Self {
+        Self::OnenoteResource(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::OnenoteSection> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::OnenoteSection) -> Self {
+        Self::OnenoteSection(Box::new(value))
+    }
+}
+#[cfg(feature = "onenote")]
+impl From<super::SectionGroup> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::SectionGroup) -> Self {
+        Self::SectionGroup(Box::new(value))
     }
 }

@@ -190,18 +190,74 @@ impl graph_rt::ToJson for AnyOutlookItem {
         match self {
             Self::OutlookItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "mail")]
-            Self::Contact(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Contact(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.contact")
+            }
             #[cfg(feature = "mail")]
-            Self::Event(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Event(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.event"),
             #[cfg(feature = "mail")]
-            Self::EventMessage(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::EventMessage(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eventMessage")
+            }
             #[cfg(feature = "mail")]
-            Self::EventMessageRequest(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::EventMessageRequest(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eventMessageRequest")
+            }
             #[cfg(feature = "mail")]
-            Self::EventMessageResponse(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::EventMessageResponse(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eventMessageResponse")
+            }
             #[cfg(feature = "mail")]
-            Self::Message(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Post(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Message(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.message")
+            }
+            Self::Post(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.post"),
         }
+    }
+}
+impl From<super::OutlookItem> for AnyOutlookItem {
+    fn from(value: super::OutlookItem) -> Self {
+        Self::OutlookItem(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::Contact> for AnyOutlookItem {
+    fn from(value: super::Contact) -> Self {
+        Self::Contact(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::Event> for AnyOutlookItem {
+    fn from(value: super::Event) -> Self {
+        Self::Event(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::EventMessage> for AnyOutlookItem {
+    fn from(value: super::EventMessage) -> Self {
+        Self::EventMessage(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::EventMessageRequest> for AnyOutlookItem {
+    fn from(value: super::EventMessageRequest) -> Self {
+        Self::EventMessageRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::EventMessageResponse> for AnyOutlookItem {
+    fn from(value: super::EventMessageResponse) -> Self {
+        Self::EventMessageResponse(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::Message> for AnyOutlookItem {
+    fn from(value: super::Message) -> Self {
+        Self::Message(Box::new(value))
+    }
+}
+impl From<super::Post> for AnyOutlookItem {
+    fn from(value: super::Post) -> Self {
+        Self::Post(Box::new(value))
     }
 }

@@ -107,7 +107,6 @@ impl From<super::TeamworkNotificationRecipient> for AnyTeamworkNotificationRecip
         Self::TeamworkNotificationRecipient(Box::new(value))
     }
 }
-#[cfg(feature = "core")]
 impl From<super::AadUserNotificationRecipient> for AnyTeamworkNotificationRecipient {
     fn from(value: super::AadUserNotificationRecipient) -> Self {
         Self::AadUserNotificationRecipient(Box::new(value))

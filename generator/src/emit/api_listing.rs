@@ -454,15 +454,16 @@ fn item_lines(items: &[Item], item: &Item, lines: &mut Lines) {
         }
         Item::Enum(e) => {
             // A reviewer must see whether adding a variant is breaking.
-            let non_exhaustive = e
-                .attrs
-                .iter()
-                .any(|a| a.path().is_ident("non_exhaustive"));
+            let non_exhaustive = e.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
             lines.push(line(
                 format!(
                     "pub enum {path}{}{}",
                     generics(&e.generics),
-                    if non_exhaustive { " #[non_exhaustive]" } else { "" },
+                    if non_exhaustive {
+                        " #[non_exhaustive]"
+                    } else {
+                        ""
+                    },
                 ),
                 &[],
             ));
@@ -885,7 +886,9 @@ mod equivalence_tests {
             ],
             &CrateOptions {
                 package: "graph-sdk".into(),
+                version: "0.1.0".into(),
                 runtime_path: "../runtime".into(),
+                runtime_version: "0.1.0".into(),
                 standalone: false,
             },
         )

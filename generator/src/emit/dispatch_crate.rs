@@ -6,7 +6,9 @@
 
 use quote::{format_ident, quote};
 
-use crate::emit::{manifest, render, roundtrip_example, CrateOptions, EmitError, OutputFile, Version};
+use crate::emit::{
+    manifest, render, roundtrip_example, CrateOptions, EmitError, OutputFile, Version,
+};
 
 /// The dispatch crate's folder in the SDK's.
 pub(crate) const DIR: &str = "dispatch/";
@@ -28,7 +30,10 @@ pub(crate) fn files(
     let modules = versions.iter().map(|v| {
         let m = v.module();
         let ident = format_ident!("{}", m);
-        let doc = format!(" Microsoft Graph {}: the SDK's items, and `requests::dispatch`.", v.name);
+        let doc = format!(
+            " Microsoft Graph {}: the SDK's items, and `requests::dispatch`.",
+            v.name
+        );
         quote! {
             #[doc = #doc]
             #[cfg(feature = #m)]

@@ -45,7 +45,9 @@ fn escape_markdown(text: &str) -> String {
         }
         if rest.starts_with("https://") || rest.starts_with("http://") {
             let end = rest
-                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '`' | '<' | '[' | ']'))
+                .find(|c: char| {
+                    c.is_whitespace() || matches!(c, ')' | '>' | '"' | '`' | '<' | '[' | ']')
+                })
                 .unwrap_or(rest.len());
             let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '\'', '!', '?']);
             out.push('<');
@@ -124,7 +126,10 @@ mod tests {
             escape_markdown("Use <languagecode2>-<country>, see https://x.example/a_b."),
             "Use &lt;languagecode2>-&lt;country>, see <https://x.example/a_b>."
         );
-        assert_eq!(escape_markdown("``a ` b`` and `open"), "``a ` b`` and `open");
+        assert_eq!(
+            escape_markdown("``a ` b`` and `open"),
+            "``a ` b`` and `open"
+        );
         assert_eq!(escape_markdown("(https://a.b/c)"), "(<https://a.b/c>)");
         assert_eq!(escape_markdown("tab\there"), "tab    here");
         assert_eq!(

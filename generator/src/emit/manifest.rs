@@ -31,7 +31,10 @@ fn quoted<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
 /// A workload's feature list: the shared workload (and, in a crate that forwards its features,
 /// the same feature of `forward`).
 fn workload_list(workload: &str, forward: Option<&str>) -> String {
-    let mut items: Vec<String> = forward.map(|f| format!("{f}/{workload}")).into_iter().collect();
+    let mut items: Vec<String> = forward
+        .map(|f| format!("{f}/{workload}"))
+        .into_iter()
+        .collect();
     if workload != SHARED {
         items.push(SHARED.to_string());
     }
@@ -110,18 +113,17 @@ pub(crate) fn dispatch(versions: &[Version<'_>], options: &CrateOptions) -> Stri
         version = options.version,
         rt = options.runtime_path,
     );
-    let all = modules.iter().cloned().chain(std::iter::once("full".into()));
+    let all = modules
+        .iter()
+        .cloned()
+        .chain(std::iter::once("full".into()));
     let _ = writeln!(out, "default = [{}]", quoted(all));
     let _ = writeln!(out, "full = [{}]", quoted(WORKLOADS.iter()));
     for m in &modules {
         let _ = writeln!(out, "{m} = [\"{}/{m}\"]", options.package);
     }
     for w in WORKLOADS {
-        let _ = writeln!(
-            out,
-            "{w} = [{}]",
-            workload_list(w, Some(&options.package))
-        );
+        let _ = writeln!(out, "{w} = [{}]", workload_list(w, Some(&options.package)));
     }
     out
 }

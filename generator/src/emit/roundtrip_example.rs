@@ -36,6 +36,8 @@ pub fn requests_file(versions: &[Version<'_>], sdk: &Ident) -> Result<OutputFile
         //! `cargo run -p graph-sdk-dispatch --example requests -- CASES.jsonl`.
         //! `cargo xtask examples` writes the cases and judges the output.
 
+        // prettyplease, not rustfmt, formats generated code: keep `cargo fmt` away from it.
+        #[rustfmt::skip]
         fn main() {
             graph_rt::testing::main_jsonl(|version, route, args| match version {
                 #(#arms)*

@@ -582,7 +582,7 @@ impl AccessReviewsItemReviewers {
     /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-addreviewer?view=graph-rest-beta)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::UserIdentity,

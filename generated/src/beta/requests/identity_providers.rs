@@ -227,7 +227,7 @@ impl IdentityProvidersItem {
     /// - Application: `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-update?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::AnyIdentityProvider,

@@ -114,7 +114,7 @@ impl ServicePrincipals {
     /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delta?view=graph-rest-beta)
-    #[cfg(feature = "applications")]
+    #[cfg(feature = "core")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<

@@ -5277,17 +5277,17 @@ pub fn dispatch(
         "GET /me/joinedteams" => Some(me_joined_teams__list(args)),
         #[cfg(feature = "core")]
         "GET /me/licensedetails" => Some(me_license_details__list(args)),
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "GET /me/mailboxsettings" => Some(me_mailbox_settings__get(args)),
         #[cfg(feature = "core")]
         "GET /me/mailboxsettings/automaticrepliessetting" => {
             Some(me_mailbox_settings_automatic_replies_setting__get(args))
         }
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "GET /me/mailboxsettings/dateformat" => {
             Some(me_mailbox_settings_date_format__get(args))
         }
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "GET /me/mailboxsettings/delegatemeetingmessagedeliveryoptions" => {
             Some(
                 me_mailbox_settings_delegate_meeting_message_delivery_options__get(args),
@@ -5297,11 +5297,11 @@ pub fn dispatch(
         "GET /me/mailboxsettings/language" => {
             Some(me_mailbox_settings_language__get(args))
         }
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "GET /me/mailboxsettings/timeformat" => {
             Some(me_mailbox_settings_time_format__get(args))
         }
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "GET /me/mailboxsettings/timezone" => {
             Some(me_mailbox_settings_time_zone__get(args))
         }
@@ -6877,17 +6877,17 @@ pub fn dispatch(
         "GET /users/{}/joinedteams" => Some(users_item_joined_teams__list(args)),
         #[cfg(feature = "core")]
         "GET /users/{}/licensedetails" => Some(users_item_license_details__list(args)),
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "GET /users/{}/mailboxsettings" => Some(users_item_mailbox_settings__get(args)),
         #[cfg(feature = "core")]
         "GET /users/{}/mailboxsettings/automaticrepliessetting" => {
             Some(users_item_mailbox_settings_automatic_replies_setting__get(args))
         }
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "GET /users/{}/mailboxsettings/dateformat" => {
             Some(users_item_mailbox_settings_date_format__get(args))
         }
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "GET /users/{}/mailboxsettings/delegatemeetingmessagedeliveryoptions" => {
             Some(
                 users_item_mailbox_settings_delegate_meeting_message_delivery_options__get(
@@ -6899,11 +6899,11 @@ pub fn dispatch(
         "GET /users/{}/mailboxsettings/language" => {
             Some(users_item_mailbox_settings_language__get(args))
         }
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "GET /users/{}/mailboxsettings/timeformat" => {
             Some(users_item_mailbox_settings_time_format__get(args))
         }
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "GET /users/{}/mailboxsettings/timezone" => {
             Some(users_item_mailbox_settings_time_zone__get(args))
         }
@@ -31711,7 +31711,7 @@ fn me_license_details__list(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().license_details().list(), "page"))
 }
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 fn me_mailbox_settings__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31728,7 +31728,7 @@ fn me_mailbox_settings_automatic_replies_setting__get(
         ),
     )
 }
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 fn me_mailbox_settings_date_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31739,7 +31739,7 @@ fn me_mailbox_settings_date_format__get(
         ),
     )
 }
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 fn me_mailbox_settings_delegate_meeting_message_delivery_options__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31765,7 +31765,7 @@ fn me_mailbox_settings_language__get(
         ),
     )
 }
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 fn me_mailbox_settings_time_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31776,7 +31776,7 @@ fn me_mailbox_settings_time_format__get(
         ),
     )
 }
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 fn me_mailbox_settings_time_zone__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38152,7 +38152,7 @@ fn users_item_license_details__list(
         ),
     )
 }
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 fn users_item_mailbox_settings__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38179,7 +38179,7 @@ fn users_item_mailbox_settings_automatic_replies_setting__get(
         ),
     )
 }
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 fn users_item_mailbox_settings_date_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38195,7 +38195,7 @@ fn users_item_mailbox_settings_date_format__get(
         ),
     )
 }
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 fn users_item_mailbox_settings_delegate_meeting_message_delivery_options__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38227,7 +38227,7 @@ fn users_item_mailbox_settings_language__get(
         ),
     )
 }
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 fn users_item_mailbox_settings_time_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38243,7 +38243,7 @@ fn users_item_mailbox_settings_time_format__get(
         ),
     )
 }
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 fn users_item_mailbox_settings_time_zone__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
