@@ -232,6 +232,8 @@ fn extract(repo: &Path, commit: &str, manifest: &Manifest, into: &Path) -> Resul
         let _ = e.read_to_string(&mut stderr);
     }
     let status = child.wait().context("waiting for git archive")?;
+    // A failed write stops the reading, and git then fails on the closed pipe: report the first.
+    let counts = written.with_context(|| format!("unpacking commit {commit} of {}", repo.display()))?;
     if !status.success() {
         bail!(
             "commit {commit} of {} does not hold {}: {}",
@@ -240,7 +242,6 @@ fn extract(repo: &Path, commit: &str, manifest: &Manifest, into: &Path) -> Resul
             stderr.trim()
         );
     }
-    let counts = written?;
     for folder in &wanted {
         let rel = Path::new(folder)
             .strip_prefix(PAGES_ROOT)
@@ -282,6 +283,9 @@ fn unpack(tar: impl Read, into: &Path) -> Result<BTreeMap<PathBuf, usize>> {
         std::io::copy(&mut entry, &mut file)
             .with_context(|| format!("writing {}", target.display()))?;
     }
+    // git pads the archive past its end marker: read it all, or git fails on a closed pipe.
+    std::io::copy(&mut archive.into_inner(), &mut std::io::sink())
+        .context("reading git archive's output")?;
     Ok(counts)
 }
 
