@@ -233,7 +233,8 @@ fn extract(repo: &Path, commit: &str, manifest: &Manifest, into: &Path) -> Resul
     }
     let status = child.wait().context("waiting for git archive")?;
     // A failed write stops the reading, and git then fails on the closed pipe: report the first.
-    let counts = written.with_context(|| format!("unpacking commit {commit} of {}", repo.display()))?;
+    let counts =
+        written.with_context(|| format!("unpacking commit {commit} of {}", repo.display()))?;
     if !status.success() {
         bail!(
             "commit {commit} of {} does not hold {}: {}",
