@@ -220,9 +220,15 @@ fn version_files(v: &Version<'_>) -> Result<Vec<Rendered>, EmitError> {
             pub use #m::{#(#names),*};
         }
     });
+    // The module's doc joins the one on its declaration in `lib.rs`, where links resolve from
+    // the crate root: the link names the full path.
+    let doc = format!(
+        " Every type and enum of this API version, re-exported flat; each file is compiled with\n \
+         the feature of its workload. The request builders start at\n \
+         [`requests::root`](crate::{module}::requests::root)."
+    );
     let mod_tokens = quote! {
-        //! Every type and enum of this API version, re-exported flat; each file is compiled with
-        //! the feature of its workload. The request builders start at [`requests::root`].
+        #![doc = #doc]
         #(#decls)*
         pub mod registry;
         pub mod requests;
