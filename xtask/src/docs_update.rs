@@ -94,7 +94,7 @@ pub fn run(options: &Options) -> Result<Outcome> {
         };
         text.push_str(&report::markdown(&diff, &labels));
         text.push('\n');
-        totals.push((v.name.clone(), sum(&diff)));
+        totals.push((v.name.clone(), diff.total()));
     }
     let report_path = work.join(format!("changelog-{short}.md"));
     fs::write(&report_path, &text).with_context(|| format!("writing {}", report_path.display()))?;
@@ -120,18 +120,6 @@ pub fn run(options: &Options) -> Result<Outcome> {
         report: report_path,
         codegen,
     })
-}
-
-fn sum(diff: &ApiDiff) -> Totals {
-    diff.totals()
-        .into_iter()
-        .fold(Totals::default(), |mut acc, (_, t)| {
-            acc.added += t.added;
-            acc.removed += t.removed;
-            acc.changed += t.changed;
-            acc.breaking += t.breaking;
-            acc
-        })
 }
 
 /// The API of a docs folder; an empty one where there is no folder yet (a first pin).

@@ -192,6 +192,18 @@ impl ApiDiff {
             .collect()
     }
 
+    /// The counts of every kind together.
+    pub fn total(&self) -> Totals {
+        let mut sum = Totals::default();
+        for (_, t) in self.totals() {
+            sum.added += t.added;
+            sum.removed += t.removed;
+            sum.changed += t.changed;
+            sum.breaking += t.breaking;
+        }
+        sum
+    }
+
     /// The entries about one type or enum (qualified name, or the name alone; without case):
     /// the item itself, its properties or members, and the operations that take or return it.
     pub fn for_type(&self, name: &str) -> ApiDiff {

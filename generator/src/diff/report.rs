@@ -68,7 +68,6 @@ pub fn totals_table(diff: &ApiDiff) -> String {
     let mut out = String::new();
     out.push_str("| kind | added | removed | changed | breaking |\n");
     out.push_str("|---|--:|--:|--:|--:|\n");
-    let mut sum = Totals::default();
     for (kind, t) in diff.totals() {
         let _ = writeln!(
             out,
@@ -79,11 +78,8 @@ pub fn totals_table(diff: &ApiDiff) -> String {
             t.changed,
             t.breaking
         );
-        sum.added += t.added;
-        sum.removed += t.removed;
-        sum.changed += t.changed;
-        sum.breaking += t.breaking;
     }
+    let sum = diff.total();
     let _ = writeln!(
         out,
         "| **total** | {} | {} | {} | {} |",
