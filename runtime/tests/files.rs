@@ -1264,3 +1264,100 @@ async fn a_download_that_stalls_is_asked_again() {
     assert!(out == pattern_slice(0, total as usize), "the bytes differ");
     assert_eq!(served.load(Ordering::SeqCst), 2);
 }
+
+/// The requests of transfers to Graph go through the client's one sending path: its call
+/// deadline bounds a download whose head never comes, and a throttled one is retried after
+/// `Retry-After`, with `client-request-id` and `retry-attempt` as every call has them.
+#[tokio::test]
+async fn transfers_to_graph_keep_the_clients_deadline_and_retries() {
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let graph = FileServer::start({
+        let seen = seen.clone();
+        move |request| {
+            let seen = seen.clone();
+            async move {
+                let n = {
+                    let mut seen = seen.lock().unwrap();
+                    seen.push(format!(
+                        "{} id={} retry={}",
+                        request.uri().path(),
+                        header(&request, "client-request-id").is_some(),
+                        header(&request, "retry-attempt").unwrap_or("-")
+                    ));
+                    seen.len()
+                };
+                if request.uri().path().contains("stalls") {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                }
+                if n == 1 {
+                    return hyper::Response::builder()
+                        .status(429)
+                        .header("retry-after", "0")
+                        .body(full(
+                            r#"{"error":{"code":"TooManyRequests","message":"slow"}}"#,
+                        ))
+                        .unwrap();
+                }
+                hyper::Response::builder()
+                    .status(200)
+                    .header("content-length", "5")
+                    .body(full("hello"))
+                    .unwrap()
+            }
+        }
+    })
+    .await;
+    let client = Client::builder(StaticToken::new(SECRET))
+        .root(&graph.base)
+        .allow_http(true)
+        .retry(RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_millis(2),
+            max_delay: Duration::from_millis(50),
+        })
+        .call_timeout(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+
+    let mut content = Vec::new();
+    client
+        .download(&content_request())
+        .await
+        .unwrap()
+        .write_to(&mut content)
+        .await
+        .unwrap();
+    assert_eq!(content, b"hello");
+    let seen_now = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen_now,
+        vec![
+            "/v1.0/me/drive/items/01ABC/content id=true retry=-",
+            "/v1.0/me/drive/items/01ABC/content id=true retry=1",
+        ]
+    );
+
+    let stalls = Request::<Vec<u8>>::new(
+        Method::Get,
+        "v1.0",
+        UrlPath::root().literal("reports").literal("stalls"),
+        decode::bytes,
+    );
+    let started = std::time::Instant::now();
+    let result = client.download(&stalls).await;
+    let error = result
+        .err()
+        .expect("a download whose head never comes fails");
+    assert!(
+        matches!(
+            &error,
+            TransferError::Client(graph_rt::ClientError::Timeout { stage: "call", .. })
+        ),
+        "{error:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -180,7 +180,7 @@ impl Download {
             Resume::Graph(request) => {
                 let response = self
                     .client
-                    .send_streaming(request, &[("range", range.clone())], OutBody::None)
+                    .send_streaming(request, &[("range", range.clone())], OutBody::Request)
                     .await?;
                 let (response, resume) = follow(&self.client, response, Some(&range)).await?;
                 if let Some(resume) = resume {
@@ -363,7 +363,7 @@ impl Client {
         let mut failures = 0;
         let (response, resume) = loop {
             let attempt = async {
-                let response = self.send_streaming(request, &[], OutBody::None).await?;
+                let response = self.send_streaming(request, &[], OutBody::Request).await?;
                 follow(self, response, None).await
             };
             match attempt.await {

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderValue, CONTENT_TYPE};
 
 use crate::{Body, Page, RawResponse, Request};
 
@@ -456,57 +456,48 @@ impl Client {
         &self,
         request: &Request<T, S, Q>,
     ) -> Result<RawResponse, ClientError> {
+        let call = self.call_of(request, send::ReplyMode::Read)?;
+        send::execute(&self.inner, call).await
+    }
+
+    /// `request` as a call: its URL (on the root's origin), method, headers and body.
+    fn call_of<T, S, Q>(
+        &self,
+        request: &Request<T, S, Q>,
+        reply: send::ReplyMode,
+    ) -> Result<send::Call, ClientError> {
         if let Some(problem) = request.problem() {
             return Err(ClientError::Invalid(problem.to_owned()));
         }
         let url = self.url_of(request)?;
-        let method = match request.method() {
-            crate::Method::Get => reqwest::Method::GET,
-            crate::Method::Post => reqwest::Method::POST,
-            crate::Method::Patch => reqwest::Method::PATCH,
-            crate::Method::Put => reqwest::Method::PUT,
-            crate::Method::Delete => reqwest::Method::DELETE,
-        };
-        let mut headers = HeaderMap::new();
-        for (name, value) in request.headers() {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| ClientError::Invalid(format!("`{name}` is not a header name")))?;
-            let value = HeaderValue::from_str(value).map_err(|_| {
-                ClientError::Invalid(format!(
-                    "the header `{name}` has a value a header cannot hold"
-                ))
-            })?;
-            headers.append(name, value);
-        }
-        let body: Option<Vec<u8>> = match request.body() {
-            Body::None => None,
+        let method = transfer::reqwest_method(request.method());
+        let mut headers = transfer::header_map(request.headers())?;
+        let body = match request.body() {
+            Body::None => send::CallBody::Empty,
             Body::Json(value) => {
                 if !headers.contains_key(CONTENT_TYPE) {
                     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 }
-                Some(serde_json::to_vec(value).map_err(|e| {
-                    ClientError::Invalid(format!("the JSON body does not serialize: {e}"))
-                })?)
+                send::CallBody::Bytes(bytes::Bytes::from(serde_json::to_vec(value).map_err(
+                    |e| ClientError::Invalid(format!("the JSON body does not serialize: {e}")),
+                )?))
             }
             Body::Bytes { content_type, data } => {
                 let value = HeaderValue::from_str(content_type).map_err(|_| {
                     ClientError::Invalid(format!("`{content_type}` is not a content type"))
                 })?;
                 headers.insert(CONTENT_TYPE, value);
-                Some(data.clone())
+                send::CallBody::Bytes(bytes::Bytes::from(data.clone()))
             }
         };
-        send::execute(
-            &self.inner,
-            send::Call {
-                method,
-                url,
-                headers,
-                body: body.map(bytes::Bytes::from),
-                idempotent: request.retryable(),
-            },
-        )
-        .await
+        Ok(send::Call {
+            method,
+            url,
+            headers,
+            body,
+            idempotent: request.retryable(),
+            reply,
+        })
     }
 
     /// The URL of `request`; a link (`nextLink`, `deltaLink`) must stay on the root's origin,

@@ -1,8 +1,10 @@
 //! One call to Graph: its attempts, retries, redirects, deadlines and the limit on the body it
-//! reads, each traced.
+//! reads, each traced. Every request to Graph goes through here, the JSON calls as well as the
+//! file transfers' (whose bodies may be streams, and whose responses are handed back unread).
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -21,15 +23,83 @@ pub(super) struct Call {
     pub(super) method: reqwest::Method,
     pub(super) url: reqwest::Url,
     pub(super) headers: HeaderMap,
-    pub(super) body: Option<Bytes>,
+    pub(super) body: CallBody,
     /// Idempotent, or the caller allowed repeating it: repeated after a timeout or a broken
     /// connection (when the service may have processed it).
     pub(super) idempotent: bool,
+    /// What a success gives back.
+    pub(super) reply: ReplyMode,
+}
+
+/// The body of a call.
+pub(crate) enum CallBody {
+    Empty,
+    /// Held in memory: sent again by a retry or a redirect.
+    Bytes(Bytes),
+    /// Made anew for each attempt (a file read from its start again). When not `repeatable` (a
+    /// stream that cannot go back) it is sent once and the call is never repeated.
+    Stream {
+        make: Mutex<Box<dyn FnMut() -> reqwest::Body + Send>>,
+        repeatable: bool,
+    },
+}
+
+impl CallBody {
+    /// A streamed body.
+    pub(crate) fn stream(
+        make: impl FnMut() -> reqwest::Body + Send + 'static,
+        repeatable: bool,
+    ) -> Self {
+        Self::Stream {
+            make: Mutex::new(Box::new(make)),
+            repeatable,
+        }
+    }
+
+    /// Whether another attempt can send it again.
+    fn repeatable(&self) -> bool {
+        match self {
+            Self::Stream { repeatable, .. } => *repeatable,
+            Self::Empty | Self::Bytes(_) => true,
+        }
+    }
+
+    /// The body of one attempt.
+    fn attempt(&self) -> Option<reqwest::Body> {
+        match self {
+            Self::Empty => None,
+            Self::Bytes(bytes) => Some(reqwest::Body::from(bytes.clone())),
+            Self::Stream { make, .. } => {
+                // A poisoned lock: a maker that panicked; the body it left is still one to try.
+                let mut make = make
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                Some(make())
+            }
+        }
+    }
+}
+
+/// What a successful call gives back.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum ReplyMode {
+    /// A 2xx response read whole (at most the client's `max_response_bytes`), after following
+    /// redirects.
+    Read,
+    /// The response as it arrives (status below 400, redirects not followed: the caller decides
+    /// where the token may go), its body unread. The call's deadline covers the head only.
+    Stream,
+}
+
+/// A successful call's response.
+pub(super) enum Reply {
+    Read(RawResponse),
+    Stream(reqwest::Response),
 }
 
 /// How one attempt ended.
 enum Outcome {
-    Done(RawResponse),
+    Done(Reply),
     Failed(ClientError),
     /// Graph's own origin answered 401 to `token`.
     Unauthorized {
@@ -44,8 +114,32 @@ enum Outcome {
     },
 }
 
-/// Sends `call`, with the retries, deadlines and limits of `inner`.
-pub(super) async fn execute(inner: &Inner, mut call: Call) -> Result<RawResponse, ClientError> {
+/// Sends `call` ([`ReplyMode::Read`]), with the retries, deadlines and limits of `inner`.
+pub(super) async fn execute(inner: &Inner, call: Call) -> Result<RawResponse, ClientError> {
+    debug_assert!(call.reply == ReplyMode::Read);
+    match execute_reply(inner, call).await? {
+        Reply::Read(raw) => Ok(raw),
+        Reply::Stream(_) => Err(ClientError::Protocol(
+            "a streamed reply to a call that reads its response".into(),
+        )),
+    }
+}
+
+/// Sends `call` ([`ReplyMode::Stream`]): the response with its body unread.
+pub(super) async fn execute_streaming(
+    inner: &Inner,
+    call: Call,
+) -> Result<reqwest::Response, ClientError> {
+    debug_assert!(call.reply == ReplyMode::Stream);
+    match execute_reply(inner, call).await? {
+        Reply::Stream(response) => Ok(response),
+        Reply::Read(_) => Err(ClientError::Protocol(
+            "a read reply to a call that streams its response".into(),
+        )),
+    }
+}
+
+async fn execute_reply(inner: &Inner, mut call: Call) -> Result<Reply, ClientError> {
     let request_id = match call
         .headers
         .get("client-request-id")
@@ -71,7 +165,7 @@ pub(super) async fn execute(inner: &Inner, mut call: Call) -> Result<RawResponse
     run(inner, &call, span.clone()).instrument(span).await
 }
 
-async fn run(inner: &Inner, call: &Call, span: tracing::Span) -> Result<RawResponse, ClientError> {
+async fn run(inner: &Inner, call: &Call, span: tracing::Span) -> Result<Reply, ClientError> {
     let limits = &inner.limits;
     let policy = inner.retry;
     let deadline = limits
@@ -128,10 +222,16 @@ async fn run(inner: &Inner, call: &Call, span: tracing::Span) -> Result<RawRespo
             },
         };
         let (error, retry_after, cost) = match outcome {
-            Outcome::Done(raw) => {
+            Outcome::Done(reply) => {
                 inner.budget.refund();
-                span.record("status", raw.status);
-                return Ok(raw);
+                span.record(
+                    "status",
+                    match &reply {
+                        Reply::Read(raw) => raw.status,
+                        Reply::Stream(response) => response.status().as_u16(),
+                    },
+                );
+                return Ok(reply);
             }
             Outcome::Failed(error) => {
                 if let Some(status) = error.status() {
@@ -141,8 +241,9 @@ async fn run(inner: &Inner, call: &Call, span: tracing::Span) -> Result<RawRespo
             }
             Outcome::Unauthorized { token, error } => {
                 // One more try with a new token, when the provider can get one (a 401 was
-                // not processed: safe to repeat whatever the method).
-                if !token_rejected {
+                // not processed: safe to repeat whatever the method, if the body can be sent
+                // again).
+                if !token_rejected && call.body.repeatable() {
                     token_rejected = true;
                     if inner.token.reject(&token).await {
                         continue;
@@ -160,7 +261,7 @@ async fn run(inner: &Inner, call: &Call, span: tracing::Span) -> Result<RawRespo
         if let Some(status) = error.status() {
             span.record("status", status);
         }
-        if attempt > policy.max_retries {
+        if attempt > policy.max_retries || !call.body.repeatable() {
             return Err(error);
         }
         if let Some(asked) = retry_after {
@@ -216,7 +317,7 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32, span: &tracing::Spa
     let root = &inner.root_url;
     let mut url = call.url.clone();
     let mut method = call.method.clone();
-    let mut body = call.body.clone();
+    let mut body = call.body.attempt();
     let mut hops = 0usize;
     let response = loop {
         let mut headers = call.headers.clone();
@@ -234,8 +335,8 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32, span: &tracing::Spa
             .http
             .request(method.clone(), url.clone())
             .headers(headers);
-        if let Some(body) = &body {
-            builder = builder.body(body.clone());
+        if let Some(body) = body.take() {
+            builder = builder.body(body);
         }
         let response = match builder.send().await {
             Ok(response) => response,
@@ -254,11 +355,9 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32, span: &tracing::Spa
             }
         };
         let status = response.status().as_u16();
-        let Some(location) = response
-            .headers()
-            .get(LOCATION)
-            .filter(|_| matches!(status, 301 | 302 | 303 | 307 | 308))
-        else {
+        let Some(location) = response.headers().get(LOCATION).filter(|_| {
+            call.reply == ReplyMode::Read && matches!(status, 301 | 302 | 303 | 307 | 308)
+        }) else {
             break response;
         };
         hops += 1;
@@ -287,31 +386,46 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32, span: &tracing::Spa
                 )))
             }
         }
-        match status {
+        // The next hop sends the body again (307, 308, or a 301/302 that keeps the method).
+        let resend = match status {
             303 => {
                 if method != reqwest::Method::HEAD {
                     method = reqwest::Method::GET;
                 }
-                body = None;
+                false
             }
             301 | 302 if method == reqwest::Method::POST => {
                 method = reqwest::Method::GET;
-                body = None;
+                false
             }
-            _ if body.is_some() && !same_origin(&next, &url) => {
+            _ => true,
+        };
+        let has_body = !matches!(call.body, CallBody::Empty);
+        match () {
+            _ if resend && has_body && !same_origin(&next, &url) => {
                 return Outcome::Failed(ClientError::Invalid(format!(
                     "HTTP {status}: a redirect to another origin (`{}`) would send the request \
                      body there; not followed",
                     next.origin().ascii_serialization()
                 )))
             }
+            _ if resend && has_body && !call.body.repeatable() => {
+                return Outcome::Failed(ClientError::Invalid(format!(
+                    "HTTP {status}: a redirect asks for the request body again, and it is a \
+                     stream that cannot go back; not followed"
+                )))
+            }
             _ => {}
         }
+        body = if resend { call.body.attempt() } else { None };
         tracing::debug!(status, to = %next.origin().ascii_serialization(), "following a redirect");
         url = next;
     };
     let status = response.status().as_u16();
     span.record("status", status);
+    if call.reply == ReplyMode::Stream && status < 400 {
+        return Outcome::Done(Reply::Stream(response));
+    }
     let headers: Vec<(String, String)> = response
         .headers()
         .iter()
@@ -324,11 +438,11 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32, span: &tracing::Spa
         .collect();
     if (200..300).contains(&status) {
         return match read_capped(response, inner.limits.max_response_bytes).await {
-            Ok(body) => Outcome::Done(RawResponse {
+            Ok(body) => Outcome::Done(Reply::Read(RawResponse {
                 status,
                 headers,
                 body,
-            }),
+            })),
             Err(ReadError::TooLarge) => Outcome::Failed(ClientError::TooLarge {
                 status,
                 limit: inner.limits.max_response_bytes,

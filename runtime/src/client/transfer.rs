@@ -5,11 +5,11 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
 
-use super::{Client, ClientError, GraphError, RetryPolicy};
-use crate::{Body, Request};
+use super::send::{self, CallBody, ReplyMode};
+use super::{Client, ClientError, GraphError};
+use crate::Request;
 
 /// The most bytes read from a response that is not file content (an upload session, the final
 /// item, an error): a service that sends more is not believed.
@@ -124,127 +124,36 @@ impl CancelToken {
     }
 }
 
-/// A request body for [`Client::send_streaming`]: repeatable bytes (a retry sends them again),
-/// or a stream made anew for each attempt, or a stream that can be sent once only.
+/// A request body for [`Client::send_streaming`]: the request's own, or repeatable bytes, or a
+/// stream (see [`CallBody`]).
 pub(crate) enum OutBody {
-    None,
-    Bytes(Bytes),
-    /// Builds the body of each attempt; when not `repeatable`, it is sent once (a stream that
-    /// cannot go back) and the request is not retried.
-    Stream {
-        make: Box<dyn FnMut() -> reqwest::Body + Send>,
-        repeatable: bool,
-    },
+    /// The request's own body.
+    Request,
+    /// This body instead.
+    Replace(CallBody),
 }
 
 impl Client {
-    /// Sends `request` with the token and returns the successful (2xx, or 3xx when the HTTP
-    /// client did not follow it) response with its body unread. The request's own body is
-    /// replaced by `body` unless that is [`OutBody::None`]. Retries as [`Client::send_raw`]
-    /// does, but only while the body can be sent again.
+    /// Sends `request` with the token, as [`Client::send_raw`] does (the same retries,
+    /// deadlines, retry budget and tracing: [`send`](super::send)), and returns the response
+    /// whose status is below 400 with its body unread; redirects are not followed, the caller
+    /// decides where the token may go. `extra_headers` are added to the request's; `body`
+    /// replaces its body. A streamed body that cannot go back is sent once, never retried.
     pub(crate) async fn send_streaming<T, S, Q>(
         &self,
         request: &Request<T, S, Q>,
         extra_headers: &[(&str, String)],
-        mut body: OutBody,
+        body: OutBody,
     ) -> Result<reqwest::Response, TransferError> {
-        if let Some(problem) = request.problem() {
-            return Err(ClientError::Invalid(problem.to_owned()).into());
-        }
-        let url = self.url_of(request)?;
-        let method = reqwest_method(request.method());
-        let mut headers = header_map(request.headers())?;
+        let mut call = self.call_of(request, ReplyMode::Stream)?;
         for (name, value) in extra_headers {
             let (name, value) = header(name, value)?;
-            headers.insert(name, value);
+            call.headers.insert(name, value);
         }
-        if let OutBody::None = body {
-            body = match request.body() {
-                Body::None => OutBody::None,
-                Body::Json(value) => {
-                    if !headers.contains_key(CONTENT_TYPE) {
-                        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                    }
-                    OutBody::Bytes(Bytes::from(serde_json::to_vec(value).map_err(|e| {
-                        ClientError::Invalid(format!("the JSON body does not serialize: {e}"))
-                    })?))
-                }
-                Body::Bytes { content_type, data } => {
-                    let (name, value) = header("content-type", content_type)?;
-                    headers.insert(name, value);
-                    OutBody::Bytes(Bytes::from(data.clone()))
-                }
-            };
+        if let OutBody::Replace(body) = body {
+            call.body = body;
         }
-        let policy = self.inner.retry;
-        let mut attempt: u32 = 0;
-        let mut token_rejected = false;
-        loop {
-            attempt += 1;
-            let attempt_body = match &mut body {
-                OutBody::None => None,
-                OutBody::Bytes(bytes) => Some(reqwest::Body::from(bytes.clone())),
-                OutBody::Stream { make, .. } => Some(make()),
-            };
-            let repeatable = match &body {
-                OutBody::Stream { repeatable, .. } => *repeatable,
-                _ => true,
-            };
-            let may_retry = request.retryable() && attempt <= policy.max_retries;
-            let token = self.inner.token.token().await?;
-            let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.secret()))
-                .map_err(|_| {
-                    ClientError::Auth("the token has characters a header cannot hold".into())
-                })?;
-            authorization.set_sensitive(true);
-            let mut attempt_headers = headers.clone();
-            attempt_headers.insert(AUTHORIZATION, authorization);
-            let mut builder = self
-                .inner
-                .http
-                .request(method.clone(), url.clone())
-                .headers(attempt_headers);
-            if let Some(body) = attempt_body {
-                builder = builder.body(body);
-            }
-            let response = match builder.send().await {
-                Ok(response) => response,
-                Err(error) => {
-                    if may_retry && repeatable && (error.is_connect() || error.is_timeout()) {
-                        tokio::time::sleep(policy.delay(attempt - 1, None)).await;
-                        continue;
-                    }
-                    // After a redirect the URL may be a pre-authenticated one: not shown.
-                    let elsewhere = error
-                        .url()
-                        .is_some_and(|at| at.origin() != self.inner.root_url.origin());
-                    let error = if elsewhere {
-                        error.without_url()
-                    } else {
-                        error
-                    };
-                    return Err(error.into());
-                }
-            };
-            let status = response.status().as_u16();
-            if status < 400 {
-                return Ok(response);
-            }
-            let (headers_seen, bytes) = read_small(response).await?;
-            if status == 401 && !token_rejected && repeatable {
-                token_rejected = true;
-                if self.inner.token.reject(&token).await {
-                    continue;
-                }
-            }
-            let mut error = GraphError::from_response(status, &headers_seen, &bytes);
-            error.attempts = attempt;
-            if may_retry && repeatable && RetryPolicy::is_retryable_status(status) {
-                tokio::time::sleep(policy.delay(attempt - 1, error.retry_after)).await;
-                continue;
-            }
-            return Err(error.into());
-        }
+        Ok(send::execute_streaming(&self.inner, call).await?)
     }
 
     /// Sends to a pre-authenticated URL (an upload session's `uploadUrl`, a download URL): the

@@ -19,6 +19,7 @@ use futures_util::future::{self, Either};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_RANGE, CONTENT_TYPE};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt, ReadBuf};
 
+use super::send::CallBody;
 use super::transfer::{read_small, CancelToken, OutBody, TransferError};
 use super::{Client, ClientError, GraphError};
 use crate::{decode, encode_query_value, FromJson, Method, RawResponse, Request, UrlPath, Value};
@@ -1014,10 +1015,7 @@ impl Client {
             .send_streaming(
                 &request,
                 &extra,
-                OutBody::Stream {
-                    make: Box::new(make),
-                    repeatable,
-                },
+                OutBody::Replace(CallBody::stream(make, repeatable)),
             )
             .await?;
         let status = response.status().as_u16();
