@@ -952,6 +952,7 @@ mod tests {
             source: src(1),
             walk: None,
             disagreements: Vec::new(),
+            alias_of: None,
         };
         Api {
             types: vec![

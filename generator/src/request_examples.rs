@@ -445,6 +445,7 @@ mod tests {
             },
             walk: None,
             disagreements: Vec::new(),
+            alias_of: None,
         }
     }
 

@@ -386,3 +386,84 @@ fn a_file_attachment_in_a_message_carries_its_odata_type() {
         json!("#microsoft.graph.fileAttachment")
     );
 }
+
+/// A file goes up to a path in the user's OneDrive with one builder chain and one call
+/// (`POST /me/drive/root:/{item-path}:/createUploadSession`, which the docs show in an example
+/// but do not list): a small file in one `PUT …:/content` derived from the same address, a large
+/// one through the session, whose upload URL never gets the token.
+#[test]
+fn a_file_goes_up_to_a_path_in_one_chain_and_one_call() {
+    use graph_rt::UploadSource;
+    use graph_sdk::v1_0::{CreateUploadSessionBody, DriveItem};
+    let upload_url = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let url_for_server = upload_url.clone();
+    let server = Server::start(move |r| {
+        let item = |size: usize| {
+            Reply::json(
+                201,
+                &json!({"id": "01NEW", "name": "q3 report.pdf", "size": size}),
+            )
+        };
+        match (r.method.as_str(), r.target.as_str()) {
+            ("POST", "/v1.0/me/drive/root:/Reports/q3%20report.pdf:/createUploadSession") => {
+                Reply::json(
+                    200,
+                    &json!({"uploadUrl": format!("{}/up/s1?tempauth=x", url_for_server.lock().unwrap()),
+                            "expirationDateTime": "2030-01-01T00:00:00Z"}),
+                )
+            }
+            ("PUT", t) if t.starts_with("/up/s1") => item(r.body.len()),
+            ("PUT", t) if t.starts_with("/v1.0/me/drive/root:/Reports/q3%20report.pdf:/content") => {
+                item(r.body.len())
+            }
+            _ => Reply::json(400, &json!({"error": {"code": "unexpected", "message": r.target}})),
+        }
+    })
+    .unwrap();
+    *upload_url.lock().unwrap() = server.url();
+    let c = client(&server);
+    let session = || {
+        root()
+            .me()
+            .drive()
+            .root()
+            .at_path("Reports/q3 report.pdf")
+            .create_upload_session(&CreateUploadSessionBody::default())
+    };
+    for size in [1_000, 5_000_000] {
+        server.take_received();
+        let item: DriveItem = runtime()
+            .block_on(c.upload(session(), UploadSource::bytes(vec![7u8; size])))
+            .unwrap();
+        assert_eq!(item.size.value().copied(), Some(size as i64));
+        let sent = server.received();
+        let lines: Vec<String> = sent
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.target))
+            .collect();
+        if size == 1_000 {
+            assert_eq!(
+                lines,
+                ["PUT /v1.0/me/drive/root:/Reports/q3%20report.pdf:/content?@microsoft.graph.conflictBehavior=fail"]
+            );
+        } else {
+            assert_eq!(
+                lines,
+                [
+                    "POST /v1.0/me/drive/root:/Reports/q3%20report.pdf:/createUploadSession",
+                    "PUT /up/s1?tempauth=x"
+                ]
+            );
+            assert_eq!(sent[0].header("authorization"), Some("Bearer secret-token"));
+            assert_eq!(
+                sent[1].header("authorization"),
+                None,
+                "no token to the upload URL"
+            );
+            assert_eq!(
+                sent[1].header("content-range"),
+                Some("bytes 0-4999999/5000000")
+            );
+        }
+    }
+}

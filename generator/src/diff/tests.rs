@@ -82,6 +82,7 @@ fn op(method: HttpMethod, segments: Vec<Segment>, response: Option<&str>, file: 
         source: src(file, 5),
         walk: None,
         disagreements: Vec::new(),
+        alias_of: None,
     }
 }
 

@@ -223,6 +223,10 @@ pub struct Operation {
     /// Where this page named something other than the walk (which wins).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub disagreements: Vec<Disagreement>,
+    /// The documented template this operation is another address of (`resolve::aliases`: a
+    /// drive item by path, or the root folder), when its page does not list `path` itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias_of: Option<String>,
 }
 
 /// The types the walk of a path gives an operation.

@@ -2,6 +2,7 @@
 //! enums that only descriptions define, merges enums and types across pages, applies
 //! inheritance and resolves every type reference of every operation.
 
+mod aliases;
 mod enums;
 mod operations;
 pub mod routes;
@@ -46,7 +47,8 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
             })
     });
     enums::merge_inline_lists(&mut enums, lists, &mut diags);
-    let operations = operations::resolve_operations(&pages, &symbols, &mut enums, &mut diags);
+    let mut operations = operations::resolve_operations(&pages, &symbols, &mut enums, &mut diags);
+    aliases::add_drive_item_aliases(&mut operations);
 
     let mut api = Api {
         types,

@@ -97,6 +97,7 @@ pub fn resolve_operations(
                 source: op.source.clone(),
                 walk: None,
                 disagreements: Vec::new(),
+                alias_of: None,
             });
         }
     }

@@ -712,6 +712,7 @@ mod tests {
             source: src(file),
             walk: None,
             disagreements: Vec::new(),
+            alias_of: None,
         }
     }
 

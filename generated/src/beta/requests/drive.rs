@@ -530,6 +530,8 @@ impl DriveItemsItemContent {
     }
 }
 /// `/drive/root`
+///
+/// - `GET /drive/root`: Get bundle
 #[derive(Debug, Clone)]
 pub struct DriveRoot(pub(super) graph_rt::UrlPath);
 impl DriveRoot {
@@ -537,6 +539,43 @@ impl DriveRoot {
     /// (`graph_rt::Request::new`).
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
+    }
+    /// Get bundle
+    ///
+    /// `GET /drive/root` → `200` (documented as `/drive/items/{bundle-id}`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/drive/root/createdByUser`
     pub fn created_by_user(&self) -> DriveRootCreatedByUser {
@@ -546,7 +585,7 @@ impl DriveRoot {
     pub fn last_modified_by_user(&self) -> DriveRootLastModifiedByUser {
         DriveRootLastModifiedByUser(self.0.clone().literal("lastModifiedByUser"))
     }
-    /// `/drive/root:/{path and filename}:`
+    /// `/drive/root:/{item-path}:`
     pub fn at_path(&self, item_path: &str) -> DriveRootByPath {
         DriveRootByPath(self.0.clone().path_address(item_path))
     }
@@ -746,7 +785,11 @@ impl DriveRootLastModifiedByUserTrendingAround {
             )
     }
 }
-/// `/drive/root:/{path and filename}:`
+/// `/drive/root:/{item-path}:`
+///
+/// - `GET /drive/root:/{item-path}:`: Get bundle
+/// - `PATCH /drive/root:/{item-path}:`: Update bundle
+/// - `DELETE /drive/root:/{item-path}:`: Delete bundle
 #[derive(Debug, Clone)]
 pub struct DriveRootByPath(pub(super) graph_rt::UrlPath);
 impl DriveRootByPath {
@@ -755,12 +798,114 @@ impl DriveRootByPath {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// `/drive/root:/{path and filename}:/content`
+    /// Get bundle
+    ///
+    /// `GET /drive/root:/{item-path}:` → `200` (documented as `/drive/items/{bundle-id}`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Update bundle
+    ///
+    /// `PATCH /drive/root:/{item-path}:` → `200` (documented as `/drive/items/{bundle-id}`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn update(
+        &self,
+        body: &super::super::DriveItem,
+    ) -> graph_rt::Request<
+        Option<super::super::DriveItem>,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Patch,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::optional,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// Delete bundle
+    ///
+    /// `DELETE /drive/root:/{item-path}:` → `204` (documented as `/drive/items/{bundle-id}`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-delete?view=graph-rest-beta)
+    pub fn delete(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Delete,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// `/drive/root:/{item-path}:/content`
     pub fn content(&self) -> DriveRootByPathContent {
         DriveRootByPathContent(self.0.clone().literal("content"))
     }
 }
-/// `/drive/root:/{path and filename}:/content`
+/// `/drive/root:/{item-path}:/content`
 ///
 /// - `GET /drive/root:/{path and filename}:/content`: Download a file in another format
 #[derive(Debug, Clone)]

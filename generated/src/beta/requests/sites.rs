@@ -4584,6 +4584,8 @@ impl SitesItemDriveItemsItemByPathContent {
     }
 }
 /// `/sites/{hostname}/drive/root`
+///
+/// - `GET /sites/{siteId}/drive/root`: Get a DriveItem resource
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRoot(pub(super) graph_rt::UrlPath);
 impl SitesItemDriveRoot {
@@ -4591,6 +4593,73 @@ impl SitesItemDriveRoot {
     /// (`graph_rt::Request::new`).
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
+    }
+    /// Get a DriveItem resource
+    ///
+    /// `GET /sites/{siteId}/drive/root` → `200` (documented as `/sites/{siteId}/drive/items/{itemId}`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// `/sites/{hostname}/drive/root/children`
+    pub fn children(&self) -> SitesItemDriveRootChildren {
+        SitesItemDriveRootChildren(self.0.clone().literal("children"))
     }
     /// `/sites/{hostname}/drive/root/delta`
     pub fn delta(&self) -> SitesItemDriveRootDelta {
@@ -4659,6 +4728,1074 @@ impl SitesItemDriveRoot {
     /// `/sites/{hostname}/drive/root:/{item-path}:`
     pub fn at_path(&self, item_path: &str) -> SitesItemDriveRootByPath {
         SitesItemDriveRootByPath(self.0.clone().path_address(item_path))
+    }
+}
+/// `/sites/{hostname}/drive/root/children`
+///
+/// - `GET /sites/{site-id}/drive/root/children`: List children of a driveItem
+/// - `POST /sites/{site-id}/drive/root/children`: Create a new folder in a drive
+#[derive(Debug, Clone)]
+pub struct SitesItemDriveRootChildren(pub(super) graph_rt::UrlPath);
+impl SitesItemDriveRootChildren {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// List children of a driveItem
+    ///
+    /// `GET /sites/{site-id}/drive/root/children` → `200` (documented as `/sites/{site-id}/drive/items/{item-id}/children`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Create a new folder in a drive
+    ///
+    /// `POST /sites/{site-id}/drive/root/children` → `201` (documented as `/sites/{site-id}/drive/items/{parent-item-id}/children`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn create(
+        &self,
+        body: &super::super::DriveItem,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+}
+/// `/sites/{hostname}/drive/root:/{item-path}:`
+///
+/// - `GET /sites/{siteId}/drive/root:/{item-path}`: Get a DriveItem resource
+/// - `PATCH /sites/{site-id}/drive/root:/{item-path}:`: Move a DriveItem to a new folder
+/// - `DELETE /sites/{siteId}/drive/root:/{item-path}:`: Delete a DriveItem
+#[derive(Debug, Clone)]
+pub struct SitesItemDriveRootByPath(pub(super) graph_rt::UrlPath);
+impl SitesItemDriveRootByPath {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Get a DriveItem resource
+    ///
+    /// `GET /sites/{siteId}/drive/root:/{item-path}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Group.Read.All",
+                            "Group.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Move a DriveItem to a new folder
+    ///
+    /// `PATCH /sites/{site-id}/drive/root:/{item-path}:` → `200` (documented as `/sites/{site-id}/drive/items/{item-id}`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn update(
+        &self,
+        body: &super::super::DriveItem,
+    ) -> graph_rt::Request<
+        Option<super::super::DriveItem>,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Patch,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::optional,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// Delete a DriveItem
+    ///
+    /// `DELETE /sites/{siteId}/drive/root:/{item-path}:` → `204` (documented as `/sites/{siteId}/drive/items/{itemId}`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
+    pub fn delete(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Delete,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// driveItem: checkin
+    ///
+    /// `POST /sites/{siteId}/drive/root:/{item-path}:/checkin` → `204` (documented as `/sites/{siteId}/drive/items/{itemId}/checkin`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
+    pub fn checkin(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("checkin"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// driveItem: checkout
+    ///
+    /// `POST /sites/{siteId}/drive/root:/{item-path}:/checkout` → `204` (documented as `/sites/{siteId}/drive/items/{itemId}/checkout`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
+    pub fn checkout(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("checkout"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// `/sites/{hostname}/drive/root:/{item-path}:/children`
+    pub fn children(&self) -> SitesItemDriveRootByPathChildren {
+        SitesItemDriveRootByPathChildren(self.0.clone().literal("children"))
+    }
+    /// `/sites/{hostname}/drive/root:/{item-path}:/content`
+    pub fn content(&self) -> SitesItemDriveRootByPathContent {
+        SitesItemDriveRootByPathContent(self.0.clone().literal("content"))
+    }
+    /// Copy a DriveItem
+    ///
+    /// `POST /sites/{siteId}/drive/root:/{item-path}:/copy` → `202` (documented as `/sites/{siteId}/drive/items/{itemId}/copy`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
+    pub fn copy(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("copy"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// driveItem: createLink
+    ///
+    /// `POST /sites/{siteId}/drive/root:/{item-path}:/createLink` → `201` (documented as `/sites/{siteId}/drive/items/{itemId}/createLink`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createlink?view=graph-rest-beta)
+    #[cfg(feature = "files")]
+    pub fn create_link(
+        &self,
+        body: &super::super::CreateLinkBody,
+    ) -> graph_rt::Request<
+        super::super::Permission,
+        super::super::Permission,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("createLink"),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// driveItem: createUploadSession
+    ///
+    /// `POST /sites/{siteId}/drive/root:/{item-path}:/createUploadSession` → `200` (documented as `/sites/{siteId}/drive/items/{itemId}/createUploadSession`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn create_upload_session(
+        &self,
+        body: &super::super::CreateUploadSessionBody,
+    ) -> graph_rt::Request<
+        super::super::UploadSession,
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("createUploadSession"),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// Follow drive item
+    ///
+    /// `POST /sites/{site-id}/drive/root:/{item-path}:/follow` → `200` (documented as `/sites/{site-id}/drive/items/{item-id}/follow`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn follow(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("follow"),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Send a sharing invitation
+    ///
+    /// `POST /sites/{siteId}/drive/root:/{item-path}:/invite` → `207` (documented as `/sites/{siteId}/drive/items/{itemId}/invite`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-beta)
+    #[cfg(feature = "files")]
+    pub fn invite(
+        &self,
+        body: &super::super::ItemsInviteBody,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("invite"),
+                graph_rt::decode::page,
+            )
+            .json_body(body)
+            .documented_status(207u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// `/sites/{hostname}/drive/root:/{item-path}:/permissions`
+    pub fn permissions(&self) -> SitesItemDriveRootByPathPermissions {
+        SitesItemDriveRootByPathPermissions(self.0.clone().literal("permissions"))
+    }
+    /// driveItem: preview
+    ///
+    /// `POST /sites/{siteId}/drive/root:/{item-path}:/preview` (documented as `/sites/{siteId}/drive/items/{itemId}/preview`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
+    pub fn preview(
+        &self,
+        body: &super::super::PreviewBody,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("preview"),
+                graph_rt::decode::empty,
+            )
+            .json_body(body)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// `/sites/{hostname}/drive/root:/{item-path}:/thumbnails`
+    pub fn thumbnails(&self) -> SitesItemDriveRootByPathThumbnails {
+        SitesItemDriveRootByPathThumbnails(self.0.clone().literal("thumbnails"))
+    }
+    /// `/sites/{hostname}/drive/root:/{item-path}:/versions`
+    pub fn versions(&self) -> SitesItemDriveRootByPathVersions {
+        SitesItemDriveRootByPathVersions(self.0.clone().literal("versions"))
+    }
+}
+/// `/sites/{hostname}/drive/root:/{item-path}:/children`
+///
+/// - `GET /sites/{site-id}/drive/root:/{item-path}:/children`: List children of a driveItem
+/// - `POST /sites/{site-id}/drive/root:/{item-path}:/children`: Create a new folder in a drive
+#[derive(Debug, Clone)]
+pub struct SitesItemDriveRootByPathChildren(pub(super) graph_rt::UrlPath);
+impl SitesItemDriveRootByPathChildren {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// List children of a driveItem
+    ///
+    /// `GET /sites/{site-id}/drive/root:/{item-path}:/children` → `200` (documented as `/sites/{site-id}/drive/items/{item-id}/children`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Create a new folder in a drive
+    ///
+    /// `POST /sites/{site-id}/drive/root:/{item-path}:/children` → `201` (documented as `/sites/{site-id}/drive/items/{parent-item-id}/children`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn create(
+        &self,
+        body: &super::super::DriveItem,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+}
+/// `/sites/{hostname}/drive/root:/{item-path}:/content`
+///
+/// - `GET /sites/{siteId}/drive/root:/{item-path}:/content`: Download the contents of a DriveItem
+/// - `PUT /sites/{site-id}/drive/root:/{item-path}:/content`: Upload or replace the contents of a DriveItem
+#[derive(Debug, Clone)]
+pub struct SitesItemDriveRootByPathContent(pub(super) graph_rt::UrlPath);
+impl SitesItemDriveRootByPathContent {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Download the contents of a DriveItem
+    ///
+    /// `GET /sites/{siteId}/drive/root:/{item-path}:/content` → `206` (documented as `/sites/{siteId}/drive/items/{item-id}/content`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        Vec<u8>,
+        (),
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::bytes,
+            )
+            .documented_status(206u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Upload or replace the contents of a DriveItem
+    ///
+    /// `PUT /sites/{site-id}/drive/root:/{item-path}:/content` → `200` (documented as `/sites/{site-id}/drive/items/{item-id}/content`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn put(
+        &self,
+        body: &[u8],
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Put,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+}
+/// `/sites/{hostname}/drive/root:/{item-path}:/thumbnails`
+///
+/// - `GET /sites/{site-id}/drive/root:/{item-path}:/thumbnails`: List thumbnails for a DriveItem
+#[derive(Debug, Clone)]
+pub struct SitesItemDriveRootByPathThumbnails(pub(super) graph_rt::UrlPath);
+impl SitesItemDriveRootByPathThumbnails {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// List thumbnails for a DriveItem
+    ///
+    /// `GET /sites/{site-id}/drive/root:/{item-path}:/thumbnails` → `200` (documented as `/sites/{site-id}/drive/items/{item-id}/thumbnails`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+}
+/// `/sites/{hostname}/drive/root:/{item-path}:/versions`
+///
+/// - `GET /sites/{site-id}/drive/root:/{item-path}:/versions`: Listing versions of a DriveItem
+#[derive(Debug, Clone)]
+pub struct SitesItemDriveRootByPathVersions(pub(super) graph_rt::UrlPath);
+impl SitesItemDriveRootByPathVersions {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Listing versions of a DriveItem
+    ///
+    /// `GET /sites/{site-id}/drive/root:/{item-path}:/versions` → `200` (documented as `/sites/{site-id}/drive/items/{item-id}/versions`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-versions?view=graph-rest-beta)
+    #[cfg(feature = "files")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::DriveItemVersion>,
+        super::super::DriveItemVersion,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
 }
 /// `/sites/{hostname}/items`
@@ -7165,40 +8302,40 @@ impl SitesItemDriveRootDelta {
             )
     }
 }
-/// `/sites/{hostname}/drive/root:/{item-path}:`
+/// `/sites/{hostname}/drive/root:/{item-path}:/permissions`
 ///
-/// - `GET /sites/{siteId}/drive/root:/{item-path}`: Get a DriveItem resource
+/// - `GET /sites/{siteId}/drive/root:/{item-path}:/permissions`: List sharing permissions on a driveItem
 #[derive(Debug, Clone)]
-pub struct SitesItemDriveRootByPath(pub(super) graph_rt::UrlPath);
-impl SitesItemDriveRootByPath {
+pub struct SitesItemDriveRootByPathPermissions(pub(super) graph_rt::UrlPath);
+impl SitesItemDriveRootByPathPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get a DriveItem resource
+    /// List sharing permissions on a driveItem
     ///
-    /// `GET /sites/{siteId}/drive/root:/{item-path}` → `200`
+    /// `GET /sites/{siteId}/drive/root:/{item-path}:/permissions` → `200` (documented as `/sites/{siteId}/drive/items/{itemId}/permissions`: the same operation at this address)
     ///
     /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
-    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-permissions?view=graph-rest-beta)
+    #[cfg(feature = "files")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
-        super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -7210,8 +8347,6 @@ impl SitesItemDriveRootByPath {
                             "Files.ReadWrite",
                             "Files.Read.All",
                             "Files.ReadWrite.All",
-                            "Group.Read.All",
-                            "Group.ReadWrite.All",
                             "Sites.Read.All",
                             "Sites.ReadWrite.All",
                         ],
@@ -7230,8 +8365,6 @@ impl SitesItemDriveRootByPath {
                         scopes: &[
                             "Files.Read.All",
                             "Files.ReadWrite.All",
-                            "Group.Read.All",
-                            "Group.ReadWrite.All",
                             "Sites.Read.All",
                             "Sites.ReadWrite.All",
                         ],

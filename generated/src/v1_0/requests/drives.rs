@@ -1657,6 +1657,8 @@ impl DrivesItemItemsItemByPathContent {
     }
 }
 /// `/drives/{drive-id}/root`
+///
+/// - `GET /drives/{drive-id}/root`: Get a DriveItem resource
 #[derive(Debug, Clone)]
 pub struct DrivesItemRoot(pub(super) graph_rt::UrlPath);
 impl DrivesItemRoot {
@@ -1664,6 +1666,69 @@ impl DrivesItemRoot {
     /// (`graph_rt::Request::new`).
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
+    }
+    /// Get a DriveItem resource
+    ///
+    /// `GET /drives/{drive-id}/root` → `200` (documented as `/drives/{drive-id}/items/{item-id}`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// `/drives/{drive-id}/root/children`
+    pub fn children(&self) -> DrivesItemRootChildren {
+        DrivesItemRootChildren(self.0.clone().literal("children"))
     }
     /// `/drives/{drive-id}/root/delta`
     pub fn delta(&self) -> DrivesItemRootDelta {
@@ -1736,6 +1801,126 @@ impl DrivesItemRoot {
     /// `/drives/{drive-id}/root:/{item-path}:`
     pub fn at_path(&self, item_path: &str) -> DrivesItemRootByPath {
         DrivesItemRootByPath(self.0.clone().path_address(item_path))
+    }
+}
+/// `/drives/{drive-id}/root/children`
+///
+/// - `GET /drives/{drive-id}/root/children`: List children of a driveItem
+/// - `POST /drives/{drive-id}/root/children`: Create a new folder in a drive
+#[derive(Debug, Clone)]
+pub struct DrivesItemRootChildren(pub(super) graph_rt::UrlPath);
+impl DrivesItemRootChildren {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// List children of a driveItem
+    ///
+    /// `GET /drives/{drive-id}/root/children` → `200` (documented as `/drives/{drive-id}/items/{item-id}/children`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Create a new folder in a drive
+    ///
+    /// `POST /drives/{drive-id}/root/children` → `201` (documented as `/drives/{drive-id}/items/{parent-item-id}/children`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn create(
+        &self,
+        body: &super::super::DriveItem,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
     }
 }
 /// `/drives/{drive-id}/root/delta`
@@ -1812,6 +1997,8 @@ impl DrivesItemRootDelta {
 /// `/drives/{drive-id}/root:/{item-path}:`
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}`: Get a DriveItem resource
+/// - `PATCH /drives/{drive-id}/root:/{item-path}:`: Move a DriveItem to a new folder
+/// - `DELETE /drives/{drive-id}/root:/{item-path}:`: Delete a DriveItem
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPath(pub(super) graph_rt::UrlPath);
 impl DrivesItemRootByPath {
@@ -1843,6 +2030,1033 @@ impl DrivesItemRootByPath {
                 VERSION,
                 self.0.clone(),
                 graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Move a DriveItem to a new folder
+    ///
+    /// `PATCH /drives/{drive-id}/root:/{item-path}:` → `200` (documented as `/drives/{drive-id}/items/{item-id}`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn update(
+        &self,
+        body: &super::super::DriveItem,
+    ) -> graph_rt::Request<
+        Option<super::super::DriveItem>,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Patch,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::optional,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// Delete a DriveItem
+    ///
+    /// `DELETE /drives/{drive-id}/root:/{item-path}:` → `204` (documented as `/drives/{drive-id}/items/{item-id}`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
+    pub fn delete(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Delete,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// `/drives/{drive-id}/root:/{item-path}:/analytics`
+    pub fn analytics(&self) -> DrivesItemRootByPathAnalytics {
+        DrivesItemRootByPathAnalytics(self.0.clone().literal("analytics"))
+    }
+    /// driveItem: checkin
+    ///
+    /// `POST /drives/{driveId}/root:/{item-path}:/checkin` → `204` (documented as `/drives/{driveId}/items/{itemId}/checkin`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
+    pub fn checkin(
+        &self,
+        body: &graph_rt::Value,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("checkin"),
+                graph_rt::decode::empty,
+            )
+            .json_body(body)
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// driveItem: checkout
+    ///
+    /// `POST /drives/{driveId}/root:/{item-path}:/checkout` → `204` (documented as `/drives/{driveId}/items/{itemId}/checkout`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
+    pub fn checkout(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("checkout"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// `/drives/{drive-id}/root:/{item-path}:/children`
+    pub fn children(&self) -> DrivesItemRootByPathChildren {
+        DrivesItemRootByPathChildren(self.0.clone().literal("children"))
+    }
+    /// `/drives/{drive-id}/root:/{item-path}:/content`
+    pub fn content(&self) -> DrivesItemRootByPathContent {
+        DrivesItemRootByPathContent(self.0.clone().literal("content"))
+    }
+    /// Copy a DriveItem
+    ///
+    /// `POST /drives/{driveId}/root:/{item-path}:/copy` → `202` (documented as `/drives/{driveId}/items/{itemId}/copy`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
+    pub fn copy(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("copy"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// `/drives/{drive-id}/root:/{item-path}:/createLink`
+    pub fn create_link(&self) -> DrivesItemRootByPathCreateLink {
+        DrivesItemRootByPathCreateLink(self.0.clone().literal("createLink"))
+    }
+    /// Upload large files with an upload session
+    ///
+    /// `POST /drives/{driveId}/root:/{item-path}:/createUploadSession` → `200` (documented as `/drives/{driveId}/items/{itemId}/createUploadSession`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
+    pub fn create_upload_session(
+        &self,
+        body: &super::super::CreateUploadSessionBody,
+    ) -> graph_rt::Request<
+        super::super::UploadSession,
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("createUploadSession"),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// Follow drive item
+    ///
+    /// `POST /drives/{drive-id}/root:/{item-path}:/follow` → `200` (documented as `/drives/{drive-id}/items/{item-id}/follow`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn follow(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("follow"),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Send a sharing invitation
+    ///
+    /// `POST /drives/{drive-id}/root:/{item-path}:/invite` → `200` (documented as `/drives/{drive-id}/items/{item-id}/invite`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn invite(
+        &self,
+        body: &super::super::ItemsInviteBody,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("invite"),
+                graph_rt::decode::page,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// `/drives/{drive-id}/root:/{item-path}:/permissions`
+    pub fn permissions(&self) -> DrivesItemRootByPathPermissions {
+        DrivesItemRootByPathPermissions(self.0.clone().literal("permissions"))
+    }
+    /// driveItem: preview
+    ///
+    /// `POST /drives/{driveId}/root:/{item-path}:/preview` (documented as `/drives/{driveId}/items/{itemId}/preview`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
+    pub fn preview(
+        &self,
+        body: &super::super::PreviewBody,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("preview"),
+                graph_rt::decode::empty,
+            )
+            .json_body(body)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// `/drives/{drive-id}/root:/{item-path}:/thumbnails`
+    pub fn thumbnails(&self) -> DrivesItemRootByPathThumbnails {
+        DrivesItemRootByPathThumbnails(self.0.clone().literal("thumbnails"))
+    }
+    /// `/drives/{drive-id}/root:/{item-path}:/versions`
+    pub fn versions(&self) -> DrivesItemRootByPathVersions {
+        DrivesItemRootByPathVersions(self.0.clone().literal("versions"))
+    }
+    /// Get item activity stats by interval
+    ///
+    /// `GET /drives/{drive-id}/root:/{item-path}:/getActivitiesByInterval(startDateTime='2017-01-01',endDateTime='2017-01-10',interval='day')` → `200` (documented as `/drives/{drive-id}/items/{item-id}/getActivitiesByInterval(startDateTime='2017-01-01',endDateTime='2017-01-10',interval='day')`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivitystat-getactivitybyinterval?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
+    pub fn get_activities_by_interval(
+        &self,
+        start_date_time: &str,
+        end_date_time: &str,
+        interval: &str,
+    ) -> graph_rt::Request<
+        super::super::ItemActivityStat,
+        super::super::ItemActivityStat,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self
+                    .0
+                    .clone()
+                    .call(
+                        "getActivitiesByInterval",
+                        &[
+                            ("startDateTime", graph_rt::Arg::Str(start_date_time)),
+                            ("endDateTime", graph_rt::Arg::Str(end_date_time)),
+                            ("interval", graph_rt::Arg::Str(interval)),
+                        ],
+                    ),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+}
+/// `/drives/{drive-id}/root:/{item-path}:/analytics`
+///
+/// - `GET /drives/{drive-id}/root:/{item-path}:/analytics`: Get itemAnalytics
+#[derive(Debug, Clone)]
+pub struct DrivesItemRootByPathAnalytics(pub(super) graph_rt::UrlPath);
+impl DrivesItemRootByPathAnalytics {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Get itemAnalytics
+    ///
+    /// `GET /drives/{drive-id}/root:/{item-path}:/analytics` → `200` (documented as `/drives/{drive-id}/items/{item-id}/analytics`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemanalytics-get?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::ItemAnalytics,
+        (),
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+}
+/// `/drives/{drive-id}/root:/{item-path}:/children`
+///
+/// - `GET /drives/{drive-id}/root:/{item-path}:/children`: List children of a driveItem
+/// - `POST /drives/{drive-id}/root:/{item-path}:/children`: Create a new folder in a drive
+#[derive(Debug, Clone)]
+pub struct DrivesItemRootByPathChildren(pub(super) graph_rt::UrlPath);
+impl DrivesItemRootByPathChildren {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// List children of a driveItem
+    ///
+    /// `GET /drives/{drive-id}/root:/{item-path}:/children` → `200` (documented as `/drives/{drive-id}/items/{item-id}/children`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Create a new folder in a drive
+    ///
+    /// `POST /drives/{drive-id}/root:/{item-path}:/children` → `201` (documented as `/drives/{drive-id}/items/{parent-item-id}/children`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn create(
+        &self,
+        body: &super::super::DriveItem,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+}
+/// `/drives/{drive-id}/root:/{item-path}:/content`
+///
+/// - `GET /drives/{drive-id}/root:/{item-path}:/content`: Download the contents of a DriveItem
+/// - `PUT /drives/{drive-id}/root:/{item-path}:/content`: Upload or replace the contents of a DriveItem
+#[derive(Debug, Clone)]
+pub struct DrivesItemRootByPathContent(pub(super) graph_rt::UrlPath);
+impl DrivesItemRootByPathContent {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Download the contents of a DriveItem
+    ///
+    /// `GET /drives/{drive-id}/root:/{item-path}:/content` → `206` (documented as `/drives/{drive-id}/items/{item-id}/content`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        Vec<u8>,
+        (),
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::bytes,
+            )
+            .documented_status(206u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Upload or replace the contents of a DriveItem
+    ///
+    /// `PUT /drives/{drive-id}/root:/{item-path}:/content` → `201` (documented as `/drives/{drive-id}/items/{item-id}/content`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn put(
+        &self,
+        body: &[u8],
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Put,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+}
+/// `/drives/{drive-id}/root:/{item-path}:/permissions`
+///
+/// - `GET /drives/{drive-id}/root:/{item-path}:/permissions`: List sharing permissions on a driveItem
+#[derive(Debug, Clone)]
+pub struct DrivesItemRootByPathPermissions(pub(super) graph_rt::UrlPath);
+impl DrivesItemRootByPathPermissions {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// List sharing permissions on a driveItem
+    ///
+    /// `GET /drives/{drive-id}/root:/{item-path}:/permissions` → `200` (documented as `/drives/{drive-id}/items/{item-id}/permissions`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-permissions?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+}
+/// `/drives/{drive-id}/root:/{item-path}:/thumbnails`
+///
+/// - `GET /drives/{drive-id}/root:/{item-path}:/thumbnails`: List thumbnails for a DriveItem
+#[derive(Debug, Clone)]
+pub struct DrivesItemRootByPathThumbnails(pub(super) graph_rt::UrlPath);
+impl DrivesItemRootByPathThumbnails {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// List thumbnails for a DriveItem
+    ///
+    /// `GET /drives/{drive-id}/root:/{item-path}:/thumbnails` → `200` (documented as `/drives/{drive-id}/items/{item-id}/thumbnails`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+}
+/// `/drives/{drive-id}/root:/{item-path}:/versions`
+///
+/// - `GET /drives/{drive-id}/root:/{item-path}:/versions`: Listing versions of a DriveItem
+#[derive(Debug, Clone)]
+pub struct DrivesItemRootByPathVersions(pub(super) graph_rt::UrlPath);
+impl DrivesItemRootByPathVersions {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Listing versions of a DriveItem
+    ///
+    /// `GET /drives/{drive-id}/root:/{item-path}:/versions` → `200` (documented as `/drives/{drive-id}/items/{item-id}/versions`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-versions?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::DriveItemVersion>,
+        super::super::DriveItemVersion,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -2085,6 +3299,66 @@ impl DrivesItemRootSubscriptionsSocketIo {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedPersonal,
                         scopes: &["Files.Read", "Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+}
+/// `/drives/{drive-id}/root:/{item-path}:/createLink`
+///
+/// - `POST /drives/{driveId}/root:/{item-path}:/createLink`: Create a sharing link for a DriveItem
+#[derive(Debug, Clone)]
+pub struct DrivesItemRootByPathCreateLink(pub(super) graph_rt::UrlPath);
+impl DrivesItemRootByPathCreateLink {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Create a sharing link for a DriveItem
+    ///
+    /// `POST /drives/{driveId}/root:/{item-path}:/createLink` → `201` (documented as `/drives/{driveId}/items/{itemId}/createLink`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createlink?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn create(
+        &self,
+        body: &super::super::Permission,
+    ) -> graph_rt::Request<
+        super::super::Permission,
+        super::super::Permission,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
                     },
                 ],
             )

@@ -19521,6 +19521,8 @@ impl UsersItemDriveItemsItemByPathContent {
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/root`
+///
+/// - `GET /users/{user-id}/drive/root`: Get a DriveItem resource
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRoot(pub(super) graph_rt::UrlPath);
 impl UsersItemDriveRoot {
@@ -19528,6 +19530,69 @@ impl UsersItemDriveRoot {
     /// (`graph_rt::Request::new`).
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
+    }
+    /// Get a DriveItem resource
+    ///
+    /// `GET /users/{user-id}/drive/root` → `200` (documented as `/users/{user-id}/drive/items/{item-id}`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// `/users/{Id|userPrincipalName}/drive/root/children`
+    pub fn children(&self) -> UsersItemDriveRootChildren {
+        UsersItemDriveRootChildren(self.0.clone().literal("children"))
     }
     /// `/users/{Id|userPrincipalName}/drive/root/delta`
     pub fn delta(&self) -> UsersItemDriveRootDelta {
@@ -19598,9 +19663,131 @@ impl UsersItemDriveRoot {
         UsersItemDriveRootByPath(self.0.clone().path_address(item_path))
     }
 }
+/// `/users/{Id|userPrincipalName}/drive/root/children`
+///
+/// - `GET /users/{user-id}/drive/root/children`: List children of a driveItem
+/// - `POST /users/{user-id}/drive/root/children`: Create a new folder in a drive
+#[derive(Debug, Clone)]
+pub struct UsersItemDriveRootChildren(pub(super) graph_rt::UrlPath);
+impl UsersItemDriveRootChildren {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// List children of a driveItem
+    ///
+    /// `GET /users/{user-id}/drive/root/children` → `200` (documented as `/users/{user-id}/drive/items/{item-id}/children`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Create a new folder in a drive
+    ///
+    /// `POST /users/{user-id}/drive/root/children` → `201` (documented as `/users/{user-id}/drive/items/{parent-item-id}/children`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn create(
+        &self,
+        body: &super::super::DriveItem,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+}
 /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:`
 ///
 /// - `GET /users/{user-id}/drive/root:/{item-path}`: Get a DriveItem resource
+/// - `PATCH /users/{user-id}/drive/root:/{item-path}:`: Move a DriveItem to a new folder
+/// - `DELETE /users/{userId}/drive/root:/{item-path}:`: Delete a DriveItem
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPath(pub(super) graph_rt::UrlPath);
 impl UsersItemDriveRootByPath {
@@ -19632,6 +19819,881 @@ impl UsersItemDriveRootByPath {
                 VERSION,
                 self.0.clone(),
                 graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Move a DriveItem to a new folder
+    ///
+    /// `PATCH /users/{user-id}/drive/root:/{item-path}:` → `200` (documented as `/users/{user-id}/drive/items/{item-id}`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn update(
+        &self,
+        body: &super::super::DriveItem,
+    ) -> graph_rt::Request<
+        Option<super::super::DriveItem>,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Patch,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::optional,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// Delete a DriveItem
+    ///
+    /// `DELETE /users/{userId}/drive/root:/{item-path}:` → `204` (documented as `/users/{userId}/drive/items/{itemId}`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
+    pub fn delete(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Delete,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// driveItem: checkin
+    ///
+    /// `POST /users/{userId}/drive/root:/{item-path}:/checkin` → `204` (documented as `/users/{userId}/drive/items/{itemId}/checkin`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
+    pub fn checkin(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("checkin"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// driveItem: checkout
+    ///
+    /// `POST /users/{userId}/drive/root:/{item-path}:/checkout` → `204` (documented as `/users/{userId}/drive/items/{itemId}/checkout`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
+    pub fn checkout(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("checkout"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/children`
+    pub fn children(&self) -> UsersItemDriveRootByPathChildren {
+        UsersItemDriveRootByPathChildren(self.0.clone().literal("children"))
+    }
+    /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/content`
+    pub fn content(&self) -> UsersItemDriveRootByPathContent {
+        UsersItemDriveRootByPathContent(self.0.clone().literal("content"))
+    }
+    /// Copy a DriveItem
+    ///
+    /// `POST /users/{userId}/drive/root:/{item-path}:/copy` → `202` (documented as `/users/{userId}/drive/items/{itemId}/copy`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
+    pub fn copy(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("copy"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(202u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/createLink`
+    pub fn create_link(&self) -> UsersItemDriveRootByPathCreateLink {
+        UsersItemDriveRootByPathCreateLink(self.0.clone().literal("createLink"))
+    }
+    /// Upload large files with an upload session
+    ///
+    /// `POST /users/{userId}/drive/root:/{item-path}:/createUploadSession` → `200` (documented as `/users/{userId}/drive/items/{itemId}/createUploadSession`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
+    pub fn create_upload_session(
+        &self,
+        body: &super::super::CreateUploadSessionBody,
+    ) -> graph_rt::Request<
+        super::super::UploadSession,
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("createUploadSession"),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// Follow drive item
+    ///
+    /// `POST /users/{user-id}/drive/root:/{item-path}:/follow` → `200` (documented as `/users/{user-id}/drive/items/{item-id}/follow`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn follow(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("follow"),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Send a sharing invitation
+    ///
+    /// `POST /users/{userId}/drive/root:/{item-path}:/invite` → `200` (documented as `/users/{userId}/drive/items/{itemId}/invite`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn invite(
+        &self,
+        body: &super::super::ItemsInviteBody,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("invite"),
+                graph_rt::decode::page,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/permissions`
+    pub fn permissions(&self) -> UsersItemDriveRootByPathPermissions {
+        UsersItemDriveRootByPathPermissions(self.0.clone().literal("permissions"))
+    }
+    /// driveItem: preview
+    ///
+    /// `POST /users/{userId}/drive/root:/{item-path}:/preview` (documented as `/users/{userId}/drive/items/{itemId}/preview`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
+    pub fn preview(
+        &self,
+        body: &super::super::PreviewBody,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("preview"),
+                graph_rt::decode::empty,
+            )
+            .json_body(body)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/thumbnails`
+    pub fn thumbnails(&self) -> UsersItemDriveRootByPathThumbnails {
+        UsersItemDriveRootByPathThumbnails(self.0.clone().literal("thumbnails"))
+    }
+    /// Unfollow drive item
+    ///
+    /// `POST /users/{user-id}/drive/root:/{item-path}:/unfollow` → `204` (documented as `/users/{user-id}/drive/items/{item-id}/unfollow`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-1.0)
+    pub fn unfollow(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("unfollow"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/versions`
+    pub fn versions(&self) -> UsersItemDriveRootByPathVersions {
+        UsersItemDriveRootByPathVersions(self.0.clone().literal("versions"))
+    }
+}
+/// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/children`
+///
+/// - `GET /users/{user-id}/drive/root:/{item-path}:/children`: List children of a driveItem
+/// - `POST /users/{user-id}/drive/root:/{item-path}:/children`: Create a new folder in a drive
+#[derive(Debug, Clone)]
+pub struct UsersItemDriveRootByPathChildren(pub(super) graph_rt::UrlPath);
+impl UsersItemDriveRootByPathChildren {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// List children of a driveItem
+    ///
+    /// `GET /users/{user-id}/drive/root:/{item-path}:/children` → `200` (documented as `/users/{user-id}/drive/items/{item-id}/children`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Create a new folder in a drive
+    ///
+    /// `POST /users/{user-id}/drive/root:/{item-path}:/children` → `201` (documented as `/users/{user-id}/drive/items/{parent-item-id}/children`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn create(
+        &self,
+        body: &super::super::DriveItem,
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+}
+/// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/content`
+///
+/// - `GET /users/{userId}/drive/root:/{item-path}:/content`: Download the contents of a DriveItem
+/// - `PUT /users/{user-id}/drive/root:/{item-path}:/content`: Upload or replace the contents of a DriveItem
+#[derive(Debug, Clone)]
+pub struct UsersItemDriveRootByPathContent(pub(super) graph_rt::UrlPath);
+impl UsersItemDriveRootByPathContent {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Download the contents of a DriveItem
+    ///
+    /// `GET /users/{userId}/drive/root:/{item-path}:/content` → `206` (documented as `/users/{userId}/drive/items/{item-id}/content`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        Vec<u8>,
+        (),
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::bytes,
+            )
+            .documented_status(206u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Upload or replace the contents of a DriveItem
+    ///
+    /// `PUT /users/{user-id}/drive/root:/{item-path}:/content` → `201` (documented as `/users/{user-id}/drive/items/{item-id}/content`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn put(
+        &self,
+        body: &[u8],
+    ) -> graph_rt::Request<
+        super::super::DriveItem,
+        super::super::DriveItem,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Put,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+}
+/// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/thumbnails`
+///
+/// - `GET /users/{user-id}/drive/root:/{item-path}:/thumbnails`: List thumbnails for a DriveItem
+#[derive(Debug, Clone)]
+pub struct UsersItemDriveRootByPathThumbnails(pub(super) graph_rt::UrlPath);
+impl UsersItemDriveRootByPathThumbnails {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// List thumbnails for a DriveItem
+    ///
+    /// `GET /users/{user-id}/drive/root:/{item-path}:/thumbnails` → `200` (documented as `/users/{user-id}/drive/items/{item-id}/thumbnails`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+}
+/// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/versions`
+///
+/// - `GET /users/{user-id}/drive/root:/{item-path}:/versions`: Listing versions of a DriveItem
+#[derive(Debug, Clone)]
+pub struct UsersItemDriveRootByPathVersions(pub(super) graph_rt::UrlPath);
+impl UsersItemDriveRootByPathVersions {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Listing versions of a DriveItem
+    ///
+    /// `GET /users/{user-id}/drive/root:/{item-path}:/versions` → `200` (documented as `/users/{user-id}/drive/items/{item-id}/versions`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-versions?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::DriveItemVersion>,
+        super::super::DriveItemVersion,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -19883,6 +20945,137 @@ impl UsersItemDriveRootDelta {
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &[
+                            "Files.Read",
+                            "Files.ReadWrite",
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "Files.Read.All",
+                            "Files.ReadWrite.All",
+                            "Sites.Read.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
+    }
+}
+/// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/createLink`
+///
+/// - `POST /users/{userId}/drive/root:/{item-path}:/createLink`: Create a sharing link for a DriveItem
+#[derive(Debug, Clone)]
+pub struct UsersItemDriveRootByPathCreateLink(pub(super) graph_rt::UrlPath);
+impl UsersItemDriveRootByPathCreateLink {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Create a sharing link for a DriveItem
+    ///
+    /// `POST /users/{userId}/drive/root:/{item-path}:/createLink` → `201` (documented as `/users/{userId}/drive/items/{itemId}/createLink`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
+    /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createlink?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn create(
+        &self,
+        body: &super::super::Permission,
+    ) -> graph_rt::Request<
+        super::super::Permission,
+        super::super::Permission,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "Files.ReadWrite",
+                            "Files.ReadWrite.All",
+                            "Sites.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["Files.ReadWrite", "Files.ReadWrite.All"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &["Files.ReadWrite.All", "Sites.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+}
+/// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/permissions`
+///
+/// - `GET /users/{userId}/drive/root:/{item-path}:/permissions`: List sharing permissions on a driveItem
+#[derive(Debug, Clone)]
+pub struct UsersItemDriveRootByPathPermissions(pub(super) graph_rt::UrlPath);
+impl UsersItemDriveRootByPathPermissions {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// List sharing permissions on a driveItem
+    ///
+    /// `GET /users/{userId}/drive/root:/{item-path}:/permissions` → `200` (documented as `/users/{userId}/drive/items/{itemId}/permissions`: the same operation at this address)
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
+    /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-permissions?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -635,6 +635,11 @@ fn operation(
     if let Some(st) = op.status {
         line.push_str(&format!(" → `{st}`"));
     }
+    if let Some(documented) = &op.alias_of {
+        line.push_str(&format!(
+            " (documented as `{documented}`: the same operation at this address)"
+        ));
+    }
     let (perm_docs, perm_set) = permissions(op);
     let title = doc_attrs(&op.title, None);
     let link = doc_attrs("", Some(&page_url(&op.source.file, ctx.version)));

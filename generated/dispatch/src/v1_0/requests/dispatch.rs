@@ -539,6 +539,7 @@ pub fn dispatch(
         "DELETE /drives/{}/items/{}/permissions/{}" => {
             Some(drives_item_items_item_permissions_item__delete(args))
         }
+        "DELETE /drives/{}/root:/{}:" => Some(drives_item_root_by_path__delete(args)),
         "DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentcategories/{}" => {
             Some(
                 education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_categories_item__delete(
@@ -631,6 +632,9 @@ pub fn dispatch(
         }
         "DELETE /groups/{}/drive/items/{}/permissions/{}" => {
             Some(groups_item_drive_items_item_permissions_item__delete(args))
+        }
+        "DELETE /groups/{}/drive/root:/{}:" => {
+            Some(groups_item_drive_root_by_path__delete(args))
         }
         "DELETE /groups/{}/events/{}" => Some(groups_item_events_item__delete(args)),
         "DELETE /groups/{}/events/{}/extensions/{}" => {
@@ -779,6 +783,7 @@ pub fn dispatch(
                 ),
             )
         }
+        "DELETE /me/drive/root:/{}:" => Some(me_drive_root_by_path__delete(args)),
         "DELETE /me/drive/root:/{}:/workbook/tables/{}" => {
             Some(me_drive_root_by_path_workbook_tables_item__delete(args))
         }
@@ -988,6 +993,9 @@ pub fn dispatch(
         "DELETE /sites/{}/drive/items/{}/permissions/{}" => {
             Some(sites_item_drive_items_item_permissions_item__delete(args))
         }
+        "DELETE /sites/{}/drive/root:/{}:" => {
+            Some(sites_item_drive_root_by_path__delete(args))
+        }
         "DELETE /sites/{}/lists/{}/items/{}" => {
             Some(sites_item_lists_item_items_item__delete(args))
         }
@@ -1116,6 +1124,9 @@ pub fn dispatch(
         }
         "DELETE /users/{}/drive/items/{}/permissions/{}" => {
             Some(users_item_drive_items_item_permissions_item__delete(args))
+        }
+        "DELETE /users/{}/drive/root:/{}:" => {
+            Some(users_item_drive_root_by_path__delete(args))
         }
         "DELETE /users/{}/events/{}" => Some(users_item_events_item__delete(args)),
         "DELETE /users/{}/events/{}/attachments/{}" => {
@@ -2687,6 +2698,10 @@ pub fn dispatch(
             Some(drives_item_list_subscriptions_socket_io__get(args))
         }
         #[cfg(feature = "files")]
+        "GET /drives/{}/root" => Some(drives_item_root__get(args)),
+        #[cfg(feature = "files")]
+        "GET /drives/{}/root/children" => Some(drives_item_root_children__list(args)),
+        #[cfg(feature = "files")]
         "GET /drives/{}/root/delta" => Some(drives_item_root_delta__get(args)),
         #[cfg(feature = "files")]
         "GET /drives/{}/root/search(q)" => Some(drives_item_root__search(args)),
@@ -2696,6 +2711,33 @@ pub fn dispatch(
         }
         #[cfg(feature = "files")]
         "GET /drives/{}/root:/{}:" => Some(drives_item_root_by_path__get(args)),
+        #[cfg(feature = "files")]
+        "GET /drives/{}/root:/{}:/analytics" => {
+            Some(drives_item_root_by_path_analytics__get(args))
+        }
+        #[cfg(feature = "files")]
+        "GET /drives/{}/root:/{}:/children" => {
+            Some(drives_item_root_by_path_children__list(args))
+        }
+        "GET /drives/{}/root:/{}:/content" => {
+            Some(drives_item_root_by_path_content__get(args))
+        }
+        #[cfg(feature = "core")]
+        "GET /drives/{}/root:/{}:/getactivitiesbyinterval(startdatetime,enddatetime,interval)" => {
+            Some(drives_item_root_by_path__get_activities_by_interval(args))
+        }
+        #[cfg(feature = "files")]
+        "GET /drives/{}/root:/{}:/permissions" => {
+            Some(drives_item_root_by_path_permissions__list(args))
+        }
+        #[cfg(feature = "core")]
+        "GET /drives/{}/root:/{}:/thumbnails" => {
+            Some(drives_item_root_by_path_thumbnails__list(args))
+        }
+        #[cfg(feature = "files")]
+        "GET /drives/{}/root:/{}:/versions" => {
+            Some(drives_item_root_by_path_versions__list(args))
+        }
         #[cfg(feature = "education")]
         "GET /education/classes" => Some(education_classes__list(args)),
         #[cfg(feature = "education")]
@@ -3008,6 +3050,12 @@ pub fn dispatch(
             Some(groups_item_drive_items_item_versions_item_content__get(args))
         }
         #[cfg(feature = "files")]
+        "GET /groups/{}/drive/root" => Some(groups_item_drive_root__get(args)),
+        #[cfg(feature = "files")]
+        "GET /groups/{}/drive/root/children" => {
+            Some(groups_item_drive_root_children__list(args))
+        }
+        #[cfg(feature = "files")]
         "GET /groups/{}/drive/root/delta" => {
             Some(groups_item_drive_root_delta__get(args))
         }
@@ -3022,6 +3070,25 @@ pub fn dispatch(
         #[cfg(feature = "files")]
         "GET /groups/{}/drive/root:/{}:" => {
             Some(groups_item_drive_root_by_path__get(args))
+        }
+        #[cfg(feature = "files")]
+        "GET /groups/{}/drive/root:/{}:/children" => {
+            Some(groups_item_drive_root_by_path_children__list(args))
+        }
+        "GET /groups/{}/drive/root:/{}:/content" => {
+            Some(groups_item_drive_root_by_path_content__get(args))
+        }
+        #[cfg(feature = "files")]
+        "GET /groups/{}/drive/root:/{}:/permissions" => {
+            Some(groups_item_drive_root_by_path_permissions__list(args))
+        }
+        #[cfg(feature = "core")]
+        "GET /groups/{}/drive/root:/{}:/thumbnails" => {
+            Some(groups_item_drive_root_by_path_thumbnails__list(args))
+        }
+        #[cfg(feature = "files")]
+        "GET /groups/{}/drive/root:/{}:/versions" => {
+            Some(groups_item_drive_root_by_path_versions__list(args))
         }
         #[cfg(feature = "files")]
         "GET /groups/{}/drives" => Some(groups_item_drives__list(args)),
@@ -4414,6 +4481,10 @@ pub fn dispatch(
         #[cfg(feature = "files")]
         "GET /me/drive/recent" => Some(me_drive_recent__list(args)),
         #[cfg(feature = "files")]
+        "GET /me/drive/root" => Some(me_drive_root__get(args)),
+        #[cfg(feature = "files")]
+        "GET /me/drive/root/children" => Some(me_drive_root_children__list(args)),
+        #[cfg(feature = "files")]
         "GET /me/drive/root/delta" => Some(me_drive_root_delta__get(args)),
         #[cfg(feature = "files")]
         "GET /me/drive/root/search(q)" => Some(me_drive_root__search(args)),
@@ -4423,12 +4494,24 @@ pub fn dispatch(
         }
         #[cfg(feature = "files")]
         "GET /me/drive/root:/{}:" => Some(me_drive_root_by_path__get(args)),
+        #[cfg(feature = "files")]
+        "GET /me/drive/root:/{}:/children" => {
+            Some(me_drive_root_by_path_children__list(args))
+        }
         "GET /me/drive/root:/{}:/content" => {
             Some(me_drive_root_by_path_content__get(args))
         }
         #[cfg(feature = "files")]
         "GET /me/drive/root:/{}:/permissions" => {
             Some(me_drive_root_by_path_permissions__list(args))
+        }
+        #[cfg(feature = "core")]
+        "GET /me/drive/root:/{}:/thumbnails" => {
+            Some(me_drive_root_by_path_thumbnails__list(args))
+        }
+        #[cfg(feature = "files")]
+        "GET /me/drive/root:/{}:/versions" => {
+            Some(me_drive_root_by_path_versions__list(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/application" => {
@@ -6228,11 +6311,36 @@ pub fn dispatch(
             Some(sites_item_drive_items_item_versions_item_content__get(args))
         }
         #[cfg(feature = "files")]
+        "GET /sites/{}/drive/root" => Some(sites_item_drive_root__get(args)),
+        #[cfg(feature = "files")]
+        "GET /sites/{}/drive/root/children" => {
+            Some(sites_item_drive_root_children__list(args))
+        }
+        #[cfg(feature = "files")]
         "GET /sites/{}/drive/root/delta" => Some(sites_item_drive_root_delta__get(args)),
         #[cfg(feature = "files")]
         "GET /sites/{}/drive/root/search(q)" => Some(sites_item_drive_root__search(args)),
         #[cfg(feature = "files")]
         "GET /sites/{}/drive/root:/{}:" => Some(sites_item_drive_root_by_path__get(args)),
+        #[cfg(feature = "files")]
+        "GET /sites/{}/drive/root:/{}:/children" => {
+            Some(sites_item_drive_root_by_path_children__list(args))
+        }
+        "GET /sites/{}/drive/root:/{}:/content" => {
+            Some(sites_item_drive_root_by_path_content__get(args))
+        }
+        #[cfg(feature = "files")]
+        "GET /sites/{}/drive/root:/{}:/permissions" => {
+            Some(sites_item_drive_root_by_path_permissions__list(args))
+        }
+        #[cfg(feature = "core")]
+        "GET /sites/{}/drive/root:/{}:/thumbnails" => {
+            Some(sites_item_drive_root_by_path_thumbnails__list(args))
+        }
+        #[cfg(feature = "files")]
+        "GET /sites/{}/drive/root:/{}:/versions" => {
+            Some(sites_item_drive_root_by_path_versions__list(args))
+        }
         #[cfg(feature = "core")]
         "GET /sites/{}/getactivitiesbyinterval(startdatetime,enddatetime,interval)" => {
             Some(sites_item__get_activities_by_interval(args))
@@ -6805,11 +6913,36 @@ pub fn dispatch(
             Some(users_item_drive_items_item_versions_item_content__get(args))
         }
         #[cfg(feature = "files")]
+        "GET /users/{}/drive/root" => Some(users_item_drive_root__get(args)),
+        #[cfg(feature = "files")]
+        "GET /users/{}/drive/root/children" => {
+            Some(users_item_drive_root_children__list(args))
+        }
+        #[cfg(feature = "files")]
         "GET /users/{}/drive/root/delta" => Some(users_item_drive_root_delta__get(args)),
         #[cfg(feature = "files")]
         "GET /users/{}/drive/root/search(q)" => Some(users_item_drive_root__search(args)),
         #[cfg(feature = "files")]
         "GET /users/{}/drive/root:/{}:" => Some(users_item_drive_root_by_path__get(args)),
+        #[cfg(feature = "files")]
+        "GET /users/{}/drive/root:/{}:/children" => {
+            Some(users_item_drive_root_by_path_children__list(args))
+        }
+        "GET /users/{}/drive/root:/{}:/content" => {
+            Some(users_item_drive_root_by_path_content__get(args))
+        }
+        #[cfg(feature = "files")]
+        "GET /users/{}/drive/root:/{}:/permissions" => {
+            Some(users_item_drive_root_by_path_permissions__list(args))
+        }
+        #[cfg(feature = "core")]
+        "GET /users/{}/drive/root:/{}:/thumbnails" => {
+            Some(users_item_drive_root_by_path_thumbnails__list(args))
+        }
+        #[cfg(feature = "files")]
+        "GET /users/{}/drive/root:/{}:/versions" => {
+            Some(users_item_drive_root_by_path_versions__list(args))
+        }
         #[cfg(feature = "mail")]
         "GET /users/{}/events" => Some(users_item_events__list(args)),
         #[cfg(feature = "mail")]
@@ -7856,6 +7989,8 @@ pub fn dispatch(
         "PATCH /drives/{}/items/{}/permissions/{}" => {
             Some(drives_item_items_item_permissions_item__update(args))
         }
+        #[cfg(feature = "files")]
+        "PATCH /drives/{}/root:/{}:" => Some(drives_item_root_by_path__update(args)),
         #[cfg(feature = "education")]
         "PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentdefaults" => {
             Some(
@@ -7939,6 +8074,10 @@ pub fn dispatch(
         #[cfg(feature = "files")]
         "PATCH /groups/{}/drive/items/{}/permissions/{}" => {
             Some(groups_item_drive_items_item_permissions_item__update(args))
+        }
+        #[cfg(feature = "files")]
+        "PATCH /groups/{}/drive/root:/{}:" => {
+            Some(groups_item_drive_root_by_path__update(args))
         }
         #[cfg(feature = "mail")]
         "PATCH /groups/{}/events/{}" => Some(groups_item_events_item__update(args)),
@@ -8368,6 +8507,8 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "files")]
+        "PATCH /me/drive/root:/{}:" => Some(me_drive_root_by_path__update(args)),
         #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/names/{}" => {
             Some(me_drive_root_by_path_workbook_names_item__update(args))
@@ -8904,6 +9045,10 @@ pub fn dispatch(
             Some(sites_item_drive_items_item_permissions_item__update(args))
         }
         #[cfg(feature = "files")]
+        "PATCH /sites/{}/drive/root:/{}:" => {
+            Some(sites_item_drive_root_by_path__update(args))
+        }
+        #[cfg(feature = "files")]
         "PATCH /sites/{}/lists/{}/items/{}" => {
             Some(sites_item_lists_item_items_item__update(args))
         }
@@ -9025,6 +9170,10 @@ pub fn dispatch(
         #[cfg(feature = "files")]
         "PATCH /users/{}/drive/items/{}/permissions/{}" => {
             Some(users_item_drive_items_item_permissions_item__update(args))
+        }
+        #[cfg(feature = "files")]
+        "PATCH /users/{}/drive/root:/{}:" => {
+            Some(users_item_drive_root_by_path__update(args))
         }
         #[cfg(feature = "mail")]
         "PATCH /users/{}/events/{}" => Some(users_item_events_item__update(args)),
@@ -10179,6 +10328,38 @@ pub fn dispatch(
         "POST /drives/{}/items/{}/versions/{}/restoreversion" => {
             Some(drives_item_items_item_versions_item__restore_version(args))
         }
+        #[cfg(feature = "files")]
+        "POST /drives/{}/root/children" => Some(drives_item_root_children__create(args)),
+        "POST /drives/{}/root:/{}:/checkin" => {
+            Some(drives_item_root_by_path__checkin(args))
+        }
+        "POST /drives/{}/root:/{}:/checkout" => {
+            Some(drives_item_root_by_path__checkout(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /drives/{}/root:/{}:/children" => {
+            Some(drives_item_root_by_path_children__create(args))
+        }
+        "POST /drives/{}/root:/{}:/copy" => Some(drives_item_root_by_path__copy(args)),
+        #[cfg(feature = "files")]
+        "POST /drives/{}/root:/{}:/createlink" => {
+            Some(drives_item_root_by_path_create_link__create(args))
+        }
+        #[cfg(feature = "core")]
+        "POST /drives/{}/root:/{}:/createuploadsession" => {
+            Some(drives_item_root_by_path__create_upload_session(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /drives/{}/root:/{}:/follow" => {
+            Some(drives_item_root_by_path__follow(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /drives/{}/root:/{}:/invite" => {
+            Some(drives_item_root_by_path__invite(args))
+        }
+        "POST /drives/{}/root:/{}:/preview" => {
+            Some(drives_item_root_by_path__preview(args))
+        }
         #[cfg(feature = "education")]
         "POST /education/classes" => Some(education_classes__create(args)),
         #[cfg(feature = "education")]
@@ -10362,6 +10543,42 @@ pub fn dispatch(
         }
         "POST /groups/{}/drive/items/{}/versions/{}/restoreversion" => {
             Some(groups_item_drive_items_item_versions_item__restore_version(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /groups/{}/drive/root/children" => {
+            Some(groups_item_drive_root_children__create(args))
+        }
+        "POST /groups/{}/drive/root:/{}:/checkin" => {
+            Some(groups_item_drive_root_by_path__checkin(args))
+        }
+        "POST /groups/{}/drive/root:/{}:/checkout" => {
+            Some(groups_item_drive_root_by_path__checkout(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /groups/{}/drive/root:/{}:/children" => {
+            Some(groups_item_drive_root_by_path_children__create(args))
+        }
+        "POST /groups/{}/drive/root:/{}:/copy" => {
+            Some(groups_item_drive_root_by_path__copy(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /groups/{}/drive/root:/{}:/createlink" => {
+            Some(groups_item_drive_root_by_path_create_link__create(args))
+        }
+        #[cfg(feature = "core")]
+        "POST /groups/{}/drive/root:/{}:/createuploadsession" => {
+            Some(groups_item_drive_root_by_path__create_upload_session(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /groups/{}/drive/root:/{}:/follow" => {
+            Some(groups_item_drive_root_by_path__follow(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /groups/{}/drive/root:/{}:/invite" => {
+            Some(groups_item_drive_root_by_path__invite(args))
+        }
+        "POST /groups/{}/drive/root:/{}:/preview" => {
+            Some(groups_item_drive_root_by_path__preview(args))
         }
         #[cfg(feature = "mail")]
         "POST /groups/{}/events" => Some(groups_item_events__create(args)),
@@ -11213,6 +11430,35 @@ pub fn dispatch(
                     args,
                 ),
             )
+        }
+        #[cfg(feature = "files")]
+        "POST /me/drive/root/children" => Some(me_drive_root_children__create(args)),
+        "POST /me/drive/root:/{}:/checkin" => Some(me_drive_root_by_path__checkin(args)),
+        "POST /me/drive/root:/{}:/checkout" => {
+            Some(me_drive_root_by_path__checkout(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /me/drive/root:/{}:/children" => {
+            Some(me_drive_root_by_path_children__create(args))
+        }
+        "POST /me/drive/root:/{}:/copy" => Some(me_drive_root_by_path__copy(args)),
+        #[cfg(feature = "files")]
+        "POST /me/drive/root:/{}:/createlink" => {
+            Some(me_drive_root_by_path_create_link__create(args))
+        }
+        #[cfg(feature = "core")]
+        "POST /me/drive/root:/{}:/createuploadsession" => {
+            Some(me_drive_root_by_path__create_upload_session(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /me/drive/root:/{}:/follow" => Some(me_drive_root_by_path__follow(args)),
+        #[cfg(feature = "files")]
+        "POST /me/drive/root:/{}:/invite" => Some(me_drive_root_by_path__invite(args)),
+        "POST /me/drive/root:/{}:/preview" => Some(me_drive_root_by_path__preview(args)),
+        #[cfg(feature = "files")]
+        "POST /me/drive/root:/{}:/restore" => Some(me_drive_root_by_path__restore(args)),
+        "POST /me/drive/root:/{}:/unfollow" => {
+            Some(me_drive_root_by_path__unfollow(args))
         }
         "POST /me/drive/root:/{}:/workbook/application/calculate" => {
             Some(me_drive_root_by_path_workbook_application__calculate(args))
@@ -12164,6 +12410,42 @@ pub fn dispatch(
         "POST /sites/{}/drive/items/{}/versions/{}/restoreversion" => {
             Some(sites_item_drive_items_item_versions_item__restore_version(args))
         }
+        #[cfg(feature = "files")]
+        "POST /sites/{}/drive/root/children" => {
+            Some(sites_item_drive_root_children__create(args))
+        }
+        "POST /sites/{}/drive/root:/{}:/checkin" => {
+            Some(sites_item_drive_root_by_path__checkin(args))
+        }
+        "POST /sites/{}/drive/root:/{}:/checkout" => {
+            Some(sites_item_drive_root_by_path__checkout(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /sites/{}/drive/root:/{}:/children" => {
+            Some(sites_item_drive_root_by_path_children__create(args))
+        }
+        "POST /sites/{}/drive/root:/{}:/copy" => {
+            Some(sites_item_drive_root_by_path__copy(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /sites/{}/drive/root:/{}:/createlink" => {
+            Some(sites_item_drive_root_by_path_create_link__create(args))
+        }
+        #[cfg(feature = "core")]
+        "POST /sites/{}/drive/root:/{}:/createuploadsession" => {
+            Some(sites_item_drive_root_by_path__create_upload_session(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /sites/{}/drive/root:/{}:/follow" => {
+            Some(sites_item_drive_root_by_path__follow(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /sites/{}/drive/root:/{}:/invite" => {
+            Some(sites_item_drive_root_by_path__invite(args))
+        }
+        "POST /sites/{}/drive/root:/{}:/preview" => {
+            Some(sites_item_drive_root_by_path__preview(args))
+        }
         "POST /sites/{}/items/{}/versions/{}/restoreversion" => {
             Some(sites_item_items_item_versions_item__restore_version(args))
         }
@@ -12500,6 +12782,45 @@ pub fn dispatch(
         "POST /users/{}/drive/items/{}/versions/{}/restoreversion" => {
             Some(users_item_drive_items_item_versions_item__restore_version(args))
         }
+        #[cfg(feature = "files")]
+        "POST /users/{}/drive/root/children" => {
+            Some(users_item_drive_root_children__create(args))
+        }
+        "POST /users/{}/drive/root:/{}:/checkin" => {
+            Some(users_item_drive_root_by_path__checkin(args))
+        }
+        "POST /users/{}/drive/root:/{}:/checkout" => {
+            Some(users_item_drive_root_by_path__checkout(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /users/{}/drive/root:/{}:/children" => {
+            Some(users_item_drive_root_by_path_children__create(args))
+        }
+        "POST /users/{}/drive/root:/{}:/copy" => {
+            Some(users_item_drive_root_by_path__copy(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /users/{}/drive/root:/{}:/createlink" => {
+            Some(users_item_drive_root_by_path_create_link__create(args))
+        }
+        #[cfg(feature = "core")]
+        "POST /users/{}/drive/root:/{}:/createuploadsession" => {
+            Some(users_item_drive_root_by_path__create_upload_session(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /users/{}/drive/root:/{}:/follow" => {
+            Some(users_item_drive_root_by_path__follow(args))
+        }
+        #[cfg(feature = "files")]
+        "POST /users/{}/drive/root:/{}:/invite" => {
+            Some(users_item_drive_root_by_path__invite(args))
+        }
+        "POST /users/{}/drive/root:/{}:/preview" => {
+            Some(users_item_drive_root_by_path__preview(args))
+        }
+        "POST /users/{}/drive/root:/{}:/unfollow" => {
+            Some(users_item_drive_root_by_path__unfollow(args))
+        }
         #[cfg(feature = "mail")]
         "POST /users/{}/events" => Some(users_item_events__create(args)),
         "POST /users/{}/events/{}/accept" => Some(users_item_events_item__accept(args)),
@@ -12811,6 +13132,10 @@ pub fn dispatch(
         "PUT /drives/{}/items/{}:/{}:/content" => {
             Some(drives_item_items_item_by_path_content__put(args))
         }
+        #[cfg(feature = "files")]
+        "PUT /drives/{}/root:/{}:/content" => {
+            Some(drives_item_root_by_path_content__put(args))
+        }
         "PUT /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref" => {
             Some(
                 education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric_ref__put(
@@ -12825,6 +13150,10 @@ pub fn dispatch(
         #[cfg(feature = "files")]
         "PUT /groups/{}/drive/items/{}:/{}:/content" => {
             Some(groups_item_drive_items_item_by_path_content__put(args))
+        }
+        #[cfg(feature = "files")]
+        "PUT /groups/{}/drive/root:/{}:/content" => {
+            Some(groups_item_drive_root_by_path_content__put(args))
         }
         "PUT /groups/{}/photo/$value" => Some(groups_item_photo_value__put(args)),
         #[cfg(feature = "teams")]
@@ -12867,6 +13196,10 @@ pub fn dispatch(
         "PUT /me/drive/items/{}:/{}:/content" => {
             Some(me_drive_items_item_by_path_content__put(args))
         }
+        #[cfg(feature = "files")]
+        "PUT /me/drive/root:/{}:/content" => {
+            Some(me_drive_root_by_path_content__put(args))
+        }
         "PUT /me/photo/$value" => Some(me_photo_value__put(args)),
         #[cfg(feature = "core")]
         "PUT /organization/{}/branding" => Some(organization_item_branding__put(args)),
@@ -12887,6 +13220,10 @@ pub fn dispatch(
         #[cfg(feature = "files")]
         "PUT /sites/{}/drive/items/{}:/{}:/content" => {
             Some(sites_item_drive_items_item_by_path_content__put(args))
+        }
+        #[cfg(feature = "files")]
+        "PUT /sites/{}/drive/root:/{}:/content" => {
+            Some(sites_item_drive_root_by_path_content__put(args))
         }
         #[cfg(feature = "teams")]
         "PUT /teams/{}/schedule" => Some(teams_item_schedule__put(args)),
@@ -12919,6 +13256,10 @@ pub fn dispatch(
         #[cfg(feature = "files")]
         "PUT /users/{}/drive/items/{}:/{}:/content" => {
             Some(users_item_drive_items_item_by_path_content__put(args))
+        }
+        #[cfg(feature = "files")]
+        "PUT /users/{}/drive/root:/{}:/content" => {
+            Some(users_item_drive_root_by_path_content__put(args))
         }
         #[cfg(feature = "core")]
         "PUT /users/{}/manager/$ref" => Some(users_item_manager_ref__put(args)),
@@ -14573,6 +14914,21 @@ fn drives_item_items_item_permissions_item__delete(
         ),
     )
 }
+fn drives_item_root_by_path__delete(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .delete(),
+            "empty",
+        ),
+    )
+}
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_categories_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14957,6 +15313,22 @@ fn groups_item_drive_items_item_permissions_item__delete(
                 .item(&args.next_arg()?)
                 .permissions()
                 .item(&args.next_arg()?)
+                .delete(),
+            "empty",
+        ),
+    )
+}
+fn groups_item_drive_root_by_path__delete(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
                 .delete(),
             "empty",
         ),
@@ -15744,6 +16116,16 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_rows_item__delete(
                 .rows()
                 .item(&args.next_arg()?)
                 .delete(),
+            "empty",
+        ),
+    )
+}
+fn me_drive_root_by_path__delete(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root().me().drive().root().at_path(&args.next_arg()?).delete(),
             "empty",
         ),
     )
@@ -16693,6 +17075,22 @@ fn sites_item_drive_items_item_permissions_item__delete(
         ),
     )
 }
+fn sites_item_drive_root_by_path__delete(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .delete(),
+            "empty",
+        ),
+    )
+}
 fn sites_item_lists_item_items_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17352,6 +17750,22 @@ fn users_item_drive_items_item_permissions_item__delete(
                 .item(&args.next_arg()?)
                 .permissions()
                 .item(&args.next_arg()?)
+                .delete(),
+            "empty",
+        ),
+    )
+}
+fn users_item_drive_root_by_path__delete(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
                 .delete(),
             "empty",
         ),
@@ -21994,6 +22408,28 @@ fn drives_item_list_subscriptions_socket_io__get(
     )
 }
 #[cfg(feature = "files")]
+fn drives_item_root__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root().drives().item(&args.next_arg()?).root().get(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn drives_item_root_children__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root().drives().item(&args.next_arg()?).root().children().list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "files")]
 fn drives_item_root_delta__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22049,6 +22485,127 @@ fn drives_item_root_by_path__get(
                 .at_path(&args.next_arg()?)
                 .get(),
             "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn drives_item_root_by_path_analytics__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .analytics()
+                .get(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn drives_item_root_by_path_children__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .children()
+                .list(),
+            "page",
+        ),
+    )
+}
+fn drives_item_root_by_path_content__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .content()
+                .get(),
+            "bytes",
+        ),
+    )
+}
+#[cfg(feature = "core")]
+fn drives_item_root_by_path__get_activities_by_interval(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .get_activities_by_interval(
+                    &args.next_arg()?,
+                    &args.next_arg()?,
+                    &args.next_arg()?,
+                ),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn drives_item_root_by_path_permissions__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .permissions()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "core")]
+fn drives_item_root_by_path_thumbnails__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .thumbnails()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn drives_item_root_by_path_versions__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .versions()
+                .list(),
+            "page",
         ),
     )
 }
@@ -23137,6 +23694,34 @@ fn groups_item_drive_items_item_versions_item_content__get(
     )
 }
 #[cfg(feature = "files")]
+fn groups_item_drive_root__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root().groups().item(&args.next_arg()?).drive().root().get(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn groups_item_drive_root_children__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .children()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "files")]
 fn groups_item_drive_root_delta__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23195,6 +23780,95 @@ fn groups_item_drive_root_by_path__get(
                 .at_path(&args.next_arg()?)
                 .get(),
             "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn groups_item_drive_root_by_path_children__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .children()
+                .list(),
+            "page",
+        ),
+    )
+}
+fn groups_item_drive_root_by_path_content__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .content()
+                .get(),
+            "bytes",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn groups_item_drive_root_by_path_permissions__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .permissions()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "core")]
+fn groups_item_drive_root_by_path_thumbnails__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .thumbnails()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn groups_item_drive_root_by_path_versions__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .versions()
+                .list(),
+            "page",
         ),
     )
 }
@@ -28545,6 +29219,23 @@ fn me_drive_recent__list(
     Ok(graph_rt::ErasedRequest::new(super::root().me().drive().recent().list(), "page"))
 }
 #[cfg(feature = "files")]
+fn me_drive_root__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(graph_rt::ErasedRequest::new(super::root().me().drive().root().get(), "json"))
+}
+#[cfg(feature = "files")]
+fn me_drive_root_children__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root().me().drive().root().children().list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "files")]
 fn me_drive_root_delta__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28588,6 +29279,23 @@ fn me_drive_root_by_path__get(
         ),
     )
 }
+#[cfg(feature = "files")]
+fn me_drive_root_by_path_children__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .children()
+                .list(),
+            "page",
+        ),
+    )
+}
 fn me_drive_root_by_path_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28610,6 +29318,40 @@ fn me_drive_root_by_path_permissions__list(
                 .root()
                 .at_path(&args.next_arg()?)
                 .permissions()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "core")]
+fn me_drive_root_by_path_thumbnails__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .thumbnails()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn me_drive_root_by_path_versions__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .versions()
                 .list(),
             "page",
         ),
@@ -35269,6 +36011,34 @@ fn sites_item_drive_items_item_versions_item_content__get(
     )
 }
 #[cfg(feature = "files")]
+fn sites_item_drive_root__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root().sites().item(&args.next_arg()?).drive().root().get(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn sites_item_drive_root_children__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .children()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "files")]
 fn sites_item_drive_root_delta__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35309,6 +36079,95 @@ fn sites_item_drive_root_by_path__get(
                 .at_path(&args.next_arg()?)
                 .get(),
             "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn sites_item_drive_root_by_path_children__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .children()
+                .list(),
+            "page",
+        ),
+    )
+}
+fn sites_item_drive_root_by_path_content__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .content()
+                .get(),
+            "bytes",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn sites_item_drive_root_by_path_permissions__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .permissions()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "core")]
+fn sites_item_drive_root_by_path_thumbnails__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .thumbnails()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn sites_item_drive_root_by_path_versions__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .versions()
+                .list(),
+            "page",
         ),
     )
 }
@@ -37799,6 +38658,34 @@ fn users_item_drive_items_item_versions_item_content__get(
     )
 }
 #[cfg(feature = "files")]
+fn users_item_drive_root__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root().users().item(&args.next_arg()?).drive().root().get(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn users_item_drive_root_children__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .children()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "files")]
 fn users_item_drive_root_delta__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37839,6 +38726,95 @@ fn users_item_drive_root_by_path__get(
                 .at_path(&args.next_arg()?)
                 .get(),
             "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn users_item_drive_root_by_path_children__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .children()
+                .list(),
+            "page",
+        ),
+    )
+}
+fn users_item_drive_root_by_path_content__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .content()
+                .get(),
+            "bytes",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn users_item_drive_root_by_path_permissions__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .permissions()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "core")]
+fn users_item_drive_root_by_path_thumbnails__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .thumbnails()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn users_item_drive_root_by_path_versions__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .versions()
+                .list(),
+            "page",
         ),
     )
 }
@@ -41361,6 +42337,22 @@ fn drives_item_items_item_permissions_item__update(
         ),
     )
 }
+#[cfg(feature = "files")]
+fn drives_item_root_by_path__update(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .update(&args.body::<super::super::DriveItem>()?),
+            "optional",
+        ),
+    )
+}
 #[cfg(feature = "education")]
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_defaults__update(
     args: &mut graph_rt::CallArgs,
@@ -41668,6 +42660,23 @@ fn groups_item_drive_items_item_permissions_item__update(
                 .permissions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Permission>()?),
+            "optional",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn groups_item_drive_root_by_path__update(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .update(&args.body::<super::super::DriveItem>()?),
             "optional",
         ),
     )
@@ -43279,6 +44288,22 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_sort_fields_icon__up
                 .fields()
                 .icon()
                 .update(&args.body::<super::super::WorkbookIcon>()?),
+            "optional",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn me_drive_root_by_path__update(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .update(&args.body::<super::super::DriveItem>()?),
             "optional",
         ),
     )
@@ -45300,6 +46325,23 @@ fn sites_item_drive_items_item_permissions_item__update(
     )
 }
 #[cfg(feature = "files")]
+fn sites_item_drive_root_by_path__update(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .update(&args.body::<super::super::DriveItem>()?),
+            "optional",
+        ),
+    )
+}
+#[cfg(feature = "files")]
 fn sites_item_lists_item_items_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45882,6 +46924,23 @@ fn users_item_drive_items_item_permissions_item__update(
                 .permissions()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::Permission>()?),
+            "optional",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn users_item_drive_root_by_path__update(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .update(&args.body::<super::super::DriveItem>()?),
             "optional",
         ),
     )
@@ -49761,6 +50820,166 @@ fn drives_item_items_item_versions_item__restore_version(
         ),
     )
 }
+#[cfg(feature = "files")]
+fn drives_item_root_children__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .children()
+                .create(&args.body::<super::super::DriveItem>()?),
+            "json",
+        ),
+    )
+}
+fn drives_item_root_by_path__checkin(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .checkin(&args.body::<graph_rt::Value>()?),
+            "empty",
+        ),
+    )
+}
+fn drives_item_root_by_path__checkout(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .checkout(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn drives_item_root_by_path_children__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .children()
+                .create(&args.body::<super::super::DriveItem>()?),
+            "json",
+        ),
+    )
+}
+fn drives_item_root_by_path__copy(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .copy(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn drives_item_root_by_path_create_link__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .create_link()
+                .create(&args.body::<super::super::Permission>()?),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "core")]
+fn drives_item_root_by_path__create_upload_session(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .create_upload_session(
+                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                ),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn drives_item_root_by_path__follow(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .follow(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn drives_item_root_by_path__invite(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+            "page",
+        ),
+    )
+}
+fn drives_item_root_by_path__preview(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .preview(&args.body::<super::super::PreviewBody>()?),
+            "empty",
+        ),
+    )
+}
 #[cfg(feature = "education")]
 fn education_classes__create(
     args: &mut graph_rt::CallArgs,
@@ -50549,6 +51768,176 @@ fn groups_item_drive_items_item_versions_item__restore_version(
                 .versions()
                 .item(&args.next_arg()?)
                 .restore_version(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn groups_item_drive_root_children__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .children()
+                .create(&args.body::<super::super::DriveItem>()?),
+            "json",
+        ),
+    )
+}
+fn groups_item_drive_root_by_path__checkin(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .checkin(),
+            "empty",
+        ),
+    )
+}
+fn groups_item_drive_root_by_path__checkout(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .checkout(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn groups_item_drive_root_by_path_children__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .children()
+                .create(&args.body::<super::super::DriveItem>()?),
+            "json",
+        ),
+    )
+}
+fn groups_item_drive_root_by_path__copy(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .copy(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn groups_item_drive_root_by_path_create_link__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .create_link()
+                .create(&args.body::<super::super::Permission>()?),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "core")]
+fn groups_item_drive_root_by_path__create_upload_session(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .create_upload_session(
+                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                ),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn groups_item_drive_root_by_path__follow(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .follow(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn groups_item_drive_root_by_path__invite(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+            "page",
+        ),
+    )
+}
+fn groups_item_drive_root_by_path__preview(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .preview(&args.body::<super::super::PreviewBody>()?),
             "empty",
         ),
     )
@@ -54184,6 +55573,177 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_sort__reapply(
                 .item(&args.next_arg()?)
                 .sort()
                 .reapply(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn me_drive_root_children__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .children()
+                .create(&args.body::<super::super::DriveItem>()?),
+            "json",
+        ),
+    )
+}
+fn me_drive_root_by_path__checkin(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root().me().drive().root().at_path(&args.next_arg()?).checkin(),
+            "empty",
+        ),
+    )
+}
+fn me_drive_root_by_path__checkout(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root().me().drive().root().at_path(&args.next_arg()?).checkout(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn me_drive_root_by_path_children__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .children()
+                .create(&args.body::<super::super::DriveItem>()?),
+            "json",
+        ),
+    )
+}
+fn me_drive_root_by_path__copy(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .copy(&args.body::<graph_rt::Value>()?),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn me_drive_root_by_path_create_link__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .create_link()
+                .create(&args.body::<super::super::Permission>()?),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "core")]
+fn me_drive_root_by_path__create_upload_session(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .create_upload_session(
+                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                ),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn me_drive_root_by_path__follow(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root().me().drive().root().at_path(&args.next_arg()?).follow(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn me_drive_root_by_path__invite(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+            "page",
+        ),
+    )
+}
+fn me_drive_root_by_path__preview(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .preview(&args.body::<super::super::PreviewBody>()?),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn me_drive_root_by_path__restore(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .restore(&args.body::<super::super::RestoreBody>()?),
+            "json",
+        ),
+    )
+}
+fn me_drive_root_by_path__unfollow(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root().me().drive().root().at_path(&args.next_arg()?).unfollow(),
             "empty",
         ),
     )
@@ -58122,6 +59682,176 @@ fn sites_item_drive_items_item_versions_item__restore_version(
         ),
     )
 }
+#[cfg(feature = "files")]
+fn sites_item_drive_root_children__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .children()
+                .create(&args.body::<super::super::DriveItem>()?),
+            "json",
+        ),
+    )
+}
+fn sites_item_drive_root_by_path__checkin(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .checkin(),
+            "empty",
+        ),
+    )
+}
+fn sites_item_drive_root_by_path__checkout(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .checkout(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn sites_item_drive_root_by_path_children__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .children()
+                .create(&args.body::<super::super::DriveItem>()?),
+            "json",
+        ),
+    )
+}
+fn sites_item_drive_root_by_path__copy(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .copy(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn sites_item_drive_root_by_path_create_link__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .create_link()
+                .create(&args.body::<super::super::Permission>()?),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "core")]
+fn sites_item_drive_root_by_path__create_upload_session(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .create_upload_session(
+                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                ),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn sites_item_drive_root_by_path__follow(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .follow(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn sites_item_drive_root_by_path__invite(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+            "page",
+        ),
+    )
+}
+fn sites_item_drive_root_by_path__preview(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .preview(&args.body::<super::super::PreviewBody>()?),
+            "empty",
+        ),
+    )
+}
 fn sites_item_items_item_versions_item__restore_version(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59759,6 +61489,192 @@ fn users_item_drive_items_item_versions_item__restore_version(
         ),
     )
 }
+#[cfg(feature = "files")]
+fn users_item_drive_root_children__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .children()
+                .create(&args.body::<super::super::DriveItem>()?),
+            "json",
+        ),
+    )
+}
+fn users_item_drive_root_by_path__checkin(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .checkin(),
+            "empty",
+        ),
+    )
+}
+fn users_item_drive_root_by_path__checkout(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .checkout(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn users_item_drive_root_by_path_children__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .children()
+                .create(&args.body::<super::super::DriveItem>()?),
+            "json",
+        ),
+    )
+}
+fn users_item_drive_root_by_path__copy(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .copy(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn users_item_drive_root_by_path_create_link__create(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .create_link()
+                .create(&args.body::<super::super::Permission>()?),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "core")]
+fn users_item_drive_root_by_path__create_upload_session(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .create_upload_session(
+                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                ),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn users_item_drive_root_by_path__follow(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .follow(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn users_item_drive_root_by_path__invite(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+            "page",
+        ),
+    )
+}
+fn users_item_drive_root_by_path__preview(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .preview(&args.body::<super::super::PreviewBody>()?),
+            "empty",
+        ),
+    )
+}
+fn users_item_drive_root_by_path__unfollow(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .unfollow(),
+            "empty",
+        ),
+    )
+}
 #[cfg(feature = "mail")]
 fn users_item_events__create(
     args: &mut graph_rt::CallArgs,
@@ -61313,6 +63229,23 @@ fn drives_item_items_item_by_path_content__put(
         ),
     )
 }
+#[cfg(feature = "files")]
+fn drives_item_root_by_path_content__put(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .drives()
+                .item(&args.next_arg()?)
+                .root()
+                .at_path(&args.next_arg()?)
+                .content()
+                .put(&args.bytes()?),
+            "json",
+        ),
+    )
+}
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric_ref__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61361,6 +63294,24 @@ fn groups_item_drive_items_item_by_path_content__put(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
+                .at_path(&args.next_arg()?)
+                .content()
+                .put(&args.bytes()?),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn groups_item_drive_root_by_path_content__put(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .groups()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
                 .at_path(&args.next_arg()?)
                 .content()
                 .put(&args.bytes()?),
@@ -61553,6 +63504,23 @@ fn me_drive_items_item_by_path_content__put(
         ),
     )
 }
+#[cfg(feature = "files")]
+fn me_drive_root_by_path_content__put(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .content()
+                .put(&args.bytes()?),
+            "json",
+        ),
+    )
+}
 fn me_photo_value__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61663,6 +63631,24 @@ fn sites_item_drive_items_item_by_path_content__put(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
+                .at_path(&args.next_arg()?)
+                .content()
+                .put(&args.bytes()?),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn sites_item_drive_root_by_path_content__put(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .sites()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
                 .at_path(&args.next_arg()?)
                 .content()
                 .put(&args.bytes()?),
@@ -61819,6 +63805,24 @@ fn users_item_drive_items_item_by_path_content__put(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
+                .at_path(&args.next_arg()?)
+                .content()
+                .put(&args.bytes()?),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "files")]
+fn users_item_drive_root_by_path_content__put(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .users()
+                .item(&args.next_arg()?)
+                .drive()
+                .root()
                 .at_path(&args.next_arg()?)
                 .content()
                 .put(&args.bytes()?),

@@ -1,0 +1,223 @@
+//! Addresses Graph serves that the method pages do not list.
+//!
+//! A drive item's page lists its operations by id (`/me/drive/items/{itemId}/children`), while
+//! OneDrive addresses every item by path as well (`/me/drive/root:/{item-path}:/children`), and
+//! the root folder as `root` (`/me/drive/root/children`); the pages' own examples use those
+//! addresses (`POST /me/drive/root:/{item-path}:/createUploadSession`, `GET /me/drive/root`). So
+//! each operation on an item of a drive, `…/items/{id}` or one segment below it, is also an
+//! operation at `…/root:/{item-path}:` (every one), and at `…/root` (reading the folder and its
+//! children, and adding a child: what can be done to the root). A page that lists such an
+//! address itself keeps its own operation.
+
+use std::collections::BTreeSet;
+
+use crate::model::http_path::parse_path;
+use crate::model::ir::{HttpMethod, Operation, Segment};
+
+/// Adds the aliases of drive item operations to `operations`, keeping their order
+/// (path, method, source).
+pub(super) fn add_drive_item_aliases(operations: &mut Vec<Operation>) {
+    let documented: BTreeSet<(HttpMethod, String)> = operations
+        .iter()
+        .map(|op| (op.method, shape(&op.segments)))
+        .collect();
+    let mut added = BTreeSet::new();
+    let mut aliases = Vec::new();
+    for op in operations.iter() {
+        for alias in aliases_of(op) {
+            let key = (alias.method, shape(&alias.segments));
+            if !documented.contains(&key) && added.insert(key) {
+                aliases.push(alias);
+            }
+        }
+    }
+    operations.extend(aliases);
+    operations.sort_by(|a, b| (&a.path, a.method, &a.source).cmp(&(&b.path, b.method, &b.source)));
+}
+
+/// The aliases of one operation: none unless it is on a drive's item.
+fn aliases_of(op: &Operation) -> Vec<Operation> {
+    let segments = &op.segments;
+    // `…/drive/items/{id}` or `…/drives/{id}/items/{id}`, then at most one segment.
+    let Some(items) = segments
+        .iter()
+        .position(|s| matches!(s, Segment::Literal { name } if name == "items"))
+    else {
+        return Vec::new();
+    };
+    let on_drive = match items.checked_sub(1).map(|i| &segments[i]) {
+        Some(Segment::Literal { name }) => name == "drive",
+        Some(Segment::Key { .. }) => {
+            matches!(items.checked_sub(2).map(|i| &segments[i]), Some(Segment::Literal { name }) if name == "drives")
+        }
+        _ => false,
+    };
+    if !on_drive || !matches!(segments.get(items + 1), Some(Segment::Key { .. })) {
+        return Vec::new();
+    }
+    let rest = &segments[items + 2..];
+    let below = match rest {
+        [] => None,
+        [Segment::Literal { name }] => Some(name.as_str()),
+        [Segment::Call { name, .. }] => Some(name.as_str()),
+        _ => return Vec::new(),
+    };
+    let Some((head, tail)) = split_at_items(&op.path) else {
+        return Vec::new();
+    };
+    let mut out = vec![alias(op, &format!("{head}/root:/{{item-path}}:{tail}"))];
+    let root_folder = matches!(
+        (op.method, below),
+        (HttpMethod::Get, None) | (HttpMethod::Get | HttpMethod::Post, Some("children"))
+    );
+    if root_folder {
+        out.push(alias(op, &format!("{head}/root{tail}")));
+    }
+    out.into_iter().flatten().collect()
+}
+
+/// The template before `/items/{id}` and after it.
+fn split_at_items(path: &str) -> Option<(&str, &str)> {
+    let start = path.find("/items/{")?;
+    let close = start + path[start..].find('}')?;
+    Some((&path[..start], &path[close + 1..]))
+}
+
+/// `op` at `path`, when the path parses cleanly.
+fn alias(op: &Operation, path: &str) -> Option<Operation> {
+    let (path, _query, segments, repairs) = parse_path(path);
+    if !repairs.is_empty() {
+        return None;
+    }
+    Some(Operation {
+        path,
+        segments,
+        alias_of: Some(op.path.clone()),
+        walk: None,
+        disagreements: Vec::new(),
+        ..op.clone()
+    })
+}
+
+/// The address without the names of its placeholders: two templates of one shape are one
+/// route.
+fn shape(segments: &[Segment]) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Literal { name } => out.push_str(&format!("/{}", name.to_ascii_lowercase())),
+            Segment::Key { .. } => out.push_str("/{}"),
+            Segment::KeyInParens { name, .. } => {
+                out.push_str(&format!("/{}({{}})", name.to_ascii_lowercase()))
+            }
+            Segment::Cast { r#type } => out.push_str(&format!("/{}", r#type.to_ascii_lowercase())),
+            Segment::Call { name, .. } => {
+                out.push_str(&format!("/{}()", name.to_ascii_lowercase()))
+            }
+            Segment::PathAddress { .. } => out.push_str(":/{}:"),
+            Segment::System { name } => out.push_str(&format!("/{name}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ir::{OperationKind, Source};
+    use std::sync::Arc;
+
+    fn op(method: HttpMethod, path: &str) -> Operation {
+        let (path, query, segments, _) = parse_path(path);
+        Operation {
+            method,
+            path,
+            segments,
+            query,
+            kind: OperationKind::Action,
+            title: Arc::from("t"),
+            description: Arc::from(""),
+            request_type: None,
+            request_collection: false,
+            parameters: Arc::from([]),
+            response_type: Some("microsoft.graph.uploadSession".into()),
+            response_collection: false,
+            status: Some(200),
+            headers: Arc::from([]),
+            query_options: Arc::from([]),
+            permissions: Arc::from([]),
+            examples: Vec::new(),
+            source: Source {
+                file: "api/driveitem-createuploadsession.md".into(),
+                line: 44,
+            },
+            walk: None,
+            disagreements: Vec::new(),
+            alias_of: None,
+        }
+    }
+
+    fn paths(ops: &[Operation]) -> Vec<String> {
+        ops.iter()
+            .map(|o| format!("{:?} {}", o.method, o.path))
+            .collect()
+    }
+
+    #[test]
+    fn item_operations_are_also_at_the_items_path_and_the_roots() {
+        let mut ops = vec![
+            op(
+                HttpMethod::Post,
+                "/me/drive/items/{itemId}/createUploadSession",
+            ),
+            op(
+                HttpMethod::Get,
+                "/drives/{drive-id}/items/{item-id}/children",
+            ),
+            op(HttpMethod::Delete, "/me/drive/items/{item-id}"),
+        ];
+        add_drive_item_aliases(&mut ops);
+        assert_eq!(
+            paths(&ops),
+            [
+                "Get /drives/{drive-id}/items/{item-id}/children",
+                "Get /drives/{drive-id}/root/children",
+                "Get /drives/{drive-id}/root:/{item-path}:/children",
+                "Delete /me/drive/items/{item-id}",
+                "Post /me/drive/items/{itemId}/createUploadSession",
+                "Delete /me/drive/root:/{item-path}:",
+                "Post /me/drive/root:/{item-path}:/createUploadSession",
+            ]
+        );
+        let by_path = &ops[6];
+        assert_eq!(
+            by_path.alias_of.as_deref(),
+            Some("/me/drive/items/{itemId}/createUploadSession")
+        );
+        assert_eq!(by_path.source, ops[4].source, "an alias points at its page");
+        assert!(matches!(by_path.segments[3], Segment::PathAddress { .. }));
+    }
+
+    #[test]
+    fn documented_addresses_and_other_items_are_left_alone() {
+        let mut ops = vec![
+            op(HttpMethod::Get, "/me/drive/items/{item-id}/children"),
+            // The page lists the by-path address with its own placeholder name.
+            op(HttpMethod::Get, "/me/drive/root:/{path}:/children"),
+            // Not a drive's items, and deeper than one segment below an item.
+            op(HttpMethod::Get, "/me/todo/lists/{id}/tasks/{id}/items/{id}"),
+            op(HttpMethod::Get, "/me/drive/items/{id}/workbook/worksheets"),
+        ];
+        add_drive_item_aliases(&mut ops);
+        assert_eq!(
+            paths(&ops),
+            [
+                "Get /me/drive/items/{id}/workbook/worksheets",
+                "Get /me/drive/items/{item-id}/children",
+                "Get /me/drive/root/children",
+                "Get /me/drive/root:/{path}:/children",
+                "Get /me/todo/lists/{id}/tasks/{id}/items/{id}",
+            ]
+        );
+    }
+}
