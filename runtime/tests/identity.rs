@@ -217,3 +217,168 @@ async fn device_code_prompts_polls_and_refreshes() {
 fn shown_count(prompts: &Mutex<Vec<graph_rt::DeviceCodePrompt>>) -> usize {
     prompts.lock().unwrap().len()
 }
+
+/// A self-signed certificate with its RSA key, as PKCS#12 (what Azure Identity takes), and the
+/// certificate.
+#[cfg(feature = "azure-certificate")]
+fn certificate() -> (Vec<u8>, openssl::x509::X509) {
+    use openssl::{asn1::Asn1Time, hash::MessageDigest, pkey::PKey, rsa::Rsa, x509};
+    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+    let mut name = x509::X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", "graph-rt test app")
+        .unwrap();
+    let name = name.build();
+    let mut cert = x509::X509Builder::new().unwrap();
+    cert.set_version(2).unwrap();
+    cert.set_subject_name(&name).unwrap();
+    cert.set_issuer_name(&name).unwrap();
+    cert.set_pubkey(&key).unwrap();
+    cert.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    cert.set_not_after(&Asn1Time::days_from_now(1).unwrap())
+        .unwrap();
+    cert.sign(&key, MessageDigest::sha256()).unwrap();
+    let cert = cert.build();
+    let bundle = openssl::pkcs12::Pkcs12::builder()
+        .name("graph-rt test app")
+        .pkey(&key)
+        .cert(&cert)
+        .build2("")
+        .unwrap();
+    (bundle.to_der().unwrap(), cert)
+}
+
+#[cfg(feature = "azure-certificate")]
+fn base64url(part: &str) -> Vec<u8> {
+    let mut standard = part.replace('-', "+").replace('_', "/");
+    while standard.len() % 4 != 0 {
+        standard.push('=');
+    }
+    openssl::base64::decode_block(&standard).unwrap()
+}
+
+/// The identity platform's check of a certificate credential's assertion: a JWT whose header
+/// names the registered certificate (`x5t`, its SHA-1 thumbprint), signed (RS256) by its key,
+/// issued by the client for this token endpoint and not expired.
+#[cfg(feature = "azure-certificate")]
+fn assertion_problem(
+    form: &[(String, String)],
+    cert: &openssl::x509::X509,
+    endpoint: &str,
+) -> Option<String> {
+    use openssl::{hash::MessageDigest, sign::Verifier};
+    if field(form, "client_assertion_type")
+        != Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+    {
+        return Some("no JWT bearer assertion".into());
+    }
+    let assertion = field(form, "client_assertion")?;
+    let parts: Vec<&str> = assertion.split('.').collect();
+    let [header, payload, signature] = parts[..] else {
+        return Some(format!("not a JWT: {assertion}"));
+    };
+    let header: Value = serde_json::from_slice(&base64url(header)).unwrap();
+    let thumbprint = openssl::base64::encode_block(&cert.digest(MessageDigest::sha1()).unwrap());
+    if header["alg"] != "RS256" || header["x5t"] != thumbprint.as_str() {
+        return Some(format!(
+            "header {header} does not name the certificate {thumbprint}"
+        ));
+    }
+    let key = cert.public_key().unwrap();
+    let mut verifier = Verifier::new(MessageDigest::sha256(), &key).unwrap();
+    verifier
+        .update(format!("{}.{}", parts[0], parts[1]).as_bytes())
+        .unwrap();
+    if !verifier.verify(&base64url(signature)).unwrap() {
+        return Some("the signature is not the certificate key's".into());
+    }
+    let claims: Value = serde_json::from_slice(&base64url(payload)).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    if claims["aud"] != endpoint
+        || claims["iss"] != "client-1"
+        || claims["sub"] != "client-1"
+        || claims["exp"].as_i64().is_none_or(|exp| exp <= now)
+    {
+        return Some(format!("claims {claims}"));
+    }
+    None
+}
+
+#[cfg(feature = "azure-certificate")]
+#[tokio::test]
+async fn client_certificate_credential_signs_in_with_a_signed_assertion() {
+    let (bundle, cert) = certificate();
+    let registered = cert.clone();
+    let identity = Server::start(move |hit| {
+        let form = form(hit);
+        if hit.path != "/tenant-1/oauth2/v2.0/token"
+            || field(&form, "grant_type") != Some("client_credentials")
+        {
+            return Reply::json(400, json!({"error": "unsupported"}));
+        }
+        match assertion_problem(
+            &form,
+            &registered,
+            "https://login.test/tenant-1/oauth2/v2.0/token",
+        ) {
+            Some(problem) => Reply::json(
+                401,
+                json!({"error": "invalid_client", "error_description": problem}),
+            ),
+            None => Reply::json(
+                200,
+                json!({"access_token": "cert-token", "expires_in": 3600, "token_type": "Bearer"}),
+            ),
+        }
+    })
+    .await;
+    let graph = Server::start(graph_server()).await;
+    let cloud = Cloud::Custom {
+        graph: graph.base.clone(),
+        login: "https://login.test".into(),
+    };
+    let credential_for = |bundle: Vec<u8>| {
+        let transport = azure::Transport::new(reqwest::Client::new())
+            .send_origin_to("https://login.test", &identity.base)
+            .unwrap();
+        azure::azure_identity::ClientCertificateCredential::new(
+            "tenant-1".into(),
+            "client-1".into(),
+            bundle.into(),
+            Some(azure::azure_identity::ClientCertificateCredentialOptions {
+                client_options: azure::client_options_with(&cloud, Arc::new(transport)),
+                ..Default::default()
+            }),
+        )
+        .unwrap()
+    };
+    let client = Client::with_credential(credential_for(bundle), cloud.clone())
+        .allow_http(true)
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        let answer = client.send(me()).await.unwrap();
+        assert_eq!(answer["authorization"], "Bearer cert-token");
+    }
+    assert_eq!(identity.count(), 1, "one token for two calls");
+    let form = form(&identity.hits()[0]);
+    assert_eq!(
+        field(&form, "scope"),
+        Some(format!("{}/.default", graph.base).as_str())
+    );
+    assert_eq!(field(&form, "client_secret"), None);
+
+    // Another certificate than the registered one: refused, an `Auth` error, Graph not called.
+    let (other, _) = certificate();
+    let calls = graph.count();
+    let client = Client::with_credential(credential_for(other), cloud)
+        .allow_http(true)
+        .build()
+        .unwrap();
+    let error = client.send(me()).await.unwrap_err();
+    assert!(matches!(error, graph_rt::ClientError::Auth(_)), "{error:?}");
+    assert_eq!(graph.count(), calls);
+}
